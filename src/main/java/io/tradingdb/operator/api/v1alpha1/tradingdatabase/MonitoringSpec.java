@@ -1,0 +1,49 @@
+package io.tradingdb.operator.api.v1alpha1.tradingdatabase;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+
+/** postgres_exporter sidecar, alert rules, and the operator's own health checks. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class MonitoringSpec {
+
+  @JsonPropertyDescription("Run the metrics exporter sidecar and create alert rules. Defaults to true.")
+  private Boolean enabled;
+
+  @Size(min = 1, max = 512)
+  @JsonPropertyDescription("postgres_exporter image. Defaults to the prometheus-community image.")
+  private String exporterImage;
+
+  @JsonPropertyDescription("CPU and memory for the exporter sidecar.")
+  private ResourceRequirements exporterResources;
+
+  @JsonPropertyDescription("Alert thresholds; the defaults are the trading guide's.")
+  private AlertThresholds alerts;
+
+  @Pattern("^([0-9]+(s|m|h))+$")
+  @JsonPropertyDescription(
+      "How often the operator runs its read-only health queries, for example 5m. Defaults to 5m.")
+  private String healthCheckInterval;
+
+  @Pattern("^(@(hourly|daily|weekly|monthly))|((\\S+\\s+){4}\\S+)$")
+  @JsonPropertyDescription(
+      "Cron schedule for VACUUM ANALYZE of the application database, for example \"0 4 * * 0\" "
+          + "(the guide's weekly maintenance). Unset means no scheduled VACUUM.")
+  private String vacuumAnalyzeSchedule;
+
+  public Boolean getEnabled() { return enabled; }
+  public void setEnabled(Boolean enabled) { this.enabled = enabled; }
+  public String getExporterImage() { return exporterImage; }
+  public void setExporterImage(String exporterImage) { this.exporterImage = exporterImage; }
+  public ResourceRequirements getExporterResources() { return exporterResources; }
+  public void setExporterResources(ResourceRequirements exporterResources) { this.exporterResources = exporterResources; }
+  public AlertThresholds getAlerts() { return alerts; }
+  public void setAlerts(AlertThresholds alerts) { this.alerts = alerts; }
+  public String getHealthCheckInterval() { return healthCheckInterval; }
+  public void setHealthCheckInterval(String healthCheckInterval) { this.healthCheckInterval = healthCheckInterval; }
+  public String getVacuumAnalyzeSchedule() { return vacuumAnalyzeSchedule; }
+  public void setVacuumAnalyzeSchedule(String vacuumAnalyzeSchedule) { this.vacuumAnalyzeSchedule = vacuumAnalyzeSchedule; }
+}

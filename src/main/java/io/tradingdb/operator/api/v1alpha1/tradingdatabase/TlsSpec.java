@@ -1,0 +1,50 @@
+package io.tradingdb.operator.api.v1alpha1.tradingdatabase;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.tradingdb.operator.api.v1alpha1.common.LocalObjectRef;
+
+/** Where the server certificate comes from. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!(has(self.certificateSecret) && has(self.certManagerIssuer))",
+    message = "set at most one of tls.certificateSecret and tls.certManagerIssuer")
+public class TlsSpec {
+
+  @JsonPropertyDescription("Serve TLS and require it for non-local connections. Defaults to true.")
+  private Boolean enabled;
+
+  @JsonPropertyDescription(
+      "Secret of type kubernetes.io/tls (keys tls.crt, tls.key, and ca.crt) with the server "
+          + "certificate. When neither this nor certManagerIssuer is set, the operator runs its "
+          + "own CA and renews the certificate before it expires.")
+  private LocalObjectRef certificateSecret;
+
+  @JsonPropertyDescription("cert-manager Issuer or ClusterIssuer that signs the server certificate.")
+  private IssuerRef certManagerIssuer;
+
+  public Boolean getEnabled() { return enabled; }
+  public void setEnabled(Boolean enabled) { this.enabled = enabled; }
+  public LocalObjectRef getCertificateSecret() { return certificateSecret; }
+  public void setCertificateSecret(LocalObjectRef certificateSecret) { this.certificateSecret = certificateSecret; }
+  public IssuerRef getCertManagerIssuer() { return certManagerIssuer; }
+  public void setCertManagerIssuer(IssuerRef certManagerIssuer) { this.certManagerIssuer = certManagerIssuer; }
+
+  /** A cert-manager issuer reference. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class IssuerRef {
+    @io.fabric8.generator.annotation.Required
+    @JsonPropertyDescription("Name of the Issuer or ClusterIssuer.")
+    private String name;
+
+    @io.fabric8.generator.annotation.Pattern("^(Issuer|ClusterIssuer)$")
+    @JsonPropertyDescription("Issuer (default) or ClusterIssuer.")
+    private String kind;
+
+    public String getName() { return name; }
+    public void setName(String name) { this.name = name; }
+    public String getKind() { return kind; }
+    public void setKind(String kind) { this.kind = kind; }
+  }
+}

@@ -1,0 +1,119 @@
+package io.tradingdb.operator.api.v1alpha1.tradingdatabase;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** What the operator observed and did. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TradingDatabaseStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Summary in words: Creating, Ready, Updating, Degraded or Failed.")
+  private String phase;
+
+  @JsonPropertyDescription("Ready, Progressing and Degraded, each with a reason and a message.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Instances requested.")
+  private Integer instances;
+
+  @JsonPropertyDescription("Instances whose PostgreSQL passes its readiness probe.")
+  private Integer readyInstances;
+
+  @JsonPropertyDescription("Pod that Patroni currently runs as primary.")
+  private String currentPrimary;
+
+  @JsonPropertyDescription("Where applications connect.")
+  private Endpoints endpoints;
+
+  @JsonPropertyDescription("Secret with the superuser credentials.")
+  private String superuserSecret;
+
+  @JsonPropertyDescription("Image the StatefulSet runs.")
+  private String image;
+
+  @JsonPropertyDescription(
+      "Spec changes that could not be applied, each with the reason (for example a storage "
+          + "class that does not allow volume expansion).")
+  private List<String> pendingChanges;
+
+  @JsonPropertyDescription("Result of the operator's last health queries.")
+  private HealthStatus health;
+
+  public Long getObservedGeneration() { return observedGeneration; }
+  public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+  public String getPhase() { return phase; }
+  public void setPhase(String phase) { this.phase = phase; }
+  public List<Condition> getConditions() { return conditions; }
+  public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+  public Integer getInstances() { return instances; }
+  public void setInstances(Integer instances) { this.instances = instances; }
+  public Integer getReadyInstances() { return readyInstances; }
+  public void setReadyInstances(Integer readyInstances) { this.readyInstances = readyInstances; }
+  public String getCurrentPrimary() { return currentPrimary; }
+  public void setCurrentPrimary(String currentPrimary) { this.currentPrimary = currentPrimary; }
+  public Endpoints getEndpoints() { return endpoints; }
+  public void setEndpoints(Endpoints endpoints) { this.endpoints = endpoints; }
+  public String getSuperuserSecret() { return superuserSecret; }
+  public void setSuperuserSecret(String superuserSecret) { this.superuserSecret = superuserSecret; }
+  public String getImage() { return image; }
+  public void setImage(String image) { this.image = image; }
+  public List<String> getPendingChanges() { return pendingChanges; }
+  public void setPendingChanges(List<String> pendingChanges) { this.pendingChanges = pendingChanges; }
+  public HealthStatus getHealth() { return health; }
+  public void setHealth(HealthStatus health) { this.health = health; }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof TradingDatabaseStatus s)) return false;
+    return Objects.equals(observedGeneration, s.observedGeneration) && Objects.equals(phase, s.phase)
+        && Objects.equals(conditions, s.conditions) && Objects.equals(instances, s.instances)
+        && Objects.equals(readyInstances, s.readyInstances)
+        && Objects.equals(currentPrimary, s.currentPrimary) && Objects.equals(endpoints, s.endpoints)
+        && Objects.equals(superuserSecret, s.superuserSecret) && Objects.equals(image, s.image)
+        && Objects.equals(pendingChanges, s.pendingChanges) && Objects.equals(health, s.health);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, phase, conditions, instances, readyInstances, currentPrimary);
+  }
+
+  /** DNS names applications use. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Endpoints {
+    @JsonPropertyDescription("Read-write Service DNS name; always routes to the current primary.")
+    private String readWrite;
+    @JsonPropertyDescription("Read-only Service DNS name; routes to the replicas.")
+    private String readOnly;
+    @JsonPropertyDescription("pgBouncer Service DNS name, when the pooler is enabled.")
+    private String pooler;
+    @JsonPropertyDescription("PostgreSQL port of the Services.")
+    private Integer port;
+
+    public String getReadWrite() { return readWrite; }
+    public void setReadWrite(String readWrite) { this.readWrite = readWrite; }
+    public String getReadOnly() { return readOnly; }
+    public void setReadOnly(String readOnly) { this.readOnly = readOnly; }
+    public String getPooler() { return pooler; }
+    public void setPooler(String pooler) { this.pooler = pooler; }
+    public Integer getPort() { return port; }
+    public void setPort(Integer port) { this.port = port; }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Endpoints e && Objects.equals(readWrite, e.readWrite)
+          && Objects.equals(readOnly, e.readOnly) && Objects.equals(pooler, e.pooler)
+          && Objects.equals(port, e.port);
+    }
+
+    @Override
+    public int hashCode() { return Objects.hash(readWrite, readOnly, pooler, port); }
+  }
+}
