@@ -1,0 +1,230 @@
+package io.tradingdb.operator.tradingdatabase.model;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.AlertThresholds;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PoolerSpec;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.SchedulingSpec;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseSpec;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeDeletionPolicy;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A TradingDatabase with every default resolved and every rule the schema cannot express checked.
+ * Built once per reconcile by {@link #from}; the builders read only this, never the raw spec.
+ */
+public record ClusterModel(
+    ClusterNames names,
+    String uid,
+    Profile profile,
+    String image,
+    String imagePullPolicy,
+    int instances,
+    String databaseName,
+    Volume data,
+    Optional<Volume> wal,
+    ResourceRequirements resources,
+    Map<String, String> postgresParameters,
+    List<String> sharedPreloadLibraries,
+    Patroni patroni,
+    Pooler pooler,
+    Monitoring monitoring,
+    boolean tlsEnabled,
+    SchedulingSpec scheduling,
+    String superuserSecret,
+    boolean superuserSecretGenerated,
+    VolumeDeletionPolicy volumeDeletionPolicy) {
+
+  public static final String DEFAULT_IMAGE = "timescale/timescaledb-ha:pg16";
+  public static final String DEFAULT_POOLER_IMAGE = "bitnami/pgbouncer:1.23.1";
+  public static final String DEFAULT_EXPORTER_IMAGE =
+      "quay.io/prometheuscommunity/postgres-exporter:v0.15.0";
+  public static final List<String> ALWAYS_PRELOADED = List.of("timescaledb", "pg_stat_statements");
+
+  /** One volume claim template's resolved settings. */
+  public record Volume(String size, String storageClassName) {}
+
+  public record Patroni(boolean synchronousMode, int ttlSeconds, long maximumLagOnFailoverBytes) {}
+
+  public record Pooler(
+      boolean enabled, int instances, String image, String poolMode, int maxClientConn,
+      int defaultPoolSize, int reservePoolSize, Map<String, String> parameters,
+      ResourceRequirements resources) {}
+
+  public record Monitoring(
+      boolean enabled, String exporterImage, ResourceRequirements exporterResources,
+      int connectionsPercent, int databaseSizeGiB, double cacheHitRatio,
+      int replicationLagSeconds, int poolerWaitSeconds, String healthCheckInterval,
+      String vacuumAnalyzeSchedule) {}
+
+  /** Builds the model, or throws {@link InvalidSpecException} with a message for the user. */
+  public static ClusterModel from(TradingDatabase db) {
+    TradingDatabaseSpec spec = db.getSpec();
+    if (spec == null) {
+      throw new InvalidSpecException("spec is missing");
+    }
+    String name = db.getMetadata().getName();
+    ClusterNames names = new ClusterNames(name, db.getMetadata().getNamespace());
+    Profile profile = Optional.ofNullable(spec.getProfile()).orElse(Profile.DEVELOPMENT);
+    ProfileDefaults defaults = ProfileDefaults.of(profile);
+
+    int instances = Optional.ofNullable(spec.getInstances()).orElse(defaults.instances());
+    if (instances < 1 || instances > 9) {
+      throw new InvalidSpecException("spec.instances must be between 1 and 9, got " + instances);
+    }
+    if (spec.getDatabaseName() == null || spec.getDatabaseName().isBlank()) {
+      throw new InvalidSpecException("spec.databaseName is required");
+    }
+
+    var storage = spec.getStorage();
+    Volume data = volume(storage == null ? null : storage.getData(), defaults.dataSize(), "spec.storage.data.size");
+    Optional<Volume> wal =
+        storage != null && storage.getWal() != null
+            ? Optional.of(volume(storage.getWal(), defaults.walSize().orElse("10Gi"), "spec.storage.wal.size"))
+            : defaults.walSize().map(size -> new Volume(size, data.storageClassName()));
+
+    Map<String, String> parameters = new TreeMap<>();
+    List<String> preload = new ArrayList<>(ALWAYS_PRELOADED);
+    var pg = spec.getPostgresql();
+    if (pg != null && pg.getParameters() != null) {
+      for (var entry : pg.getParameters().entrySet()) {
+        OwnedParameters.check(entry.getKey());
+        parameters.put(entry.getKey().toLowerCase(java.util.Locale.ROOT), entry.getValue());
+      }
+    }
+    if (pg != null && pg.getExtraSharedPreloadLibraries() != null) {
+      Set<String> merged = new LinkedHashSet<>(preload);
+      for (String lib : pg.getExtraSharedPreloadLibraries()) {
+        if (!lib.matches("^[A-Za-z0-9_$-]+$")) {
+          throw new InvalidSpecException(
+              "spec.postgresql.extraSharedPreloadLibraries: '" + lib + "' is not a library name");
+        }
+        merged.add(lib);
+      }
+      preload = new ArrayList<>(merged);
+    }
+
+    var ts = spec.getTimescaledb();
+    boolean telemetry = ts != null && Boolean.TRUE.equals(ts.getTelemetry());
+    parameters.put("timescaledb.telemetry_level", telemetry ? "basic" : "off");
+    int workers = ts != null && ts.getMaxBackgroundWorkers() != null ? ts.getMaxBackgroundWorkers() : 8;
+    parameters.put("timescaledb.max_background_workers", Integer.toString(workers));
+    // TimescaleDB's workers and parallel queries come out of max_worker_processes.
+    parameters.putIfAbsent("max_worker_processes", Integer.toString(workers + 8));
+    parameters.putIfAbsent("pg_stat_statements.track", "all");
+
+    var ps = spec.getPatroni();
+    boolean sync = ps != null && Boolean.TRUE.equals(ps.getSynchronousMode());
+    if (sync && instances < 2) {
+      throw new InvalidSpecException(
+          "spec.patroni.synchronousMode needs at least 2 instances; spec.instances resolves to "
+              + instances);
+    }
+    Patroni patroni =
+        new Patroni(
+            sync,
+            ps != null && ps.getTtlSeconds() != null ? ps.getTtlSeconds() : 30,
+            ps != null && ps.getMaximumLagOnFailoverBytes() != null
+                ? ps.getMaximumLagOnFailoverBytes()
+                : 33554432L);
+
+    boolean superuserGenerated = spec.getSuperuserSecret() == null;
+    String superuserSecret =
+        superuserGenerated ? names.superuserSecret() : spec.getSuperuserSecret().getName();
+
+    return new ClusterModel(
+        names,
+        db.getMetadata().getUid(),
+        profile,
+        Optional.ofNullable(spec.getImage()).orElse(DEFAULT_IMAGE),
+        Optional.ofNullable(spec.getImagePullPolicy()).orElse("IfNotPresent"),
+        instances,
+        spec.getDatabaseName(),
+        data,
+        wal,
+        Optional.ofNullable(spec.getResources()).orElse(defaults.resources()),
+        Map.copyOf(parameters),
+        List.copyOf(preload),
+        patroni,
+        pooler(spec.getPooler(), defaults),
+        monitoring(spec),
+        spec.getTls() == null || !Boolean.FALSE.equals(spec.getTls().getEnabled()),
+        Optional.ofNullable(spec.getScheduling()).orElseGet(SchedulingSpec::new),
+        superuserSecret,
+        superuserGenerated,
+        Optional.ofNullable(spec.getVolumeDeletionPolicy()).orElse(VolumeDeletionPolicy.RETAIN));
+  }
+
+  private static Volume volume(VolumeSpec spec, String defaultSize, String field) {
+    String size = spec != null && spec.getSize() != null ? spec.getSize() : defaultSize;
+    try {
+      Quantity.getAmountInBytes(new Quantity(size));
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw new InvalidSpecException(field + ": '" + size + "' is not a quantity such as 50Gi");
+    }
+    return new Volume(size, spec == null ? null : spec.getStorageClassName());
+  }
+
+  private static Pooler pooler(PoolerSpec spec, ProfileDefaults defaults) {
+    PoolerSpec p = spec == null ? new PoolerSpec() : spec;
+    Map<String, String> parameters = new TreeMap<>();
+    if (p.getParameters() != null) {
+      p.getParameters().forEach((k, v) -> {
+        OwnedParameters.checkPooler(k);
+        parameters.put(k.toLowerCase(java.util.Locale.ROOT), v);
+      });
+    }
+    return new Pooler(
+        Optional.ofNullable(p.getEnabled()).orElse(defaults.poolerEnabled()),
+        Optional.ofNullable(p.getInstances()).orElse(defaults.poolerInstances()),
+        Optional.ofNullable(p.getImage()).orElse(DEFAULT_POOLER_IMAGE),
+        Optional.ofNullable(p.getPoolMode()).orElse("transaction"),
+        Optional.ofNullable(p.getMaxClientConn()).orElse(100),
+        Optional.ofNullable(p.getDefaultPoolSize()).orElse(20),
+        Optional.ofNullable(p.getReservePoolSize()).orElse(5),
+        Map.copyOf(parameters),
+        Optional.ofNullable(p.getResources())
+            .orElseGet(() -> resources("100m", "64Mi", "256Mi")));
+  }
+
+  private static Monitoring monitoring(TradingDatabaseSpec spec) {
+    var m = spec.getMonitoring();
+    AlertThresholds a = m == null || m.getAlerts() == null ? new AlertThresholds() : m.getAlerts();
+    return new Monitoring(
+        m == null || !Boolean.FALSE.equals(m.getEnabled()),
+        m != null && m.getExporterImage() != null ? m.getExporterImage() : DEFAULT_EXPORTER_IMAGE,
+        m != null && m.getExporterResources() != null
+            ? m.getExporterResources()
+            : resources("50m", "64Mi", "128Mi"),
+        Optional.ofNullable(a.getConnectionsPercent()).orElse(80),
+        Optional.ofNullable(a.getDatabaseSizeGiB()).orElse(50),
+        Optional.ofNullable(a.getCacheHitRatio()).orElse(0.99),
+        Optional.ofNullable(a.getReplicationLagSeconds()).orElse(30),
+        Optional.ofNullable(a.getPoolerWaitSeconds()).orElse(5),
+        m != null && m.getHealthCheckInterval() != null ? m.getHealthCheckInterval() : "5m",
+        m == null ? null : m.getVacuumAnalyzeSchedule());
+  }
+
+  static ResourceRequirements resources(String cpu, String memoryRequest, String memoryLimit) {
+    return new ResourceRequirementsBuilder()
+        .addToRequests("cpu", new Quantity(cpu))
+        .addToRequests("memory", new Quantity(memoryRequest))
+        .addToLimits("memory", new Quantity(memoryLimit))
+        .build();
+  }
+
+  /** Disruption budget only makes sense with replicas to fail over to. */
+  public boolean highlyAvailable() {
+    return instances > 1;
+  }
+}

@@ -1,0 +1,38 @@
+package io.tradingdb.operator.tradingdatabase.model;
+
+/** Every name the operator generates for one TradingDatabase; nothing else invents them. */
+public record ClusterNames(String cluster, String namespace) {
+
+  public static final int POSTGRES_PORT = 5432;
+  public static final int PATRONI_PORT = 8008;
+  public static final int POOLER_PORT = 6432;
+  public static final int EXPORTER_PORT = 9187;
+
+  public String statefulSet() { return cluster; }
+  public String headlessService() { return cluster + "-pods"; }
+  public String readWriteService() { return cluster + "-rw"; }
+  public String readOnlyService() { return cluster + "-ro"; }
+  public String poolerService() { return cluster + "-pooler"; }
+  public String poolerDeployment() { return cluster + "-pooler"; }
+  public String poolerConfig() { return cluster + "-pooler"; }
+  public String superuserSecret() { return cluster + "-superuser"; }
+  public String replicationSecret() { return cluster + "-replication"; }
+  public String patroniConfig() { return cluster + "-patroni"; }
+  public String serviceAccount() { return cluster + "-patroni"; }
+  public String patroniRole() { return cluster + "-patroni"; }
+  public String disruptionBudget() { return cluster; }
+  public String monitoringConfig() { return cluster + "-monitoring"; }
+  public String tlsSecret() { return cluster + "-tls"; }
+  public String caSecret() { return cluster + "-ca"; }
+
+  /** Patroni's Kubernetes DCS objects (ConfigMaps), named from its scope. */
+  public String patroniLeaderConfigMap() { return cluster + "-leader"; }
+
+  /** In-cluster DNS name of a Service of this cluster. */
+  public String serviceHost(String service) { return service + "." + namespace + ".svc"; }
+
+  /** Name of the data volume claim of instance {@code ordinal}, as the StatefulSet names it. */
+  public String dataClaim(int ordinal) { return "pgdata-" + cluster + "-" + ordinal; }
+
+  public String walClaim(int ordinal) { return "pgwal-" + cluster + "-" + ordinal; }
+}
