@@ -1,5 +1,6 @@
 package io.tradingdb.operator.testsupport;
 
+import io.tradingdb.operator.postgres.SqlQuote;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,14 +62,14 @@ public final class TestPostgres {
   public static String createDatabase(String prefix) throws SQLException {
     String name = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
     try (Connection c = connectAsAdmin("postgres"); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE \"" + name + "\"");
+      s.execute("CREATE DATABASE " + SqlQuote.identifier(name));
     }
     return name;
   }
 
   public static void dropDatabase(String name) throws SQLException {
     try (Connection c = connectAsAdmin("postgres"); Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+      s.execute("DROP DATABASE IF EXISTS " + SqlQuote.identifier(name) + " WITH (FORCE)");
     }
   }
 
