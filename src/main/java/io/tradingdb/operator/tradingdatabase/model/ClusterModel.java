@@ -40,6 +40,8 @@ public record ClusterModel(
     Pooler pooler,
     Monitoring monitoring,
     boolean tlsEnabled,
+    String tlsSecret,
+    TlsSource tlsSource,
     SchedulingSpec scheduling,
     String superuserSecret,
     boolean superuserSecretGenerated,
@@ -50,6 +52,9 @@ public record ClusterModel(
   public static final String DEFAULT_EXPORTER_IMAGE =
       "quay.io/prometheuscommunity/postgres-exporter:v0.15.0";
   public static final List<String> ALWAYS_PRELOADED = List.of("timescaledb", "pg_stat_statements");
+
+  /** Who provides the server certificate Secret. */
+  public enum TlsSource { OPERATOR_CA, USER_SECRET, CERT_MANAGER }
 
   /** One volume claim template's resolved settings. */
   public record Volume(String size, String storageClassName) {}
@@ -138,6 +143,15 @@ public record ClusterModel(
                 ? ps.getMaximumLagOnFailoverBytes()
                 : 33554432L);
 
+    var tls = spec.getTls();
+    boolean tlsEnabled = tls == null || !Boolean.FALSE.equals(tls.getEnabled());
+    TlsSource tlsSource =
+        tls != null && tls.getCertificateSecret() != null
+            ? TlsSource.USER_SECRET
+            : tls != null && tls.getCertManagerIssuer() != null
+                ? TlsSource.CERT_MANAGER
+                : TlsSource.OPERATOR_CA;
+
     boolean superuserGenerated = spec.getSuperuserSecret() == null;
     String superuserSecret =
         superuserGenerated ? names.superuserSecret() : spec.getSuperuserSecret().getName();
@@ -158,7 +172,9 @@ public record ClusterModel(
         patroni,
         pooler(spec.getPooler(), defaults),
         monitoring(spec),
-        spec.getTls() == null || !Boolean.FALSE.equals(spec.getTls().getEnabled()),
+        tlsEnabled,
+        tlsSource == TlsSource.USER_SECRET ? tls.getCertificateSecret().getName() : names.tlsSecret(),
+        tlsSource,
         Optional.ofNullable(spec.getScheduling()).orElseGet(SchedulingSpec::new),
         superuserSecret,
         superuserGenerated,

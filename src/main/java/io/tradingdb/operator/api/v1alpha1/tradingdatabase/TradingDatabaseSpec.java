@@ -13,6 +13,11 @@ import io.tradingdb.operator.api.v1alpha1.common.LocalObjectRef;
 
 /** What the user asks for; defaults are resolved by the operator, never written back here. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "has(self.superuserSecret) == has(oldSelf.superuserSecret) && (!has(self.superuserSecret) "
+        + "|| self.superuserSecret.name == oldSelf.superuserSecret.name)",
+    message = "superuserSecret cannot be added, removed or changed after creation: the password "
+        + "inside the database would no longer match")
 public class TradingDatabaseSpec {
 
   @JsonPropertyDescription(

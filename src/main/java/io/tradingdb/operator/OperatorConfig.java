@@ -1,0 +1,42 @@
+package io.tradingdb.operator;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Start-up settings, read once from the environment (the Helm chart sets them).
+ *
+ * @param watchNamespaces namespaces to watch; empty means all
+ * @param operatorNamespace namespace of the operator's own pod (holds the leader election Lease)
+ * @param leaderElection whether to elect a leader among replicas
+ * @param httpBind address of the /metrics, /healthz and /readyz server
+ * @param httpPort port of that server
+ * @param jsonLogs whether Logback writes one JSON object per line
+ */
+public record OperatorConfig(
+    Set<String> watchNamespaces,
+    String operatorNamespace,
+    boolean leaderElection,
+    String httpBind,
+    int httpPort,
+    boolean jsonLogs) {
+
+  public static final String LEASE_NAME = "tradingdb-operator";
+
+  public static OperatorConfig fromEnvironment(Map<String, String> env) {
+    Set<String> namespaces =
+        Arrays.stream(env.getOrDefault("WATCH_NAMESPACES", "").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toUnmodifiableSet());
+    return new OperatorConfig(
+        namespaces,
+        env.getOrDefault("OPERATOR_NAMESPACE", "tradingdb-system"),
+        Boolean.parseBoolean(env.getOrDefault("LEADER_ELECTION", "false")),
+        env.getOrDefault("HTTP_BIND", "0.0.0.0"),
+        Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080")),
+        "json".equalsIgnoreCase(env.getOrDefault("LOG_FORMAT", "text")));
+  }
+}

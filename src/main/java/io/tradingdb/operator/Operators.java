@@ -1,0 +1,48 @@
+package io.tradingdb.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tradingdb.operator.tradingdatabase.TradingDatabaseReconciler;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/**
+ * Builds the operator with every controller registered, the same way in production and in tests;
+ * tests pass {@code extra} only for what their API server cannot do (the mock has no SSA).
+ */
+public final class Operators {
+
+  private Operators() {}
+
+  public static Operator create(
+      KubernetesClient client,
+      OperatorConfig config,
+      MeterRegistry registry,
+      Clock clock,
+      Consumer<ConfigurationServiceOverrider> extra) {
+    Operator operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).build())
+                  .withCloseClientOnStop(false);
+              if (config.leaderElection()) {
+                o.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(OperatorConfig.LEASE_NAME, config.operatorNamespace()));
+              }
+              extra.accept(o);
+            });
+    operator.register(
+        new TradingDatabaseReconciler(client, clock),
+        c -> {
+          if (!config.watchNamespaces().isEmpty()) {
+            c.settingNamespaces(config.watchNamespaces());
+          }
+        });
+    return operator;
+  }
+}

@@ -1,0 +1,239 @@
+package io.tradingdb.operator.tradingdatabase;
+
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
+import io.tradingdb.operator.kube.EventRecorder;
+import io.tradingdb.operator.kube.Labels;
+import io.tradingdb.operator.tradingdatabase.dependent.ClusterConditions;
+import io.tradingdb.operator.tradingdatabase.dependent.ClusterDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.DisruptionBudgetDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.HeadlessServiceDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.PatroniConfigMapDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.PatroniRoleBindingDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.PatroniRoleDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.ReadOnlyServiceDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.ReadWriteServiceDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.SecretsDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.ServiceAccountDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.StatefulSetDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.TlsSecretDependent;
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a TradingDatabase: resolve the spec into a {@link ClusterModel}, let the workflow
+ * apply the desired objects, grow volumes, and report what was observed in the status.
+ */
+@ControllerConfiguration(
+    name = "tradingdatabase",
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(
+          name = "superuser-secret",
+          type = SecretsDependent.Superuser.class,
+          reconcilePrecondition = ClusterConditions.GeneratedSuperuser.class),
+      @Dependent(
+          name = "replication-secret",
+          type = SecretsDependent.Replication.class,
+          useEventSourceWithName = "superuser-secret"),
+      @Dependent(
+          name = "tls-secret",
+          type = TlsSecretDependent.class,
+          reconcilePrecondition = ClusterConditions.OperatorIssuedTls.class,
+          useEventSourceWithName = "superuser-secret"),
+      @Dependent(name = "patroni-config", type = PatroniConfigMapDependent.class),
+      @Dependent(name = "service-account", type = ServiceAccountDependent.class),
+      @Dependent(name = "patroni-role", type = PatroniRoleDependent.class),
+      @Dependent(
+          name = "patroni-role-binding",
+          type = PatroniRoleBindingDependent.class,
+          dependsOn = {"patroni-role", "service-account"}),
+      @Dependent(name = "headless-service", type = HeadlessServiceDependent.class),
+      @Dependent(
+          name = "rw-service",
+          type = ReadWriteServiceDependent.class,
+          useEventSourceWithName = "headless-service"),
+      @Dependent(
+          name = "ro-service",
+          type = ReadOnlyServiceDependent.class,
+          useEventSourceWithName = "headless-service"),
+      @Dependent(
+          name = "statefulset",
+          type = StatefulSetDependent.class,
+          dependsOn = {"patroni-config", "replication-secret", "patroni-role-binding", "headless-service"}),
+      @Dependent(
+          name = "disruption-budget",
+          type = DisruptionBudgetDependent.class,
+          reconcilePrecondition = ClusterConditions.HighlyAvailable.class),
+    })
+public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TradingDatabaseReconciler.class);
+  private static final String PODS = "pods";
+  private static final String CLAIMS = "claims";
+
+  private final KubernetesClient client;
+  private final EventRecorder events;
+  private final Clock clock;
+
+  public TradingDatabaseReconciler(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+    this.events = new EventRecorder(client, clock);
+  }
+
+  @Override
+  public List<EventSource<?, TradingDatabase>> prepareEventSources(
+      EventSourceContext<TradingDatabase> context) {
+    return List.of(
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, TradingDatabase.class)
+                .withName(PODS)
+                .withLabelSelector(ClusterDependent.SELECTOR)
+                .withSecondaryToPrimaryMapper(TradingDatabaseReconciler::byInstanceLabel)
+                .build(),
+            context),
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, TradingDatabase.class)
+                .withName(CLAIMS)
+                .withLabelSelector(ClusterDependent.SELECTOR)
+                .withSecondaryToPrimaryMapper(TradingDatabaseReconciler::byInstanceLabel)
+                .build(),
+            context));
+  }
+
+  /** Pods and claims are owned by the StatefulSet; their instance label names the cluster. */
+  private static Set<ResourceID> byInstanceLabel(io.fabric8.kubernetes.api.model.HasMetadata object) {
+    Map<String, String> labels = object.getMetadata().getLabels();
+    String instance = labels == null ? null : labels.get(Labels.INSTANCE);
+    return instance == null
+        ? Set.of()
+        : Set.of(new ResourceID(instance, object.getMetadata().getNamespace()));
+  }
+
+  @Override
+  public UpdateControl<TradingDatabase> reconcile(
+      TradingDatabase db, Context<TradingDatabase> context) {
+    ClusterModel model;
+    try {
+      model = ClusterModel.from(db);
+    } catch (InvalidSpecException e) {
+      // No retry: nothing changes until the user edits the spec, which triggers a new reconcile.
+      TradingDatabaseStatus status = ClusterStatus.invalid(db, e.getMessage(), clock);
+      return writeStatus(db, status);
+    }
+    context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.MODEL_KEY, model);
+    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+
+    StatefulSet sts = context.getSecondaryResource(StatefulSet.class).orElse(null);
+    List<Pod> pods = context.getSecondaryResourcesAsStream(Pod.class).toList();
+    List<PersistentVolumeClaim> claims =
+        context.getSecondaryResourcesAsStream(PersistentVolumeClaim.class).toList();
+
+    List<String> pending = new ArrayList<>();
+    var existingSizes = ClusterStatefulSet.claimSizes(sts);
+    if (sts != null && ClusterStatefulSet.walVolume(model, existingSizes) != model.wal().isPresent()) {
+      pending.add(
+          "a separate WAL volume cannot be " + (model.wal().isPresent() ? "added to" : "removed from")
+              + " an existing cluster; restore a backup into a new TradingDatabase instead");
+    }
+    VolumeExpansion.Plan plan = VolumeExpansion.plan(model, claims, this::allowsExpansion);
+    for (VolumeExpansion.Resize resize : plan.resizes()) {
+      expand(db, resize);
+    }
+    pending.addAll(plan.pending());
+
+    TradingDatabaseStatus status =
+        ClusterStatus.compute(db, model, new ClusterStatus.Observed(sts, pods, pending), clock);
+    return writeStatus(db, status);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<TradingDatabase> updateErrorStatus(
+      TradingDatabase db, Context<TradingDatabase> context, Exception e) {
+    String message = "reconcile failed, retrying: " + rootMessage(e);
+    LOG.warn("reconcile of {}/{} failed: {}", db.getMetadata().getNamespace(), db.getMetadata().getName(), rootMessage(e));
+    TradingDatabaseStatus status = ClusterStatus.reconcileError(db, message, clock);
+    if (Objects.equals(status, db.getStatus())) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    events.record(db, EventRecorder.WARNING, "ReconcileError", message);
+    db.setStatus(status);
+    return ErrorStatusUpdateControl.patchStatus(db);
+  }
+
+  /** Writes the status only when it changed, recording an Event when the phase changes. */
+  private UpdateControl<TradingDatabase> writeStatus(TradingDatabase db, TradingDatabaseStatus status) {
+    TradingDatabaseStatus previous = db.getStatus();
+    if (Objects.equals(status, previous)) {
+      return UpdateControl.noUpdate();
+    }
+    String oldPhase = previous == null ? null : previous.getPhase();
+    if (!Objects.equals(oldPhase, status.getPhase())) {
+      String type = ClusterStatus.FAILED.equals(status.getPhase()) || ClusterStatus.DEGRADED.equals(status.getPhase())
+          ? EventRecorder.WARNING : EventRecorder.NORMAL;
+      String message = io.tradingdb.operator.kube.Conditions.find(status.getConditions(),
+              ClusterStatus.DEGRADED.equals(status.getPhase()) || ClusterStatus.FAILED.equals(status.getPhase())
+                  ? io.tradingdb.operator.kube.Conditions.DEGRADED : io.tradingdb.operator.kube.Conditions.READY)
+          .map(c -> c.getMessage()).orElse(status.getPhase());
+      events.record(db, type, status.getPhase(), message);
+    }
+    db.setStatus(status);
+    return UpdateControl.patchStatus(db);
+  }
+
+  private boolean allowsExpansion(String storageClass) {
+    StorageClass sc = client.storage().v1().storageClasses().withName(storageClass).get();
+    return sc != null && Boolean.TRUE.equals(sc.getAllowVolumeExpansion());
+  }
+
+  private void expand(TradingDatabase db, VolumeExpansion.Resize resize) {
+    String patch = "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"" + resize.newSize() + "\"}}}}";
+    client.persistentVolumeClaims()
+        .inNamespace(db.getMetadata().getNamespace())
+        .withName(resize.claimName())
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    events.record(db, EventRecorder.NORMAL, "VolumeExpanding",
+        "requested " + resize.newSize() + " for volume " + resize.claimName());
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+}

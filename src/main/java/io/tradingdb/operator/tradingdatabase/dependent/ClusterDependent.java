@@ -1,0 +1,52 @@
+package io.tradingdb.operator.tradingdatabase.dependent;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+
+/**
+ * A Kubernetes object of a cluster that the operator keeps equal to a pure builder's output. The
+ * reconciler resolves the {@link ClusterModel} once and shares it through the workflow context.
+ */
+public abstract class ClusterDependent<R extends HasMetadata>
+    extends CRUDKubernetesDependentResource<R, TradingDatabase> {
+
+  public static final String MODEL_KEY = "clusterModel";
+  /** Informers of the TradingDatabase controller see only objects made for TradingDatabases. */
+  public static final String SELECTOR =
+      "app.kubernetes.io/managed-by=tradingdb-operator,app.kubernetes.io/name=tradingdatabase";
+
+  protected ClusterDependent(Class<R> type) {
+    super(type);
+  }
+
+  @Override
+  protected final R desired(TradingDatabase primary, Context<TradingDatabase> context) {
+    return build(primary, model(context), context);
+  }
+
+  /** The object's name; the target is found by name, without building the desired object. */
+  protected abstract String name(ClusterNames names);
+
+  @Override
+  protected ResourceID targetSecondaryResourceID(
+      TradingDatabase primary, Context<TradingDatabase> context) {
+    ClusterNames names = names(primary);
+    return new ResourceID(name(names), names.namespace());
+  }
+
+  public static ClusterNames names(TradingDatabase primary) {
+    return new ClusterNames(primary.getMetadata().getName(), primary.getMetadata().getNamespace());
+  }
+
+  protected abstract R build(
+      TradingDatabase primary, ClusterModel model, Context<TradingDatabase> context);
+
+  public static ClusterModel model(Context<TradingDatabase> context) {
+    return context.managedWorkflowAndDependentResourceContext().getMandatory(MODEL_KEY, ClusterModel.class);
+  }
+}

@@ -1,0 +1,34 @@
+package io.tradingdb.operator.tradingdatabase.dependent;
+
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.tradingdatabase.ClusterStatefulSet;
+import io.tradingdb.operator.tradingdatabase.PatroniConfig;
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
+
+@KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR))
+public class StatefulSetDependent extends ClusterDependent<StatefulSet> {
+
+  public StatefulSetDependent() {
+    super(StatefulSet.class);
+  }
+
+  @Override
+  protected String name(ClusterNames names) {
+    return names.statefulSet();
+  }
+
+  @Override
+  protected StatefulSet build(
+      TradingDatabase primary, ClusterModel model, Context<TradingDatabase> context) {
+    StatefulSet existing = getSecondaryResource(primary, context).orElse(null);
+    return ClusterStatefulSet.build(
+        model,
+        PatroniConfig.checksum(PatroniConfig.configMap(model)),
+        ClusterStatefulSet.claimSizes(existing));
+  }
+}

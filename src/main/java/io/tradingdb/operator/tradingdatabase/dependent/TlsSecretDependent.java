@@ -1,0 +1,83 @@
+package io.tradingdb.operator.tradingdatabase.dependent;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import io.javaoperatorsdk.operator.processing.dependent.Updater;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.kube.CertificateAuthority;
+import io.tradingdb.operator.tradingdatabase.ClusterTls;
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The server certificate Secret, issued by the cluster's own CA (created on first use, kept in
+ * {@code <cluster>-ca}) and re-issued 30 days before it expires or when a service name is missing.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR))
+public class TlsSecretDependent extends KubernetesDependentResource<Secret, TradingDatabase>
+    implements Creator<Secret, TradingDatabase>, Updater<Secret, TradingDatabase>,
+        GarbageCollected<TradingDatabase> {
+
+  public TlsSecretDependent() {
+    super(Secret.class);
+  }
+
+  @Override
+  protected ResourceID targetSecondaryResourceID(
+      TradingDatabase primary, Context<TradingDatabase> context) {
+    ClusterNames names = ClusterDependent.names(primary);
+    return new ResourceID(names.tlsSecret(), names.namespace());
+  }
+
+  @Override
+  public Matcher.Result<Secret> match(
+      Secret actual, TradingDatabase primary, Context<TradingDatabase> context) {
+    ClusterModel model = ClusterDependent.model(context);
+    Secret ca = currentCa(primary, context);
+    boolean current =
+        ca != null
+            && Objects.equals(ClusterTls.decoded(ca, ClusterTls.CA_CERT), ClusterTls.decoded(actual, ClusterTls.CA_CERT))
+            && !CertificateAuthority.needsRenewal(
+                ClusterTls.decoded(actual, ClusterTls.TLS_CERT),
+                ClusterTls.dnsNames(model.names()),
+                Instant.now());
+    return Matcher.Result.nonComputed(current);
+  }
+
+  @Override
+  protected Secret desired(TradingDatabase primary, Context<TradingDatabase> context) {
+    ClusterModel model = ClusterDependent.model(context);
+    Secret caSecret = currentCa(primary, context);
+    CertificateAuthority.Pem ca;
+    if (caSecret == null) {
+      ca = CertificateAuthority.newCa("tradingdb " + model.names().namespace() + "/" + model.names().cluster(), Instant.now());
+      caSecret = ClusterTls.caSecret(primary, model, ca);
+      client(context).resource(caSecret).create();
+    } else {
+      ca = new CertificateAuthority.Pem(
+          ClusterTls.decoded(caSecret, ClusterTls.CA_CERT), ClusterTls.decoded(caSecret, ClusterTls.CA_KEY));
+    }
+    var server = CertificateAuthority.issueServer(ca, ClusterTls.dnsNames(model.names()), Instant.now());
+    return ClusterTls.serverSecret(primary, model, ca.certificate(), server);
+  }
+
+  /** The CA Secret is read live: it is created here at most once and never cached stale. */
+  private static Secret currentCa(TradingDatabase primary, Context<TradingDatabase> context) {
+    ClusterNames names = ClusterDependent.names(primary);
+    return client(context).secrets().inNamespace(names.namespace()).withName(names.caSecret()).get();
+  }
+
+  private static KubernetesClient client(Context<TradingDatabase> context) {
+    return context.getClient();
+  }
+}

@@ -1,0 +1,173 @@
+package io.tradingdb.operator.tradingdatabase.status;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
+import io.tradingdb.operator.kube.Conditions;
+import io.tradingdb.operator.tradingdatabase.ClusterServices;
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+/** Turns what the operator observed into the status a user reads. Pure: no client in sight. */
+public final class ClusterStatus {
+
+  public static final String CREATING = "Creating";
+  public static final String READY = "Ready";
+  public static final String UPDATING = "Updating";
+  public static final String DEGRADED = "Degraded";
+  public static final String FAILED = "Failed";
+
+  private ClusterStatus() {}
+
+  /** What was observed about the cluster's objects in this reconcile. */
+  public record Observed(StatefulSet statefulSet, Collection<Pod> pods, List<String> pendingChanges) {}
+
+  public static TradingDatabaseStatus compute(
+      TradingDatabase db, ClusterModel model, Observed observed, Clock clock) {
+    TradingDatabaseStatus previous = db.getStatus() == null ? new TradingDatabaseStatus() : db.getStatus();
+    Long generation = db.getMetadata().getGeneration();
+    ClusterNames n = model.names();
+    TradingDatabaseStatus s = copyFacts(previous);
+    s.setObservedGeneration(generation);
+    s.setInstances(model.instances());
+    s.setImage(model.image());
+    s.setSuperuserSecret(model.superuserSecret());
+    TradingDatabaseStatus.Endpoints endpoints = new TradingDatabaseStatus.Endpoints();
+    endpoints.setReadWrite(n.serviceHost(n.readWriteService()));
+    endpoints.setReadOnly(n.serviceHost(n.readOnlyService()));
+    endpoints.setPooler(model.pooler().enabled() ? n.serviceHost(n.poolerService()) : null);
+    endpoints.setPort(ClusterNames.POSTGRES_PORT);
+    s.setEndpoints(endpoints);
+    s.setPendingChanges(observed.pendingChanges().isEmpty() ? null : List.copyOf(observed.pendingChanges()));
+
+    StatefulSet sts = observed.statefulSet();
+    int ready = sts == null || sts.getStatus() == null || sts.getStatus().getReadyReplicas() == null
+        ? 0 : sts.getStatus().getReadyReplicas();
+    s.setReadyInstances(ready);
+    String primary = primaryPod(observed.pods());
+    s.setCurrentPrimary(primary);
+    boolean rolling = rolling(sts, model.instances());
+    boolean everReady = previous.getPhase() != null && !CREATING.equals(previous.getPhase());
+
+    List<Condition3> c = new ArrayList<>();
+    String phase;
+    if (ready >= model.instances() && primary != null && !rolling) {
+      phase = observed.pendingChanges().isEmpty() ? READY : DEGRADED;
+      c.add(new Condition3(Conditions.READY, true, "AllInstancesReady",
+          ready + "/" + model.instances() + " instances ready; primary is " + primary));
+      c.add(new Condition3(Conditions.PROGRESSING, false, "Reconciled", "the cluster matches its spec"));
+    } else if (!everReady && ready == 0) {
+      phase = CREATING;
+      c.add(new Condition3(Conditions.READY, false, "Creating",
+          "waiting for the first instance: 0/" + model.instances() + " ready"));
+      c.add(new Condition3(Conditions.PROGRESSING, true, "Creating", "creating the cluster"));
+    } else if (rolling) {
+      phase = UPDATING;
+      c.add(new Condition3(Conditions.READY, ready > 0 && primary != null, "RollingUpdate",
+          "rolling update in progress: " + ready + "/" + model.instances() + " instances ready"));
+      c.add(new Condition3(Conditions.PROGRESSING, true, "RollingUpdate",
+          "applying the new pod template or instance count"));
+    } else {
+      phase = DEGRADED;
+      String why = primary == null
+          ? "no instance holds the primary role"
+          : (model.instances() - ready) + " of " + model.instances() + " instances are not ready";
+      c.add(new Condition3(Conditions.READY, false, primary == null ? "NoPrimary" : "InstancesNotReady", why));
+      c.add(new Condition3(Conditions.PROGRESSING, false, "Waiting", "waiting for instances to recover"));
+    }
+    if (DEGRADED.equals(phase)) {
+      boolean pendingOnly = ready >= model.instances() && primary != null;
+      c.add(new Condition3(Conditions.DEGRADED, true,
+          pendingOnly ? "PendingChanges" : primary == null ? "NoPrimary" : "InstancesNotReady",
+          pendingOnly ? String.join("; ", observed.pendingChanges()) : c.get(0).message()));
+    } else {
+      c.add(new Condition3(Conditions.DEGRADED, false, "AsExpected", "no problem detected"));
+    }
+    s.setPhase(phase);
+    s.setConditions(apply(previous, c, generation, clock));
+    return s;
+  }
+
+  /** A spec the operator cannot run: say why, create nothing, and wait for the next edit. */
+  public static TradingDatabaseStatus invalid(TradingDatabase db, String message, Clock clock) {
+    TradingDatabaseStatus previous = db.getStatus() == null ? new TradingDatabaseStatus() : db.getStatus();
+    TradingDatabaseStatus s = copyFacts(previous);
+    Long generation = db.getMetadata().getGeneration();
+    s.setObservedGeneration(generation);
+    s.setPhase(FAILED);
+    s.setConditions(apply(previous, List.of(
+        new Condition3(Conditions.READY, false, "InvalidSpec", message),
+        new Condition3(Conditions.PROGRESSING, false, "InvalidSpec", "waiting for a corrected spec"),
+        new Condition3(Conditions.DEGRADED, true, "InvalidSpec", message)), generation, clock));
+    return s;
+  }
+
+  /** The reconcile itself failed (API error, conflict); it is retried with back-off. */
+  public static TradingDatabaseStatus reconcileError(TradingDatabase db, String message, Clock clock) {
+    TradingDatabaseStatus previous = db.getStatus() == null ? new TradingDatabaseStatus() : db.getStatus();
+    TradingDatabaseStatus s = copyFacts(previous);
+    s.setPhase(previous.getPhase() == null ? CREATING : previous.getPhase());
+    s.setConditions(apply(previous, List.of(
+        new Condition3(Conditions.DEGRADED, true, "ReconcileError", message)),
+        db.getMetadata().getGeneration(), clock));
+    return s;
+  }
+
+  private record Condition3(String type, boolean status, String reason, String message) {}
+
+  private static List<io.fabric8.kubernetes.api.model.Condition> apply(
+      TradingDatabaseStatus previous, List<Condition3> updates, Long generation, Clock clock) {
+    var conditions = previous.getConditions();
+    for (Condition3 u : updates) {
+      conditions = Conditions.set(conditions, u.type(), u.status(), u.reason(), u.message(), generation, clock);
+    }
+    return conditions;
+  }
+
+  private static TradingDatabaseStatus copyFacts(TradingDatabaseStatus previous) {
+    TradingDatabaseStatus s = new TradingDatabaseStatus();
+    s.setObservedGeneration(previous.getObservedGeneration());
+    s.setPhase(previous.getPhase());
+    s.setConditions(previous.getConditions());
+    s.setInstances(previous.getInstances());
+    s.setReadyInstances(previous.getReadyInstances());
+    s.setCurrentPrimary(previous.getCurrentPrimary());
+    s.setEndpoints(previous.getEndpoints());
+    s.setSuperuserSecret(previous.getSuperuserSecret());
+    s.setImage(previous.getImage());
+    s.setPendingChanges(previous.getPendingChanges());
+    s.setHealth(previous.getHealth());
+    return s;
+  }
+
+  /** The running pod Patroni labelled primary; null during an election or before bootstrap. */
+  static String primaryPod(Collection<Pod> pods) {
+    return pods.stream()
+        .filter(p -> ClusterServices.PRIMARY.equals(
+            p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(ClusterServices.ROLE_LABEL)))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .map(p -> p.getMetadata().getName())
+        .sorted()
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static boolean rolling(StatefulSet sts, int instances) {
+    if (sts == null || sts.getStatus() == null) {
+      return false;
+    }
+    var st = sts.getStatus();
+    boolean generationBehind = st.getObservedGeneration() == null
+        || !Objects.equals(st.getObservedGeneration(), sts.getMetadata().getGeneration());
+    boolean revisionBehind = st.getUpdateRevision() != null
+        && !Objects.equals(st.getCurrentRevision(), st.getUpdateRevision());
+    int replicas = st.getReplicas() == null ? 0 : st.getReplicas();
+    return generationBehind || revisionBehind || replicas != instances;
+  }
+}
