@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import java.util.List;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
@@ -26,7 +28,10 @@ public abstract class ClusterDependent<R extends HasMetadata>
 
   @Override
   protected final R desired(TradingDatabase primary, Context<TradingDatabase> context) {
-    return build(primary, model(context), context);
+    R desired = build(primary, model(context), context);
+    // A controller reference: kubectl and the garbage collector see the TradingDatabase as owner.
+    desired.getMetadata().setOwnerReferences(List.of(Owners.controllerReference(primary)));
+    return desired;
   }
 
   /** The object's name; the target is found by name, without building the desired object. */

@@ -1,0 +1,312 @@
+package io.tradingdb.operator.tradingdatabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tradingdb.operator.OperatorConfig;
+import io.tradingdb.operator.Operators;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeSpec;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.StorageSpec;
+import io.tradingdb.operator.kube.Conditions;
+import io.tradingdb.operator.kube.Labels;
+import io.tradingdb.operator.testsupport.Crds;
+import io.tradingdb.operator.testsupport.Samples;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconciler against the fabric8 mock API server (CRUD mode; no server-side apply, so the
+ * operator runs with SSA off here; SSA is covered against a real kube-apiserver).
+ */
+@EnableKubernetesMockClient(crud = true)
+class TradingDatabaseReconcilerTest {
+
+  static final String NS = "trading";
+  KubernetesClient client;
+  Operator operator;
+
+  @BeforeEach
+  void start() {
+    Crds.install(client);
+    OperatorConfig config = new OperatorConfig(Set.of(), "tradingdb-system", false, "127.0.0.1", 0, false);
+    operator =
+        Operators.create(
+            client, config, new SimpleMeterRegistry(), Clock.systemUTC(),
+            o -> o.withUseSSAToPatchPrimaryResource(false)
+                .withSSABasedCreateUpdateMatchForDependentResources(false)
+                .withCloseClientOnStop(false));
+    operator.start();
+  }
+
+  @AfterEach
+  void stop() {
+    operator.stop();
+  }
+
+  @Test
+  void createsEveryDependentWithOwnerReferencesAndLabels() {
+    TradingDatabase db = client.resource(Samples.tradingDatabase(NS, "market")).create();
+
+    StatefulSet sts = awaitObject(StatefulSet.class, "market");
+    assertThat(awaitObject(Service.class, "market-rw").getSpec().getSelector())
+        .containsEntry("role", "primary");
+    assertThat(awaitObject(Service.class, "market-ro").getSpec().getSelector())
+        .containsEntry("role", "replica");
+    assertThat(awaitObject(Service.class, "market-pods").getSpec().getClusterIP()).isEqualTo("None");
+    awaitObject(ServiceAccount.class, "market-patroni");
+    awaitObject(Role.class, "market-patroni");
+    awaitObject(RoleBinding.class, "market-patroni");
+    ConfigMap config = awaitObject(ConfigMap.class, "market-patroni");
+    assertThat(config.getData().get("patroni.yaml")).contains("scope: market");
+    assertThat(config.getData().get("bootstrap.sql")).contains("CREATE DATABASE \"ai_trading\"");
+
+    Secret superuser = awaitObject(Secret.class, "market-superuser");
+    String password = decode(superuser, "password");
+    assertThat(password).hasSizeGreaterThanOrEqualTo(32).matches("[A-Za-z0-9]+");
+    assertThat(decode(superuser, "username")).isEqualTo("postgres");
+    awaitObject(Secret.class, "market-replication");
+    Secret tls = awaitObject(Secret.class, "market-tls");
+    assertThat(decode(tls, "tls.crt")).startsWith("-----BEGIN CERTIFICATE-----");
+    awaitObject(Secret.class, "market-ca");
+
+    assertThat(sts.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> {
+          assertThat(o.getUid()).isEqualTo(db.getMetadata().getUid());
+          assertThat(o.getController()).isTrue();
+        });
+    assertThat(sts.getMetadata().getLabels())
+        .containsEntry(Labels.MANAGED_BY, "tradingdb-operator")
+        .containsEntry(Labels.INSTANCE, "market");
+    assertThat(sts.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Retain");
+    assertThat(sts.getSpec().getTemplate().getSpec().getAffinity()).isNull();
+    // One instance: a disruption budget would only block node drains.
+    assertThat(client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("market").get()).isNull();
+
+    // The password is never regenerated, whatever else is reconciled.
+    edit(db, d -> d.getSpec().setImage("timescale/timescaledb-ha:pg16.4-ts2.17.2"));
+    await().untilAsserted(() -> assertThat(
+        client.apps().statefulSets().inNamespace(NS).withName("market").get()
+            .getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("timescale/timescaledb-ha:pg16.4-ts2.17.2"));
+    assertThat(decode(client.secrets().inNamespace(NS).withName("market-superuser").get(), "password"))
+        .isEqualTo(password);
+  }
+
+  @Test
+  void scalingToThreeAddsDisruptionBudgetAndAntiAffinityAndBackToOneRemovesThem() {
+    TradingDatabase db = client.resource(Samples.tradingDatabase(NS, "scaled")).create();
+    awaitObject(StatefulSet.class, "scaled");
+
+    edit(db, d -> d.getSpec().setInstances(3));
+    PodDisruptionBudget pdb = awaitObject(PodDisruptionBudget.class, "scaled");
+    assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    await().untilAsserted(() -> {
+      StatefulSet sts = client.apps().statefulSets().inNamespace(NS).withName("scaled").get();
+      assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
+      assertThat(sts.getSpec().getTemplate().getSpec().getAffinity().getPodAntiAffinity()
+          .getPreferredDuringSchedulingIgnoredDuringExecution())
+          .singleElement()
+          .satisfies(t -> assertThat(t.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
+    });
+
+    edit(client.resources(TradingDatabase.class).inNamespace(NS).withName("scaled").get(),
+        d -> d.getSpec().setInstances(1));
+    await().untilAsserted(() ->
+        assertThat(client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("scaled").get()).isNull());
+  }
+
+  @Test
+  void statusFollowsTheStatefulSetAndThePodPatroniLabelsPrimary() {
+    client.resource(Samples.tradingDatabase(NS, "status")).create();
+    StatefulSet sts = awaitObject(StatefulSet.class, "status");
+    await().untilAsserted(() -> assertThat(status("status").getPhase()).isEqualTo("Creating"));
+    assertThat(Conditions.isTrue(status("status").getConditions(), Conditions.PROGRESSING)).isTrue();
+
+    // Play the StatefulSet controller and Patroni: one ready pod labelled primary.
+    client.resource(pod("status-0", "primary")).create();
+    sts.setStatus(new StatefulSetStatusBuilder().withReplicas(1).withReadyReplicas(1).withUpdatedReplicas(1)
+        .withObservedGeneration(sts.getMetadata().getGeneration())
+        .withCurrentRevision("r1").withUpdateRevision("r1").build());
+    client.resource(sts).updateStatus();
+
+    await().untilAsserted(() -> {
+      var s = status("status");
+      assertThat(s.getPhase()).isEqualTo("Ready");
+      assertThat(s.getReadyInstances()).isEqualTo(1);
+      assertThat(s.getCurrentPrimary()).isEqualTo("status-0");
+      assertThat(s.getEndpoints().getReadWrite()).isEqualTo("status-rw.trading.svc");
+      assertThat(s.getEndpoints().getReadOnly()).isEqualTo("status-ro.trading.svc");
+      assertThat(s.getSuperuserSecret()).isEqualTo("status-superuser");
+      assertThat(s.getImage()).isEqualTo("timescale/timescaledb-ha:pg16");
+      assertThat(s.getObservedGeneration()).isEqualTo(1L);
+      assertThat(Conditions.isTrue(s.getConditions(), Conditions.READY)).isTrue();
+      assertThat(Conditions.isTrue(s.getConditions(), Conditions.DEGRADED)).isFalse();
+    });
+    await().untilAsserted(() -> assertThat(eventReasons("status")).contains("Creating", "Ready"));
+
+    // Patroni fails over: the label moves; the status follows without the operator electing anyone.
+    client.pods().inNamespace(NS).withName("status-0").edit(p -> {
+      p.getMetadata().getLabels().put("role", "replica");
+      return p;
+    });
+    await().untilAsserted(() -> {
+      var s = status("status");
+      assertThat(s.getCurrentPrimary()).isNull();
+      assertThat(s.getPhase()).isEqualTo("Degraded");
+      assertThat(Conditions.find(s.getConditions(), Conditions.DEGRADED).orElseThrow().getReason())
+          .isEqualTo("NoPrimary");
+    });
+  }
+
+  @Test
+  void invalidSpecIsReportedOnceAndNothingIsCreated() throws InterruptedException {
+    TradingDatabase db = Samples.tradingDatabase(NS, "broken");
+    db.getSpec().setPostgresql(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.PostgresqlSpec());
+    db.getSpec().getPostgresql().setParameters(Map.of("listen_addresses", "*"));
+    client.resource(db).create();
+
+    await().untilAsserted(() -> {
+      var s = status("broken");
+      assertThat(s.getPhase()).isEqualTo("Failed");
+      assertThat(Conditions.find(s.getConditions(), Conditions.DEGRADED).orElseThrow().getMessage())
+          .contains("spec.postgresql.parameters.listen_addresses is owned by the operator");
+    });
+    Thread.sleep(1500);
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("broken").get()).isNull();
+    // One Warning event, not a retry storm.
+    assertThat(eventReasons("broken")).containsExactly("Failed");
+  }
+
+  @Test
+  void deletionPolicyRetainsVolumesByDefaultAndLargerSizeExpandsClaims() {
+    client.resource(new StorageClassBuilder().withNewMetadata().withName("expandable").endMetadata()
+        .withProvisioner("example.com/csi").withAllowVolumeExpansion(true).build()).create();
+    TradingDatabase db = Samples.tradingDatabase(NS, "grow");
+    db.getSpec().setStorage(new StorageSpec());
+    db.getSpec().getStorage().setData(new VolumeSpec("10Gi", "expandable"));
+    db = client.resource(db).create();
+    StatefulSet sts = awaitObject(StatefulSet.class, "grow");
+    assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Retain");
+    // The claim the StatefulSet controller would create from its template.
+    client.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withName("pgdata-grow-0")
+        .withNamespace(NS).withLabels(ClusterServices.podSelector(
+            io.tradingdb.operator.tradingdatabase.model.ClusterModel.from(db), null))
+        .addToLabels(Labels.MANAGED_BY, Labels.OPERATOR)
+        .endMetadata().withNewSpec().withStorageClassName("expandable").withNewResources()
+        .addToRequests("storage", new Quantity("10Gi")).endResources().endSpec().build()).create();
+
+    edit(db, d -> d.getSpec().getStorage().getData().setSize("20Gi"));
+    await().untilAsserted(() -> {
+      PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(NS).withName("pgdata-grow-0").get();
+      assertThat(claim.getSpec().getResources().getRequests().get("storage")).isEqualTo(new Quantity("20Gi"));
+    });
+    // The template keeps its original size: volumeClaimTemplates are immutable.
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("grow").get().getSpec()
+        .getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests().get("storage"))
+        .isEqualTo(new Quantity("10Gi"));
+
+    client.resources(TradingDatabase.class).inNamespace(NS).withName("grow").delete();
+    await().untilAsserted(() ->
+        assertThat(client.resources(TradingDatabase.class).inNamespace(NS).withName("grow").get()).isNull());
+    assertThat(client.persistentVolumeClaims().inNamespace(NS).withName("pgdata-grow-0").get()).isNotNull();
+  }
+
+  @Test
+  void claimsOfAStorageClassWithoutExpansionAreReportedAsPending() {
+    client.resource(new StorageClassBuilder().withNewMetadata().withName("fixed").endMetadata()
+        .withProvisioner("example.com/csi").withAllowVolumeExpansion(false).build()).create();
+    TradingDatabase db = Samples.tradingDatabase(NS, "fixed");
+    db.getSpec().setStorage(new StorageSpec());
+    db.getSpec().getStorage().setData(new VolumeSpec("10Gi", "fixed"));
+    db = client.resource(db).create();
+    awaitObject(StatefulSet.class, "fixed");
+    client.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withName("pgdata-fixed-0")
+        .withNamespace(NS).addToLabels(Labels.INSTANCE, "fixed").addToLabels(Labels.NAME, "tradingdatabase")
+        .addToLabels(Labels.MANAGED_BY, Labels.OPERATOR)
+        .endMetadata().withNewSpec().withStorageClassName("fixed").withNewResources()
+        .addToRequests("storage", new Quantity("10Gi")).endResources().endSpec().build()).create();
+
+    edit(db, d -> d.getSpec().getStorage().getData().setSize("30Gi"));
+    await().untilAsserted(() -> assertThat(status("fixed").getPendingChanges())
+        .singleElement()
+        .asString()
+        .contains("pgdata-fixed-0")
+        .contains("'fixed' does not allow volume expansion"));
+  }
+
+  private Pod pod(String name, String role) {
+    return new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
+        .withLabels(Map.of(Labels.NAME, "tradingdatabase", Labels.INSTANCE, name.substring(0, name.lastIndexOf('-')),
+            Labels.COMPONENT, "postgresql", Labels.MANAGED_BY, Labels.OPERATOR, "role", role))
+        .endMetadata().build();
+  }
+
+  private io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus status(String name) {
+    TradingDatabase db = client.resources(TradingDatabase.class).inNamespace(NS).withName(name).get();
+    assertThat(db.getStatus()).isNotNull();
+    return db.getStatus();
+  }
+
+  private List<String> eventReasons(String name) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .map(Event::getReason)
+        .toList();
+  }
+
+  private void edit(TradingDatabase db, java.util.function.Consumer<TradingDatabase> change) {
+    // Read-modify-write with optimistic locking, retried: the operator writes the status meanwhile.
+    await().until(() -> {
+      TradingDatabase fresh =
+          client.resources(TradingDatabase.class).inNamespace(NS).withName(db.getMetadata().getName()).get();
+      change.accept(fresh);
+      // The mock server does not bump generation on spec changes as a real API server does.
+      fresh.getMetadata().setGeneration(fresh.getMetadata().getGeneration() + 1);
+      try {
+        client.resource(fresh).update();
+        return true;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException conflict) {
+        return false;
+      }
+    });
+  }
+
+  private <T extends io.fabric8.kubernetes.api.model.HasMetadata> T awaitObject(Class<T> type, String name) {
+    return await().atMost(Duration.ofSeconds(20)).until(
+        () -> client.resources(type).inNamespace(NS).withName(name).get(), o -> o != null);
+  }
+
+  private static String decode(Secret secret, String key) {
+    return new String(Base64.getDecoder().decode(secret.getData().get(key)));
+  }
+}
