@@ -1,0 +1,79 @@
+package io.tradingdb.operator.tradingdatabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.testsupport.Golden;
+import io.tradingdb.operator.testsupport.Samples;
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The pure builders, spec in and objects out, compared with readable golden YAML. */
+class ClusterBuildersTest {
+
+  @Test
+  void developmentProfileIsOneInstanceWithoutDisruptionBudget() {
+    TradingDatabase db = Samples.tradingDatabase("trading", "dev");
+    ClusterModel model = ClusterModel.from(db);
+    assertThat(model.highlyAvailable()).isFalse();
+    Golden.assertMatches("tradingdatabase/development.yaml", objects(db, model));
+  }
+
+  @Test
+  void productionProfileHasThreeInstancesWalVolumeAntiAffinityAndBudget() {
+    TradingDatabase db = Samples.tradingDatabase("trading", "prod");
+    db.getSpec().setProfile(Profile.PRODUCTION);
+    ClusterModel model = ClusterModel.from(db);
+    assertThat(model.instances()).isEqualTo(3);
+    assertThat(model.wal()).isPresent();
+    List<HasMetadata> objects = objects(db, model);
+    objects.add(DisruptionBudgets.postgres(model));
+    Golden.assertMatches("tradingdatabase/production.yaml", objects);
+  }
+
+  @Test
+  void existingClaimTemplateSizesWinBecauseTheyAreImmutable() {
+    TradingDatabase db = Samples.tradingDatabase("trading", "grow");
+    db.getSpec().setStorage(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.StorageSpec());
+    db.getSpec().getStorage().setData(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeSpec("100Gi", null));
+    ClusterModel model = ClusterModel.from(db);
+    StatefulSet fresh = ClusterStatefulSet.build(model, "x", Map.of());
+    assertThat(fresh.getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests().get("storage"))
+        .hasToString("100Gi");
+    StatefulSet existing = ClusterStatefulSet.build(model, "x", Map.of("pgdata", "10Gi"));
+    assertThat(existing.getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests().get("storage"))
+        .hasToString("10Gi");
+  }
+
+  @Test
+  void configChecksumChangesWithTheConfigurationSoPodsRoll() {
+    TradingDatabase db = Samples.tradingDatabase("trading", "conf");
+    String before = PatroniConfig.checksum(PatroniConfig.configMap(ClusterModel.from(db)));
+    db.getSpec().setPostgresql(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.PostgresqlSpec());
+    db.getSpec().getPostgresql().setParameters(Map.of("work_mem", "64MB"));
+    String after = PatroniConfig.checksum(PatroniConfig.configMap(ClusterModel.from(db)));
+    assertThat(after).isNotEqualTo(before).hasSize(16);
+  }
+
+  private static List<HasMetadata> objects(TradingDatabase db, ClusterModel model) {
+    var config = PatroniConfig.configMap(model);
+    List<HasMetadata> objects = new ArrayList<>();
+    objects.add(ClusterSecrets.superuser(db, model, "<generated>"));
+    objects.add(ClusterSecrets.replication(db, model, "<generated>", "<generated>"));
+    objects.add(config);
+    objects.add(ClusterServices.headless(model));
+    objects.add(ClusterServices.readWrite(model));
+    objects.add(ClusterServices.readOnly(model));
+    objects.add(PatroniRbac.serviceAccount(model));
+    objects.add(PatroniRbac.role(model));
+    objects.add(PatroniRbac.roleBinding(model));
+    objects.add(ClusterStatefulSet.build(model, PatroniConfig.checksum(config), Map.of()));
+    return objects;
+  }
+}
