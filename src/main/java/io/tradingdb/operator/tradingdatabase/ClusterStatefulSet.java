@@ -223,6 +223,9 @@ public final class ClusterStatefulSet {
     env.add(value("PATRONI_RESTAPI_CONNECT_ADDRESS", "$(PATRONI_KUBERNETES_POD_IP):" + ClusterNames.PATRONI_PORT));
     env.add(secret("PATRONI_SUPERUSER_USERNAME", superuser, "username"));
     env.add(secret("PATRONI_SUPERUSER_PASSWORD", superuser, "password"));
+    // pg_rewind after a failover runs as the superuser.
+    env.add(secret("PATRONI_REWIND_USERNAME", superuser, "username"));
+    env.add(secret("PATRONI_REWIND_PASSWORD", superuser, "password"));
     env.add(secret("PATRONI_REPLICATION_USERNAME", replication, "username"));
     env.add(secret("PATRONI_REPLICATION_PASSWORD", replication, "password"));
     env.add(secret("PATRONI_RESTAPI_USERNAME", replication, "restapi-username"));

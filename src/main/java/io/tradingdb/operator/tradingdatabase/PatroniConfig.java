@@ -122,6 +122,8 @@ public final class PatroniConfig {
       initdb.add(Map.of("waldir", WAL_MOUNT + "/pg_wal"));
     }
     bootstrap.put("initdb", initdb);
+    // Patroni 3.0 still reads the initial pg_hba from here; later versions from postgresql.pg_hba.
+    bootstrap.put("pg_hba", pgHba(model));
     // Patroni splits this command line and appends the connection URL as the last argument.
     bootstrap.put("post_init", "sh " + MOUNT_PATH + "/" + POST_INIT_FILE);
     doc.put("bootstrap", bootstrap);
