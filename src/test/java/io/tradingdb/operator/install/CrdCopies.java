@@ -85,8 +85,8 @@ final class CrdCopies {
     for (Path dir : List.of(TOP_LEVEL_DIR, CHART_DIR)) {
       for (Path committed : committed(dir)) {
         if (!generated.containsKey(committed.getFileName().toString())) {
-          String expectedSource = GENERATED_DIR.resolve(committed.getFileName().toString()
-              .replace(COMMITTED_SUFFIX, GENERATED_SUFFIX)) + " was not generated";
+          String expectedSource = GeneratedFiles.PROJECT.relativize(GENERATED_DIR.resolve(
+              committed.getFileName().toString().replace(COMMITTED_SUFFIX, GENERATED_SUFFIX))) + " was not generated";
           GeneratedFiles.checkOrphan(committed, expectedSource).ifPresent(problems::add);
         }
       }

@@ -69,10 +69,15 @@ final class GeneratedFiles {
     for (int i = Math.max(0, line - DIFF_CONTEXT_LINES); i < line; i++) {
       diff.append("    ").append(want.get(i)).append('\n');
     }
-    for (int i = line; i < Math.min(want.size(), line + DIFF_CONTEXT_LINES); i++) {
+    int differing = 1;
+    while (differing < DIFF_CONTEXT_LINES && line + differing < Math.min(want.size(), have.size())
+        && !want.get(line + differing).equals(have.get(line + differing))) {
+      differing++;
+    }
+    for (int i = line; i < Math.min(want.size(), line + differing); i++) {
       diff.append("  - ").append(want.get(i)).append('\n');
     }
-    for (int i = line; i < Math.min(have.size(), line + DIFF_CONTEXT_LINES); i++) {
+    for (int i = line; i < Math.min(have.size(), line + differing); i++) {
       diff.append("  + ").append(have.get(i)).append('\n');
     }
     return diff.toString();
@@ -86,7 +91,7 @@ final class GeneratedFiles {
     }
   }
 
-  private static void write(Path file, String text) {
+  static void write(Path file, String text) {
     try {
       Files.createDirectories(file.getParent());
       Files.writeString(file, text, StandardCharsets.UTF_8);

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -82,13 +81,14 @@ final class HelmChart {
   }
 
   private static Path writeTemp(String prefix, String suffix, String text) {
+    Path file;
     try {
-      Path file = Files.createTempFile(prefix, suffix);
-      Files.writeString(file, text, StandardCharsets.UTF_8);
-      return file;
+      file = Files.createTempFile(prefix, suffix);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    GeneratedFiles.write(file, text);
+    return file;
   }
 
   private static void deleteQuietly(Path file) {

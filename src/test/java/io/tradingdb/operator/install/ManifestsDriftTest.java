@@ -50,7 +50,7 @@ class ManifestsDriftTest {
 
   @Test
   void manifestInstallsCrdsNamespaceAndOperatorInThatNamespace() {
-    List<HasMetadata> objects = HelmChart.parse(GeneratedFiles.read(MANIFEST));
+    List<HasMetadata> objects = HelmChart.parse(render());
 
     assertThat(objects.stream().filter(CustomResourceDefinition.class::isInstance).map(o -> o.getMetadata().getName()))
         .containsExactlyElementsOf(CrdCopies.generated().keySet().stream()
