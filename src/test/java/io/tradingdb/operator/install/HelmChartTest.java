@@ -73,6 +73,16 @@ class HelmChartTest {
         .hasMessageContaining(namedField);
   }
 
+  @Test
+  void anExistingServiceAccountMustBeNamed() {
+    assertThatThrownBy(() -> HelmChart.template("serviceAccount: {create: false}\n"))
+        .hasMessageContaining("serviceAccount.name is required when serviceAccount.create is false");
+    Rendered chart = Rendered.of("serviceAccount: {create: false, name: platform-operator}\n");
+    assertThat(chart.all(ServiceAccount.class)).isEmpty();
+    assertThat(chart.get(Deployment.class, HelmChart.NAMESPACE, OPERATOR).getSpec().getTemplate().getSpec()
+        .getServiceAccountName()).isEqualTo("platform-operator");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {
       "",
