@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# The tradingdb-operator image. From the repository root:
+#   docker build -t ghcr.io/tradingdb/tradingdb-operator:0.1.0 .
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /build
+COPY pom.xml ./
+COPY src/main ./src/main
+# `mvn package` writes the jar (its manifest has Class-Path: lib/...) and copies runtime dependencies to target/lib.
+RUN --mount=type=cache,target=/root/.m2 \
+    mvn -B -q package -Dmaven.test.skip=true \
+ && mkdir /out \
+ && cp target/tradingdb-operator-*.jar /out/tradingdb-operator.jar \
+ && cp -r target/lib /out/lib
+
+FROM eclipse-temurin:17-jre
+WORKDIR /app
+# Dependencies first: they change less often than the operator, so their layer is reused.
+COPY --from=build /out/lib/ /app/lib/
+COPY --from=build /out/tradingdb-operator.jar /app/tradingdb-operator.jar
+# The same JVM options as the chart's jvmOptions (a test keeps them equal); the chart's env var overrides these.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:InitialRAMPercentage=20 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=32m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData" \
+    HTTP_PORT=8080
+EXPOSE 8080
+# Numeric user, so Kubernetes can verify runAsNonRoot without a passwd entry.
+USER 65532:65532
+ENTRYPOINT ["java", "-jar", "/app/tradingdb-operator.jar"]
