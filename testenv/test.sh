@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The test command (README, CI): installs what the tests need, starts a throwaway PostgreSQL and a
+# real Kubernetes control plane on 127.0.0.1, runs the whole Maven suite (unit tests, then the
+# integration tests against those servers), and stops everything again, pass or fail.
+#
+# Extra arguments go to Maven, e.g. `testenv/test.sh -Dit.test=TradingDatabaseIT`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+started=$(date +%s)
+testenv/install-packages.sh
+testenv/build-binaries.sh
+
+cleanup() {
+  testenv/cluster.sh down || true
+  testenv/postgres.sh down || true
+}
+trap cleanup EXIT
+
+testenv/postgres.sh up >/dev/null
+eval "$(testenv/postgres.sh env)"
+testenv/cluster.sh up
+eval "$(testenv/cluster.sh env)"
+export TRADINGDB_TEST_KUBECONFIG="$KUBECONFIG"
+# The tests must never fall back to a user's cluster: only the test kubeconfig is used.
+unset KUBECONFIG
+
+echo "servers ready after $(( $(date +%s) - started ))s; running the suite"
+mvn -B -ntp verify "$@"
+echo "whole run took $(( $(date +%s) - started ))s"
