@@ -1,0 +1,158 @@
+package io.tradingdb.operator.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tradingdb.operator.OperatorConfig;
+import io.tradingdb.operator.Operators;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.kube.Conditions;
+import io.tradingdb.operator.testsupport.RealCluster;
+import io.tradingdb.operator.testsupport.Samples;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator, impersonating the Helm chart's ServiceAccount with exactly the chart's RBAC, does
+ * everything a TradingDatabase needs; the same run with one rule removed is refused, which shows
+ * the check would catch a missing verb.
+ */
+class OperatorRbacIT {
+
+  static KubernetesClient admin;
+  static List<HasMetadata> chart;
+  static String ns;
+
+  @BeforeAll
+  static void applyChartRbac() {
+    admin = RealCluster.client();
+    RealCluster.installCrds(admin);
+    chart = HelmChart.parse(HelmChart.template("createNamespace: true\n"));
+    List<HasMetadata> rbac = new ArrayList<>();
+    for (HasMetadata o : chart) {
+      if (o instanceof io.fabric8.kubernetes.api.model.Namespace || o instanceof ServiceAccount
+          || o instanceof ClusterRole || o instanceof ClusterRoleBinding || o instanceof Role
+          || o instanceof RoleBinding) {
+        rbac.add(o);
+      }
+    }
+    assertThat(rbac).hasSizeGreaterThanOrEqualTo(5);
+    RealCluster.apply(admin, rbac);
+    ns = RealCluster.createNamespace(admin, "rbac-it", Map.of());
+  }
+
+  @AfterAll
+  static void cleanUp() {
+    if (admin != null && ns != null) {
+      RealCluster.deleteNamespace(admin, ns);
+    }
+  }
+
+  @Test
+  void operatorAsTheChartsServiceAccountReconcilesATradingDatabase() throws Exception {
+    String sa = serviceAccountName();
+    try (KubernetesClient asOperator = impersonate(sa);
+        var ignored = run(asOperator)) {
+      TradingDatabase db = fresh("granted");
+      admin.resource(db).create();
+      await().atMost(RealCluster.timeout()).untilAsserted(() -> {
+        TradingDatabase current = admin.resources(TradingDatabase.class).inNamespace(ns).withName("granted").get();
+        assertThat(current.getStatus()).isNotNull();
+        assertThat(current.getStatus().getPhase()).isNotNull();
+        assertThat(admin.apps().statefulSets().inNamespace(ns).withName("granted").get()).isNotNull();
+        assertThat(admin.policy().v1().podDisruptionBudget().inNamespace(ns).withName("granted").get()).isNull();
+        assertThat(admin.rbac().roleBindings().inNamespace(ns).withName("granted-patroni").get()).isNotNull();
+        assertThat(admin.secrets().inNamespace(ns).withName("granted-tls").get()).isNotNull();
+        assertThat(Conditions.find(current.getStatus().getConditions(), Conditions.DEGRADED)
+            .map(c -> c.getReason()).orElse("")).isNotEqualTo("ReconcileError");
+      });
+      // Leader election ran with the chart's Lease permissions in the release namespace.
+      assertThat(admin.leases().inNamespace(HelmChart.NAMESPACE).withName(OperatorConfig.LEASE_NAME).get())
+          .isNotNull();
+      // Three instances add a disruption budget: another kind, another permission.
+      admin.resources(TradingDatabase.class).inNamespace(ns).withName("granted")
+          .edit(d -> { d.getSpec().setInstances(3); return d; });
+      await().atMost(RealCluster.timeout()).untilAsserted(() ->
+          assertThat(admin.policy().v1().podDisruptionBudget().inNamespace(ns).withName("granted").get()).isNotNull());
+    }
+  }
+
+  @Test
+  void withoutOneRuleOfTheChartTheOperatorIsRefusedAndSaysSo() throws Exception {
+    ClusterRole full = chart.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast)
+        .filter(r -> r.getRules().stream().anyMatch(rule -> rule.getResources().contains("statefulsets")))
+        .findFirst().orElseThrow();
+    List<PolicyRule> rules = new ArrayList<>();
+    for (PolicyRule rule : full.getRules()) {
+      PolicyRule copy = Serialization.clone(rule);
+      copy.getResources().remove("statefulsets");
+      if (!copy.getResources().isEmpty()) {
+        rules.add(copy);
+      }
+    }
+    String name = "tradingdb-operator-without-statefulsets";
+    RealCluster.apply(admin, List.of(
+        new ClusterRoleBuilder().withNewMetadata().withName(name).endMetadata().withRules(rules).build(),
+        new ServiceAccountBuilder().withNewMetadata().withName(name).withNamespace(HelmChart.NAMESPACE).endMetadata().build(),
+        new ClusterRoleBindingBuilder().withNewMetadata().withName(name).endMetadata()
+            .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(name).endRoleRef()
+            .addNewSubject().withKind("ServiceAccount").withName(name).withNamespace(HelmChart.NAMESPACE).endSubject()
+            .build()));
+    try (KubernetesClient asOperator = impersonate(name);
+        var ignored = run(asOperator)) {
+      admin.resource(fresh("refused")).create();
+      await().atMost(RealCluster.timeout()).untilAsserted(() -> {
+        TradingDatabase current = admin.resources(TradingDatabase.class).inNamespace(ns).withName("refused").get();
+        assertThat(current.getStatus()).isNotNull();
+        var degraded = Conditions.find(current.getStatus().getConditions(), Conditions.DEGRADED).orElseThrow();
+        assertThat(degraded.getReason()).isEqualTo("ReconcileError");
+        assertThat(degraded.getMessage()).contains("forbidden").contains("statefulsets");
+      });
+    }
+  }
+
+  private static String serviceAccountName() {
+    return chart.stream().filter(ServiceAccount.class::isInstance).findFirst().orElseThrow()
+        .getMetadata().getName();
+  }
+
+  private static KubernetesClient impersonate(String serviceAccount) {
+    return RealCluster.impersonating(
+        "system:serviceaccount:" + HelmChart.NAMESPACE + ":" + serviceAccount,
+        "system:serviceaccounts", "system:serviceaccounts:" + HelmChart.NAMESPACE, "system:authenticated");
+  }
+
+  private static AutoCloseable run(KubernetesClient client) {
+    OperatorConfig config = new OperatorConfig(Set.of(ns), HelmChart.NAMESPACE, true, "127.0.0.1", 0, false);
+    Operator operator = Operators.create(client, config, new SimpleMeterRegistry(), Clock.systemUTC(), o -> {});
+    operator.start();
+    return operator::stop;
+  }
+
+  private static TradingDatabase fresh(String name) {
+    TradingDatabase db = Samples.tradingDatabase(ns, name);
+    db.getMetadata().setUid(null);
+    db.getMetadata().setGeneration(null);
+    return db;
+  }
+}
