@@ -72,7 +72,7 @@ class OperatorRbacIT {
   void operatorAsTheChartsServiceAccountReconcilesATradingDatabase() throws Exception {
     String sa = serviceAccountName();
     try (KubernetesClient asOperator = impersonate(sa);
-        var ignored = run(asOperator)) {
+        var ignored = run(asOperator, true)) {
       TradingDatabase db = fresh("granted");
       admin.resource(db).create();
       await().atMost(RealCluster.timeout()).untilAsserted(() -> {
@@ -118,8 +118,9 @@ class OperatorRbacIT {
             .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(name).endRoleRef()
             .addNewSubject().withKind("ServiceAccount").withName(name).withNamespace(HelmChart.NAMESPACE).endSubject()
             .build()));
+    // No leader election here: the Lease Role is bound to the chart's ServiceAccount only.
     try (KubernetesClient asOperator = impersonate(name);
-        var ignored = run(asOperator)) {
+        var ignored = run(asOperator, false)) {
       admin.resource(fresh("refused")).create();
       await().atMost(RealCluster.timeout()).untilAsserted(() -> {
         TradingDatabase current = admin.resources(TradingDatabase.class).inNamespace(ns).withName("refused").get();
@@ -142,8 +143,9 @@ class OperatorRbacIT {
         "system:serviceaccounts", "system:serviceaccounts:" + HelmChart.NAMESPACE, "system:authenticated");
   }
 
-  private static AutoCloseable run(KubernetesClient client) {
-    OperatorConfig config = new OperatorConfig(Set.of(ns), HelmChart.NAMESPACE, true, "127.0.0.1", 0, false);
+  private static AutoCloseable run(KubernetesClient client, boolean leaderElection) {
+    OperatorConfig config =
+        new OperatorConfig(Set.of(ns), HelmChart.NAMESPACE, leaderElection, "127.0.0.1", 0, false);
     Operator operator = Operators.create(client, config, new SimpleMeterRegistry(), Clock.systemUTC(), o -> {});
     operator.start();
     return operator::stop;
