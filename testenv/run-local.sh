@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The README's run command: the operator's main job on this machine.
+#
+# With KUBECONFIG set: runs the operator against that cluster and applies samples/ to namespace
+# "trading". Without it: starts the local control plane (testenv/cluster.sh) and a throwaway
+# PostgreSQL (testenv/postgres.sh) on 127.0.0.1 first, and also applies testenv/local-samples/,
+# whose DbUsers and BackupSchedules target that PostgreSQL as an external database, so they do
+# real work. Pods run on kwok's simulated nodes: no PostgreSQL runs inside them, and this script
+# plays Patroni's one visible act (labelling the primary pod) so the clusters can reach Ready.
+#
+# Stop everything with testenv/stop-local.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STATE=${TRADINGDB_STATE:-/tmp/tradingdb-testenv}
+NS=${TRADINGDB_NAMESPACE:-trading}
+HTTP_PORT=${TRADINGDB_HTTP_PORT:-18080}
+mkdir -p "$STATE"
+
+local_mode=false
+if [ -z "${KUBECONFIG:-}" ]; then
+  local_mode=true
+  testenv/install-packages.sh
+  testenv/build-binaries.sh
+  testenv/postgres.sh up >/dev/null
+  testenv/cluster.sh up
+  eval "$(testenv/cluster.sh env)"
+fi
+KUBECTL=${KUBECTL:-kubectl}
+kc() { "$KUBECTL" "$@"; }
+
+if ! ls target/tradingdb-operator-*.jar >/dev/null 2>&1 || [ -n "$(find src pom.xml -newer "$(ls target/tradingdb-operator-*.jar | head -1)" -print -quit)" ]; then
+  echo "building the operator"
+  mvn -B -q -ntp package -DskipTests
+fi
+JAR=$(ls target/tradingdb-operator-*.jar | head -1)
+
+kc apply --server-side -f crds/ >/dev/null
+kc create namespace "$NS" --dry-run=client -o yaml | kc apply --server-side -f - >/dev/null
+
+if [ -f "$STATE/operator.pid" ] && kill -0 "$(cat "$STATE/operator.pid")" 2>/dev/null; then
+  echo "operator already running (pid $(cat "$STATE/operator.pid"))"
+else
+  WATCH_NAMESPACES=$NS HTTP_BIND=127.0.0.1 HTTP_PORT=$HTTP_PORT \
+    nohup java -jar "$JAR" >"$STATE/operator.log" 2>&1 &
+  echo $! >"$STATE/operator.pid"
+  echo "operator started (pid $!), log: $STATE/operator.log, metrics: http://127.0.0.1:$HTTP_PORT/metrics"
+fi
+
+kc apply --server-side -n "$NS" -f samples/ >/dev/null
+if $local_mode && [ -d testenv/local-samples ]; then
+  eval "$(testenv/postgres.sh env)"
+  # The admin credentials reach the cluster as a Secret made from the password file, never a file in git.
+  kc -n "$NS" create secret generic local-postgres-admin \
+    --from-literal=username="$TRADINGDB_TEST_PG_USER" \
+    --from-file=password="$TRADINGDB_TEST_PG_PASSWORD_FILE" \
+    --dry-run=client -o yaml | kc apply --server-side -f - >/dev/null
+  kc apply --server-side -n "$NS" -f testenv/local-samples/ >/dev/null
+fi
+
+if $local_mode; then
+  # Simulated Patroni: label instance 0 of each cluster as primary once its pod is Running.
+  for i in $(seq 1 90); do
+    pending=0
+    for tdb in $(kc get tdb -n "$NS" -o jsonpath='{.items[*].metadata.name}'); do
+      phase=$(kc get pod "$tdb-0" -n "$NS" -o jsonpath='{.status.phase}' 2>/dev/null || true)
+      if [ "$phase" = Running ]; then
+        kc label pod "$tdb-0" -n "$NS" role=primary --overwrite >/dev/null
+        for r in $(kc get pods -n "$NS" -l "app.kubernetes.io/instance=$tdb,app.kubernetes.io/component=postgresql" -o name | grep -v "/$tdb-0$"); do
+          kc label "$r" -n "$NS" role=replica --overwrite >/dev/null
+        done
+      else
+        pending=1
+      fi
+      [ "$(kc get tdb "$tdb" -n "$NS" -o jsonpath='{.status.phase}')" = Ready ] || pending=1
+    done
+    [ $pending = 0 ] && break
+    sleep 2
+  done
+fi
+kc get trading -n "$NS"
