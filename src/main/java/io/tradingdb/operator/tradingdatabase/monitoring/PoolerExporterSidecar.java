@@ -13,7 +13,6 @@ import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 public final class PoolerExporterSidecar {
 
   public static final String IMAGE = "quay.io/prometheuscommunity/pgbouncer-exporter:v0.10.2";
-  public static final String PASSWORD_KEY = "password";
 
   private PoolerExporterSidecar() {}
 
@@ -29,7 +28,7 @@ public final class PoolerExporterSidecar {
         .addNewEnv()
         .withName("POOLER_PASSWORD")
         .withNewValueFrom()
-        .withNewSecretKeyRef(PASSWORD_KEY, model.names().poolerAuthSecret(), false)
+        .withNewSecretKeyRef(LoginSecrets.PASSWORD_KEY, model.names().poolerAuthSecret(), false)
         .endValueFrom()
         .endEnv()
         .withArgs(

@@ -3,16 +3,14 @@ package io.tradingdb.operator.tradingdatabase.pooler;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.tradingdb.operator.postgres.PoolerAuthSetup;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
-import io.tradingdb.operator.tradingdatabase.monitoring.PoolerExporterSidecar;
+import io.tradingdb.operator.tradingdatabase.monitoring.LoginSecrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -45,22 +43,9 @@ public final class PoolerConfig {
    */
   public static Secret authSecret(ClusterModel model, String password) {
     ClusterNames names = model.names();
-    Map<String, String> data = new LinkedHashMap<>();
-    data.put("username", PoolerAuthSetup.ROLE);
-    data.put(PoolerExporterSidecar.PASSWORD_KEY, password);
-    data.put(AUTH_FILE_KEY, authFile(password));
-    Map<String, String> encoded = new LinkedHashMap<>();
-    data.forEach((k, v) ->
-        encoded.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
-    return new SecretBuilder()
-        .withNewMetadata()
-        .withName(names.poolerAuthSecret())
-        .withNamespace(names.namespace())
-        .withLabels(PoolerDeployment.labels(model))
-        .endMetadata()
-        .withType("Opaque")
-        .withData(encoded)
-        .build();
+    return LoginSecrets.build(
+        names.poolerAuthSecret(), names.namespace(), PoolerDeployment.labels(model),
+        PoolerAuthSetup.ROLE, password, Map.of(AUTH_FILE_KEY, authFile(password)));
   }
 
   /** pgBouncer's auth_file: only the lookup login, with a clear-text password it can log in with. */
