@@ -42,6 +42,13 @@ public final class LocalPgBouncer implements AutoCloseable {
   /** Starts pgBouncer for {@code model} in front of the server at serverHost:serverPort. */
   public static LocalPgBouncer start(
       ClusterModel model, String serverHost, int serverPort, String lookupPassword) {
+    return start(model, serverHost, serverPort, lookupPassword, Map.of());
+  }
+
+  /** As {@link #start}, with the TLS Secret's files (tls.crt, tls.key, ca.crt) as PEM text. */
+  public static LocalPgBouncer start(
+      ClusterModel model, String serverHost, int serverPort, String lookupPassword,
+      Map<String, String> tlsFiles) {
     LocalProcesses.requireBinary(BINARY, "pgbouncer");
     Path dir = LocalProcesses.folderForPostgres("tradingdb-pgbouncer");
     int port = LocalProcesses.freePort();
@@ -49,6 +56,16 @@ public final class LocalPgBouncer implements AutoCloseable {
         "127.0.0.1", port, serverHost, serverPort, dir.resolve(PoolerLayout.AUTH_FILE).toString(),
         dir.resolve("tls").toString());
     LocalProcesses.writeForPostgres(dir.resolve(PoolerLayout.AUTH_FILE), PoolerConfig.authFile(lookupPassword));
+    if (!tlsFiles.isEmpty()) {
+      Path tls = dir.resolve("tls");
+      try {
+        Files.createDirectories(tls);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      LocalProcesses.chownToPostgres(tls);
+      tlsFiles.forEach((name, pem) -> LocalProcesses.writeForPostgres(tls.resolve(name), pem));
+    }
     LocalProcesses.writeForPostgres(dir.resolve(PoolerLayout.CONFIG_FILE), PgBouncerIni.render(model, layout));
     LocalProcesses.writeForPostgres(dir.resolve(PoolerLayout.RUN_SCRIPT), PoolerConfig.RUN_SCRIPT);
     List<String> command = LocalProcesses.asPostgres(
@@ -98,7 +115,13 @@ public final class LocalPgBouncer implements AutoCloseable {
 
   /** A JDBC session through the pooler. Transaction pooling needs unnamed statements only. */
   public Connection connect(String database, String user, String password) throws SQLException {
+    return connect(database, user, password, new Properties());
+  }
+
+  public Connection connect(String database, String user, String password, Properties extra)
+      throws SQLException {
     Properties props = new Properties();
+    props.putAll(extra);
     props.setProperty("user", user);
     props.setProperty("password", password);
     props.setProperty("connectTimeout", "5");

@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -28,6 +29,14 @@ public final class LocalPostgres implements AutoCloseable {
   }
 
   public static LocalPostgres start(int port, String... settings) {
+    return start(port, Map.of(), settings);
+  }
+
+  /**
+   * As {@link #start(int, String...)}, with files (for example a server certificate) written into
+   * the data folder before the server starts; settings may name them relative to it.
+   */
+  public static LocalPostgres start(int port, Map<String, String> dataFiles, String... settings) {
     String bin = LocalProcesses.run(List.of("sh", "-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1")).trim();
     LocalProcesses.requireBinary(bin + "/initdb", "postgresql");
     Path dir = LocalProcesses.folderForPostgres("tradingdb-pg");
@@ -50,6 +59,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
     LocalProcesses.run(LocalProcesses.asPostgres(List.of(), List.of(
         "sh", "-c", "cat >> '" + data.resolve("postgresql.conf") + "' <<'CONF'\n" + conf + "CONF\n")));
+    dataFiles.forEach((name, text) -> LocalProcesses.writeForPostgres(data.resolve(name), text));
     LocalProcesses.run(LocalProcesses.asPostgres(List.of(), List.of(
         bin + "/pg_ctl", "-D", data.toString(), "-l", dir.resolve("postgres.log").toString(), "-w", "-t", "30",
         "start")));

@@ -38,9 +38,7 @@ public final class LocalProcesses {
   public static Path folderForPostgres(String prefix) {
     try {
       Path dir = Files.createTempDirectory(prefix);
-      if (runningAsRoot()) {
-        run(List.of("chown", "postgres:postgres", dir.toString()));
-      }
+      chownToPostgres(dir);
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -51,12 +49,16 @@ public final class LocalProcesses {
   public static void writeForPostgres(Path file, String text) {
     try {
       Files.writeString(file, text);
-      if (runningAsRoot()) {
-        run(List.of("chown", "postgres:postgres", file.toString()));
-      }
+      chownToPostgres(file);
       run(List.of("chmod", "600", file.toString()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  public static void chownToPostgres(Path path) {
+    if (runningAsRoot()) {
+      run(List.of("chown", "postgres:postgres", path.toString()));
     }
   }
 
