@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -21,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -45,9 +43,7 @@ class ExporterQueriesIT {
   @BeforeAll
   static void prepare() throws SQLException {
     database = TestPostgres.createDatabase("exporter");
-    byte[] bytes = new byte[24];
-    new SecureRandom().nextBytes(bytes);
-    monitorPassword = HexFormat.of().formatHex(bytes);
+    monitorPassword = LocalProcesses.randomPassword();
     try (Connection admin = TestPostgres.connectAsAdmin(database); Statement s = admin.createStatement()) {
       MonitoringRoleSetup.apply(admin, database, monitorPassword);
       s.execute("CREATE TABLE ticks (id bigserial PRIMARY KEY, symbol text, price numeric)");

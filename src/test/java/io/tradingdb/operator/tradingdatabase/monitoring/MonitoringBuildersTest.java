@@ -50,11 +50,7 @@ class MonitoringBuildersTest {
 
   @Test
   void thresholdsComeFromTheSpec() {
-    ClusterModel custom = TestClusters.modelFromYaml("""
-        apiVersion: tradingdb.io/v1alpha1
-        kind: TradingDatabase
-        metadata: {name: t, namespace: n}
-        spec:
+    ClusterModel custom = TestClusters.model("n", "t", """
           databaseName: ai_trading
           monitoring:
             alerts: {connectionsPercent: 70, databaseSizeGiB: 200, cacheHitRatio: 0.95,

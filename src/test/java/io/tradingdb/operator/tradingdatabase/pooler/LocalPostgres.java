@@ -1,14 +1,16 @@
 package io.tradingdb.operator.tradingdatabase.pooler;
 
+import io.tradingdb.operator.postgres.PoolerAuthSetup;
+import io.tradingdb.operator.postgres.SqlQuote;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.HexFormat;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.postgresql.PGConnection;
 
 /**
  * A PostgreSQL of a test's own (initdb in a temp folder, loopback, SCRAM), for settings the
@@ -40,9 +42,7 @@ public final class LocalPostgres implements AutoCloseable {
     String bin = LocalProcesses.run(List.of("sh", "-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1")).trim();
     LocalProcesses.requireBinary(bin + "/initdb", "postgresql");
     Path dir = LocalProcesses.folderForPostgres("tradingdb-pg");
-    byte[] bytes = new byte[24];
-    new SecureRandom().nextBytes(bytes);
-    String password = HexFormat.of().formatHex(bytes);
+    String password = LocalProcesses.randomPassword();
     Path pwfile = dir.resolve("pwfile");
     LocalProcesses.writeForPostgres(pwfile, password + "\n");
     Path data = dir.resolve("data");
@@ -83,6 +83,30 @@ public final class LocalPostgres implements AutoCloseable {
     props.setProperty("user", "postgres");
     props.setProperty("password", password);
     return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);
+  }
+
+  /**
+   * A login owning a new database, which pgBouncer can serve: the lookup function and its login
+   * are set up there as the operator would.
+   */
+  public void createPooledDatabase(String database, String owner, String ownerPassword, String lookupPassword)
+      throws SQLException {
+    try (Connection admin = connectAsAdmin("postgres"); Statement s = admin.createStatement()) {
+      createLogin(admin, owner, ownerPassword);
+      s.execute("CREATE DATABASE " + SqlQuote.identifier(database) + " OWNER " + SqlQuote.identifier(owner));
+    }
+    try (Connection admin = connectAsAdmin(database)) {
+      PoolerAuthSetup.apply(admin, database, lookupPassword);
+    }
+  }
+
+  /** A login role with a SCRAM password, hashed client-side by the driver. */
+  public static void createLogin(Connection admin, String role, String password) throws SQLException {
+    try (Statement s = admin.createStatement()) {
+      s.execute("DROP ROLE IF EXISTS " + SqlQuote.identifier(role));
+      s.execute("CREATE ROLE " + SqlQuote.identifier(role) + " LOGIN");
+    }
+    admin.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");
   }
 
   @Override

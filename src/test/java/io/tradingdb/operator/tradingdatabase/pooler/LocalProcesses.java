@@ -3,10 +3,12 @@ package io.tradingdb.operator.tradingdatabase.pooler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.security.SecureRandom;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -87,6 +89,13 @@ public final class LocalProcesses {
           path + " is missing: install the Debian package with `apt-get install " + debianPackage + "`");
     }
     return path;
+  }
+
+  /** A random hex password for a test login (never printed). */
+  public static String randomPassword() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   public static int freePort() {

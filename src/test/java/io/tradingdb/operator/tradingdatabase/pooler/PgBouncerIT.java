@@ -8,20 +8,17 @@ import io.tradingdb.operator.postgres.PoolerAuthSetup;
 import io.tradingdb.operator.postgres.SqlQuote;
 import io.tradingdb.operator.testsupport.TestPostgres;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
 
 /**
  * The generated pgbouncer.ini and auth_query setup, run by Debian's pgBouncer in front of the test
@@ -39,13 +36,11 @@ class PgBouncerIT {
   @BeforeAll
   static void startPooler() throws SQLException {
     database = TestPostgres.createDatabase("pooler");
-    appPassword = randomPassword();
-    lookupPassword = randomPassword();
+    appPassword = LocalProcesses.randomPassword();
+    lookupPassword = LocalProcesses.randomPassword();
     try (Connection admin = TestPostgres.connectAsAdmin(database); Statement s = admin.createStatement()) {
       PoolerAuthSetup.apply(admin, database, lookupPassword);
-      s.execute("DROP ROLE IF EXISTS " + SqlQuote.identifier(APP_USER));
-      s.execute("CREATE ROLE " + SqlQuote.identifier(APP_USER) + " LOGIN");
-      admin.unwrap(PGConnection.class).alterUserPassword(APP_USER, appPassword.toCharArray(), "scram-sha-256");
+      LocalPostgres.createLogin(admin, APP_USER, appPassword);
       s.execute("GRANT CONNECT ON DATABASE " + SqlQuote.identifier(database) + " TO " + SqlQuote.identifier(APP_USER));
       s.execute("CREATE TABLE fills (id bigserial PRIMARY KEY, symbol text NOT NULL)");
       s.execute("GRANT SELECT, INSERT ON fills TO " + SqlQuote.identifier(APP_USER));
@@ -64,11 +59,7 @@ class PgBouncerIT {
 
   /** The cluster as the operator would see it, with a small pool so pooling is observable. */
   private static ClusterModel model(int defaultPoolSize) {
-    return TestClusters.modelFromYaml("""
-        apiVersion: tradingdb.io/v1alpha1
-        kind: TradingDatabase
-        metadata: {name: it, namespace: test}
-        spec:
+    return TestClusters.model("test", "it", """
           databaseName: %s
           tls: {enabled: false}
           pooler: {enabled: true, defaultPoolSize: %d, reservePoolSize: 0}
@@ -187,11 +178,5 @@ class PgBouncerIT {
         .filter(row -> user == null || user.equals(row.get("user")))
         .findFirst()
         .orElse(Map.of());
-  }
-
-  private static String randomPassword() {
-    byte[] bytes = new byte[24];
-    new SecureRandom().nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
   }
 }

@@ -3,22 +3,17 @@ package io.tradingdb.operator.tradingdatabase.pooler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tradingdb.operator.postgres.PoolerAuthSetup;
-import io.tradingdb.operator.postgres.SqlQuote;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
 
 /**
  * TLS on both sides with the generated settings: clients must use TLS to reach pgBouncer, and
@@ -32,25 +27,14 @@ class PgBouncerTlsIT {
   @Test
   void bothHopsUseTls() throws Exception {
     Map<String, String> pki = certificates();
-    String appPassword = randomPassword();
-    String lookupPassword = randomPassword();
+    String appPassword = LocalProcesses.randomPassword();
+    String lookupPassword = LocalProcesses.randomPassword();
     try (LocalPostgres postgres = LocalPostgres.start(
         LocalProcesses.freePort(),
         Map.of("server.crt", pki.get("tls.crt"), "server.key", pki.get("tls.key")),
         "ssl = on", "ssl_cert_file = 'server.crt'", "ssl_key_file = 'server.key'")) {
-      try (Connection admin = postgres.connectAsAdmin("postgres"); Statement s = admin.createStatement()) {
-        s.execute("CREATE ROLE " + SqlQuote.identifier(USER) + " LOGIN");
-        admin.unwrap(PGConnection.class).alterUserPassword(USER, appPassword.toCharArray(), "scram-sha-256");
-        s.execute("CREATE DATABASE " + SqlQuote.identifier(DATABASE));
-      }
-      try (Connection admin = postgres.connectAsAdmin(DATABASE)) {
-        PoolerAuthSetup.apply(admin, DATABASE, lookupPassword);
-      }
-      ClusterModel model = TestClusters.modelFromYaml("""
-          apiVersion: tradingdb.io/v1alpha1
-          kind: TradingDatabase
-          metadata: {name: tls, namespace: test}
-          spec:
+      postgres.createPooledDatabase(DATABASE, USER, appPassword, lookupPassword);
+      ClusterModel model = TestClusters.model("test", "tls", """
             databaseName: %s
             pooler: {enabled: true}
           """.formatted(DATABASE));
@@ -103,11 +87,5 @@ class PgBouncerTlsIT {
     } finally {
       LocalProcesses.deleteTree(dir);
     }
-  }
-
-  private static String randomPassword() {
-    byte[] bytes = new byte[24];
-    new SecureRandom().nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
   }
 }

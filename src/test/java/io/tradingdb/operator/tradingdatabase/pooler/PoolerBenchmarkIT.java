@@ -2,24 +2,16 @@ package io.tradingdb.operator.tradingdatabase.pooler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tradingdb.operator.postgres.PoolerAuthSetup;
-import io.tradingdb.operator.postgres.SqlQuote;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
 
 /**
  * Direct versus pooled, with pgbench, on a PostgreSQL of its own (max_connections=100) behind the
@@ -50,25 +42,14 @@ class PoolerBenchmarkIT {
 
   @Test
   void directVersusPooled() throws Exception {
-    String appPassword = randomPassword();
-    String lookupPassword = randomPassword();
+    String appPassword = LocalProcesses.randomPassword();
+    String lookupPassword = LocalProcesses.randomPassword();
     try (LocalPostgres postgres = LocalPostgres.start(freePortFrom(25600), "max_connections = 100")) {
-      try (Connection admin = postgres.connectAsAdmin("postgres"); Statement s = admin.createStatement()) {
-        s.execute("CREATE ROLE " + SqlQuote.identifier(USER) + " LOGIN");
-        admin.unwrap(PGConnection.class).alterUserPassword(USER, appPassword.toCharArray(), "scram-sha-256");
-        s.execute("CREATE DATABASE " + SqlQuote.identifier(DATABASE) + " OWNER " + SqlQuote.identifier(USER));
-      }
-      try (Connection admin = postgres.connectAsAdmin(DATABASE)) {
-        PoolerAuthSetup.apply(admin, DATABASE, lookupPassword);
-      }
+      postgres.createPooledDatabase(DATABASE, USER, appPassword, lookupPassword);
       String pgbench = postgres.bin() + "/pgbench";
       check(pgbench(pgbench, postgres.port(), appPassword, "-i", "-s", "1", "-q"), "pgbench -i");
 
-      ClusterModel model = TestClusters.modelFromYaml("""
-          apiVersion: tradingdb.io/v1alpha1
-          kind: TradingDatabase
-          metadata: {name: bench, namespace: bench}
-          spec:
+      ClusterModel model = TestClusters.model("bench", "bench", """
             databaseName: %s
             tls: {enabled: false}
             pooler: {enabled: true, maxClientConn: 600}
@@ -142,11 +123,5 @@ class PoolerBenchmarkIT {
       }
     }
     throw new IllegalStateException("no free loopback port in " + start + ".." + (start + 99));
-  }
-
-  private static String randomPassword() {
-    byte[] bytes = new byte[24];
-    new SecureRandom().nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
   }
 }

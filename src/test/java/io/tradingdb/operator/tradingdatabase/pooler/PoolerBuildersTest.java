@@ -58,11 +58,7 @@ class PoolerBuildersTest {
 
   @Test
   void configChangesDoNotTouchThePodTemplate() {
-    ClusterModel bigger = TestClusters.modelFromYaml("""
-        apiVersion: tradingdb.io/v1alpha1
-        kind: TradingDatabase
-        metadata: {name: trading, namespace: markets}
-        spec:
+    ClusterModel bigger = TestClusters.model("markets", "trading", """
           profile: production
           databaseName: ai_trading
           pooler: {maxClientConn: 1000, parameters: {query_wait_timeout: "60", max_db_connections: "40"}}
@@ -96,11 +92,7 @@ class PoolerBuildersTest {
   }
 
   private static String render(String parameter) {
-    ClusterModel model = TestClusters.modelFromYaml("""
-        apiVersion: tradingdb.io/v1alpha1
-        kind: TradingDatabase
-        metadata: {name: t, namespace: n}
-        spec:
+    ClusterModel model = TestClusters.model("n", "t", """
           databaseName: ai_trading
           pooler:
             parameters:

@@ -28,8 +28,10 @@ public final class TestClusters {
     return ClusterModel.from(read(resource));
   }
 
-  /** A TradingDatabase given as YAML text, for tests that vary one field. */
-  public static ClusterModel modelFromYaml(String yaml) {
+  /** A TradingDatabase {@code namespace/name} with the given spec (YAML), for tests that vary a field. */
+  public static ClusterModel model(String namespace, String name, String specYaml) {
+    String yaml = "apiVersion: tradingdb.io/v1alpha1\nkind: TradingDatabase\n"
+        + "metadata: {name: " + name + ", namespace: " + namespace + "}\nspec:\n" + specYaml.indent(2);
     return ClusterModel.from(Serialization.unmarshal(yaml, TradingDatabase.class));
   }
 }
