@@ -165,6 +165,19 @@ public final class LocalPgBouncer implements AutoCloseable {
     }
   }
 
+  /** Sends SIGTERM to run-pgbouncer.sh, as the kubelet does when it stops the container. */
+  public void terminate() {
+    ProcessHandle pgbouncer = process.toHandle().descendants()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/pgbouncer")).orElse(false))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no pgbouncer process under " + process.pid()));
+    pgbouncer.parent().orElseThrow().destroy();
+  }
+
+  public boolean running() {
+    return process.isAlive();
+  }
+
   private boolean accepting() {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 200);

@@ -161,6 +161,30 @@ class PgBouncerIT {
     }
   }
 
+  @Test
+  void sigtermLetsATransactionInProgressFinish() throws Exception {
+    try (LocalPgBouncer stopping =
+            LocalPgBouncer.start(model(2), TestPostgres.host(), TestPostgres.port(), lookupPassword);
+        Connection client = stopping.connect(database, APP_USER, appPassword);
+        Statement s = client.createStatement()) {
+      client.setAutoCommit(false);
+      s.execute("INSERT INTO fills (symbol) VALUES ('CL')");
+      stopping.terminate();
+      Thread.sleep(1500);
+      assertThat(stopping.running()).as("pgBouncer waits for the open transaction").isTrue();
+      s.execute("INSERT INTO fills (symbol) VALUES ('CL')");
+      client.commit();
+      await("pgBouncer exits once the transaction is done")
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> !stopping.running());
+    }
+    try (Connection admin = TestPostgres.connectAsAdmin(database); Statement s = admin.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM fills WHERE symbol = 'CL'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("both statements of the transaction committed").isEqualTo(2);
+    }
+  }
+
   private static int backendPid(Statement s) throws SQLException {
     ResultSet rs = s.executeQuery("SELECT pg_backend_pid()");
     rs.next();
