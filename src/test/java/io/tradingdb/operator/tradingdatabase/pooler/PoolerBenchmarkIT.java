@@ -117,7 +117,7 @@ class PoolerBenchmarkIT {
   private static int freePortFrom(int start) {
     for (int port = start; port < start + 100; port++) {
       try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-        return port;
+        return socket.getLocalPort();
       } catch (IOException busy) {
         // try the next one
       }
