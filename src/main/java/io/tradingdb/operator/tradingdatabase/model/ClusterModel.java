@@ -48,7 +48,8 @@ public record ClusterModel(
     VolumeDeletionPolicy volumeDeletionPolicy) {
 
   public static final String DEFAULT_IMAGE = "timescale/timescaledb-ha:pg16";
-  public static final String DEFAULT_POOLER_IMAGE = "bitnami/pgbouncer:1.23.1";
+  // CloudNativePG's pgBouncer image: rebuilt on Debian for each release, runs as uid 998.
+  public static final String DEFAULT_POOLER_IMAGE = "ghcr.io/cloudnative-pg/pgbouncer:1.24.0";
   public static final String DEFAULT_EXPORTER_IMAGE =
       "quay.io/prometheuscommunity/postgres-exporter:v0.15.0";
   public static final List<String> ALWAYS_PRELOADED = List.of("timescaledb", "pg_stat_statements");

@@ -7,6 +7,7 @@ public record ClusterNames(String cluster, String namespace) {
   public static final int PATRONI_PORT = 8008;
   public static final int POOLER_PORT = 6432;
   public static final int EXPORTER_PORT = 9187;
+  public static final int POOLER_EXPORTER_PORT = 9127;
 
   public String statefulSet() { return cluster; }
   public String headlessService() { return cluster + "-pods"; }
@@ -15,6 +16,8 @@ public record ClusterNames(String cluster, String namespace) {
   public String poolerService() { return cluster + "-pooler"; }
   public String poolerDeployment() { return cluster + "-pooler"; }
   public String poolerConfig() { return cluster + "-pooler"; }
+  public String poolerAuthSecret() { return cluster + "-pooler-auth"; }
+  public String poolerDisruptionBudget() { return cluster + "-pooler"; }
   public String superuserSecret() { return cluster + "-superuser"; }
   public String replicationSecret() { return cluster + "-replication"; }
   public String patroniConfig() { return cluster + "-patroni"; }
@@ -22,6 +25,10 @@ public record ClusterNames(String cluster, String namespace) {
   public String patroniRole() { return cluster + "-patroni"; }
   public String disruptionBudget() { return cluster; }
   public String monitoringConfig() { return cluster + "-monitoring"; }
+  public String monitoringSecret() { return cluster + "-monitoring-auth"; }
+  public String podMonitor() { return cluster; }
+  public String prometheusRule() { return cluster; }
+  public String dashboardConfig() { return cluster + "-dashboard"; }
   public String tlsSecret() { return cluster + "-tls"; }
   public String caSecret() { return cluster + "-ca"; }
 

@@ -19,11 +19,15 @@ public class PoolerSpec {
 
   @Min(1)
   @Max(10)
-  @JsonPropertyDescription("pgBouncer replicas. Defaults to 1, or 2 in production.")
+  @JsonPropertyDescription(
+      "pgBouncer replicas. Defaults to 1, or 2 in production. With 2 or more, a disruption budget "
+          + "keeps all but one running during node drains.")
   private Integer instances;
 
   @Size(min = 1, max = 512)
-  @JsonPropertyDescription("pgBouncer image. Defaults to a maintained pgBouncer image.")
+  @JsonPropertyDescription(
+      "pgBouncer image. Defaults to CloudNativePG's pgBouncer image (ghcr.io/cloudnative-pg/pgbouncer). "
+          + "An image of your own needs /bin/sh, cksum and pgbouncer at /usr/bin/pgbouncer.")
   private String image;
 
   @Pattern("^(transaction|session|statement)$")
@@ -32,7 +36,8 @@ public class PoolerSpec {
 
   @Min(1)
   @Max(100000)
-  @JsonPropertyDescription("max_client_conn: client connections pgBouncer accepts. Defaults to 100.")
+  @JsonPropertyDescription(
+      "max_client_conn: client connections each pgBouncer replica accepts. Defaults to 100.")
   private Integer maxClientConn;
 
   @Min(1)
@@ -54,9 +59,16 @@ public class PoolerSpec {
           + "'stats_users']))",
       message = "pooler.parameters may not set a parameter the operator owns (listen_*, auth_*, "
           + "*_tls_*, admin_users, stats_users, file paths)")
+  @ValidationRule(
+      value = "self.all(k, !(k.lowerAscii() in ['pool_mode', 'max_client_conn', 'default_pool_size', "
+          + "'reserve_pool_size']))",
+      message = "pooler.parameters may not set pool_mode, max_client_conn, default_pool_size or "
+          + "reserve_pool_size: use poolMode, maxClientConn, defaultPoolSize, reservePoolSize")
   @JsonPropertyDescription(
-      "Further pgbouncer.ini [pgbouncer] settings, for example query_wait_timeout: \"60\". "
-          + "Settings the operator owns (listening, authentication, TLS files) are refused.")
+      "Further pgbouncer.ini [pgbouncer] settings, for example query_wait_timeout: \"60\" or "
+          + "max_db_connections: \"80\". Values are single lines. Settings the operator owns "
+          + "(listening, authentication, TLS files) and those with a field of their own are refused. "
+          + "Changes are applied by reloading pgBouncer, without dropping client connections.")
   private Map<String, String> parameters;
 
   @JsonPropertyDescription("CPU and memory for pgBouncer.")

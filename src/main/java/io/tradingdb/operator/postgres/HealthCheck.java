@@ -1,0 +1,65 @@
+package io.tradingdb.operator.postgres;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The trading guide's daily checks as the operator runs them for {@code status.health}: the same
+ * read-only queries the exporter runs, on a session to the application database.
+ */
+public final class HealthCheck {
+
+  /** Fewer cache lookups than this and the hit ratio says nothing yet (a fresh database). */
+  public static final long MIN_CACHE_BLOCKS = 10_000;
+
+  /**
+   * One check's results.
+   *
+   * @param cacheHitRatio buffer hits / (hits + reads) since statistics were reset
+   * @param cacheBlocks hits + reads, the sample the ratio stands on
+   */
+  public record Result(
+      int connections, int maxConnections, long databaseSizeBytes, double cacheHitRatio,
+      long cacheBlocks, int unusedIndexes, int duplicateIndexes, long longestQuerySeconds) {}
+
+  private HealthCheck() {}
+
+  public static Result run(Connection connection) throws SQLException {
+    Map<String, Number> connections = row(connection, "tradingdb_connections");
+    Map<String, Number> database = row(connection, "tradingdb_database");
+    Map<String, Number> cache = row(connection, "tradingdb_cache");
+    Map<String, Number> indexes = row(connection, "tradingdb_indexes");
+    Map<String, Number> longest = row(connection, "tradingdb_longest_query");
+    return new Result(
+        connections.get("used").intValue(),
+        connections.get("max").intValue(),
+        database.get("size_bytes").longValue(),
+        cache.get("hit_ratio").doubleValue(),
+        cache.get("blocks_hit").longValue() + cache.get("blocks_read").longValue(),
+        indexes.get("unused").intValue(),
+        indexes.get("duplicate").intValue(),
+        (long) Math.floor(longest.get("seconds").doubleValue()));
+  }
+
+  /** The numeric columns of a single-row exporter query. */
+  private static Map<String, Number> row(Connection connection, String query) throws SQLException {
+    ExporterQueries.Query q = ExporterQueries.get(query);
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(q.sql())) {
+      if (!rs.next()) {
+        throw new SQLException(query + " returned no row");
+      }
+      Map<String, Number> values = new LinkedHashMap<>();
+      for (ExporterQueries.Column column : q.columns()) {
+        if (!"LABEL".equals(column.usage())) {
+          values.put(column.name(), rs.getBigDecimal(column.name()));
+        }
+      }
+      return values;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.tradingdb.operator.postgres;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Turns a health check into the reasons a cluster is Degraded; pure, so every rule is testable. */
+public final class HealthEvaluator {
+
+  private static final long GIB = 1024L * 1024 * 1024;
+
+  /** The limits, as resolved from spec.monitoring.alerts (the same ones the alert rules use). */
+  public record Thresholds(int connectionsPercent, int databaseSizeGiB, double cacheHitRatio) {}
+
+  /** Why the cluster is Degraded: a CamelCase reason and a message for people. */
+  public record Finding(String reason, String message) {}
+
+  private HealthEvaluator() {}
+
+  /** Empty when healthy; otherwise the findings, most urgent first. */
+  public static List<Finding> evaluate(HealthCheck.Result health, Thresholds limits) {
+    List<Finding> findings = new ArrayList<>();
+    int allowed = health.maxConnections() * limits.connectionsPercent() / 100;
+    if (health.maxConnections() > 0 && health.connections() > allowed) {
+      findings.add(new Finding("ConnectionsHigh", String.format(Locale.ROOT,
+          "%d of %d connections in use, above the %d%% threshold", health.connections(),
+          health.maxConnections(), limits.connectionsPercent())));
+    }
+    if (health.cacheBlocks() >= HealthCheck.MIN_CACHE_BLOCKS && health.cacheHitRatio() < limits.cacheHitRatio()) {
+      findings.add(new Finding("CacheHitRatioLow", String.format(Locale.ROOT,
+          "cache-hit ratio %.4f is below %s", health.cacheHitRatio(), limits.cacheHitRatio())));
+    }
+    if (health.databaseSizeBytes() > limits.databaseSizeGiB() * GIB) {
+      findings.add(new Finding("DatabaseLarge", String.format(Locale.ROOT,
+          "database is %.1f GiB, above %d GiB", health.databaseSizeBytes() / (double) GIB,
+          limits.databaseSizeGiB())));
+    }
+    return List.copyOf(findings);
+  }
+
+  /** One reason and message for the Degraded condition, or null when healthy. */
+  public static Finding summary(List<Finding> findings) {
+    if (findings.isEmpty()) {
+      return null;
+    }
+    String message = String.join("; ", findings.stream().map(Finding::message).toList());
+    return new Finding(findings.get(0).reason(), message);
+  }
+}

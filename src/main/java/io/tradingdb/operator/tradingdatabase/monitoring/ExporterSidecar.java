@@ -1,0 +1,75 @@
+package io.tradingdb.operator.tradingdatabase.monitoring;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.tradingdb.operator.postgres.MonitoringRoleSetup;
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
+
+/**
+ * The prometheus-community postgres_exporter container for each PostgreSQL pod, with the custom
+ * queries from {@link MonitoringConfig}. Add {@link #container} and {@link #volume} to the
+ * StatefulSet's pod when {@code model.monitoring().enabled()}.
+ */
+public final class ExporterSidecar {
+
+  public static final String CONTAINER = "metrics-exporter";
+  public static final String VOLUME = "exporter-queries";
+  public static final String QUERIES_DIR = "/etc/postgres_exporter";
+
+  private ExporterSidecar() {}
+
+  public static Container container(ClusterModel model) {
+    ClusterNames names = model.names();
+    // sslmode follows the cluster: with TLS on, the server may refuse plain TCP even on loopback.
+    String sslMode = model.tlsEnabled() ? "require" : "disable";
+    ResourceRequirements resources = model.monitoring().exporterResources();
+    return new ContainerBuilder()
+        .withName(CONTAINER)
+        .withImage(model.monitoring().exporterImage())
+        .withImagePullPolicy(model.imagePullPolicy())
+        .withArgs(
+            "--extend.query-path=" + QUERIES_DIR + "/" + MonitoringConfig.QUERIES_KEY,
+            "--web.listen-address=:" + ClusterNames.EXPORTER_PORT,
+            // The custom queries cover these; the built-in ones would double the series.
+            "--no-collector.database",
+            "--disable-settings-metrics")
+        .addNewEnv()
+        .withName("DATA_SOURCE_URI")
+        .withValue("127.0.0.1:" + ClusterNames.POSTGRES_PORT + "/" + model.databaseName() + "?sslmode=" + sslMode)
+        .endEnv()
+        .addNewEnv()
+        .withName("DATA_SOURCE_USER")
+        .withValue(MonitoringRoleSetup.ROLE)
+        .endEnv()
+        .addNewEnv()
+        .withName("DATA_SOURCE_PASS")
+        .withNewValueFrom()
+        .withNewSecretKeyRef(LoginSecrets.PASSWORD_KEY, names.monitoringSecret(), false)
+        .endValueFrom()
+        .endEnv()
+        .addNewPort()
+        .withName(MetricsPort.NAME)
+        .withContainerPort(ClusterNames.EXPORTER_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .withResources(resources)
+        .withSecurityContext(ContainerSecurity.restricted())
+        .addNewVolumeMount()
+        .withName(VOLUME)
+        .withMountPath(QUERIES_DIR)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .build();
+  }
+
+  public static Volume volume(ClusterModel model) {
+    return new VolumeBuilder()
+        .withName(VOLUME)
+        .withNewConfigMap().withName(model.names().monitoringConfig()).withDefaultMode(0444).endConfigMap()
+        .build();
+  }
+}

@@ -1,0 +1,131 @@
+package io.tradingdb.operator.tradingdatabase.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.tradingdb.operator.postgres.ExporterQueries;
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import io.tradingdb.operator.tradingdatabase.pooler.Golden;
+import io.tradingdb.operator.tradingdatabase.pooler.TestClusters;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class MonitoringBuildersTest {
+
+  /** Series that do not come from queries.yaml: the operator's backup metrics and other exporters. */
+  static final Set<String> EXTERNAL_METRICS = Set.of(
+      PrometheusRuleBuilder.BACKUP_SUCCESS_METRIC, PrometheusRuleBuilder.BACKUP_FAILURES_METRIC,
+      "pgbouncer_pools_client_maxwait_seconds", "pgbouncer_pools_client_active_connections",
+      "pgbouncer_pools_client_waiting_connections", "pg_up");
+
+  private static final Pattern METRIC = Pattern.compile("\\b((?:tradingdb|pgbouncer|pg)_[a-z_]+)\\s*[{(]");
+
+  private final ClusterModel production = TestClusters.model("pooler/production.yaml");
+
+  @Test
+  void exporterSidecarAndItsConfig() {
+    Golden.assertYaml("monitoring/exporter-container.yaml", ExporterSidecar.container(production));
+    Golden.assertYaml("monitoring/exporter-volume.yaml", ExporterSidecar.volume(production));
+    ConfigMap queries = MonitoringConfig.queriesConfigMap(production);
+    assertThat(queries.getMetadata().getName()).isEqualTo("trading-monitoring");
+    assertThat(queries.getData()).containsOnlyKeys(MonitoringConfig.QUERIES_KEY);
+    assertThat(queries.getData().get(MonitoringConfig.QUERIES_KEY)).isEqualTo(ExporterQueries.text());
+    Golden.assertYaml("monitoring/monitoring-secret.yaml",
+        MonitoringConfig.authSecret(production, "not-a-real-password-only-for-golden-files"));
+  }
+
+  @Test
+  void podMonitorAndRules() {
+    Golden.assertYaml("monitoring/podmonitor.yaml", PodMonitorBuilder.build(production));
+    Golden.assertYaml("monitoring/prometheusrule.yaml", PrometheusRuleBuilder.build(production));
+  }
+
+  @Test
+  void thresholdsComeFromTheSpec() {
+    ClusterModel custom = TestClusters.model("n", "t", """
+          databaseName: ai_trading
+          monitoring:
+            alerts: {connectionsPercent: 70, databaseSizeGiB: 200, cacheHitRatio: 0.95,
+                     replicationLagSeconds: 10, poolerWaitSeconds: 2}
+        """);
+    @SuppressWarnings("unchecked")
+    var rules = (List<Map<String, Object>>) PrometheusRuleBuilder.groups(custom).get(0).get("rules");
+    assertThat(rules).extracting(r -> (String) r.get("expr")).anySatisfy(e -> assertThat(e).endsWith("> 70"))
+        .anySatisfy(e -> assertThat(e).endsWith("> 214748364800"))
+        .anySatisfy(e -> assertThat(e).endsWith("< 0.95"))
+        .anySatisfy(e -> assertThat(e).contains("tradingdb_replica_lag_seconds").endsWith("> 10"))
+        .anySatisfy(e -> assertThat(e).contains("pgbouncer_pools_client_maxwait_seconds").endsWith("> 2"));
+  }
+
+  @Test
+  void prometheusOperatorObjectsOnlyWhenTheirCrdsExist() {
+    assertThat(PrometheusOperatorResources.shouldCreatePodMonitor(production, Set.of())).isFalse();
+    assertThat(PrometheusOperatorResources.shouldCreatePodMonitor(
+        production, Set.of("podmonitors.monitoring.coreos.com"))).isTrue();
+    assertThat(PrometheusOperatorResources.shouldCreatePrometheusRule(
+        production, Set.of("podmonitors.monitoring.coreos.com"))).isFalse();
+    assertThat(PrometheusOperatorResources.shouldCreatePrometheusRule(
+        production, Set.of("prometheusrules.monitoring.coreos.com"))).isTrue();
+    ClusterModel off = TestClusters.model("pooler/staging-no-tls.yaml");
+    assertThat(PrometheusOperatorResources.shouldCreatePodMonitor(
+        off, Set.of("podmonitors.monitoring.coreos.com"))).isFalse();
+  }
+
+  @Test
+  void dashboardIsPerClusterAndLabelledForTheGrafanaSidecar() throws Exception {
+    ConfigMap map = DashboardConfigMap.build(production);
+    assertThat(map.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    assertThat(map.getData()).containsOnlyKeys("tradingdb-markets-trading.json");
+    JsonNode dashboard = new ObjectMapper().readTree(map.getData().get("tradingdb-markets-trading.json"));
+    assertThat(dashboard.path("uid").asText()).startsWith("tradingdb-").hasSizeLessThanOrEqualTo(40)
+        .isNotEqualTo(DashboardConfigMap.uid(TestClusters.model("pooler/staging-no-tls.yaml").names()));
+    assertThat(dashboard.path("title").asText()).isEqualTo("TradingDB markets/trading");
+    assertThat(dashboard.path("templating").path("list").findValuesAsText("value"))
+        .contains("markets", "trading");
+  }
+
+  @Test
+  void everyMetricInRulesAndDashboardExists() throws Exception {
+    Set<String> exported = new TreeSet<>(EXTERNAL_METRICS);
+    ExporterQueries.all().values().forEach(q -> q.columns().stream()
+        .filter(c -> !"LABEL".equals(c.usage()))
+        .forEach(c -> exported.add(q.name() + "_" + c.name())));
+    Set<String> used = new TreeSet<>();
+    collect(Serialization.asYaml(PrometheusRuleBuilder.groups(production)), used);
+    String dashboard = new String(
+        DashboardConfigMap.class.getResourceAsStream(DashboardConfigMap.RESOURCE).readAllBytes());
+    collect(dashboard, used);
+    assertThat(used).hasSizeGreaterThan(15);
+    assertThat(exported).containsAll(used);
+  }
+
+  @Test
+  void everyQueryDescribesItsColumns() {
+    assertThat(ExporterQueries.all()).containsKeys(
+        "tradingdb_connections", "tradingdb_database", "tradingdb_table_size", "tradingdb_slow_queries",
+        "tradingdb_cache", "tradingdb_indexes", "tradingdb_replication", "tradingdb_replica",
+        "tradingdb_table_maintenance", "tradingdb_longest_query");
+    ExporterQueries.all().values().forEach(q -> {
+      assertThat(q.sql()).as(q.name()).isNotBlank();
+      assertThat(q.columns()).as(q.name()).isNotEmpty().allSatisfy(c -> {
+        assertThat(c.usage()).isIn("LABEL", "GAUGE", "COUNTER");
+        assertThat(c.description()).isNotBlank();
+      });
+    });
+  }
+
+  private static void collect(String text, Set<String> into) {
+    Matcher m = METRIC.matcher(text);
+    while (m.find()) {
+      into.add(m.group(1));
+    }
+  }
+}
