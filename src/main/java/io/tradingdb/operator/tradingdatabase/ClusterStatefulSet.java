@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeDeletionPolicy;
 import io.tradingdb.operator.kube.Labels;
+import io.tradingdb.operator.tradingdatabase.monitoring.ExporterSidecar;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ public final class ClusterStatefulSet {
         .withType("RuntimeDefault")
         .endSeccompProfile()
         .endSecurityContext()
-        .withContainers(postgresContainer(model, withWal))
+        .withContainers(containers(model, withWal))
         .withVolumes(volumes(model))
         .withAffinity(affinity(model))
         .withNodeSelector(model.scheduling().getNodeSelector())
@@ -150,6 +151,15 @@ public final class ClusterStatefulSet {
         .endResources()
         .endSpec()
         .build();
+  }
+
+  private static List<Container> containers(ClusterModel model, boolean withWal) {
+    List<Container> containers = new ArrayList<>();
+    containers.add(postgresContainer(model, withWal));
+    if (model.monitoring().enabled()) {
+      containers.add(ExporterSidecar.container(model));
+    }
+    return containers;
   }
 
   private static Container postgresContainer(ClusterModel model, boolean withWal) {
@@ -245,6 +255,9 @@ public final class ClusterStatefulSet {
             .endConfigMap()
             .build());
     volumes.add(new VolumeBuilder().withName("run").withNewEmptyDir().endEmptyDir().build());
+    if (model.monitoring().enabled()) {
+      volumes.add(ExporterSidecar.volume(model));
+    }
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
     if (model.tlsEnabled()) {
       // 0640 with fsGroup: PostgreSQL accepts a key readable by its group when root owns it.

@@ -26,7 +26,13 @@ import io.tradingdb.operator.kube.EventRecorder;
 import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.tradingdatabase.dependent.ClusterConditions;
 import io.tradingdb.operator.tradingdatabase.dependent.ClusterDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.DashboardConfigMapDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.DisruptionBudgetDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.MonitoringConfigMapDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.PoolerConfigMapDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.PoolerDeploymentDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.PoolerDisruptionBudgetDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.PoolerServiceDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.HeadlessServiceDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.PatroniConfigMapDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.PatroniRoleBindingDependent;
@@ -38,6 +44,7 @@ import io.tradingdb.operator.tradingdatabase.dependent.ServiceAccountDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.StatefulSetDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.TlsSecretDependent;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import io.tradingdb.operator.tradingdatabase.monitoring.PrometheusOperatorObjects;
 import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import java.time.Clock;
@@ -97,6 +104,46 @@ import org.slf4j.LoggerFactory;
           name = "disruption-budget",
           type = DisruptionBudgetDependent.class,
           reconcilePrecondition = ClusterConditions.HighlyAvailable.class),
+      @Dependent(
+          name = "pooler-auth-secret",
+          type = SecretsDependent.PoolerAuth.class,
+          reconcilePrecondition = ClusterConditions.PoolerEnabled.class,
+          useEventSourceWithName = "superuser-secret"),
+      @Dependent(
+          name = "pooler-config",
+          type = PoolerConfigMapDependent.class,
+          reconcilePrecondition = ClusterConditions.PoolerEnabled.class,
+          useEventSourceWithName = "patroni-config"),
+      @Dependent(
+          name = "pooler-service",
+          type = PoolerServiceDependent.class,
+          reconcilePrecondition = ClusterConditions.PoolerEnabled.class,
+          useEventSourceWithName = "headless-service"),
+      @Dependent(
+          name = "pooler",
+          type = PoolerDeploymentDependent.class,
+          reconcilePrecondition = ClusterConditions.PoolerEnabled.class,
+          dependsOn = {"pooler-auth-secret", "pooler-config"}),
+      @Dependent(
+          name = "pooler-disruption-budget",
+          type = PoolerDisruptionBudgetDependent.class,
+          reconcilePrecondition = ClusterConditions.PoolerHighlyAvailable.class,
+          useEventSourceWithName = "disruption-budget"),
+      @Dependent(
+          name = "monitoring-auth-secret",
+          type = SecretsDependent.MonitoringAuth.class,
+          reconcilePrecondition = ClusterConditions.MonitoringEnabled.class,
+          useEventSourceWithName = "superuser-secret"),
+      @Dependent(
+          name = "monitoring-config",
+          type = MonitoringConfigMapDependent.class,
+          reconcilePrecondition = ClusterConditions.MonitoringEnabled.class,
+          useEventSourceWithName = "patroni-config"),
+      @Dependent(
+          name = "dashboard",
+          type = DashboardConfigMapDependent.class,
+          reconcilePrecondition = ClusterConditions.MonitoringEnabled.class,
+          useEventSourceWithName = "patroni-config"),
     })
 public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
 
@@ -107,11 +154,13 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   private final KubernetesClient client;
   private final EventRecorder events;
   private final Clock clock;
+  private final PrometheusOperatorObjects prometheusObjects;
 
   public TradingDatabaseReconciler(KubernetesClient client, Clock clock) {
     this.client = client;
     this.clock = clock;
     this.events = new EventRecorder(client, clock);
+    this.prometheusObjects = new PrometheusOperatorObjects(client, clock);
   }
 
   @Override
@@ -156,6 +205,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     }
     context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.MODEL_KEY, model);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    prometheusObjects.reconcile(db, model);
 
     StatefulSet sts = context.getSecondaryResource(StatefulSet.class).orElse(null);
     List<Pod> pods = context.getSecondaryResourcesAsStream(Pod.class).toList();

@@ -264,6 +264,60 @@ class TradingDatabaseReconcilerTest {
         .contains("'fixed' does not allow volume expansion"));
   }
 
+  @Test
+  void stagingRunsThePoolerAndTurningItOffRemovesIt() {
+    TradingDatabase db = Samples.tradingDatabase(NS, "pooled");
+    db.getSpec().setProfile(io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile.STAGING);
+    client.resource(db).create();
+    var deployment = awaitObject(io.fabric8.kubernetes.api.model.apps.Deployment.class, "pooled-pooler");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getName()).isEqualTo("pgbouncer");
+    assertThat(awaitObject(Service.class, "pooled-pooler").getSpec().getPorts().get(0).getPort()).isEqualTo(6432);
+    assertThat(awaitObject(ConfigMap.class, "pooled-pooler").getData().values())
+        .anySatisfy(v -> assertThat(v).contains("pool_mode = transaction").contains("max_client_conn = 100"));
+    awaitObject(Secret.class, "pooled-pooler-auth");
+    await().untilAsserted(() -> assertThat(status("pooled").getEndpoints().getPooler())
+        .isEqualTo("pooled-pooler.trading.svc"));
+    // The exporter sidecar runs next to PostgreSQL, with its queries ConfigMap and login.
+    assertThat(awaitObject(StatefulSet.class, "pooled").getSpec().getTemplate().getSpec().getContainers())
+        .extracting(c -> c.getName()).containsExactly("postgres", "metrics-exporter");
+    awaitObject(ConfigMap.class, "pooled-monitoring");
+    awaitObject(Secret.class, "pooled-monitoring-auth");
+
+    edit(db, d -> {
+      d.getSpec().setPooler(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.PoolerSpec());
+      d.getSpec().getPooler().setEnabled(false);
+    });
+    await().untilAsserted(() -> {
+      assertThat(client.apps().deployments().inNamespace(NS).withName("pooled-pooler").get()).isNull();
+      assertThat(client.services().inNamespace(NS).withName("pooled-pooler").get()).isNull();
+      assertThat(client.configMaps().inNamespace(NS).withName("pooled-pooler").get()).isNull();
+    });
+  }
+
+  @Test
+  void alertRulesAndPodMonitorAreCreatedWhenThePrometheusOperatorIsInstalled() {
+    for (String kind : List.of("PodMonitor", "PrometheusRule")) {
+      String plural = kind.toLowerCase() + "s";
+      client.apiextensions().v1().customResourceDefinitions().resource(
+          new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
+              .withNewMetadata().withName(plural + ".monitoring.coreos.com").endMetadata()
+              .withNewSpec().withGroup("monitoring.coreos.com").withScope("Namespaced")
+              .withNewNames().withKind(kind).withPlural(plural).endNames()
+              .addNewVersion().withName("v1").withServed(true).withStorage(true)
+              .withNewSchema().withNewOpenAPIV3Schema().withType("object")
+              .withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema().endVersion()
+              .endSpec().build()).create();
+    }
+    client.resource(Samples.tradingDatabase(NS, "watched")).create();
+    var rules = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+        .withGroup("monitoring.coreos.com").withVersion("v1").withKind("PrometheusRule")
+        .withPlural("prometheusrules").withNamespaced(true).build();
+    var rule = await().atMost(Duration.ofSeconds(20)).until(
+        () -> client.genericKubernetesResources(rules).inNamespace(NS).withName("watched").get(), r -> r != null);
+    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asYaml(rule))
+        .contains("TradingDbConnectionsHigh").contains("Connections above 80% of max_connections");
+  }
+
   private Pod pod(String name, String role) {
     return new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
         .withLabels(Map.of(Labels.NAME, "tradingdatabase", Labels.INSTANCE, name.substring(0, name.lastIndexOf('-')),

@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import io.tradingdb.operator.tradingdatabase.pooler.PoolerService;
 
 /** Workflow conditions: when an optional dependent exists. */
 public final class ClusterConditions {
@@ -39,6 +40,34 @@ public final class ClusterConditions {
         Context<TradingDatabase> context) {
       ClusterModel model = ClusterDependent.model(context);
       return model.tlsEnabled() && model.tlsSource() == ClusterModel.TlsSource.OPERATOR_CA;
+    }
+  }
+
+  public static class PoolerEnabled implements Condition<Object, TradingDatabase> {
+    @Override
+    public boolean isMet(
+        DependentResource<Object, TradingDatabase> dependent, TradingDatabase primary,
+        Context<TradingDatabase> context) {
+      return ClusterDependent.model(context).pooler().enabled();
+    }
+  }
+
+  /** The pooler's disruption budget exists when the pooler runs more than one instance. */
+  public static class PoolerHighlyAvailable implements Condition<Object, TradingDatabase> {
+    @Override
+    public boolean isMet(
+        DependentResource<Object, TradingDatabase> dependent, TradingDatabase primary,
+        Context<TradingDatabase> context) {
+      return PoolerService.disruptionBudget(ClusterDependent.model(context)).isPresent();
+    }
+  }
+
+  public static class MonitoringEnabled implements Condition<Object, TradingDatabase> {
+    @Override
+    public boolean isMet(
+        DependentResource<Object, TradingDatabase> dependent, TradingDatabase primary,
+        Context<TradingDatabase> context) {
+      return ClusterDependent.model(context).monitoring().enabled();
     }
   }
 }

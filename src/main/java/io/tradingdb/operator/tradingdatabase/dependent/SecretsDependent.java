@@ -2,65 +2,70 @@ package io.tradingdb.operator.tradingdatabase.dependent;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
-import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.kube.Passwords;
 import io.tradingdb.operator.tradingdatabase.ClusterSecrets;
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
+import io.tradingdb.operator.tradingdatabase.monitoring.MonitoringConfig;
+import io.tradingdb.operator.tradingdatabase.pooler.PoolerConfig;
 
-/**
- * Credentials Secrets are created once and never updated: a new password in the Secret would no
- * longer match the one inside the database. Kubernetes deletes them with the TradingDatabase.
- */
+/** The generated credentials Secrets of a cluster. */
 public final class SecretsDependent {
 
   private SecretsDependent() {}
 
   @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR))
-  public static class Superuser extends KubernetesDependentResource<Secret, TradingDatabase>
-      implements Creator<Secret, TradingDatabase>, GarbageCollected<TradingDatabase> {
-
-    public Superuser() {
-      super(Secret.class);
+  public static class Superuser extends GeneratedSecretDependent {
+    @Override
+    protected String name(ClusterNames names) {
+      return names.superuserSecret();
     }
 
     @Override
-    protected Secret desired(TradingDatabase primary, Context<TradingDatabase> context) {
-      return ClusterSecrets.superuser(primary, ClusterDependent.model(context), Passwords.generate());
-    }
-
-    @Override
-    protected ResourceID targetSecondaryResourceID(
-        TradingDatabase primary, Context<TradingDatabase> context) {
-      ClusterNames names = ClusterDependent.names(primary);
-      return new ResourceID(names.superuserSecret(), names.namespace());
+    protected Secret build(TradingDatabase primary, ClusterModel model, PasswordSource passwords) {
+      return ClusterSecrets.superuser(primary, model, passwords.next());
     }
   }
 
   @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR))
-  public static class Replication extends KubernetesDependentResource<Secret, TradingDatabase>
-      implements Creator<Secret, TradingDatabase>, GarbageCollected<TradingDatabase> {
-
-    public Replication() {
-      super(Secret.class);
+  public static class Replication extends GeneratedSecretDependent {
+    @Override
+    protected String name(ClusterNames names) {
+      return names.replicationSecret();
     }
 
     @Override
-    protected Secret desired(TradingDatabase primary, Context<TradingDatabase> context) {
-      return ClusterSecrets.replication(
-          primary, ClusterDependent.model(context), Passwords.generate(), Passwords.generate());
+    protected Secret build(TradingDatabase primary, ClusterModel model, PasswordSource passwords) {
+      return ClusterSecrets.replication(primary, model, passwords.next(), passwords.next());
+    }
+  }
+
+  /** Password of the pooler's lookup login (auth_query). */
+  @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR))
+  public static class PoolerAuth extends GeneratedSecretDependent {
+    @Override
+    protected String name(ClusterNames names) {
+      return names.poolerAuthSecret();
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(
-        TradingDatabase primary, Context<TradingDatabase> context) {
-      ClusterNames names = ClusterDependent.names(primary);
-      return new ResourceID(names.replicationSecret(), names.namespace());
+    protected Secret build(TradingDatabase primary, ClusterModel model, PasswordSource passwords) {
+      return PoolerConfig.authSecret(model, passwords.next());
+    }
+  }
+
+  /** Password of the exporter's monitoring login. */
+  @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR))
+  public static class MonitoringAuth extends GeneratedSecretDependent {
+    @Override
+    protected String name(ClusterNames names) {
+      return names.monitoringSecret();
+    }
+
+    @Override
+    protected Secret build(TradingDatabase primary, ClusterModel model, PasswordSource passwords) {
+      return MonitoringConfig.authSecret(model, passwords.next());
     }
   }
 }

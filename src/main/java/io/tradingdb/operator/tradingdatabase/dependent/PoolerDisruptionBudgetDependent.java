@@ -1,0 +1,29 @@
+package io.tradingdb.operator.tradingdatabase.dependent;
+
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
+import io.tradingdb.operator.tradingdatabase.pooler.PoolerService;
+
+@KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR))
+public class PoolerDisruptionBudgetDependent extends ClusterDependent<PodDisruptionBudget> {
+
+  public PoolerDisruptionBudgetDependent() {
+    super(PodDisruptionBudget.class);
+  }
+
+  @Override
+  protected String name(ClusterNames names) {
+    return names.poolerDisruptionBudget();
+  }
+
+  @Override
+  protected PodDisruptionBudget build(
+      TradingDatabase primary, ClusterModel model, Context<TradingDatabase> context) {
+    return PoolerService.disruptionBudget(model).orElseThrow();
+  }
+}
