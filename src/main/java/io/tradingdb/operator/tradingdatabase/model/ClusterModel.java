@@ -1,9 +1,11 @@
 package io.tradingdb.operator.tradingdatabase.model;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.AlertThresholds;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.NetworkPolicySpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PoolerSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.SchedulingSpec;
@@ -45,7 +47,8 @@ public record ClusterModel(
     SchedulingSpec scheduling,
     String superuserSecret,
     boolean superuserSecretGenerated,
-    VolumeDeletionPolicy volumeDeletionPolicy) {
+    VolumeDeletionPolicy volumeDeletionPolicy,
+    NetworkPolicy networkPolicy) {
 
   public static final String DEFAULT_IMAGE = "timescale/timescaledb-ha:pg16";
   public static final String DEFAULT_POOLER_IMAGE = "bitnami/pgbouncer:1.23.1";
@@ -71,6 +74,14 @@ public record ClusterModel(
       int connectionsPercent, int databaseSizeGiB, double cacheHitRatio,
       int replicationLagSeconds, int poolerWaitSeconds, String healthCheckInterval,
       String vacuumAnalyzeSchedule) {}
+
+  /**
+   * Who besides the operator's own components may connect; {@code enabled} false means no
+   * NetworkPolicy. Selectors are null when unset.
+   */
+  public record NetworkPolicy(
+      boolean enabled, List<String> allowedNamespaces, LabelSelector allowedNamespaceSelector,
+      LabelSelector allowedPods) {}
 
   /** Builds the model, or throws {@link InvalidSpecException} with a message for the user. */
   public static ClusterModel from(TradingDatabase db) {
@@ -178,7 +189,25 @@ public record ClusterModel(
         Optional.ofNullable(spec.getScheduling()).orElseGet(SchedulingSpec::new),
         superuserSecret,
         superuserGenerated,
-        Optional.ofNullable(spec.getVolumeDeletionPolicy()).orElse(VolumeDeletionPolicy.RETAIN));
+        Optional.ofNullable(spec.getVolumeDeletionPolicy()).orElse(VolumeDeletionPolicy.RETAIN),
+        networkPolicy(spec.getNetworkPolicy()));
+  }
+
+  private static NetworkPolicy networkPolicy(NetworkPolicySpec spec) {
+    if (spec == null) {
+      return new NetworkPolicy(false, List.of(), null, null);
+    }
+    List<String> namespaces = Optional.ofNullable(spec.getAllowedNamespaces()).orElse(List.of());
+    for (String namespace : namespaces) {
+      // The schema leaves list items unchecked: a regex per item would exceed the CEL cost budget.
+      if (namespace == null || namespace.length() > 63 || !namespace.matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")) {
+        throw new InvalidSpecException(
+            "spec.networkPolicy.allowedNamespaces: '" + namespace + "' is not a namespace name");
+      }
+    }
+    return new NetworkPolicy(
+        Boolean.TRUE.equals(spec.getEnabled()), List.copyOf(namespaces),
+        spec.getAllowedNamespaceSelector(), spec.getAllowedPods());
   }
 
   private static Volume volume(VolumeSpec spec, String defaultSize, String field) {

@@ -21,6 +21,7 @@ public record ClusterNames(String cluster, String namespace) {
   public String serviceAccount() { return cluster + "-patroni"; }
   public String patroniRole() { return cluster + "-patroni"; }
   public String disruptionBudget() { return cluster; }
+  public String networkPolicy() { return cluster; }
   public String monitoringConfig() { return cluster + "-monitoring"; }
   public String tlsSecret() { return cluster + "-tls"; }
   public String caSecret() { return cluster + "-ca"; }
