@@ -177,7 +177,7 @@ public record ClusterModel(
         spec.getDatabaseName(),
         data,
         wal,
-        Optional.ofNullable(spec.getResources()).orElse(defaults.resources()),
+        Optional.ofNullable(checkResources(spec.getResources(), "spec.resources")).orElse(defaults.resources()),
         Map.copyOf(parameters),
         List.copyOf(preload),
         patroni,
@@ -212,12 +212,31 @@ public record ClusterModel(
 
   private static Volume volume(VolumeSpec spec, String defaultSize, String field) {
     String size = spec != null && spec.getSize() != null ? spec.getSize() : defaultSize;
-    try {
-      Quantity.getAmountInBytes(new Quantity(size));
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      throw new InvalidSpecException(field + ": '" + size + "' is not a quantity such as 50Gi");
-    }
+    checkQuantity(field, new Quantity(size), "50Gi");
     return new Volume(size, spec == null ? null : spec.getStorageClassName());
+  }
+
+  /** The schema only says int-or-string; the API server would refuse the StatefulSet on every reconcile. */
+  private static ResourceRequirements checkResources(ResourceRequirements resources, String field) {
+    if (resources != null) {
+      Optional.ofNullable(resources.getRequests()).orElse(Map.of())
+          .forEach((name, q) -> checkQuantity(field + ".requests." + name, q, "500m or 2Gi"));
+      Optional.ofNullable(resources.getLimits()).orElse(Map.of())
+          .forEach((name, q) -> checkQuantity(field + ".limits." + name, q, "500m or 2Gi"));
+    }
+    return resources;
+  }
+
+  private static void checkQuantity(String field, Quantity quantity, String example) {
+    boolean valid;
+    try {
+      valid = quantity != null && Quantity.getAmountInBytes(quantity).signum() >= 0;
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      valid = false;
+    }
+    if (!valid) {
+      throw new InvalidSpecException(field + ": '" + quantity + "' is not a quantity such as " + example);
+    }
   }
 
   private static Pooler pooler(PoolerSpec spec, ProfileDefaults defaults) {
