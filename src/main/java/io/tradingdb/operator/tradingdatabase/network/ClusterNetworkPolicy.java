@@ -29,9 +29,9 @@ import java.util.Map;
 public final class ClusterNetworkPolicy {
 
   /** Labels of the operator's pods, as the Helm chart sets them (selectorLabels plus component). */
-  static final Map<String, String> OPERATOR_POD_LABELS = ordered(Labels.NAME, Labels.OPERATOR, Labels.COMPONENT, "operator");
+  public static final Map<String, String> OPERATOR_POD_LABELS = ordered(Labels.NAME, Labels.OPERATOR, Labels.COMPONENT, "operator");
   /** Labels every backup Job's pod carries, whichever BackupSchedule made it. */
-  static final Map<String, String> BACKUP_POD_LABELS = ordered(Labels.NAME, "backupschedule", Labels.COMPONENT, "backup");
+  public static final Map<String, String> BACKUP_POD_LABELS = ordered(Labels.NAME, "backupschedule", Labels.COMPONENT, "backup");
   static final String POOLER_COMPONENT = "pooler";
   /** Set by Kubernetes on every namespace; the only namespace label a tenant cannot forge. */
   static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
