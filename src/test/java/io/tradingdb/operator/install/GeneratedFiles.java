@@ -28,6 +28,11 @@ final class GeneratedFiles {
    * problem, or empty when the file matches (or was just rewritten).
    */
   static Optional<String> check(Path committed, String expected) {
+    return check(committed, expected, REGENERATE_COMMAND);
+  }
+
+  /** As {@link #check(Path, String)}, for a file that another test regenerates with {@code regenerateCommand}. */
+  static Optional<String> check(Path committed, String expected, String regenerateCommand) {
     String actual = Files.exists(committed) ? read(committed) : null;
     if (expected.equals(actual)) {
       return Optional.empty();
@@ -40,7 +45,7 @@ final class GeneratedFiles {
     String problem = actual == null
         ? PROJECT.relativize(committed) + " is missing"
         : PROJECT.relativize(committed) + " differs from what the build generates:\n" + firstDifference(expected, actual);
-    return Optional.of(problem + "\n  fix: " + REGENERATE_COMMAND);
+    return Optional.of(problem + "\n  fix: " + regenerateCommand);
   }
 
   /** A committed file that nothing generates any more; in update mode it is deleted. */

@@ -22,6 +22,16 @@ public final class ClusterConditions {
     }
   }
 
+  /** The NetworkPolicy exists only when the spec asks for one; turning it off deletes it. */
+  public static class NetworkPolicyEnabled implements Condition<Object, TradingDatabase> {
+    @Override
+    public boolean isMet(
+        DependentResource<Object, TradingDatabase> dependent, TradingDatabase primary,
+        Context<TradingDatabase> context) {
+      return ClusterDependent.model(context).networkPolicy().enabled();
+    }
+  }
+
   /** The superuser Secret is generated only when the spec does not reference one. */
   public static class GeneratedSuperuser implements Condition<Object, TradingDatabase> {
     @Override

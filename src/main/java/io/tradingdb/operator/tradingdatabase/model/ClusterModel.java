@@ -1,9 +1,11 @@
 package io.tradingdb.operator.tradingdatabase.model;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.AlertThresholds;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.NetworkPolicySpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PoolerSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.SchedulingSpec;
@@ -45,7 +47,8 @@ public record ClusterModel(
     SchedulingSpec scheduling,
     String superuserSecret,
     boolean superuserSecretGenerated,
-    VolumeDeletionPolicy volumeDeletionPolicy) {
+    VolumeDeletionPolicy volumeDeletionPolicy,
+    NetworkPolicy networkPolicy) {
 
   public static final String DEFAULT_IMAGE = "timescale/timescaledb-ha:pg16";
   // CloudNativePG's pgBouncer image: rebuilt on Debian for each release, runs as uid 998.
@@ -72,6 +75,14 @@ public record ClusterModel(
       int connectionsPercent, int databaseSizeGiB, double cacheHitRatio,
       int replicationLagSeconds, int poolerWaitSeconds, String healthCheckInterval,
       String vacuumAnalyzeSchedule) {}
+
+  /**
+   * Who besides the operator's own components may connect; {@code enabled} false means no
+   * NetworkPolicy. Selectors are null when unset.
+   */
+  public record NetworkPolicy(
+      boolean enabled, List<String> allowedNamespaces, LabelSelector allowedNamespaceSelector,
+      LabelSelector allowedPods) {}
 
   /** Builds the model, or throws {@link InvalidSpecException} with a message for the user. */
   public static ClusterModel from(TradingDatabase db) {
@@ -167,7 +178,7 @@ public record ClusterModel(
         spec.getDatabaseName(),
         data,
         wal,
-        Optional.ofNullable(spec.getResources()).orElse(defaults.resources()),
+        Optional.ofNullable(checkResources(spec.getResources(), "spec.resources")).orElse(defaults.resources()),
         Map.copyOf(parameters),
         List.copyOf(preload),
         patroni,
@@ -179,17 +190,54 @@ public record ClusterModel(
         Optional.ofNullable(spec.getScheduling()).orElseGet(SchedulingSpec::new),
         superuserSecret,
         superuserGenerated,
-        Optional.ofNullable(spec.getVolumeDeletionPolicy()).orElse(VolumeDeletionPolicy.RETAIN));
+        Optional.ofNullable(spec.getVolumeDeletionPolicy()).orElse(VolumeDeletionPolicy.RETAIN),
+        networkPolicy(spec.getNetworkPolicy()));
+  }
+
+  private static NetworkPolicy networkPolicy(NetworkPolicySpec spec) {
+    if (spec == null) {
+      return new NetworkPolicy(false, List.of(), null, null);
+    }
+    List<String> namespaces = Optional.ofNullable(spec.getAllowedNamespaces()).orElse(List.of());
+    for (String namespace : namespaces) {
+      // The schema leaves list items unchecked: a regex per item would exceed the CEL cost budget.
+      if (namespace == null || namespace.length() > 63 || !namespace.matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")) {
+        throw new InvalidSpecException(
+            "spec.networkPolicy.allowedNamespaces: '" + namespace + "' is not a namespace name");
+      }
+    }
+    return new NetworkPolicy(
+        Boolean.TRUE.equals(spec.getEnabled()), List.copyOf(namespaces),
+        spec.getAllowedNamespaceSelector(), spec.getAllowedPods());
   }
 
   private static Volume volume(VolumeSpec spec, String defaultSize, String field) {
     String size = spec != null && spec.getSize() != null ? spec.getSize() : defaultSize;
-    try {
-      Quantity.getAmountInBytes(new Quantity(size));
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      throw new InvalidSpecException(field + ": '" + size + "' is not a quantity such as 50Gi");
-    }
+    checkQuantity(field, new Quantity(size), "50Gi");
     return new Volume(size, spec == null ? null : spec.getStorageClassName());
+  }
+
+  /** The schema only says int-or-string; the API server would refuse the StatefulSet on every reconcile. */
+  private static ResourceRequirements checkResources(ResourceRequirements resources, String field) {
+    if (resources != null) {
+      Optional.ofNullable(resources.getRequests()).orElse(Map.of())
+          .forEach((name, q) -> checkQuantity(field + ".requests." + name, q, "500m or 2Gi"));
+      Optional.ofNullable(resources.getLimits()).orElse(Map.of())
+          .forEach((name, q) -> checkQuantity(field + ".limits." + name, q, "500m or 2Gi"));
+    }
+    return resources;
+  }
+
+  private static void checkQuantity(String field, Quantity quantity, String example) {
+    boolean valid;
+    try {
+      valid = quantity != null && Quantity.getAmountInBytes(quantity).signum() >= 0;
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      valid = false;
+    }
+    if (!valid) {
+      throw new InvalidSpecException(field + ": '" + quantity + "' is not a quantity such as " + example);
+    }
   }
 
   private static Pooler pooler(PoolerSpec spec, ProfileDefaults defaults) {

@@ -24,6 +24,7 @@ public record ClusterNames(String cluster, String namespace) {
   public String serviceAccount() { return cluster + "-patroni"; }
   public String patroniRole() { return cluster + "-patroni"; }
   public String disruptionBudget() { return cluster; }
+  public String networkPolicy() { return cluster; }
   public String monitoringConfig() { return cluster + "-monitoring"; }
   public String monitoringSecret() { return cluster + "-monitoring-auth"; }
   public String podMonitor() { return cluster; }

@@ -91,6 +91,10 @@ public class TradingDatabaseSpec {
   @JsonPropertyDescription("How a new cluster gets its first data: empty (default) or from a backup.")
   private BootstrapSpec bootstrap;
 
+  @JsonPropertyDescription(
+      "Optional NetworkPolicy limiting who may connect to PostgreSQL. Off by default.")
+  private NetworkPolicySpec networkPolicy;
+
   public Profile getProfile() { return profile; }
   public void setProfile(Profile profile) { this.profile = profile; }
   public String getImage() { return image; }
@@ -125,4 +129,6 @@ public class TradingDatabaseSpec {
   public void setVolumeDeletionPolicy(VolumeDeletionPolicy volumeDeletionPolicy) { this.volumeDeletionPolicy = volumeDeletionPolicy; }
   public BootstrapSpec getBootstrap() { return bootstrap; }
   public void setBootstrap(BootstrapSpec bootstrap) { this.bootstrap = bootstrap; }
+  public NetworkPolicySpec getNetworkPolicy() { return networkPolicy; }
+  public void setNetworkPolicy(NetworkPolicySpec networkPolicy) { this.networkPolicy = networkPolicy; }
 }
