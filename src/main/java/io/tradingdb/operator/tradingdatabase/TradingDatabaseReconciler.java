@@ -29,6 +29,7 @@ import io.tradingdb.operator.tradingdatabase.dependent.ClusterDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.DashboardConfigMapDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.DisruptionBudgetDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.MonitoringConfigMapDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.NetworkPolicyDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.PoolerConfigMapDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.PoolerDeploymentDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.PoolerDisruptionBudgetDependent;
@@ -104,6 +105,10 @@ import org.slf4j.LoggerFactory;
           name = "disruption-budget",
           type = DisruptionBudgetDependent.class,
           reconcilePrecondition = ClusterConditions.HighlyAvailable.class),
+      @Dependent(
+          name = "network-policy",
+          type = NetworkPolicyDependent.class,
+          reconcilePrecondition = ClusterConditions.NetworkPolicyEnabled.class),
       @Dependent(
           name = "pooler-auth-secret",
           type = SecretsDependent.PoolerAuth.class,
