@@ -37,6 +37,10 @@ up() {
     return
   fi
   rm -rf "$STATE"
+  # The state folder is shared with cluster.sh, which keeps it private (0700); the postgres user
+  # only needs to pass through it to reach its own folder.
+  mkdir -p "$(dirname "$STATE")"
+  chmod 711 "$(dirname "$STATE")"
   mkdir -p "$STATE"
   chown postgres:postgres "$STATE"
   chmod 700 "$STATE"
