@@ -14,7 +14,17 @@ public record DefaultPrivilege(String creator, String schema, ObjectKind kind, S
   }
 
   /** Entries that differ only in privilege share a key and become one statement. */
-  public record Key(String creator, String schema, ObjectKind kind) {}
+  public record Key(String creator, String schema, ObjectKind kind) implements Comparable<Key> {
+    private static final java.util.Comparator<Key> ORDER =
+        java.util.Comparator.comparing(Key::creator)
+            .thenComparing(k -> k.schema() == null ? "" : k.schema())
+            .thenComparing(Key::kind);
+
+    @Override
+    public int compareTo(Key other) {
+      return ORDER.compare(this, other);
+    }
+  }
 
   public Key key() {
     return new Key(creator, schema, kind);
