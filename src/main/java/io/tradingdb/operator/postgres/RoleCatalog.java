@@ -21,7 +21,7 @@ public final class RoleCatalog {
 
   /** Schemas whose ACLs belong to PostgreSQL or TimescaleDB (chunks inherit hypertable grants). */
   private static final String USER_SCHEMA =
-      "n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname !~ '^_?timescaledb'";
+      " n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname !~ '^_?timescaledb'";
 
   private static final String SESSION = """
       SELECT current_database(), current_user,
