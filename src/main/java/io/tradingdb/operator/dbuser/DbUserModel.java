@@ -168,12 +168,12 @@ public record DbUserModel(
     }
     for (TableGrant grant : nullToEmpty(spec.getTables())) {
       relations.add(relationRule(ObjectKind.TABLE, grant.getSchema(), grant.getNames(),
-          Boolean.TRUE.equals(grant.getAllTables()), grant.getPrivileges().stream().map(Enum::name).toList(),
+          Boolean.TRUE.equals(grant.getAllTables()), enumNames(grant.getPrivileges()),
           "spec.privileges.tables"));
     }
     for (SequenceGrant grant : nullToEmpty(spec.getSequences())) {
       relations.add(relationRule(ObjectKind.SEQUENCE, grant.getSchema(), grant.getNames(),
-          Boolean.TRUE.equals(grant.getAllSequences()), grant.getPrivileges().stream().map(Enum::name).toList(),
+          Boolean.TRUE.equals(grant.getAllSequences()), enumNames(grant.getPrivileges()),
           "spec.privileges.sequences"));
     }
     for (DefaultPrivilegeGrant grant : nullToEmpty(spec.getDefaultPrivileges())) {
@@ -245,6 +245,10 @@ public record DbUserModel(
     } catch (DateTimeParseException e) {
       throw new InvalidSpecException("spec.validUntil '" + text + "' is not an RFC 3339 time");
     }
+  }
+
+  private static List<String> enumNames(List<? extends Enum<?>> values) {
+    return nullToEmpty(values).stream().map(Enum::name).toList();
   }
 
   private static <T> List<T> nullToEmpty(List<T> list) {

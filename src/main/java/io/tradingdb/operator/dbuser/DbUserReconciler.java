@@ -172,7 +172,7 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     AdminConnection admin;
     try {
       admin = AdminConnection.resolve(client, user.getMetadata().getNamespace(), user.getSpec().getTarget());
-    } catch (TargetUnavailableException e) {
+    } catch (TargetUnavailableException | InvalidSpecException e) {
       unreachableFailures.remove(uid);
       events.warning(user, "RoleNotDropped", "role " + role + " not dropped: " + e.getMessage());
       return DeleteControl.defaultDelete();
@@ -218,7 +218,8 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     AdminConnection admin;
     try {
       admin = AdminConnection.resolve(client, namespace, user.getSpec().getTarget());
-    } catch (TargetUnavailableException e) {
+    } catch (TargetUnavailableException | InvalidSpecException e) {
+      // InvalidSpecException here is about the TradingDatabase's spec, which its own status reports.
       return Outcome.degraded(REASON_UNREACHABLE, e.getMessage(), backoff(uid));
     }
     Secret existing = client.secrets().inNamespace(namespace).withName(model.connectionSecretName()).get();

@@ -24,7 +24,7 @@ public final class PlanExecutor {
         try {
           statement.execute(planned.sql());
         } catch (SQLException e) {
-          connection.rollback();
+          rollbackQuietly(connection);
           throw new PlanFailedException(planned, e);
         }
       }
@@ -34,6 +34,14 @@ public final class PlanExecutor {
       if (!connection.isClosed()) {
         connection.setAutoCommit(autoCommit);
       }
+    }
+  }
+
+  private static void rollbackQuietly(Connection connection) {
+    try {
+      connection.rollback();
+    } catch (SQLException ignored) {
+      // The connection broke; the server rolls the transaction back on its own.
     }
   }
 
