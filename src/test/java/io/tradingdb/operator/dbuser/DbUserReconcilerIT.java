@@ -18,6 +18,9 @@ import io.tradingdb.operator.api.v1alpha1.dbuser.SchemaGrant;
 import io.tradingdb.operator.api.v1alpha1.dbuser.SchemaPrivilege;
 import io.tradingdb.operator.api.v1alpha1.dbuser.TableGrant;
 import io.tradingdb.operator.api.v1alpha1.dbuser.TablePrivilege;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseSpec;
 import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.postgres.PostgresConnections;
 import io.tradingdb.operator.postgres.SqlQuote;
@@ -366,6 +369,38 @@ class DbUserReconcilerIT {
     UpdateControl<DbUser> control = reconciler.reconcile(user, null);
     assertCondition(user, Conditions.DEGRADED, "True", DbUserReconciler.REASON_INVALID_SPEC);
     assertThat(control.getScheduleDelay()).isEmpty();
+  }
+
+  @Test
+  void aTradingDatabaseTargetResolvesToItsReadWriteServiceSuperuserSecretAndPooler() {
+    DbUser user = create(db.user("app-user.yaml", "tdb-writer"));
+    user.getSpec().setTarget(io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget.tradingDatabase("ai-trading"));
+    // Not there yet: reported and retried, and no address outside loopback is ever looked up.
+    reconciler.reconcile(user, null);
+    assertCondition(user, Conditions.DEGRADED, "True", DbUserReconciler.REASON_UNREACHABLE);
+    assertThat(user.getStatus().getConditions().get(0).getMessage()).contains("TradingDatabase 'ai-trading' does not exist");
+
+    TradingDatabase tdb = new TradingDatabase();
+    tdb.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("ai-trading")
+        .withNamespace(TestDatabase.NAMESPACE).build());
+    TradingDatabaseSpec spec = new TradingDatabaseSpec();
+    spec.setProfile(Profile.STAGING);
+    spec.setDatabaseName("ai_trading");
+    tdb.setSpec(spec);
+    client.resources(TradingDatabase.class).inNamespace(TestDatabase.NAMESPACE).resource(tdb).create();
+    client.secrets().inNamespace(TestDatabase.NAMESPACE).resource(new SecretBuilder()
+        .withNewMetadata().withName("ai-trading-superuser").withNamespace(TestDatabase.NAMESPACE).endMetadata()
+        .withStringData(Map.of("username", "postgres", "password", "not-used-here")).build()).create();
+
+    AdminConnection admin = AdminConnection.resolve(client, TestDatabase.NAMESPACE, user.getSpec().getTarget());
+
+    assertThat(admin.target().host()).isEqualTo("ai-trading-rw.trading.svc");
+    assertThat(admin.target().database()).isEqualTo("ai_trading");
+    assertThat(admin.credentials().username()).isEqualTo("postgres");
+    assertThat(admin.toString()).doesNotContain("not-used-here");
+    assertThat(ConnectionSecrets.data(admin.target(), "news_writer", "pw"))
+        .containsEntry("pooler-host", "ai-trading-pooler.trading.svc")
+        .containsKey("pooler-uri");
   }
 
   /** A DbUser that may create tables in public, so it can own objects. */
