@@ -156,9 +156,7 @@ class DbUserReconcilerIT {
     assertThat(control.getScheduleDelay()).contains(Duration.ofMinutes(10).toMillis());
     assertThatThrownBy(() -> TestPostgres.connect(db.name, user.getSpec().getRoleName(), oldPassword).close())
         .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
-    try (Connection c = connectAs(user)) {
-      assertAllowed(c, "SELECT 1 FROM prices");
-    }
+    assertAllowedAs(user, "SELECT 1 FROM prices");
     assertThat(events("PasswordRotated")).isNotEmpty();
   }
 
@@ -184,9 +182,7 @@ class DbUserReconcilerIT {
     reconciler.reconcile(user, null);
     db.exec("GRANT DELETE ON news_articles TO " + SqlQuote.identifier(role),
         "GRANT SELECT ON prices TO " + SqlQuote.identifier(role));
-    try (Connection app = connectAs(user)) {
-      assertAllowed(app, "SELECT * FROM prices");
-    }
+    assertAllowedAs(user, "SELECT * FROM prices");
 
     long before = reconciler.statementsExecuted();
     reconciler.reconcile(user, null);
@@ -227,9 +223,7 @@ class DbUserReconcilerIT {
       proxy.start();
       reconciler.reconcile(user, null);
       assertReady(user);
-      try (Connection app = connectAs(user)) {
-        assertAllowed(app, "SELECT 1 FROM news_articles LIMIT 1");
-      }
+      assertAllowedAs(user, "SELECT 1 FROM news_articles LIMIT 1");
     }
   }
 
@@ -251,9 +245,7 @@ class DbUserReconcilerIT {
     user.getSpec().setReassignOwnedTo(keeper);
     reconciler.reconcile(user, null);
     assertReady(user);
-    try (Connection app = connectAs(user)) {
-      assertAllowed(app, "CREATE TABLE owned_by_app (x int)");
-    }
+    assertAllowedAs(user, "CREATE TABLE owned_by_app (x int)");
 
     assertThat(reconciler.cleanup(user, null).isRemoveFinalizer()).isTrue();
 
@@ -266,9 +258,7 @@ class DbUserReconcilerIT {
     DbUser user = create(ownerUser("dropping-writer"));
     user.getSpec().setReclaimPolicy(ReclaimPolicy.DELETE);
     reconciler.reconcile(user, null);
-    try (Connection app = connectAs(user)) {
-      assertAllowed(app, "CREATE TABLE dropped_with_app (x int)");
-    }
+    assertAllowedAs(user, "CREATE TABLE dropped_with_app (x int)");
 
     assertThat(reconciler.cleanup(user, null).isRemoveFinalizer()).isTrue();
 
@@ -340,9 +330,7 @@ class DbUserReconcilerIT {
     db.exec("CREATE TABLE not_yet_created (x int)");
     reconciler.reconcile(user, null);
     assertReady(user);
-    try (Connection app = connectAs(user)) {
-      assertAllowed(app, "SELECT * FROM not_yet_created");
-    }
+    assertAllowedAs(user, "SELECT * FROM not_yet_created");
   }
 
   @Test
@@ -462,6 +450,12 @@ class DbUserReconcilerIT {
           assertThat(c.getStatus()).as(c.getReason() + ": " + c.getMessage()).isEqualTo(status);
           assertThat(c.getReason()).as(c.getMessage()).isEqualTo(reason);
         });
+  }
+
+  private static void assertAllowedAs(DbUser user, String sql) throws SQLException {
+    try (Connection c = connectAs(user)) {
+      assertAllowed(c, sql);
+    }
   }
 
   private static void assertAllowed(Connection c, String sql) throws SQLException {
