@@ -266,7 +266,7 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
             plan.plan().descriptions());
         announceChanges(user, role, plan, password);
       }
-      List<String> applied = PrivilegeSummary.describe(model.role(), snapshot.database(), snapshot.currentUser());
+      List<String> applied = PrivilegeSummary.describe(model.role(), snapshot.database(), snapshot.currentUser(), plan.missing());
       if (!plan.missing().isEmpty()) {
         return new Outcome(REASON_OBJECT_MISSING, "waiting for " + String.join(", ", plan.missing()),
             settings.objectMissingRetry(), changedAt, applied, written);

@@ -100,6 +100,10 @@ public final class GrantPlanner {
     Set<DefaultPrivilege> wantedDefaults = expandDefaults(desired, actual, missing);
 
     Map<ObjectRef, Set<String>> revokes = group(minus(actual.privileges(), wanted), ObjectPrivilege::object, ObjectPrivilege::privilege);
+    // The spec never asks for WITH GRANT OPTION: a kept privilege loses it (a revoked one loses it anyway).
+    Set<ObjectPrivilege> keptGrantOptions = new HashSet<>(actual.grantOptions());
+    keptGrantOptions.retainAll(wanted);
+    Map<ObjectRef, Set<String>> grantOptionRevokes = group(keptGrantOptions, ObjectPrivilege::object, ObjectPrivilege::privilege);
     Map<ObjectRef, Set<String>> grants = group(minus(wanted, actual.privileges()), ObjectPrivilege::object, ObjectPrivilege::privilege);
     Map<DefaultPrivilege.Key, Set<String>> defaultRevokes =
         group(minus(actual.defaultPrivileges(), wantedDefaults), DefaultPrivilege::key, DefaultPrivilege::privilege);
@@ -107,6 +111,7 @@ public final class GrantPlanner {
         group(minus(wantedDefaults, actual.defaultPrivileges()), DefaultPrivilege::key, DefaultPrivilege::privilege);
 
     revokes.forEach((object, privileges) -> statements.add(RoleSql.revoke(object, privileges, role)));
+    grantOptionRevokes.forEach((object, privileges) -> statements.add(RoleSql.revokeGrantOption(object, privileges, role)));
     defaultRevokes.forEach((key, privileges) -> statements.add(RoleSql.defaultPrivileges(key, privileges, role, false)));
     grants.forEach((object, privileges) -> statements.add(RoleSql.grant(object, privileges, role)));
     defaultGrants.forEach((key, privileges) -> statements.add(RoleSql.defaultPrivileges(key, privileges, role, true)));

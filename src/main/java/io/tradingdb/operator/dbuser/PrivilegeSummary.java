@@ -16,12 +16,16 @@ final class PrivilegeSummary {
 
   private PrivilegeSummary() {}
 
-  static List<String> describe(DesiredRole role, String database, String adminRole) {
+  /** @param missing objects the plan found missing, in its words ("table public.x"): not listed */
+  static List<String> describe(DesiredRole role, String database, String adminRole, List<String> missing) {
     List<String> lines = new ArrayList<>();
     if (!role.databasePrivileges().isEmpty()) {
       lines.add(list(ObjectKind.DATABASE, role.databasePrivileges()) + " ON DATABASE " + database);
     }
     for (SchemaRule rule : role.schemaPrivileges()) {
+      if (missing.contains("schema " + rule.schema())) {
+        continue;
+      }
       lines.add(list(ObjectKind.SCHEMA, rule.privileges()) + " ON SCHEMA " + rule.schema());
     }
     for (RelationRule rule : role.relations()) {
@@ -30,8 +34,10 @@ final class PrivilegeSummary {
       if (rule.all()) {
         lines.add(privileges + " ON ALL " + (table ? "TABLES" : "SEQUENCES") + " IN SCHEMA " + rule.schema());
       } else {
-        rule.names().stream().sorted().forEach(name ->
-            lines.add(privileges + " ON " + (table ? "TABLE " : "SEQUENCE ") + rule.schema() + "." + name));
+        String kind = table ? "TABLE" : "SEQUENCE";
+        rule.names().stream().sorted()
+            .filter(name -> !missing.contains(kind.toLowerCase() + " " + rule.schema() + "." + name))
+            .forEach(name -> lines.add(privileges + " ON " + kind + " " + rule.schema() + "." + name));
       }
     }
     for (DefaultRule rule : role.defaults()) {
@@ -39,7 +45,8 @@ final class PrivilegeSummary {
           + (rule.kind() == ObjectKind.TABLE ? "TABLES" : "SEQUENCES") + " IN SCHEMA " + rule.schema()
           + " FOR ROLE " + (rule.creator() == null ? adminRole : rule.creator()));
     }
-    role.memberOf().forEach(group -> lines.add("MEMBER OF " + group));
+    role.memberOf().stream().filter(group -> !missing.contains("role " + group))
+        .forEach(group -> lines.add("MEMBER OF " + group));
     if (lines.size() > MAX_ENTRIES) {
       int more = lines.size() - (MAX_ENTRIES - 1);
       List<String> bounded = new ArrayList<>(lines.subList(0, MAX_ENTRIES - 1));

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param role the role, or empty when it does not exist
  * @param privileges privileges granted to the role on objects it does not own (system and
  *     TimescaleDB-internal schemas excluded)
+ * @param grantOptions the subset of {@code privileges} held WITH GRANT OPTION
  * @param defaultPrivileges pg_default_acl entries naming the role as grantee
  * @param schemas the schemas asked about that exist, with their tables and sequences
  * @param existingRoles the roles asked about that exist
@@ -23,6 +24,7 @@ public record CatalogSnapshot(
     boolean currentUserSuperuser,
     Optional<RoleState> role,
     Set<ObjectPrivilege> privileges,
+    Set<ObjectPrivilege> grantOptions,
     Set<DefaultPrivilege> defaultPrivileges,
     Map<String, SchemaContents> schemas,
     Set<String> existingRoles) {

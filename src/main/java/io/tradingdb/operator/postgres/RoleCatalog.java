@@ -41,15 +41,15 @@ public final class RoleCatalog {
       SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = ?""";
 
   private static final String DATABASE_ACL = """
-      SELECT a.privilege_type FROM pg_database d, aclexplode(d.datacl) a
+      SELECT a.privilege_type, a.is_grantable FROM pg_database d, aclexplode(d.datacl) a
       WHERE d.datname = current_database() AND a.grantee = ? AND d.datdba <> a.grantee""";
 
   private static final String SCHEMA_ACL = """
-      SELECT n.nspname, a.privilege_type FROM pg_namespace n, aclexplode(n.nspacl) a
+      SELECT n.nspname, a.privilege_type, a.is_grantable FROM pg_namespace n, aclexplode(n.nspacl) a
       WHERE a.grantee = ? AND n.nspowner <> a.grantee AND """ + USER_SCHEMA;
 
   private static final String RELATION_ACL = """
-      SELECT n.nspname, c.relname, c.relkind, a.privilege_type
+      SELECT n.nspname, c.relname, c.relkind, a.privilege_type, a.is_grantable
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
       WHERE a.grantee = ? AND c.relowner <> a.grantee
         AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND """ + USER_SCHEMA;
@@ -88,14 +88,15 @@ public final class RoleCatalog {
     }
     Optional<RoleState> state = readRole(c, role, superuser);
     Set<ObjectPrivilege> privileges = new HashSet<>();
+    Set<ObjectPrivilege> grantOptions = new HashSet<>();
     Set<DefaultPrivilege> defaults = new HashSet<>();
     if (state.isPresent()) {
       long oid = state.get().oid();
-      readPrivileges(c, oid, database, privileges);
+      readPrivileges(c, oid, database, privileges, grantOptions);
       readDefaultPrivileges(c, oid, defaults);
     }
     return new CatalogSnapshot(
-        database, currentUser, superuser, state, Set.copyOf(privileges), Set.copyOf(defaults),
+        database, currentUser, superuser, state, Set.copyOf(privileges), Set.copyOf(grantOptions), Set.copyOf(defaults),
         readSchemaContents(c, schemas), existingRoles(c, roles));
   }
 
@@ -139,13 +140,14 @@ public final class RoleCatalog {
     return Optional.of(new RoleState(oid, attributes, comment, verifier, Set.copyOf(memberOf)));
   }
 
-  private static void readPrivileges(Connection c, long oid, String database, Set<ObjectPrivilege> out)
+  private static void readPrivileges(
+      Connection c, long oid, String database, Set<ObjectPrivilege> out, Set<ObjectPrivilege> grantable)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(DATABASE_ACL)) {
       ps.setLong(1, oid);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new ObjectPrivilege(ObjectRef.database(database), rs.getString(1)));
+          add(new ObjectPrivilege(ObjectRef.database(database), rs.getString(1)), rs.getBoolean(2), out, grantable);
         }
       }
     }
@@ -153,7 +155,7 @@ public final class RoleCatalog {
       ps.setLong(1, oid);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new ObjectPrivilege(ObjectRef.schema(rs.getString(1)), rs.getString(2)));
+          add(new ObjectPrivilege(ObjectRef.schema(rs.getString(1)), rs.getString(2)), rs.getBoolean(3), out, grantable);
         }
       }
     }
@@ -165,9 +167,17 @@ public final class RoleCatalog {
           ObjectRef object = sequence
               ? ObjectRef.sequence(rs.getString(1), rs.getString(2))
               : ObjectRef.table(rs.getString(1), rs.getString(2));
-          out.add(new ObjectPrivilege(object, rs.getString(4)));
+          add(new ObjectPrivilege(object, rs.getString(4)), rs.getBoolean(5), out, grantable);
         }
       }
+    }
+  }
+
+  private static void add(
+      ObjectPrivilege privilege, boolean withGrantOption, Set<ObjectPrivilege> out, Set<ObjectPrivilege> grantable) {
+    out.add(privilege);
+    if (withGrantOption) {
+      grantable.add(privilege);
     }
   }
 

@@ -55,6 +55,13 @@ public final class RoleSql {
             + SqlQuote.identifier(role));
   }
 
+  /** Keeps the privileges but takes away the right to grant them to others. */
+  public static PlannedStatement revokeGrantOption(ObjectRef object, Collection<String> privileges, String role) {
+    return PlannedStatement.of(
+        "REVOKE GRANT OPTION FOR " + privilegeList(object.kind(), privileges) + " ON " + object.sql() + " FROM "
+            + SqlQuote.identifier(role));
+  }
+
   /** ALTER DEFAULT PRIVILEGES FOR ROLE creator [IN SCHEMA s] GRANT|REVOKE ... ON TABLES|SEQUENCES. */
   public static PlannedStatement defaultPrivileges(
       DefaultPrivilege.Key key, Collection<String> privileges, String role, boolean grant) {

@@ -181,12 +181,15 @@ class DbUserReconcilerIT {
     String role = user.getSpec().getRoleName();
     reconciler.reconcile(user, null);
     db.exec("GRANT DELETE ON news_articles TO " + SqlQuote.identifier(role),
-        "GRANT SELECT ON prices TO " + SqlQuote.identifier(role));
+        "GRANT SELECT ON prices TO " + SqlQuote.identifier(role),
+        "GRANT SELECT ON news_articles TO " + SqlQuote.identifier(role) + " WITH GRANT OPTION");
     assertAllowedAs(user, "SELECT * FROM prices");
 
     long before = reconciler.statementsExecuted();
     reconciler.reconcile(user, null);
-    assertThat(reconciler.statementsExecuted() - before).isEqualTo(2);
+    assertThat(reconciler.statementsExecuted() - before).isEqualTo(3);
+    assertThat(scalar("SELECT has_table_privilege('" + role + "', 'news_articles', 'SELECT WITH GRANT OPTION')"))
+        .isEqualTo("f");
     try (Connection app = connectAs(user)) {
       assertDenied(app, "DELETE FROM news_articles");
       assertDenied(app, "SELECT * FROM prices");
@@ -325,11 +328,13 @@ class DbUserReconcilerIT {
     UpdateControl<DbUser> waiting = reconciler.reconcile(user, null);
     assertCondition(user, Conditions.DEGRADED, "True", DbUserReconciler.REASON_OBJECT_MISSING);
     assertThat(waiting.getScheduleDelay()).contains(30_000L);
+    assertThat(user.getStatus().getAppliedPrivileges()).containsExactly("CONNECT ON DATABASE " + db.name);
     assertThat(db.roleExists(user.getSpec().getRoleName())).isTrue();
 
     db.exec("CREATE TABLE not_yet_created (x int)");
     reconciler.reconcile(user, null);
     assertReady(user);
+    assertThat(user.getStatus().getAppliedPrivileges()).contains("SELECT ON TABLE public.not_yet_created");
     assertAllowedAs(user, "SELECT * FROM not_yet_created");
   }
 

@@ -82,9 +82,18 @@ class GrantPlannerTest {
   }
 
   @Test
+  void aGrantOptionIsTakenAwayFromAKeptPrivilege() {
+    ObjectPrivilege select = new ObjectPrivilege(ObjectRef.table("public", "prices"), "SELECT");
+    GrantPlan plan = GrantPlanner.plan(readOnly,
+        snapshot(existingRole(MARK, Set.of()), fullReadOnlyGrants(), Set.of(select), fullReadOnlyDefaults()), intent(false), MARK);
+    assertThat(plan.plan().descriptions())
+        .containsExactly("REVOKE GRANT OPTION FOR SELECT ON TABLE \"public\".\"prices\" FROM \"analyst\"");
+  }
+
+  @Test
   void missingObjectsAreReportedWhileTheRestIsPlanned() {
     DesiredRole app = DbUserModel.from(DbUserFixtures.load("app-user.yaml")).role();
-    CatalogSnapshot catalog = new CatalogSnapshot("ai_trading", "postgres", true, Optional.empty(), Set.of(), Set.of(),
+    CatalogSnapshot catalog = new CatalogSnapshot("ai_trading", "postgres", true, Optional.empty(), Set.of(), Set.of(), Set.of(),
         Map.of("public", new SchemaContents(Set.of(), Set.of())), Set.of());
 
     GrantPlan plan = GrantPlanner.plan(app, catalog, intent(false), MARK);
@@ -100,7 +109,7 @@ class GrantPlannerTest {
     DesiredRole role = new DesiredRole("analyst", RoleAttributes.application(true, true, -1, null),
         Set.of("readers"), Set.of(), List.of(), List.of(), List.of());
     CatalogSnapshot catalog = new CatalogSnapshot("ai_trading", "postgres", true, Optional.of(drifted), Set.of(),
-        Set.of(), Map.of(), Set.of("readers", "admins"));
+        Set.of(), Set.of(), Map.of(), Set.of("readers", "admins"));
 
     GrantPlan plan = GrantPlanner.plan(role, catalog, intent(false), MARK);
 
@@ -120,7 +129,7 @@ class GrantPlannerTest {
     DesiredRole role = new DesiredRole("analyst", RoleAttributes.application(true, true, -1, null),
         Set.of(), Set.of(), List.of(), List.of(), List.of());
     CatalogSnapshot catalog = new CatalogSnapshot("ai_trading", "admin", false, Optional.of(noVerifier), Set.of(),
-        Set.of(), Map.of(), Set.of());
+        Set.of(), Set.of(), Map.of(), Set.of());
 
     assertThat(GrantPlanner.plan(role, catalog, new PasswordIntent(PASSWORD, true), MARK).plan().isEmpty()).isTrue();
     assertThat(GrantPlanner.plan(role, catalog, new PasswordIntent(PASSWORD, false), MARK).plan().descriptions())
@@ -144,7 +153,13 @@ class GrantPlannerTest {
   }
 
   private static CatalogSnapshot snapshot(RoleState role, Set<ObjectPrivilege> privileges, Set<DefaultPrivilege> defaults) {
-    return new CatalogSnapshot("ai_trading", "postgres", true, Optional.ofNullable(role), privileges, defaults, PUBLIC, Set.of());
+    return snapshot(role, privileges, Set.of(), defaults);
+  }
+
+  private static CatalogSnapshot snapshot(
+      RoleState role, Set<ObjectPrivilege> privileges, Set<ObjectPrivilege> grantOptions, Set<DefaultPrivilege> defaults) {
+    return new CatalogSnapshot("ai_trading", "postgres", true, Optional.ofNullable(role), privileges, grantOptions, defaults, PUBLIC,
+        Set.of());
   }
 
   private static Set<ObjectPrivilege> fullReadOnlyGrants() {
