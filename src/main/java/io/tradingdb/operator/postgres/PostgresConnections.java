@@ -84,6 +84,7 @@ public final class PostgresConnections implements AutoCloseable {
     }
     String caFile = caCertificatePem == null ? null : caFile(caCertificatePem).toString();
     PoolKey key = new PoolKey(target.host(), target.port(), target.database(), target.sslMode(), caFile, credentials);
+    closeExpiredIdle();
     Pool pool = pools.computeIfAbsent(key, k -> new Pool());
     acquire(pool);
     try {
@@ -111,6 +112,22 @@ public final class PostgresConnections implements AutoCloseable {
   /** Open connections not in use, for tests and metrics. */
   public int idleCount() {
     return pools.values().stream().mapToInt(p -> { synchronized (p.idle) { return p.idle.size(); } }).sum();
+  }
+
+  /** Idle connections of every pool (also of targets no longer used, e.g. an old admin password) expire. */
+  private void closeExpiredIdle() {
+    long now = System.nanoTime();
+    for (Pool pool : pools.values()) {
+      synchronized (pool.idle) {
+        pool.idle.removeIf(i -> {
+          boolean expired = now - i.idleSinceNanos() >= settings.maxIdle().toNanos();
+          if (expired) {
+            closeQuietly(i.connection());
+          }
+          return expired;
+        });
+      }
+    }
   }
 
   private void acquire(Pool pool) throws SQLException {
