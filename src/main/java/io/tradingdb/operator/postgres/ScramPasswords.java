@@ -1,7 +1,14 @@
 package io.tradingdb.operator.postgres;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.postgresql.util.PasswordUtil;
 
 /**
@@ -13,6 +20,12 @@ public final class ScramPasswords {
   private static final String ALPHABET =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * Verifiers already proven to match, with a digest of the password they matched: re-deriving
+   * costs 4096 HMAC rounds per role and reconcile. Bounded; in memory only.
+   */
+  private static final Map<String, String> PROVEN = new ConcurrentHashMap<>();
+  private static final int MAX_PROVEN = 10_000;
 
   private ScramPasswords() {}
 
@@ -29,7 +42,9 @@ public final class ScramPasswords {
   public static String hash(String password) {
     char[] chars = password.toCharArray();
     try {
-      return PasswordUtil.encodeScramSha256(chars);
+      String verifier = PasswordUtil.encodeScramSha256(chars);
+      remember(verifier, digest(password));
+      return verifier;
     } finally {
       Arrays.fill(chars, '\0');
     }
@@ -51,18 +66,41 @@ public final class ScramPasswords {
     if (iterationAndSalt.length != 2) {
       return false;
     }
+    String digest = digest(password);
+    if (digest.equals(PROVEN.get(verifier))) {
+      return true;
+    }
     char[] chars = password.toCharArray();
     try {
       int iterations = Integer.parseInt(iterationAndSalt[0]);
-      byte[] salt = java.util.Base64.getDecoder().decode(iterationAndSalt[1]);
+      byte[] salt = Base64.getDecoder().decode(iterationAndSalt[1]);
       String derived = PasswordUtil.encodeScramSha256(chars, iterations, salt);
-      return java.security.MessageDigest.isEqual(
-          derived.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-          verifier.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      boolean matches = MessageDigest.isEqual(
+          derived.getBytes(StandardCharsets.US_ASCII), verifier.getBytes(StandardCharsets.US_ASCII));
+      if (matches) {
+        remember(verifier, digest);
+      }
+      return matches;
     } catch (IllegalArgumentException e) {
       return false;
     } finally {
       Arrays.fill(chars, '\0');
+    }
+  }
+
+  private static void remember(String verifier, String digest) {
+    if (PROVEN.size() >= MAX_PROVEN) {
+      PROVEN.clear();
+    }
+    PROVEN.put(verifier, digest);
+  }
+
+  private static String digest(String password) {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 }
