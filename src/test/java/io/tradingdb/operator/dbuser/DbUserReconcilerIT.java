@@ -2,11 +2,15 @@ package io.tradingdb.operator.dbuser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -142,8 +146,30 @@ class DbUserReconcilerIT {
     String changedAt = user.getStatus().getPasswordChangedAt();
     assertThat(changedAt).isEqualTo(clock.instant().toString());
 
-    clock.advance(Duration.ofHours(721));
-    UpdateControl<DbUser> control = reconciler.reconcile(user, null);
+    List<Map<String, String>> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (Watch watch = client.secrets().inNamespace(TestDatabase.NAMESPACE).withName("rotating-analyst-connection")
+        .watch(new Watcher<Secret>() {
+          @Override
+          public void eventReceived(Action action, Secret secret) {
+            if (action == Action.MODIFIED) {
+              writes.add(ConnectionSecrets.decode(secret));
+            }
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {}
+        })) {
+      clock.advance(Duration.ofHours(721));
+      UpdateControl<DbUser> control = reconciler.reconcile(user, null);
+      assertThat(control.getScheduleDelay()).contains(Duration.ofMinutes(10).toMillis());
+      await().atMost(Duration.ofSeconds(10)).until(() -> writes.size() >= 2);
+    }
+    // The order: the new password is parked next to the old one, then (after ALTER ROLE) promoted.
+    assertThat(writes).hasSize(2);
+    assertThat(writes.get(0)).containsEntry("password", oldPassword).containsKey(ConnectionSecrets.NEXT_PASSWORD);
+    String parked = writes.get(0).get(ConnectionSecrets.NEXT_PASSWORD);
+    passwordsSeen.add(parked);
+    assertThat(writes.get(1)).containsEntry("password", parked).doesNotContainKey(ConnectionSecrets.NEXT_PASSWORD);
 
     assertReady(user);
     Map<String, String> secret = secret(user);
@@ -153,7 +179,6 @@ class DbUserReconcilerIT {
     assertThat(secret).doesNotContainKey(ConnectionSecrets.NEXT_PASSWORD);
     assertThat(secret.get("uri")).contains(newPassword);
     assertThat(user.getStatus().getPasswordChangedAt()).isEqualTo(clock.instant().toString());
-    assertThat(control.getScheduleDelay()).contains(Duration.ofMinutes(10).toMillis());
     assertThatThrownBy(() -> TestPostgres.connect(db.name, user.getSpec().getRoleName(), oldPassword).close())
         .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
     assertAllowedAs(user, "SELECT 1 FROM prices");
