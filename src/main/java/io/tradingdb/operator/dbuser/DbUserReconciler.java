@@ -1,0 +1,444 @@
+package io.tradingdb.operator.dbuser;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.tradingdb.operator.api.v1alpha1.dbuser.DbUser;
+import io.tradingdb.operator.api.v1alpha1.dbuser.DbUserStatus;
+import io.tradingdb.operator.api.v1alpha1.dbuser.ReclaimPolicy;
+import io.tradingdb.operator.dbuser.GrantPlanner.GrantPlan;
+import io.tradingdb.operator.dbuser.GrantPlanner.PasswordIntent;
+import io.tradingdb.operator.kube.Conditions;
+import io.tradingdb.operator.kube.DatabaseTargets.TargetUnavailableException;
+import io.tradingdb.operator.postgres.CatalogSnapshot;
+import io.tradingdb.operator.postgres.PlanExecutor;
+import io.tradingdb.operator.postgres.PooledConnection;
+import io.tradingdb.operator.postgres.PostgresConnections;
+import io.tradingdb.operator.postgres.RoleCatalog;
+import io.tradingdb.operator.postgres.RoleState;
+import io.tradingdb.operator.postgres.ScramPasswords;
+import io.tradingdb.operator.postgres.SqlFailure;
+import io.tradingdb.operator.postgres.SqlPlan;
+import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a PostgreSQL role equal to its DbUser: reads the catalog, plans CREATE/ALTER ROLE, GRANT
+ * and REVOKE, runs the plan in one transaction, then writes the connection Secret. Roles the
+ * operator did not create are left alone unless the spec adopts them; see docs/dbuser.md.
+ */
+@ControllerConfiguration(name = "dbuser")
+public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
+
+  public static final String REASON_RECONCILED = "Reconciled";
+  public static final String REASON_UNREACHABLE = "DatabaseUnreachable";
+  public static final String REASON_PERMISSION_DENIED = "PermissionDenied";
+  public static final String REASON_INVALID_SPEC = "InvalidSpec";
+  public static final String REASON_OBJECT_MISSING = "ObjectMissing";
+  public static final String REASON_ROLE_CONFLICT = "RoleConflict";
+  public static final String REASON_DATABASE_ERROR = "DatabaseError";
+
+  private static final Logger LOG = LoggerFactory.getLogger(DbUserReconciler.class);
+
+  /**
+   * @param resync how often a Ready DbUser is checked again for drift
+   * @param objectMissingRetry retry delay while a named object does not exist
+   * @param conflictRetry retry delay for RoleConflict and PermissionDenied
+   * @param backoffMin first retry delay when the database is unreachable, doubled per failure
+   * @param backoffMax longest retry delay when the database is unreachable
+   */
+  public record Settings(
+      Duration resync, Duration objectMissingRetry, Duration conflictRetry, Duration backoffMin, Duration backoffMax) {
+
+    public static Settings defaults() {
+      return new Settings(Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofMinutes(2),
+          Duration.ofSeconds(5), Duration.ofMinutes(5));
+    }
+  }
+
+  /** The result of one pass, before it becomes status. {@code reason} null means Ready. */
+  private record Outcome(
+      String reason, String message, Duration requeue, String passwordChangedAt, List<String> appliedPrivileges,
+      boolean secretWritten) {
+
+    static Outcome degraded(String reason, String message, Duration requeue) {
+      return new Outcome(reason, message, requeue, null, null, false);
+    }
+  }
+
+  /** The password for this pass; {@code rotating} means a new one replaces one in use. */
+  private record PasswordChoice(String password, boolean knownApplied, boolean rotating, String changedAt) {
+    @Override
+    public String toString() {
+      return "PasswordChoice[rotating=" + rotating + "]";
+    }
+  }
+
+  /** A Secret the spec names (password.secretRef) is not there yet. */
+  private static final class MissingSecretException extends RuntimeException {
+    MissingSecretException(String message) {
+      super(message);
+    }
+  }
+
+  private final KubernetesClient client;
+  private final PostgresConnections connections;
+  private final Clock clock;
+  private final Settings settings;
+  private final DbUserEvents events;
+  private final AtomicLong statementsExecuted = new AtomicLong();
+  private final Map<String, Integer> unreachableFailures = new ConcurrentHashMap<>();
+
+  public DbUserReconciler(KubernetesClient client, PostgresConnections connections, Clock clock) {
+    this(client, connections, clock, Settings.defaults());
+  }
+
+  public DbUserReconciler(KubernetesClient client, PostgresConnections connections, Clock clock, Settings settings) {
+    this.client = client;
+    this.connections = connections;
+    this.clock = clock;
+    this.settings = settings;
+    this.events = new DbUserEvents(client, clock);
+  }
+
+  /** Plan statements executed since start (catalog reads are not counted). */
+  public long statementsExecuted() {
+    return statementsExecuted.get();
+  }
+
+  @Override
+  public UpdateControl<DbUser> reconcile(DbUser user, Context<DbUser> context) {
+    Outcome outcome = sync(user);
+    DbUserStatus previous = user.getStatus();
+    DbUserStatus next = status(user, previous, outcome);
+    announceTransition(user, previous, outcome);
+    UpdateControl<DbUser> control;
+    if (next.equals(previous)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      user.setStatus(next);
+      control = UpdateControl.patchStatus(user);
+    }
+    return outcome.requeue() == null ? control : control.rescheduleAfter(outcome.requeue());
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<DbUser> updateErrorStatus(DbUser user, Context<DbUser> context, Exception e) {
+    DbUserStatus previous = user.getStatus();
+    Outcome outcome = Outcome.degraded(REASON_DATABASE_ERROR, "reconcile failed: " + e.getMessage(), null);
+    DbUserStatus next = status(user, previous, outcome);
+    if (next.equals(previous)) {
+      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+    user.setStatus(next);
+    return ErrorStatusUpdateControl.patchStatus(user);
+  }
+
+  @Override
+  public DeleteControl cleanup(DbUser user, Context<DbUser> context) {
+    String uid = user.getMetadata().getUid();
+    DbUserModel model;
+    try {
+      model = DbUserModel.from(user);
+    } catch (InvalidSpecException e) {
+      unreachableFailures.remove(uid);
+      return DeleteControl.defaultDelete();
+    }
+    String role = model.role().roleName();
+    if (model.reclaimPolicy() == ReclaimPolicy.RETAIN) {
+      unreachableFailures.remove(uid);
+      events.normal(user, "RoleRetained", "role " + role + " kept (reclaimPolicy Retain)");
+      return DeleteControl.defaultDelete();
+    }
+    AdminConnection admin;
+    try {
+      admin = AdminConnection.resolve(client, user.getMetadata().getNamespace(), user.getSpec().getTarget());
+    } catch (TargetUnavailableException | InvalidSpecException e) {
+      unreachableFailures.remove(uid);
+      events.warning(user, "RoleNotDropped", "role " + role + " not dropped: " + e.getMessage());
+      return DeleteControl.defaultDelete();
+    }
+    try (PooledConnection c = connections.open(admin.target(), admin.credentials(), admin.caCertificatePem())) {
+      List<String> rolesUsed = model.reassignOwnedTo() == null ? List.of() : List.of(model.reassignOwnedTo());
+      CatalogSnapshot snapshot = RoleCatalog.read(c.jdbc(), role, List.of(), rolesUsed);
+      unreachableFailures.remove(uid);
+      if (snapshot.role().isEmpty()) {
+        return DeleteControl.defaultDelete();
+      }
+      boolean ours = RoleOwnership.parse(snapshot.role().get().comment())
+          .filter(o -> o.uid().equals(uid) || o.sameObjectName(user.getMetadata().getNamespace(), user.getMetadata().getName()))
+          .isPresent();
+      if (!ours) {
+        events.warning(user, "RoleNotDropped", "role " + role + " not dropped: it is not managed by this DbUser");
+        return DeleteControl.defaultDelete();
+      }
+      SqlPlan plan = GrantPlanner.planDrop(role, model.reassignOwnedTo());
+      statementsExecuted.addAndGet(PlanExecutor.execute(c.jdbc(), plan));
+      LOG.info("DbUser {}/{}: dropped role: {}", user.getMetadata().getNamespace(), user.getMetadata().getName(),
+          plan.descriptions());
+      events.normal(user, "RoleDropped", "role " + role + " dropped"
+          + (model.reassignOwnedTo() == null ? "" : ", objects reassigned to " + model.reassignOwnedTo()));
+      return DeleteControl.defaultDelete();
+    } catch (SQLException e) {
+      SqlFailure failure = SqlFailure.classify(e);
+      Duration retry = failure == SqlFailure.UNREACHABLE ? backoff(uid) : settings.conflictRetry();
+      events.warning(user, "RoleDropFailed", "role " + role + " not dropped yet: " + e.getMessage());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(retry);
+    }
+  }
+
+  private Outcome sync(DbUser user) {
+    String namespace = user.getMetadata().getNamespace();
+    String uid = user.getMetadata().getUid();
+    DbUserModel model;
+    try {
+      model = DbUserModel.from(user);
+    } catch (InvalidSpecException e) {
+      return Outcome.degraded(REASON_INVALID_SPEC, e.getMessage(), null);
+    }
+    AdminConnection admin;
+    try {
+      admin = AdminConnection.resolve(client, namespace, user.getSpec().getTarget());
+    } catch (TargetUnavailableException | InvalidSpecException e) {
+      // InvalidSpecException here is about the TradingDatabase's spec, which its own status reports.
+      return Outcome.degraded(REASON_UNREACHABLE, e.getMessage(), backoff(uid));
+    }
+    Secret existing = client.secrets().inNamespace(namespace).withName(model.connectionSecretName()).get();
+    if (existing != null && !ConnectionSecrets.isOwnedBy(existing, user)) {
+      return Outcome.degraded(REASON_INVALID_SPEC, "Secret " + model.connectionSecretName()
+          + " exists and is not owned by this DbUser; choose another spec.connectionSecretName", null);
+    }
+    Map<String, String> secretData = ConnectionSecrets.decode(existing);
+    String role = model.role().roleName();
+    PasswordChoice password;
+    try {
+      password = choosePassword(user, model, existing, secretData);
+    } catch (MissingSecretException e) {
+      return Outcome.degraded(REASON_OBJECT_MISSING, e.getMessage(), settings.objectMissingRetry());
+    }
+    try (PooledConnection c = connections.open(admin.target(), admin.credentials(), admin.caCertificatePem())) {
+      CatalogSnapshot snapshot =
+          RoleCatalog.read(c.jdbc(), role, model.role().schemasUsed(), model.role().rolesUsed());
+      unreachableFailures.remove(uid);
+      Optional<String> conflict = conflict(user, model, snapshot);
+      if (conflict.isPresent()) {
+        return Outcome.degraded(REASON_ROLE_CONFLICT, conflict.get(), settings.conflictRetry());
+      }
+      if (password.rotating() && !password.password().equals(secretData.get(ConnectionSecrets.NEXT_PASSWORD))) {
+        // Written before ALTER ROLE: a crash in between cannot lose the password now in force.
+        Map<String, String> pending = new java.util.TreeMap<>(secretData);
+        pending.put(ConnectionSecrets.NEXT_PASSWORD, password.password());
+        existing = writeSecret(user, model.connectionSecretName(), existing, pending, password.changedAt());
+      }
+      String comment = RoleOwnership.comment(namespace, user.getMetadata().getName(), uid);
+      GrantPlan plan = GrantPlanner.plan(
+          model.role(), snapshot, new PasswordIntent(password.password(), password.knownApplied()), comment);
+      int executed = PlanExecutor.execute(c.jdbc(), plan.plan());
+      statementsExecuted.addAndGet(executed);
+      String changedAt = plan.passwordSet() ? now() : password.changedAt();
+      Map<String, String> data = ConnectionSecrets.data(admin.target(), role, password.password());
+      boolean written = false;
+      if (!data.equals(secretData) || !Objects.equals(changedAt, annotation(existing))) {
+        writeSecret(user, model.connectionSecretName(), existing, data, changedAt);
+        written = true;
+      }
+      if (executed > 0) {
+        LOG.info("DbUser {}/{}: executed {} statements: {}", namespace, user.getMetadata().getName(), executed,
+            plan.plan().descriptions());
+        announceChanges(user, role, plan, password);
+      }
+      List<String> applied = PrivilegeSummary.describe(model.role(), snapshot.database(), snapshot.currentUser(), plan.missing());
+      if (!plan.missing().isEmpty()) {
+        return new Outcome(REASON_OBJECT_MISSING, "waiting for " + String.join(", ", plan.missing()),
+            settings.objectMissingRetry(), changedAt, applied, written);
+      }
+      return new Outcome(null, "role " + role + " matches the spec", readyRequeue(model, changedAt), changedAt,
+          applied, written);
+    } catch (SQLException e) {
+      return failure(uid, e);
+    }
+  }
+
+  private Outcome failure(String uid, SQLException e) {
+    return switch (SqlFailure.classify(e)) {
+      case UNREACHABLE -> Outcome.degraded(REASON_UNREACHABLE, "cannot reach the database: " + e.getMessage(), backoff(uid));
+      case PERMISSION_DENIED -> Outcome.degraded(REASON_PERMISSION_DENIED, e.getMessage(), settings.conflictRetry());
+      case OBJECT_MISSING -> Outcome.degraded(REASON_OBJECT_MISSING, e.getMessage(), settings.objectMissingRetry());
+      case CONFLICT -> Outcome.degraded(REASON_ROLE_CONFLICT, e.getMessage(), settings.backoffMin());
+      case TRANSIENT, OTHER -> Outcome.degraded(REASON_DATABASE_ERROR, e.getMessage(), settings.conflictRetry());
+    };
+  }
+
+  /** Why this DbUser may not touch the role, if it may not. */
+  private Optional<String> conflict(DbUser user, DbUserModel model, CatalogSnapshot snapshot) {
+    String role = model.role().roleName();
+    if (role.equals(snapshot.currentUser())) {
+      return Optional.of("role " + role + " is the admin role the operator connects as");
+    }
+    if (snapshot.role().isEmpty()) {
+      return Optional.empty();
+    }
+    RoleState state = snapshot.role().get();
+    String namespace = user.getMetadata().getNamespace();
+    Optional<RoleOwnership.Owner> owner = RoleOwnership.parse(state.comment());
+    if (owner.isPresent()
+        && (owner.get().uid().equals(user.getMetadata().getUid())
+            || owner.get().sameObjectName(namespace, user.getMetadata().getName()))) {
+      return Optional.empty();
+    }
+    if (owner.isPresent() && ownerStillExists(owner.get())) {
+      return Optional.of("role " + role + " is managed by DbUser " + owner.get().namespace() + "/"
+          + owner.get().name());
+    }
+    if (!model.adopt()) {
+      return Optional.of("role " + role + " exists and was not created by the operator; set spec.adopt: true to manage it");
+    }
+    if (state.attributes().superuser()) {
+      return Optional.of("role " + role + " is a superuser; the operator does not adopt superusers");
+    }
+    return Optional.empty();
+  }
+
+  private boolean ownerStillExists(RoleOwnership.Owner owner) {
+    DbUser other = client.resources(DbUser.class).inNamespace(owner.namespace()).withName(owner.name()).get();
+    return other != null && owner.uid().equals(other.getMetadata().getUid());
+  }
+
+  private PasswordChoice choosePassword(
+      DbUser user, DbUserModel model, Secret existing, Map<String, String> secretData) {
+    String current = secretData.get(ConnectionSecrets.PASSWORD);
+    String changedAt = annotation(existing);
+    if (changedAt == null && user.getStatus() != null) {
+      changedAt = user.getStatus().getPasswordChangedAt();
+    }
+    if (!model.generatedPassword()) {
+      String name = model.passwordSecret().getName();
+      Secret source = client.secrets().inNamespace(user.getMetadata().getNamespace()).withName(name).get();
+      String value = ConnectionSecrets.decode(source).get(model.passwordSecret().getKey());
+      if (value == null || value.isEmpty()) {
+        throw new MissingSecretException("Secret " + name + " with key " + model.passwordSecret().getKey()
+            + " does not exist yet");
+      }
+      return new PasswordChoice(value, value.equals(current), false, changedAt);
+    }
+    String next = secretData.get(ConnectionSecrets.NEXT_PASSWORD);
+    if (next != null) {
+      return new PasswordChoice(next, false, true, changedAt);
+    }
+    if (current == null) {
+      return new PasswordChoice(ScramPasswords.generate(model.passwordLength()), false, false, changedAt);
+    }
+    if (model.rotationInterval() != null && changedAt != null
+        && !Instant.now(clock).isBefore(Instant.parse(changedAt).plus(model.rotationInterval()))) {
+      return new PasswordChoice(ScramPasswords.generate(model.passwordLength()), false, true, changedAt);
+    }
+    return new PasswordChoice(current, true, false, changedAt);
+  }
+
+  private Duration readyRequeue(DbUserModel model, String changedAt) {
+    Duration requeue = settings.resync();
+    if (model.rotationInterval() != null && changedAt != null) {
+      Duration untilRotation = Duration.between(Instant.now(clock), Instant.parse(changedAt).plus(model.rotationInterval()));
+      if (untilRotation.compareTo(requeue) < 0) {
+        requeue = untilRotation.isNegative() ? Duration.ofSeconds(1) : untilRotation.plusSeconds(1);
+      }
+    }
+    return requeue;
+  }
+
+  private Secret writeSecret(DbUser user, String name, Secret existing, Map<String, String> data, String changedAt) {
+    Secret desired = ConnectionSecrets.build(user, name, data, changedAt);
+    var secrets = client.secrets().inNamespace(user.getMetadata().getNamespace());
+    if (existing == null) {
+      return secrets.resource(desired).create();
+    }
+    desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+    return secrets.resource(desired).update();
+  }
+
+  private static String annotation(Secret secret) {
+    if (secret == null || secret.getMetadata().getAnnotations() == null) {
+      return null;
+    }
+    return secret.getMetadata().getAnnotations().get(ConnectionSecrets.PASSWORD_CHANGED_AT);
+  }
+
+  private DbUserStatus status(DbUser user, DbUserStatus previous, Outcome outcome) {
+    DbUserStatus next = new DbUserStatus();
+    Long generation = user.getMetadata().getGeneration();
+    next.setObservedGeneration(generation);
+    next.setRoleName(user.getSpec() == null ? null : user.getSpec().getRoleName());
+    boolean ready = outcome.reason() == null;
+    List<Condition> conditions = previous == null ? List.of() : previous.getConditions();
+    conditions = Conditions.set(conditions, Conditions.READY, ready,
+        ready ? REASON_RECONCILED : outcome.reason(), outcome.message(), generation, clock);
+    conditions = Conditions.set(conditions, Conditions.DEGRADED, !ready,
+        ready ? REASON_RECONCILED : outcome.reason(), ready ? "" : outcome.message(), generation, clock);
+    next.setConditions(conditions);
+    next.setPhase(ready ? "Ready" : "Degraded");
+    boolean applied = outcome.appliedPrivileges() != null;
+    next.setConnectionSecret(applied || outcome.secretWritten()
+        ? DbUserModel.connectionSecretName(user)
+        : previous == null ? null : previous.getConnectionSecret());
+    next.setPasswordChangedAt(applied ? outcome.passwordChangedAt() : previous == null ? null : previous.getPasswordChangedAt());
+    next.setAppliedPrivileges(applied ? outcome.appliedPrivileges() : previous == null ? null : previous.getAppliedPrivileges());
+    return next;
+  }
+
+  private void announceTransition(DbUser user, DbUserStatus previous, Outcome outcome) {
+    Optional<Condition> before = Conditions.find(previous == null ? null : previous.getConditions(), Conditions.READY);
+    String reasonBefore = before.map(Condition::getReason).orElse(null);
+    String reasonNow = outcome.reason() == null ? REASON_RECONCILED : outcome.reason();
+    if (Objects.equals(reasonBefore, reasonNow)) {
+      return;
+    }
+    if (outcome.reason() == null) {
+      events.normal(user, "Ready", outcome.message());
+    } else {
+      events.warning(user, outcome.reason(), outcome.message());
+    }
+  }
+
+  private void announceChanges(DbUser user, String role, GrantPlan plan, PasswordChoice password) {
+    if (plan.roleCreated()) {
+      events.normal(user, "RoleCreated", "created role " + role);
+    } else if (plan.passwordSet() && password.rotating()) {
+      events.normal(user, "PasswordRotated", "rotated the password of role " + role);
+    } else if (plan.passwordSet()) {
+      events.normal(user, "PasswordChanged", "set the password of role " + role);
+    }
+    int other = plan.plan().size() - (plan.roleCreated() || plan.passwordSet() ? 1 : 0);
+    if (other > 0 && !plan.roleCreated()) {
+      events.normal(user, "PrivilegesChanged", "applied " + other + " statements to role " + role);
+    }
+  }
+
+  private Duration backoff(String uid) {
+    int failures = unreachableFailures.merge(uid, 1, Integer::sum);
+    long millis = settings.backoffMin().toMillis() << Math.min(failures - 1, 16);
+    return Duration.ofMillis(Math.min(millis, settings.backoffMax().toMillis()));
+  }
+
+  private String now() {
+    return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

@@ -1,0 +1,20 @@
+package io.tradingdb.operator.dbuser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DurationsTest {
+
+  @Test
+  void goStyleDurationsParse() {
+    assertThat(Durations.parse("720h")).isEqualTo(Duration.ofDays(30));
+    assertThat(Durations.parse("24h30m")).isEqualTo(Duration.ofMinutes(24 * 60 + 30));
+    assertThat(Durations.parse("90s")).isEqualTo(Duration.ofSeconds(90));
+    assertThatThrownBy(() -> Durations.parse("1d")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Durations.parse("")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Durations.parse(null)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
