@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tradingdb.operator.postgres.PostgresConnections;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +38,9 @@ public final class OperatorMain {
     new ProcessorMetrics().bindTo(registry);
 
     KubernetesClient client = new KubernetesClientBuilder().build();
-    Operator operator = Operators.create(client, config, registry, Clock.systemUTC(), o -> {});
+    PostgresConnections connections = new PostgresConnections();
+    Operator operator =
+        Operators.create(client, config, registry, Clock.systemUTC(), connections, o -> {});
     HealthServer health = new HealthServer(config.httpBind(), config.httpPort(), operator, registry);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -45,6 +48,7 @@ public final class OperatorMain {
                 () -> {
                   LOG.info("shutting down");
                   operator.stop();
+                  connections.close();
                   health.close();
                   client.close();
                 },

@@ -6,6 +6,9 @@ import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.tradingdb.operator.dbuser.DbUserReconciler;
+import io.tradingdb.operator.postgres.PostgresConnections;
 import io.tradingdb.operator.tradingdatabase.TradingDatabaseReconciler;
 import java.time.Clock;
 import java.util.function.Consumer;
@@ -23,6 +26,7 @@ public final class Operators {
       OperatorConfig config,
       MeterRegistry registry,
       Clock clock,
+      PostgresConnections connections,
       Consumer<ConfigurationServiceOverrider> extra) {
     Operator operator =
         new Operator(
@@ -36,13 +40,14 @@ public final class Operators {
               }
               extra.accept(o);
             });
-    operator.register(
-        new TradingDatabaseReconciler(client, clock),
+    Consumer<ControllerConfigurationOverrider<?>> namespaces =
         c -> {
           if (!config.watchNamespaces().isEmpty()) {
             c.settingNamespaces(config.watchNamespaces());
           }
-        });
+        };
+    operator.register(new TradingDatabaseReconciler(client, clock), namespaces::accept);
+    operator.register(new DbUserReconciler(client, connections, clock), namespaces::accept);
     return operator;
   }
 }

@@ -31,9 +31,11 @@ class SamplesTest {
       try (InputStream in = Files.newInputStream(file)) {
         HasMetadata resource = Serialization.unmarshal(in);
         assertThat(resource.getApiVersion()).as(file.toString()).isEqualTo("tradingdb.io/v1alpha1");
+        resource.getMetadata().setNamespace("samples");
         if (resource instanceof TradingDatabase db) {
-          db.getMetadata().setNamespace("samples");
           assertThat(ClusterModel.from(db).databaseName()).isEqualTo("ai_trading");
+        } else if (resource instanceof io.tradingdb.operator.api.v1alpha1.dbuser.DbUser user) {
+          assertThat(io.tradingdb.operator.dbuser.DbUserModel.from(user)).isNotNull();
         }
       }
     }

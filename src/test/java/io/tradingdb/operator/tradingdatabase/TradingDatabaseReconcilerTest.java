@@ -59,7 +59,7 @@ class TradingDatabaseReconcilerTest {
     OperatorConfig config = new OperatorConfig(Set.of(), "tradingdb-system", false, "127.0.0.1", 0, false);
     operator =
         Operators.create(
-            client, config, new SimpleMeterRegistry(), Clock.systemUTC(),
+            client, config, new SimpleMeterRegistry(), Clock.systemUTC(), new io.tradingdb.operator.postgres.PostgresConnections(),
             o -> o.withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withCloseClientOnStop(false));
