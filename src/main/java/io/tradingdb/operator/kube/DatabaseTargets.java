@@ -38,16 +38,17 @@ public final class DatabaseTargets {
     }
     ClusterModel model = ClusterModel.from(tradingDatabase);
     ClusterNames names = model.names();
+    // With TLS the certificate Secret carries the CA, so every client can verify the server name.
     return new ConnectionTarget(
         names.serviceHost(names.readWriteService()),
         ClusterNames.POSTGRES_PORT,
         model.databaseName(),
-        model.tlsEnabled() ? SslMode.REQUIRE.libpqName() : SslMode.PREFER.libpqName(),
+        model.tlsEnabled() ? SslMode.VERIFY_FULL.libpqName() : SslMode.PREFER.libpqName(),
         model.superuserSecret(),
         "username",
         "password",
-        null,
-        null,
+        model.tlsEnabled() ? model.tlsSecret() : null,
+        model.tlsEnabled() ? "ca.crt" : null,
         model.pooler().enabled() ? names.serviceHost(names.poolerService()) : null,
         model.pooler().enabled() ? ClusterNames.POOLER_PORT : 0);
   }

@@ -409,11 +409,18 @@ class DbUserReconcilerIT {
     client.secrets().inNamespace(TestDatabase.NAMESPACE).resource(new SecretBuilder()
         .withNewMetadata().withName("ai-trading-superuser").withNamespace(TestDatabase.NAMESPACE).endMetadata()
         .withStringData(Map.of("username", "postgres", "password", "not-used-here")).build()).create();
+    client.secrets().inNamespace(TestDatabase.NAMESPACE).resource(new SecretBuilder()
+        .withNewMetadata().withName("ai-trading-tls").withNamespace(TestDatabase.NAMESPACE).endMetadata()
+        .withStringData(Map.of("ca.crt", "-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n"))
+        .build()).create();
 
     AdminConnection admin = AdminConnection.resolve(client, TestDatabase.NAMESPACE, user.getSpec().getTarget());
 
     assertThat(admin.target().host()).isEqualTo("ai-trading-rw.trading.svc");
     assertThat(admin.target().database()).isEqualTo("ai_trading");
+    // TLS is on by default: the server name is verified against the cluster's CA.
+    assertThat(admin.target().sslMode()).isEqualTo("verify-full");
+    assertThat(admin.caCertificatePem()).startsWith("-----BEGIN CERTIFICATE-----");
     assertThat(admin.credentials().username()).isEqualTo("postgres");
     assertThat(admin.toString()).doesNotContain("not-used-here");
     assertThat(ConnectionSecrets.data(admin.target(), "news_writer", "pw"))
