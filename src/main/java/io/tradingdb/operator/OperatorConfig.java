@@ -14,6 +14,8 @@ import java.util.stream.Collectors;
  * @param httpBind address of the /metrics, /healthz and /readyz server
  * @param httpPort port of that server
  * @param jsonLogs whether Logback writes one JSON object per line
+ * @param databaseChecks whether the operator connects to the PostgreSQL it runs (pooler and
+ *     monitoring logins, health queries); off only where pods run no PostgreSQL (simulated nodes)
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -21,7 +23,8 @@ public record OperatorConfig(
     boolean leaderElection,
     String httpBind,
     int httpPort,
-    boolean jsonLogs) {
+    boolean jsonLogs,
+    boolean databaseChecks) {
 
   public static final String LEASE_NAME = "tradingdb-operator";
 
@@ -37,6 +40,7 @@ public record OperatorConfig(
         Boolean.parseBoolean(env.getOrDefault("LEADER_ELECTION", "false")),
         env.getOrDefault("HTTP_BIND", "0.0.0.0"),
         Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080")),
-        "json".equalsIgnoreCase(env.getOrDefault("LOG_FORMAT", "text")));
+        "json".equalsIgnoreCase(env.getOrDefault("LOG_FORMAT", "text")),
+        Boolean.parseBoolean(env.getOrDefault("DATABASE_CHECKS", "true")));
   }
 }

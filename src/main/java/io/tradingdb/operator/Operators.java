@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.tradingdb.operator.dbuser.DbUserReconciler;
 import io.tradingdb.operator.postgres.PostgresConnections;
+import io.tradingdb.operator.tradingdatabase.DatabaseChecks;
 import io.tradingdb.operator.tradingdatabase.TradingDatabaseReconciler;
 import java.time.Clock;
 import java.util.function.Consumer;
@@ -46,7 +47,7 @@ public final class Operators {
             c.settingNamespaces(config.watchNamespaces());
           }
         };
-    operator.register(new TradingDatabaseReconciler(client, clock), namespaces::accept);
+    operator.register(new TradingDatabaseReconciler(client, clock, config.databaseChecks() ? new DatabaseChecks(client, connections, clock) : null), namespaces::accept);
     operator.register(new DbUserReconciler(client, connections, clock), namespaces::accept);
     return operator;
   }

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.dbuser;
 
+import io.tradingdb.operator.kube.SecretData;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.tradingdb.operator.api.v1alpha1.dbuser.DbUser;
@@ -77,17 +78,7 @@ public final class ConnectionSecrets {
 
   /** The Secret's data decoded; empty for a null Secret. */
   public static Map<String, String> decode(Secret secret) {
-    Map<String, String> result = new TreeMap<>();
-    if (secret == null) {
-      return result;
-    }
-    if (secret.getData() != null) {
-      secret.getData().forEach((k, v) -> result.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
-    }
-    if (secret.getStringData() != null) {
-      result.putAll(secret.getStringData());
-    }
-    return result;
+    return SecretData.decode(secret);
   }
 
   public static boolean isOwnedBy(Secret secret, DbUser owner) {

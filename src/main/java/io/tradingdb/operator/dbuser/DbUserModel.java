@@ -1,5 +1,7 @@
 package io.tradingdb.operator.dbuser;
 
+import io.tradingdb.operator.kube.Durations;
+
 import io.tradingdb.operator.api.v1alpha1.common.SecretKeyRef;
 import io.tradingdb.operator.api.v1alpha1.dbuser.DbUser;
 import io.tradingdb.operator.api.v1alpha1.dbuser.DbUserSpec;

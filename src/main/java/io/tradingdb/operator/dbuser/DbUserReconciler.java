@@ -1,5 +1,7 @@
 package io.tradingdb.operator.dbuser;
 
+import io.tradingdb.operator.kube.AdminConnection;
+
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -6,6 +6,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.CertificateAuthority;
 import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.kube.Owners;
+import io.tradingdb.operator.kube.SecretData;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import java.nio.charset.StandardCharsets;
@@ -57,10 +58,7 @@ public final class ClusterTls {
   }
 
   public static String decoded(Secret secret, String key) {
-    if (secret == null || secret.getData() == null || secret.getData().get(key) == null) {
-      return null;
-    }
-    return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    return SecretData.value(secret, key);
   }
 
   private static Secret secret(

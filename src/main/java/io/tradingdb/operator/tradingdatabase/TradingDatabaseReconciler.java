@@ -21,6 +21,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.HealthStatus;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
 import io.tradingdb.operator.kube.EventRecorder;
 import io.tradingdb.operator.kube.Labels;
@@ -160,9 +161,16 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   private final EventRecorder events;
   private final Clock clock;
   private final PrometheusOperatorObjects prometheusObjects;
+  private final DatabaseChecks databaseChecks;
+  private final Map<ResourceID, DatabaseChecks.Outcome> lastChecks = new java.util.concurrent.ConcurrentHashMap<>();
 
-  public TradingDatabaseReconciler(KubernetesClient client, Clock clock) {
+  /**
+   * @param databaseChecks connects to each cluster's primary for logins and health queries; null
+   *     where the pods run no PostgreSQL (simulated nodes)
+   */
+  public TradingDatabaseReconciler(KubernetesClient client, Clock clock, DatabaseChecks databaseChecks) {
     this.client = client;
+    this.databaseChecks = databaseChecks;
     this.clock = clock;
     this.events = new EventRecorder(client, clock);
     this.prometheusObjects = new PrometheusOperatorObjects(client, clock);
@@ -230,9 +238,24 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     }
     pending.addAll(plan.pending());
 
-    TradingDatabaseStatus status =
-        ClusterStatus.compute(db, model, new ClusterStatus.Observed(sts, pods, pending), clock);
-    return writeStatus(db, status);
+    ClusterStatus.Observed observed = new ClusterStatus.Observed(sts, pods, pending);
+    java.time.Duration nextCheck = null;
+    DatabaseChecks.Outcome checks = null;
+    if (databaseChecks != null && model.monitoring().enabled() && ClusterStatus.primaryPod(pods) != null) {
+      ResourceID id = ResourceID.fromResource(db);
+      HealthStatus previousHealth = db.getStatus() == null ? null : db.getStatus().getHealth();
+      java.time.Duration due = databaseChecks.untilDue(model, previousHealth);
+      checks = lastChecks.get(id);
+      if (due.isZero() || checks == null) {
+        checks = databaseChecks.run(db, model, previousHealth);
+        lastChecks.put(id, checks);
+        due = databaseChecks.untilDue(model, checks.health());
+      }
+      nextCheck = due.isZero() ? java.time.Duration.ofSeconds(30) : due;
+    }
+    TradingDatabaseStatus status = ClusterStatus.compute(db, model, observed, checks, clock);
+    UpdateControl<TradingDatabase> control = writeStatus(db, status);
+    return nextCheck == null ? control : control.rescheduleAfter(nextCheck);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.tradingdb.operator.dbuser;
 
+import io.tradingdb.operator.kube.AdminConnection;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;

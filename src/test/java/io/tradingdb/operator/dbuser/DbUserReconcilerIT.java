@@ -1,5 +1,7 @@
 package io.tradingdb.operator.dbuser;
 
+import io.tradingdb.operator.kube.AdminConnection;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -15,7 +15,7 @@ final class OperatorHarness implements AutoCloseable {
 
   OperatorHarness(KubernetesClient client, String... namespaces) {
     OperatorConfig config =
-        new OperatorConfig(Set.of(namespaces), "tradingdb-system", false, "127.0.0.1", 0, false);
+        new OperatorConfig(Set.of(namespaces), "tradingdb-system", false, "127.0.0.1", 0, false, false);
     operator = Operators.create(client, config, new SimpleMeterRegistry(), Clock.systemUTC(), new io.tradingdb.operator.postgres.PostgresConnections(), o -> {});
     operator.start();
   }

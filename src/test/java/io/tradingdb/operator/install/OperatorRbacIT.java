@@ -145,7 +145,7 @@ class OperatorRbacIT {
 
   private static AutoCloseable run(KubernetesClient client, boolean leaderElection) {
     OperatorConfig config =
-        new OperatorConfig(Set.of(ns), HelmChart.NAMESPACE, leaderElection, "127.0.0.1", 0, false);
+        new OperatorConfig(Set.of(ns), HelmChart.NAMESPACE, leaderElection, "127.0.0.1", 0, false, false);
     Operator operator = Operators.create(client, config, new SimpleMeterRegistry(), Clock.systemUTC(), new io.tradingdb.operator.postgres.PostgresConnections(), o -> {});
     operator.start();
     return operator::stop;

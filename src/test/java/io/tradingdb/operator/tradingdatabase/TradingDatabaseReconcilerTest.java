@@ -56,7 +56,7 @@ class TradingDatabaseReconcilerTest {
   @BeforeEach
   void start() {
     Crds.install(client);
-    OperatorConfig config = new OperatorConfig(Set.of(), "tradingdb-system", false, "127.0.0.1", 0, false);
+    OperatorConfig config = new OperatorConfig(Set.of(), "tradingdb-system", false, "127.0.0.1", 0, false, false);
     operator =
         Operators.create(
             client, config, new SimpleMeterRegistry(), Clock.systemUTC(), new io.tradingdb.operator.postgres.PostgresConnections(),

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
 import io.tradingdb.operator.kube.Conditions;
+import io.tradingdb.operator.postgres.HealthEvaluator;
+import io.tradingdb.operator.tradingdatabase.DatabaseChecks;
 import io.tradingdb.operator.tradingdatabase.ClusterServices;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
@@ -28,8 +30,14 @@ public final class ClusterStatus {
   /** What was observed about the cluster's objects in this reconcile. */
   public record Observed(StatefulSet statefulSet, Collection<Pod> pods, List<String> pendingChanges) {}
 
+  public static final String HEALTH_CHECKED = "HealthChecked";
+
+  /**
+   * @param checks the latest round of in-database checks, or null when none ran (disabled, or no
+   *     primary yet)
+   */
   public static TradingDatabaseStatus compute(
-      TradingDatabase db, ClusterModel model, Observed observed, Clock clock) {
+      TradingDatabase db, ClusterModel model, Observed observed, DatabaseChecks.Outcome checks, Clock clock) {
     TradingDatabaseStatus previous = db.getStatus() == null ? new TradingDatabaseStatus() : db.getStatus();
     Long generation = db.getMetadata().getGeneration();
     ClusterNames n = model.names();
@@ -81,7 +89,19 @@ public final class ClusterStatus {
       c.add(new Condition3(Conditions.READY, false, primary == null ? "NoPrimary" : "InstancesNotReady", why));
       c.add(new Condition3(Conditions.PROGRESSING, false, "Waiting", "waiting for instances to recover"));
     }
-    if (DEGRADED.equals(phase)) {
+    HealthEvaluator.Finding finding = checks == null ? null : checks.finding();
+    if (READY.equals(phase) && finding != null) {
+      phase = DEGRADED;
+    }
+    if (checks != null) {
+      s.setHealth(checks.health());
+      c.add(checks.error() == null
+          ? new Condition3(HEALTH_CHECKED, true, "Checked", "health queries ran on the primary")
+          : new Condition3(HEALTH_CHECKED, false, "Unreachable", checks.error()));
+    }
+    if (DEGRADED.equals(phase) && finding != null && ready >= model.instances()) {
+      c.add(new Condition3(Conditions.DEGRADED, true, finding.reason(), finding.message()));
+    } else if (DEGRADED.equals(phase)) {
       boolean pendingOnly = ready >= model.instances() && primary != null;
       c.add(new Condition3(Conditions.DEGRADED, true,
           pendingOnly ? "PendingChanges" : primary == null ? "NoPrimary" : "InstancesNotReady",
@@ -147,7 +167,7 @@ public final class ClusterStatus {
   }
 
   /** The running pod Patroni labelled primary; null during an election or before bootstrap. */
-  static String primaryPod(Collection<Pod> pods) {
+  public static String primaryPod(Collection<Pod> pods) {
     return pods.stream()
         .filter(p -> ClusterServices.PRIMARY.equals(
             p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(ClusterServices.ROLE_LABEL)))

@@ -1,4 +1,4 @@
-package io.tradingdb.operator.dbuser;
+package io.tradingdb.operator.kube;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

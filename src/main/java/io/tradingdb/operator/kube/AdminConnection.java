@@ -1,10 +1,9 @@
-package io.tradingdb.operator.dbuser;
+package io.tradingdb.operator.kube;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.kube.DatabaseTargets;
 import io.tradingdb.operator.kube.DatabaseTargets.TargetUnavailableException;
 import io.tradingdb.operator.postgres.ConnectionTarget;
 import io.tradingdb.operator.postgres.PostgresCredentials;
@@ -50,6 +49,6 @@ public record AdminConnection(ConnectionTarget target, PostgresCredentials crede
     if (secret == null) {
       throw new TargetUnavailableException("Secret '" + name + "' does not exist");
     }
-    return ConnectionSecrets.decode(secret);
+    return SecretData.decode(secret);
   }
 }

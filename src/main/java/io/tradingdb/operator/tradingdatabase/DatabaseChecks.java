@@ -1,0 +1,99 @@
+package io.tradingdb.operator.tradingdatabase;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.HealthStatus;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.kube.AdminConnection;
+import io.tradingdb.operator.kube.DatabaseTargets.TargetUnavailableException;
+import io.tradingdb.operator.kube.Durations;
+import io.tradingdb.operator.kube.SecretData;
+import io.tradingdb.operator.postgres.HealthCheck;
+import io.tradingdb.operator.postgres.HealthEvaluator;
+import io.tradingdb.operator.postgres.MonitoringRoleSetup;
+import io.tradingdb.operator.postgres.PoolerAuthSetup;
+import io.tradingdb.operator.postgres.PooledConnection;
+import io.tradingdb.operator.postgres.PostgresConnections;
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import io.tradingdb.operator.tradingdatabase.monitoring.HealthReport;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Function;
+
+/**
+ * The part of a TradingDatabase that lives inside PostgreSQL: the pooler's lookup login, the
+ * exporter's monitoring login, and the guide's daily health queries, run read-only on an interval
+ * against the primary through the read-write Service.
+ */
+public class DatabaseChecks {
+
+  /** What one round found: the health for the status, a threshold crossed, or why it could not run. */
+  public record Outcome(HealthStatus health, HealthEvaluator.Finding finding, String error) {}
+
+  private final KubernetesClient client;
+  private final PostgresConnections connections;
+  private final Clock clock;
+  private final Function<ClusterModel, AdminConnection> primary;
+
+  /** Connects through the cluster's read-write Service as the superuser, verifying its CA. */
+  public DatabaseChecks(KubernetesClient client, PostgresConnections connections, Clock clock) {
+    this(client, connections, clock, model -> AdminConnection.resolve(
+        client, model.names().namespace(), DatabaseTarget.tradingDatabase(model.names().cluster())));
+  }
+
+  /** @param primary where and as whom to reach a cluster's primary */
+  public DatabaseChecks(
+      KubernetesClient client, PostgresConnections connections, Clock clock,
+      Function<ClusterModel, AdminConnection> primary) {
+    this.client = client;
+    this.connections = connections;
+    this.clock = clock;
+    this.primary = primary;
+  }
+
+  /** How long until the next round is due; zero when it is due now. */
+  public Duration untilDue(ClusterModel model, HealthStatus previous) {
+    Duration interval = Durations.parse(model.monitoring().healthCheckInterval());
+    if (previous == null || previous.getCheckedAt() == null) {
+      return Duration.ZERO;
+    }
+    Duration since = Duration.between(Instant.parse(previous.getCheckedAt()), Instant.now(clock));
+    return since.compareTo(interval) >= 0 ? Duration.ZERO : interval.minus(since);
+  }
+
+  public Outcome run(TradingDatabase db, ClusterModel model, HealthStatus previous) {
+    String namespace = model.names().namespace();
+    try {
+      AdminConnection admin = primary.apply(model);
+      try (PooledConnection connection =
+          connections.open(admin.target(), admin.credentials(), admin.caCertificatePem())) {
+        if (model.pooler().enabled()) {
+          PoolerAuthSetup.apply(connection.jdbc(), model.databaseName(),
+              password(namespace, model.names().poolerAuthSecret()));
+        }
+        if (model.monitoring().enabled()) {
+          MonitoringRoleSetup.apply(connection.jdbc(), model.databaseName(),
+              password(namespace, model.names().monitoringSecret()));
+        }
+        HealthCheck.Result result = HealthCheck.run(connection.jdbc());
+        HealthStatus health = HealthReport.status(result, Instant.now(clock),
+            previous == null ? null : previous.getLastVacuum());
+        return new Outcome(health, HealthEvaluator.summary(HealthReport.findings(model, result)), null);
+      }
+    } catch (SQLException e) {
+      return new Outcome(previous, null, "health queries failed: " + e.getMessage());
+    } catch (TargetUnavailableException e) {
+      return new Outcome(previous, null, e.getMessage());
+    }
+  }
+
+  private String password(String namespace, String secret) {
+    String password = SecretData.value(client.secrets().inNamespace(namespace).withName(secret).get(), "password");
+    if (password == null) {
+      throw new TargetUnavailableException("Secret '" + secret + "' has no key 'password' yet");
+    }
+    return password;
+  }
+}
