@@ -1,5 +1,6 @@
 package io.tradingdb.operator.dbuser;
 
+import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.kube.SecretData;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -30,6 +31,15 @@ public final class ConnectionSecrets {
 
   /** Data keys and values (plain text) for the role reaching {@code target}. */
   public static Map<String, String> data(ConnectionTarget target, String role, String password) {
+    return data(target, role, password, null);
+  }
+
+  /**
+   * The same, with the CA certificate that signed the server's certificate under "ca.crt" when it
+   * is known: clients mount it and connect with sslmode=verify-full and sslrootcert.
+   */
+  public static Map<String, String> data(
+      ConnectionTarget target, String role, String password, String caCertificatePem) {
     Map<String, String> data = new TreeMap<>();
     data.put(USERNAME, role);
     data.put(PASSWORD, password);
@@ -39,6 +49,9 @@ public final class ConnectionSecrets {
     data.put("sslmode", target.sslMode());
     data.put("uri", uri(target.host(), target.port(), target.database(), role, password, target.sslMode()));
     data.put("jdbc-uri", jdbcUri(target.host(), target.port(), target.database(), role, password, target.sslMode()));
+    if (caCertificatePem != null) {
+      data.put("ca.crt", caCertificatePem);
+    }
     if (target.poolerHost() != null) {
       data.put("pooler-host", target.poolerHost());
       data.put("pooler-port", Integer.toString(target.poolerPort()));
@@ -62,14 +75,7 @@ public final class ConnectionSecrets {
         .withNamespace(owner.getMetadata().getNamespace())
         .withLabels(Labels.of("dbuser", owner.getMetadata().getName(), COMPONENT))
         .withAnnotations(annotations)
-        .addNewOwnerReference()
-        .withApiVersion(owner.getApiVersion())
-        .withKind(owner.getKind())
-        .withName(owner.getMetadata().getName())
-        .withUid(owner.getMetadata().getUid())
-        .withController(true)
-        .withBlockOwnerDeletion(true)
-        .endOwnerReference()
+        .withOwnerReferences(Owners.controllerReference(owner))
         .endMetadata()
         .withType("Opaque")
         .withData(encode(data))

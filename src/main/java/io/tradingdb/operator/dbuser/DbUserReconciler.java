@@ -257,7 +257,7 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
       int executed = PlanExecutor.execute(c.jdbc(), plan.plan());
       statementsExecuted.addAndGet(executed);
       String changedAt = plan.passwordSet() ? now() : password.changedAt();
-      Map<String, String> data = ConnectionSecrets.data(admin.target(), role, password.password());
+      Map<String, String> data = ConnectionSecrets.data(admin.target(), role, password.password(), admin.caCertificatePem());
       boolean written = false;
       if (!data.equals(secretData) || !Objects.equals(changedAt, annotation(existing))) {
         writeSecret(user, model.connectionSecretName(), existing, data, changedAt);
