@@ -25,6 +25,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.HealthStatus;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
 import io.tradingdb.operator.kube.EventRecorder;
 import io.tradingdb.operator.kube.Labels;
+import io.tradingdb.operator.kube.OptionalResources;
 import io.tradingdb.operator.tradingdatabase.dependent.ClusterConditions;
 import io.tradingdb.operator.tradingdatabase.dependent.ClusterDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.DashboardConfigMapDependent;
@@ -160,6 +161,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   private final KubernetesClient client;
   private final EventRecorder events;
   private final Clock clock;
+  private final OptionalResources optionalResources;
   private final PrometheusOperatorObjects prometheusObjects;
   private final DatabaseChecks databaseChecks;
   private final Map<ResourceID, DatabaseChecks.Outcome> lastChecks = new java.util.concurrent.ConcurrentHashMap<>();
@@ -173,7 +175,8 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     this.databaseChecks = databaseChecks;
     this.clock = clock;
     this.events = new EventRecorder(client, clock);
-    this.prometheusObjects = new PrometheusOperatorObjects(client, clock);
+    this.optionalResources = new OptionalResources(client, clock);
+    this.prometheusObjects = new PrometheusOperatorObjects(optionalResources);
   }
 
   @Override
@@ -219,13 +222,24 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.MODEL_KEY, model);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     prometheusObjects.reconcile(db, model);
+    List<String> pending = new ArrayList<>();
+    if (model.tlsEnabled() && model.tlsSource() == ClusterModel.TlsSource.CERT_MANAGER) {
+      if (optionalResources.installed(CertManagerCertificate.KIND)) {
+        var issuer = db.getSpec().getTls().getCertManagerIssuer();
+        var certificate = CertManagerCertificate.build(model, issuer.getName(), issuer.getKind());
+        certificate.getMetadata().setOwnerReferences(List.of(io.tradingdb.operator.kube.Owners.controllerReference(db)));
+        optionalResources.reconcile(CertManagerCertificate.KIND, model.names().namespace(), model.tlsSecret(), certificate);
+      } else {
+        pending.add("spec.tls.certManagerIssuer is set but cert-manager is not installed: no certificate "
+            + "can be requested for " + model.tlsSecret());
+      }
+    }
 
     StatefulSet sts = context.getSecondaryResource(StatefulSet.class).orElse(null);
     List<Pod> pods = context.getSecondaryResourcesAsStream(Pod.class).toList();
     List<PersistentVolumeClaim> claims =
         context.getSecondaryResourcesAsStream(PersistentVolumeClaim.class).toList();
 
-    List<String> pending = new ArrayList<>();
     var existingSizes = ClusterStatefulSet.claimSizes(sts);
     if (sts != null && ClusterStatefulSet.walVolume(model, existingSizes) != model.wal().isPresent()) {
       pending.add(

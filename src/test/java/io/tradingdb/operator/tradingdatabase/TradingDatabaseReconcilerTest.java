@@ -296,18 +296,8 @@ class TradingDatabaseReconcilerTest {
 
   @Test
   void alertRulesAndPodMonitorAreCreatedWhenThePrometheusOperatorIsInstalled() {
-    for (String kind : List.of("PodMonitor", "PrometheusRule")) {
-      String plural = kind.toLowerCase() + "s";
-      client.apiextensions().v1().customResourceDefinitions().resource(
-          new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
-              .withNewMetadata().withName(plural + ".monitoring.coreos.com").endMetadata()
-              .withNewSpec().withGroup("monitoring.coreos.com").withScope("Namespaced")
-              .withNewNames().withKind(kind).withPlural(plural).endNames()
-              .addNewVersion().withName("v1").withServed(true).withStorage(true)
-              .withNewSchema().withNewOpenAPIV3Schema().withType("object")
-              .withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema().endVersion()
-              .endSpec().build()).create();
-    }
+    installCrd("monitoring.coreos.com", "PodMonitor");
+    installCrd("monitoring.coreos.com", "PrometheusRule");
     client.resource(Samples.tradingDatabase(NS, "watched")).create();
     var rules = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
         .withGroup("monitoring.coreos.com").withVersion("v1").withKind("PrometheusRule")
@@ -316,6 +306,56 @@ class TradingDatabaseReconcilerTest {
         () -> client.genericKubernetesResources(rules).inNamespace(NS).withName("watched").get(), r -> r != null);
     assertThat(io.fabric8.kubernetes.client.utils.Serialization.asYaml(rule))
         .contains("TradingDbConnectionsHigh").contains("Connections above 80% of max_connections");
+  }
+
+  @Test
+  void certManagerIssuerRequestsACertificateOrSaysCertManagerIsMissing() {
+    TradingDatabase db = Samples.tradingDatabase(NS, "issued");
+    db.getSpec().setTls(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.TlsSpec());
+    var issuer = new io.tradingdb.operator.api.v1alpha1.tradingdatabase.TlsSpec.IssuerRef();
+    issuer.setName("letsencrypt");
+    issuer.setKind("ClusterIssuer");
+    db.getSpec().getTls().setCertManagerIssuer(issuer);
+    client.resource(db).create();
+    await().untilAsserted(() -> assertThat(status("issued").getPendingChanges())
+        .anySatisfy(p -> assertThat(p).contains("cert-manager is not installed")));
+    // The operator's own CA is not used when cert-manager is asked for.
+    assertThat(client.secrets().inNamespace(NS).withName("issued-ca").get()).isNull();
+  }
+
+  @Test
+  void certManagerCertificateCarriesEveryServiceName() {
+    installCrd("cert-manager.io", "Certificate");
+    TradingDatabase db = Samples.tradingDatabase(NS, "cm");
+    db.getSpec().setTls(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.TlsSpec());
+    var issuer = new io.tradingdb.operator.api.v1alpha1.tradingdatabase.TlsSpec.IssuerRef();
+    issuer.setName("internal-ca");
+    db.getSpec().getTls().setCertManagerIssuer(issuer);
+    client.resource(db).create();
+    var certificates = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+        .withGroup("cert-manager.io").withVersion("v1").withKind("Certificate")
+        .withPlural("certificates").withNamespaced(true).build();
+    var certificate = await().atMost(Duration.ofSeconds(20)).until(
+        () -> client.genericKubernetesResources(certificates).inNamespace(NS).withName("cm-tls").get(), c -> c != null);
+    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asYaml(certificate))
+        .contains("secretName: \"cm-tls\"").contains("cm-rw.trading.svc").contains("cm-pooler.trading.svc")
+        .contains("name: \"internal-ca\"");
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("cm").get().getSpec().getTemplate().getSpec()
+        .getVolumes()).anySatisfy(v -> assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName())
+            .isEqualTo("cm-tls"));
+  }
+
+  private void installCrd(String group, String kind) {
+    String plural = kind.toLowerCase() + "s";
+    client.apiextensions().v1().customResourceDefinitions().resource(
+        new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
+            .withNewMetadata().withName(plural + "." + group).endMetadata()
+            .withNewSpec().withGroup(group).withScope("Namespaced")
+            .withNewNames().withKind(kind).withPlural(plural).endNames()
+            .addNewVersion().withName("v1").withServed(true).withStorage(true)
+            .withNewSchema().withNewOpenAPIV3Schema().withType("object")
+            .withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema().endVersion()
+            .endSpec().build()).create();
   }
 
   private Pod pod(String name, String role) {
