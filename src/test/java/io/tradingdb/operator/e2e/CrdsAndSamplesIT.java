@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,10 +28,6 @@ class CrdsAndSamplesIT {
     ns = RealCluster.createNamespace(client, "samples-it", Map.of());
   }
 
-  @AfterAll
-  static void cleanUp() {
-    RealCluster.deleteNamespace(client, ns);
-  }
 
   @Test
   void everyCrdIsEstablishedWithItsCategoryAndShortName() {

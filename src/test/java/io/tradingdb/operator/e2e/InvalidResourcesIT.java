@@ -52,7 +52,6 @@ class InvalidResourcesIT {
     if (operator != null) {
       operator.close();
     }
-    RealCluster.deleteNamespace(client, ns);
   }
 
   @TestFactory

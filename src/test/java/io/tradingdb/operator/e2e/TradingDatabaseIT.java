@@ -59,9 +59,6 @@ class TradingDatabaseIT {
     if (operator != null) {
       operator.close();
     }
-    if (admin != null) {
-      RealCluster.deleteNamespace(admin, ns);
-    }
   }
 
   @Test

@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -59,13 +58,6 @@ class OperatorRbacIT {
     assertThat(rbac).hasSizeGreaterThanOrEqualTo(5);
     RealCluster.apply(admin, rbac);
     ns = RealCluster.createNamespace(admin, "rbac-it", Map.of());
-  }
-
-  @AfterAll
-  static void cleanUp() {
-    if (admin != null && ns != null) {
-      RealCluster.deleteNamespace(admin, ns);
-    }
   }
 
   @Test

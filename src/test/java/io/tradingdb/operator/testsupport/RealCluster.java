@@ -113,16 +113,16 @@ public final class RealCluster {
             .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  /** A fresh namespace with a unique name; labels let a test opt into Pod Security admission. */
+  /**
+   * A fresh namespace with a unique name; labels let a test opt into Pod Security admission.
+   * Namespaces are not deleted: the control plane is thrown away after the run, and
+   * SecretHygieneIT searches the Events and statuses the tests left behind.
+   */
   public static String createNamespace(KubernetesClient client, String prefix, Map<String, String> labels) {
     String name = (prefix + "-" + UUID.randomUUID().toString().substring(0, 6)).toLowerCase(Locale.ROOT);
     client.resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata().build())
         .create();
     return name;
-  }
-
-  public static void deleteNamespace(KubernetesClient client, String name) {
-    client.namespaces().withName(name).delete();
   }
 
   /** Applies {@code objects} as a test user would with kubectl apply --server-side. */

@@ -1,0 +1,100 @@
+package io.tradingdb.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.tradingdb.operator.kube.SecretData;
+import io.tradingdb.operator.testsupport.RealCluster;
+import io.tradingdb.operator.testsupport.TestPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs after every other integration test (its own failsafe execution). Collects every secret
+ * value the suite created (the Secrets left on the real API server, the test PostgreSQL's admin
+ * password) and searches every place a user or a log collector reads for them: the logs of the
+ * test JVMs (operator logs included), all Events, and the status of every custom resource.
+ */
+class SecretHygieneIT {
+
+  private static final Set<String> SECRET_KEYS =
+      Set.of("password", "password-next", "restapi-password", "tls.key", "ca.key", "AWS_SECRET_ACCESS_KEY");
+
+  @Test
+  void noSecretValueAppearsInLogsEventsOrStatus() throws IOException {
+    try (KubernetesClient client = RealCluster.client()) {
+      Set<String> values = new LinkedHashSet<>();
+      for (Secret secret : client.secrets().inAnyNamespace().list().getItems()) {
+        SecretData.decode(secret).forEach((key, value) -> {
+          if (SECRET_KEYS.contains(key) || key.toLowerCase().contains("password")) {
+            values.addAll(fragments(value));
+          }
+        });
+      }
+      values.add(TestPostgres.adminPassword());
+      assertThat(values).as("secret values created by the suite").hasSizeGreaterThan(10);
+
+      Map<String, String> places = new LinkedHashMap<>();
+      for (Event event : client.v1().events().inAnyNamespace().list().getItems()) {
+        places.put("event " + event.getMetadata().getNamespace() + "/" + event.getMetadata().getName(),
+            event.getMessage() + " " + event.getReason());
+      }
+      for (String kind : List.of("TradingDatabase", "DbUser", "BackupSchedule")) {
+        for (GenericKubernetesResource r : client.genericKubernetesResources("tradingdb.io/v1alpha1", kind)
+            .inAnyNamespace().list().getItems()) {
+          places.put(kind + " " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName() + " status",
+              Serialization.asJson(r.getAdditionalProperties().get("status")));
+        }
+      }
+      for (Path log : testLogs()) {
+        places.put(log.toString(), Files.readString(log));
+      }
+      assertThat(places.keySet()).anyMatch(p -> p.startsWith("event"));
+      assertThat(places.keySet()).anyMatch(p -> p.endsWith("-output.txt"));
+
+      List<String> hits = new ArrayList<>();
+      places.forEach((place, text) -> {
+        for (String value : values) {
+          if (text != null && text.contains(value)) {
+            hits.add(place);
+          }
+        }
+      });
+      assertThat(hits).as("places containing a secret value (%d values, %d places searched)",
+          values.size(), places.size()).isEmpty();
+    }
+  }
+
+  /** A PEM key is searched by its body lines, which are what would leak. */
+  private static List<String> fragments(String value) {
+    if (!value.contains("-----BEGIN")) {
+      return value.length() >= 12 ? List.of(value) : List.of();
+    }
+    return value.lines().filter(l -> !l.startsWith("-----") && l.length() >= 40).toList();
+  }
+
+  private static List<Path> testLogs() throws IOException {
+    List<Path> logs = new ArrayList<>();
+    for (Path dir : List.of(Path.of("target/failsafe-reports"), Path.of("target/surefire-reports"))) {
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> files = Files.list(dir)) {
+          files.filter(f -> f.toString().endsWith("-output.txt")).forEach(logs::add);
+        }
+      }
+    }
+    return logs;
+  }
+}
