@@ -56,9 +56,6 @@ public class DbUserSpec {
   private String validUntil;
 
   @Size(max = 64)
-  @ValidationRule(
-      value = "self.all(r, size(r) > 0 && size(bytes(r)) <= 63)",
-      message = "every memberOf entry must be a role name of 1 to 63 bytes")
   @JsonPropertyDescription("Roles this role is a member of. Memberships not listed are revoked.")
   private List<String> memberOf;
 
