@@ -25,6 +25,8 @@ export TRADINGDB_TEST_KUBECONFIG="$KUBECONFIG"
 # The tests must never fall back to a user's cluster: only the test kubeconfig is used.
 unset KUBECONFIG
 
+# Failsafe merges its summary files with earlier runs' in target/; start from fresh ones.
+rm -f target/failsafe-reports/failsafe-summary*.xml
 echo "servers ready after $(( $(date +%s) - started ))s; running the suite"
 mvn -B -ntp verify "$@"
 echo "whole run took $(( $(date +%s) - started ))s"
