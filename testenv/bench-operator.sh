@@ -19,7 +19,7 @@ if [ -z "$JAR" ]; then
 fi
 # The chart's JVM options, and the container memory limit the chart sets (384Mi).
 JVM_OPTS=$(sed -n '/^jvmOptions: >-/,/^$/p' helm/tradingdb-operator/values.yaml | tail -n +2 | tr -s ' \n' ' ')
-$KUBECTL apply --server-side -f crds/ >/dev/null
+$KUBECTL apply --server-side --force-conflicts -f crds/ >/dev/null
 $KUBECTL create namespace "$NS" >/dev/null
 
 tdb() {

@@ -34,7 +34,7 @@ if ! ls target/tradingdb-operator-*.jar >/dev/null 2>&1 || [ -n "$(find src pom.
 fi
 JAR=$(ls target/tradingdb-operator-*.jar | head -1)
 
-kc apply --server-side -f crds/ >/dev/null
+kc apply --server-side --force-conflicts -f crds/ >/dev/null
 kc create namespace "$NS" --dry-run=client -o yaml | kc apply --server-side -f - >/dev/null
 
 if [ -f "$STATE/operator.pid" ] && kill -0 "$(cat "$STATE/operator.pid")" 2>/dev/null; then
