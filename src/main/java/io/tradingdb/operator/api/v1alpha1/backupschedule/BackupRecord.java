@@ -21,6 +21,9 @@ public class BackupRecord {
   @JsonPropertyDescription("Machine-readable failure reason, e.g. AuthenticationFailed.")
   private String reason;
 
+  @JsonPropertyDescription("Why it failed, in words.")
+  private String message;
+
   @JsonPropertyDescription("Where the dump is, e.g. s3://bucket/prefix/20261126T030000Z/dump.pgdump.gz.")
   private String location;
 
@@ -49,6 +52,8 @@ public class BackupRecord {
   public void setResult(String result) { this.result = result; }
   public String getReason() { return reason; }
   public void setReason(String reason) { this.reason = reason; }
+  public String getMessage() { return message; }
+  public void setMessage(String message) { this.message = message; }
   public String getLocation() { return location; }
   public void setLocation(String location) { this.location = location; }
   public Long getSizeBytes() { return sizeBytes; }
@@ -66,7 +71,7 @@ public class BackupRecord {
   public boolean equals(Object o) {
     return o instanceof BackupRecord r && Objects.equals(name, r.name) && Objects.equals(job, r.job)
         && Objects.equals(result, r.result) && Objects.equals(reason, r.reason)
-        && Objects.equals(location, r.location) && Objects.equals(sizeBytes, r.sizeBytes)
+        && Objects.equals(message, r.message) && Objects.equals(location, r.location) && Objects.equals(sizeBytes, r.sizeBytes)
         && Objects.equals(durationSeconds, r.durationSeconds) && Objects.equals(checksum, r.checksum)
         && Objects.equals(completedAt, r.completedAt) && Objects.equals(tableRowCounts, r.tableRowCounts);
   }
