@@ -250,6 +250,15 @@ class BackupScriptsIT {
     assertThat(run.result().get("message").asText()).contains(messagePart);
     assertThat(JSON.readTree(run.terminationMessage())).isEqualTo(run.result());
     assertThat(run.stdout() + run.stderr()).doesNotContain(TestPostgres.adminPassword());
+    // What the operator makes of it: the Job failed, its pod's termination message is the result.
+    var job = JobStates.job("it-backup", "backup", "2026-11-26T03:00:00Z", "2026-11-26T03:00:09Z", false, "BackoffLimitExceeded");
+    var pod = JobStates.pod("it-backup", "2026-11-26T03:00:08Z", run.exitCode(), "Error", run.terminationMessage());
+    var status = BackupStatusCalculatorTest.compute(null, "2026-11-26T03:01:00Z", List.of(job), List.of(pod)).status();
+    var condition = BackupStatusCalculatorTest.condition(status, BackupStatusCalculator.LAST_BACKUP_SUCCEEDED);
+    assertThat(condition.getStatus()).isEqualTo("False");
+    assertThat(condition.getReason()).isEqualTo(reason);
+    assertThat(condition.getMessage()).contains(messagePart);
+    assertThat(status.getLastFailureReason()).startsWith(reason + ": ");
   }
 
   // --- helpers ---

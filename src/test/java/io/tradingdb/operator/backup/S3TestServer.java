@@ -19,6 +19,10 @@ final class S3TestServer implements AutoCloseable {
   private final BlobStoreContext context;
 
   S3TestServer(Path folder) throws Exception {
+    // s3proxy and jclouds log every request at DEBUG, which drowns the test output.
+    for (String logger : new String[] {"org.gaul", "org.jclouds", "jclouds"}) {
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger)).setLevel(ch.qos.logback.classic.Level.WARN);
+    }
     Properties properties = new Properties();
     properties.setProperty("jclouds.filesystem.basedir", folder.toString());
     context = ContextBuilder.newBuilder("filesystem")
