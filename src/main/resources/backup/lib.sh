@@ -137,14 +137,6 @@ storage_get() {
   esac
 }
 
-storage_size() {
-  case "$STORAGE_TYPE" in
-    s3) aws "${AWS_ARGS[@]}" s3api head-object --bucket "$S3_BUCKET" --key "$STORAGE_ROOT$1" \
-          --query ContentLength --output text ;;
-    pvc) stat -c %s "$STORAGE_ROOT$1" ;;
-  esac
-}
-
 # Identifiers of the backups that completed (those with a manifest), newest first.
 storage_list_backups() {
   local keys
