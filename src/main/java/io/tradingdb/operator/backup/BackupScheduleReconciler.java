@@ -166,8 +166,13 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     if (token == null || token.isBlank()) {
       return null;
     }
-    BackupScheduleStatus status = schedule.getStatus();
-    if (status != null && token.equals(status.getLastOnDemandToken())) {
+    if (alreadyActedOn(schedule.getStatus(), token)) {
+      return token;
+    }
+    // The cached primary can lag behind our own last status write; ask the server before starting a backup.
+    BackupSchedule fresh = client.resources(BackupSchedule.class).inNamespace(schedule.getMetadata().getNamespace())
+        .withName(schedule.getMetadata().getName()).get();
+    if (fresh != null && alreadyActedOn(fresh.getStatus(), token)) {
       return token;
     }
     Job job = BackupWorkloads.onDemandJob(model, token);
@@ -177,6 +182,10 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
       event(schedule, false, "BackupRequested", "on-demand backup Job " + job.getMetadata().getName() + " created");
     }
     return token;
+  }
+
+  private static boolean alreadyActedOn(BackupScheduleStatus status, String token) {
+    return status != null && token.equals(status.getLastOnDemandToken());
   }
 
   private void apply(BackupSchedule owner, HasMetadata desired) {

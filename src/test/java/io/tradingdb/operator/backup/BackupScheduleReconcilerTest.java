@@ -43,21 +43,27 @@ class BackupScheduleReconcilerTest {
         .withSSABasedCreateUpdateMatchForDependentResources(false)
         .withCloseClientOnStop(false));
     operator.register(new BackupScheduleReconciler(client, new BackupMetrics(registry), Clock.systemUTC()));
-    operator.start();
   }
 
   @AfterEach
   void stop() {
-    operator.stop();
+    if (operator.getRuntimeInfo().isStarted()) {
+      operator.stop();
+    }
   }
 
-  /** The mock server keeps "status": null from a create, and its JSON patch cannot add under a null. */
-  private void create(BackupSchedule schedule) {
+  /**
+   * Creates the schedule, then starts the operator. The mock server keeps "status": null from a
+   * create and its JSON patch cannot add under a null, so an empty status is written first,
+   * before the reconciler can race with it.
+   */
+  private void createAndStart(BackupSchedule schedule) {
     client.resource(schedule).create();
     BackupSchedule created = client.resources(BackupSchedule.class).inNamespace("trading")
         .withName(schedule.getMetadata().getName()).get();
     created.setStatus(new io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleStatus());
     client.resource(created).updateStatus();
+    operator.start();
   }
 
   @Test
@@ -66,7 +72,7 @@ class BackupScheduleReconcilerTest {
     schedule.getMetadata().setCreationTimestamp(null);
     schedule.getMetadata().setGeneration(null);
     BackupSchedules.s3(schedule, "http://minio.storage.svc:9000", "trading-backups", null);
-    create(schedule);
+    createAndStart(schedule);
 
     await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
       assertThat(client.batch().v1().cronjobs().inNamespace("trading").withName("nightly").get()).isNotNull();
@@ -111,7 +117,7 @@ class BackupScheduleReconcilerTest {
     schedule.getMetadata().setGeneration(null);
     BackupSchedules.pvc(schedule, "backup-volume", null);
     schedule.getMetadata().setAnnotations(Map.of(BackupSchedule.BACKUP_NOW_ANNOTATION, "before-upgrade"));
-    create(schedule);
+    createAndStart(schedule);
 
     await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
       assertThat(client.batch().v1().jobs().inNamespace("trading").withName("adhoc-now-before-upgrade").get()).isNotNull();
