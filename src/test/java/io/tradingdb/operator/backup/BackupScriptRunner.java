@@ -30,10 +30,17 @@ final class BackupScriptRunner {
 
   private final Path root;
   private final Map<String, Map<String, String>> secrets;
+  private final String user;
 
   BackupScriptRunner(Path root, Map<String, Map<String, String>> secrets) {
+    this(root, secrets, null);
+  }
+
+  /** Runs the scripts as {@code user} (through runuser, so the tests must run as root), owning {@code root}. */
+  BackupScriptRunner(Path root, Map<String, Map<String, String>> secrets, String user) {
     this.root = root;
     this.secrets = secrets;
+    this.user = user;
     for (String tool : List.of("pg_dump", "pg_restore", "psql", "aws", "jq", "zstd", "lz4", "gzip", "sha256sum")) {
       assertThat(Path.of("/usr/bin", tool))
           .as("%s is needed (Debian packages: postgresql-client awscli jq zstd lz4)", tool)
@@ -89,6 +96,13 @@ final class BackupScriptRunner {
     List<String> command = container.getCommand().stream()
         .map(arg -> arg.replace(BackupWorkloads.SCRIPTS_DIR, scripts.toString()))
         .toList();
+    if (user != null) {
+      List<String> asUser = new java.util.ArrayList<>(List.of("runuser", "-u", user, "--"));
+      asUser.addAll(command);
+      command = asUser;
+      Process chown = new ProcessBuilder("chown", "-R", user, root.toString()).inheritIO().start();
+      assertThat(chown.waitFor()).isZero();
+    }
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().clear();
     builder.environment().putAll(env);

@@ -217,6 +217,27 @@ class BackupScriptsIT {
   }
 
   @Test
+  void runsAsAnUnprivilegedUserWithOnlyItsOwnFolders() throws Exception {
+    assertThat(System.getProperty("user.name")).as("runuser needs root; the Job itself runs as uid 999").isEqualTo("root");
+    Path own = Files.createTempDirectory("tradingdb-backup-nonroot");
+    try {
+      BackupScriptRunner asPostgres = new BackupScriptRunner(own, Map.of(BackupSchedules.PG_SECRET,
+          Map.of("username", TestPostgres.adminUser(), "password", TestPostgres.adminPassword())), "postgres");
+      BackupSchedule schedule = schedule("unprivileged");
+      BackupSchedules.pvc(schedule, "backups", "unprivileged");
+      BackupModel model = model(schedule);
+      BackupScriptRunner.Run run = asPostgres.run(backupContainer(model), model, Map.of());
+      assertThat(run.succeeded()).as(run.stdout() + run.stderr()).isTrue();
+      String restored = newDatabase("bk_unpriv");
+      BackupScriptRunner.Run restore = asPostgres.run(restoreContainer(model, restored), model, Map.of());
+      assertThat(restore.succeeded()).as(restore.stdout() + restore.stderr()).isTrue();
+      assertThat(TradingDataset.fingerprint(restored)).isEqualTo(TradingDataset.fingerprint(source));
+    } finally {
+      new ProcessBuilder("rm", "-rf", own.toString()).start().waitFor();
+    }
+  }
+
+  @Test
   void aWrongPasswordFailsWithAuthenticationFailed() throws Exception {
     BackupSchedule schedule = schedule("wrong-password");
     BackupSchedules.s3(schedule, s3.endpoint(), BUCKET, "trading/wrong-password");
