@@ -47,13 +47,22 @@ class BackupBenchmark {
               "AWS_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY)));
       StringBuilder table = new StringBuilder();
       table.append(String.format("%nbackup benchmark: %.0f MB of tables (pg_database_size), custom format, s3proxy on loopback, 2 cores%n", mb));
-      table.append(String.format("%-12s %12s %12s %14s %12s %12s %10s%n",
-          "compression", "baseline s", "backup s", "backup/base", "backup MB/s", "restore MB/s", "stored MB"));
+      table.append(String.format("%-12s %11s %11s %11s %12s %12s %12s %10s%n",
+          "compression", "baseline s", "volume s", "s3 s", "s3/baseline", "s3 MB/s", "restore MB/s", "stored MB"));
       String[][] choices = {{"NONE", ""}, {"GZIP", "6"}, {"GZIP", "1"}, {"ZSTD", "3"}, {"LZ4", "1"}};
       for (String[] choice : choices) {
         CompressionAlgorithm algorithm = CompressionAlgorithm.valueOf(choice[0]);
         Integer level = choice[1].isEmpty() ? null : Integer.valueOf(choice[1]);
         double baseline = baseline(source, algorithm, level == null ? 0 : level);
+
+        BackupSchedule onVolume = BackupSchedules.external("bench", TestPostgres.host(), TestPostgres.port(), source);
+        BackupSchedules.pvc(onVolume, "bench", "bench/" + algorithm + level);
+        BackupSchedules.dump(onVolume, DumpFormat.CUSTOM, algorithm, level, null);
+        BackupModel volumeModel = BackupModel.from(onVolume, DatabaseTargets.resolve(onVolume.getSpec().getTarget(), null));
+        long volumeStart = System.nanoTime();
+        BackupScriptRunner.Run toVolume = runner.run(BackupScriptsIT.backupContainer(volumeModel), volumeModel, Map.of());
+        double volumeSeconds = (System.nanoTime() - volumeStart) / 1e9;
+        assertThat(toVolume.succeeded()).as(toVolume.stdout() + toVolume.stderr()).isTrue();
 
         BackupSchedule schedule = BackupSchedules.external("bench", TestPostgres.host(), TestPostgres.port(), source);
         BackupSchedules.s3(schedule, s3.endpoint(), "bench", "bench/" + algorithm + level);
@@ -72,12 +81,13 @@ class BackupBenchmark {
         assertThat(restore.succeeded()).as(restore.stdout() + restore.stderr()).isTrue();
         TestPostgres.dropDatabase(restored);
 
-        table.append(String.format("%-12s %12.1f %12.1f %14.2f %12.1f %12.1f %10.1f%n",
-            algorithm.value() + (level == null ? "" : "-" + level), baseline, backupSeconds, backupSeconds / baseline,
+        table.append(String.format("%-12s %11.1f %11.1f %11.1f %12.2f %12.1f %12.1f %10.1f%n",
+            algorithm.value() + (level == null ? "" : "-" + level), baseline, volumeSeconds, backupSeconds, backupSeconds / baseline,
             mb / backupSeconds, mb / restoreSeconds, backup.result().get("sizeBytes").asLong() / 1e6));
       }
-      table.append("baseline: pg_dump -Fc to a local file (-Z for gzip, | zstd / | lz4 for the others); backup: the Job's\n"
-          + "backup.sh end to end (checks, snapshot, dump, compress, sha256, upload, row counts, manifest, retention).\n");
+      table.append("baseline: pg_dump -Fc to a local file (-Z for gzip, | zstd / | lz4 for the others). volume, s3: the\n"
+          + "Job's backup.sh end to end (checks, snapshot, dump, compress, sha256, row counts, store, manifest, retention)\n"
+          + "to a local folder (the PVC case) and through the AWS CLI to s3proxy. restore: restore.sh from s3proxy.\n");
       System.out.println(table);
     } finally {
       for (String db : databases) {
@@ -88,7 +98,7 @@ class BackupBenchmark {
 
   /** Fills market_ticks until the database holds about {@code megabytes}; returns its size. */
   private static long generate(String database, int megabytes) throws Exception {
-    long rows = megabytes * 9_500L;
+    long rows = megabytes * 11_700L;
     try (Connection c = TestPostgres.connectAsAdmin(database); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE market_ticks (ts timestamptz NOT NULL, symbol text NOT NULL, price numeric(18,6), "
           + "volume bigint, bid numeric(18,6), ask numeric(18,6)) PARTITION BY RANGE (ts)");
