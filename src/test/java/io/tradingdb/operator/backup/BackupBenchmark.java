@@ -106,7 +106,7 @@ class BackupBenchmark {
         s.execute("CREATE TABLE " + SqlQuote.identifier("market_ticks_m" + month) + " PARTITION OF market_ticks FOR VALUES FROM ("
             + SqlQuote.literal("2026-0" + month + "-01") + ") TO (" + SqlQuote.literal("2026-0" + (month + 1) + "-01") + ")");
       }
-      s.execute("INSERT INTO market_ticks SELECT timestamptz '2026-01-01' + g * (interval '1 second' * (10368000.0 / " + rows
+      s.execute("INSERT INTO market_ticks SELECT timestamptz '2026-01-01' + g * (interval '1 second' * (10000000.0 / " + rows
           + ")), 'SYM' || (g % 500), round((100 + sin(g) * 10)::numeric, 6), g % 10000, "
           + "round((99.99 + sin(g) * 10)::numeric, 6), round((100.01 + sin(g) * 10)::numeric, 6) FROM generate_series(0, " + (rows - 1) + ") g");
       s.execute("VACUUM ANALYZE market_ticks");
