@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -118,7 +119,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     String lastScheduleTime = context.getSecondaryResources(CronJob.class).stream()
         .filter(c -> c.getMetadata().getName().equals(name) && c.getStatus() != null)
         .map(c -> c.getStatus().getLastScheduleTime())
-        .filter(java.util.Objects::nonNull)
+        .filter(Objects::nonNull)
         .findFirst().orElse(null);
     BackupStatusCalculator.Observed observed = new BackupStatusCalculator.Observed(
         schedule.getMetadata().getGeneration() == null ? 0 : schedule.getMetadata().getGeneration(),

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -252,7 +253,7 @@ public final class BackupWorkloads {
     // Scratch holds a directory-format dump before upload, so it is as large as the node allows.
     volumes.add(new VolumeBuilder().withName("scratch").withNewEmptyDir().endEmptyDir().build());
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().withSizeLimit(
-        new io.fabric8.kubernetes.api.model.Quantity("64Mi")).endEmptyDir().build());
+        new Quantity("64Mi")).endEmptyDir().build());
     if (model.storage().pvc() != null) {
       volumes.add(new VolumeBuilder().withName("storage").withNewPersistentVolumeClaim()
           .withClaimName(model.storage().pvc().claimName()).endPersistentVolumeClaim().build());

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * One backup, verification or restore Job as observed: its state and the result its script wrote
@@ -64,7 +65,7 @@ public record JobRun(
     Optional<ContainerStateTerminated> terminated = pods.stream()
         .filter(p -> isPodOf(p, name))
         .flatMap(p -> p.getStatus() == null || p.getStatus().getContainerStatuses() == null
-            ? java.util.stream.Stream.<ContainerStatus>empty() : p.getStatus().getContainerStatuses().stream())
+            ? Stream.<ContainerStatus>empty() : p.getStatus().getContainerStatuses().stream())
         .map(cs -> cs.getState() == null ? null : cs.getState().getTerminated())
         .filter(Objects::nonNull)
         .max(Comparator.comparing(t -> instant(t.getFinishedAt()), Comparator.nullsFirst(Comparator.naturalOrder())));
