@@ -1,0 +1,142 @@
+package io.tradingdb.operator.api.v1alpha1.backupschedule;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
+
+/** What to back up, when, where to, and how long to keep it. Defaults are resolved in code. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.pgBackRest) || (has(self.method) && self.method == 'pgBackRest')",
+    message = "pgBackRest options need method 'pgBackRest'")
+@ValidationRule(
+    value = "!has(self.method) || self.method != 'pgBackRest' || has(self.target.tradingDatabase)",
+    message = "method 'pgBackRest' needs a tradingDatabase target (it archives WAL from the cluster)")
+@ValidationRule(
+    value = "!has(self.pgDump) || !has(self.method) || self.method == 'pgDump'",
+    message = "pgDump options need method 'pgDump'")
+public class BackupScheduleSpec {
+
+  @Required
+  @JsonPropertyDescription("The database to back up: a TradingDatabase in this namespace or an external server.")
+  private DatabaseTarget target;
+
+  @Required
+  @Size(min = 1, max = 100)
+  @Pattern("^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|(\\S+\\s+){4}\\S+)$")
+  @JsonPropertyDescription("Cron schedule of the backups, for example '0 3 * * *' (daily at 03:00).")
+  private String schedule;
+
+  @Size(min = 1, max = 64)
+  @JsonPropertyDescription("IANA time zone of the schedule, for example Europe/London. Defaults to UTC.")
+  private String timeZone;
+
+  @JsonPropertyDescription(
+      "Stop scheduling backups (running ones finish; on-demand backups still run). Defaults to false.")
+  private Boolean suspend;
+
+  @JsonPropertyDescription("pgDump (default) or pgBackRest (tradingDatabase targets only).")
+  private BackupMethod method;
+
+  @JsonPropertyDescription("pg_dump options.")
+  private PgDumpSpec pgDump;
+
+  @JsonPropertyDescription("pgBackRest options.")
+  private PgBackRestSpec pgBackRest;
+
+  @Required
+  @JsonPropertyDescription("Where backups are stored: exactly one of s3 or pvc.")
+  private BackupStorageSpec storage;
+
+  @JsonPropertyDescription("Which old backups to delete. Defaults to maxAge 7d.")
+  private RetentionSpec retention;
+
+  @JsonPropertyDescription("Scheduled restore tests of the latest backup.")
+  private VerificationSpec verification;
+
+  @Min(10)
+  @Max(86400)
+  @JsonPropertyDescription(
+      "Seconds after its scheduled time a missed run may still start. Defaults to 3600.")
+  private Long startingDeadlineSeconds;
+
+  @Min(0)
+  @Max(100)
+  @JsonPropertyDescription("Finished successful Jobs to keep. Defaults to 3.")
+  private Integer successfulJobsHistoryLimit;
+
+  @Min(0)
+  @Max(100)
+  @JsonPropertyDescription("Finished failed Jobs to keep. Defaults to 3.")
+  private Integer failedJobsHistoryLimit;
+
+  @Min(0)
+  @Max(10)
+  @JsonPropertyDescription("Retries of a failed backup pod within one run. Defaults to 1.")
+  private Integer backoffLimit;
+
+  @Min(60)
+  @Max(604800)
+  @JsonPropertyDescription("Seconds after which a running backup Job is stopped and failed. Defaults to 21600 (6h).")
+  private Long activeDeadlineSeconds;
+
+  @Size(min = 1, max = 512)
+  @JsonPropertyDescription(
+      "Image with pg_dump, pg_restore, psql, the AWS CLI, jq, gzip, zstd, lz4 and pgBackRest. "
+          + "Its pg_dump must be at least as new as the server. Defaults to "
+          + "ghcr.io/tradingdb/backup-tools:pg16 (see docs/backup.md).")
+  private String image;
+
+  @JsonPropertyDescription("CPU and memory of the backup container. Defaults to 100m/256Mi requests, 1Gi memory limit.")
+  private ResourceRequirements resources;
+
+  @Pattern("^[1-9][0-9]{0,4}(m|h|d)$")
+  @JsonPropertyDescription(
+      "Grace period after a scheduled run within which a backup must have succeeded, for example "
+          + "2h; past it LastBackupSucceeded turns False even if no Job failed. Defaults to 1h.")
+  private String staleAfter;
+
+  public DatabaseTarget getTarget() { return target; }
+  public void setTarget(DatabaseTarget target) { this.target = target; }
+  public String getSchedule() { return schedule; }
+  public void setSchedule(String schedule) { this.schedule = schedule; }
+  public String getTimeZone() { return timeZone; }
+  public void setTimeZone(String timeZone) { this.timeZone = timeZone; }
+  public Boolean getSuspend() { return suspend; }
+  public void setSuspend(Boolean suspend) { this.suspend = suspend; }
+  public BackupMethod getMethod() { return method; }
+  public void setMethod(BackupMethod method) { this.method = method; }
+  public PgDumpSpec getPgDump() { return pgDump; }
+  public void setPgDump(PgDumpSpec pgDump) { this.pgDump = pgDump; }
+  public PgBackRestSpec getPgBackRest() { return pgBackRest; }
+  public void setPgBackRest(PgBackRestSpec pgBackRest) { this.pgBackRest = pgBackRest; }
+  public BackupStorageSpec getStorage() { return storage; }
+  public void setStorage(BackupStorageSpec storage) { this.storage = storage; }
+  public RetentionSpec getRetention() { return retention; }
+  public void setRetention(RetentionSpec retention) { this.retention = retention; }
+  public VerificationSpec getVerification() { return verification; }
+  public void setVerification(VerificationSpec verification) { this.verification = verification; }
+  public Long getStartingDeadlineSeconds() { return startingDeadlineSeconds; }
+  public void setStartingDeadlineSeconds(Long startingDeadlineSeconds) { this.startingDeadlineSeconds = startingDeadlineSeconds; }
+  public Integer getSuccessfulJobsHistoryLimit() { return successfulJobsHistoryLimit; }
+  public void setSuccessfulJobsHistoryLimit(Integer successfulJobsHistoryLimit) { this.successfulJobsHistoryLimit = successfulJobsHistoryLimit; }
+  public Integer getFailedJobsHistoryLimit() { return failedJobsHistoryLimit; }
+  public void setFailedJobsHistoryLimit(Integer failedJobsHistoryLimit) { this.failedJobsHistoryLimit = failedJobsHistoryLimit; }
+  public Integer getBackoffLimit() { return backoffLimit; }
+  public void setBackoffLimit(Integer backoffLimit) { this.backoffLimit = backoffLimit; }
+  public Long getActiveDeadlineSeconds() { return activeDeadlineSeconds; }
+  public void setActiveDeadlineSeconds(Long activeDeadlineSeconds) { this.activeDeadlineSeconds = activeDeadlineSeconds; }
+  public String getImage() { return image; }
+  public void setImage(String image) { this.image = image; }
+  public ResourceRequirements getResources() { return resources; }
+  public void setResources(ResourceRequirements resources) { this.resources = resources; }
+  public String getStaleAfter() { return staleAfter; }
+  public void setStaleAfter(String staleAfter) { this.staleAfter = staleAfter; }
+}

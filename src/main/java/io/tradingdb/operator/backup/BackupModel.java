@@ -1,0 +1,197 @@
+package io.tradingdb.operator.backup;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupMethod;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleSpec;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupStorageSpec;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.CompressionAlgorithm;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.DumpFormat;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.DumpScope;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.PgDumpSpec;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.RetentionSpec;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.VerificationSpec;
+import io.tradingdb.operator.postgres.BackupSql;
+import io.tradingdb.operator.postgres.ConnectionTarget;
+import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/** A BackupSchedule with every default resolved; the builders read only this. */
+public record BackupModel(
+    String name,
+    String namespace,
+    BackupNames names,
+    ConnectionTarget target,
+    BackupMethod method,
+    String schedule,
+    String timeZone,
+    boolean suspend,
+    DumpOptions dump,
+    Storage storage,
+    Retention retention,
+    Verification verification,
+    long startingDeadlineSeconds,
+    int successfulJobsHistoryLimit,
+    int failedJobsHistoryLimit,
+    int backoffLimit,
+    long activeDeadlineSeconds,
+    String image,
+    ResourceRequirements resources,
+    Duration staleAfter) {
+
+  /** A PostgreSQL client image with the AWS CLI added; see docs/backup.md for its Dockerfile. */
+  public static final String DEFAULT_IMAGE = "ghcr.io/tradingdb/backup-tools:pg16";
+  public static final String DEFAULT_VERIFICATION_SCHEDULE = "0 5 1 * *";
+
+  public record DumpOptions(
+      DumpFormat format, DumpScope scope, CompressionAlgorithm compression, int level, int jobs,
+      BackupSql.Selection selection) {}
+
+  /** Exactly one of s3 or pvc is non-null. */
+  public record Storage(S3 s3, Pvc pvc) {}
+
+  public record S3(
+      String bucket, String prefix, String endpoint, String region, String credentialsSecret,
+      boolean forcePathStyle) {}
+
+  public record Pvc(String claimName, String subPath) {}
+
+  /** Null fields mean "no limit of this kind". */
+  public record Retention(Long maxAgeSeconds, Integer maxCount) {}
+
+  public record Verification(
+      boolean enabled, String schedule, List<String> expectedTables, String scratchDatabase) {}
+
+  public static BackupModel from(BackupSchedule schedule, ConnectionTarget target) {
+    BackupScheduleSpec spec = schedule.getSpec();
+    String name = schedule.getMetadata().getName();
+    String namespace = schedule.getMetadata().getNamespace();
+    if (name.length() > BackupNames.MAX_CRONJOB_NAME) {
+      throw new InvalidSpecException(
+          "metadata.name may be at most " + BackupNames.MAX_CRONJOB_NAME
+              + " characters: Kubernetes adds 11 to a CronJob's name for its Jobs");
+    }
+    BackupMethod method = spec.getMethod() == null ? BackupMethod.PG_DUMP : spec.getMethod();
+    if (method == BackupMethod.PG_BACKREST) {
+      throw new InvalidSpecException(
+          "method pgBackRest is not implemented by this operator version; use pgDump");
+    }
+    return new BackupModel(
+        name,
+        namespace,
+        new BackupNames(name),
+        target,
+        method,
+        spec.getSchedule(),
+        spec.getTimeZone() == null ? "Etc/UTC" : spec.getTimeZone(),
+        Boolean.TRUE.equals(spec.getSuspend()),
+        dumpOptions(spec.getPgDump()),
+        storage(spec.getStorage(), namespace, name),
+        retention(spec.getRetention()),
+        verification(spec.getVerification(), target.database()),
+        orDefault(spec.getStartingDeadlineSeconds(), 3600L),
+        orDefault(spec.getSuccessfulJobsHistoryLimit(), 3),
+        orDefault(spec.getFailedJobsHistoryLimit(), 3),
+        orDefault(spec.getBackoffLimit(), 1),
+        orDefault(spec.getActiveDeadlineSeconds(), 21600L),
+        spec.getImage() == null ? DEFAULT_IMAGE : spec.getImage(),
+        spec.getResources() == null ? defaultResources() : spec.getResources(),
+        spec.getStaleAfter() == null ? Duration.ofHours(1) : parseDuration(spec.getStaleAfter()));
+  }
+
+  /** "7d", "168h", "30m" as a Duration. */
+  public static Duration parseDuration(String text) {
+    long amount = Long.parseLong(text.substring(0, text.length() - 1));
+    return switch (text.charAt(text.length() - 1)) {
+      case 'd' -> Duration.ofDays(amount);
+      case 'h' -> Duration.ofHours(amount);
+      case 'm' -> Duration.ofMinutes(amount);
+      default -> throw new InvalidSpecException("'" + text + "' is not a duration like 7d, 12h or 30m");
+    };
+  }
+
+  private static DumpOptions dumpOptions(PgDumpSpec spec) {
+    PgDumpSpec s = spec == null ? new PgDumpSpec() : spec;
+    CompressionAlgorithm algorithm =
+        s.getCompression() == null || s.getCompression().getAlgorithm() == null
+            ? CompressionAlgorithm.GZIP
+            : s.getCompression().getAlgorithm();
+    Integer level = s.getCompression() == null ? null : s.getCompression().getLevel();
+    if (level != null && (level < algorithm.minLevel() || level > algorithm.maxLevel())) {
+      throw new InvalidSpecException(
+          "pgDump.compression.level " + level + " is outside " + algorithm.minLevel() + "-"
+              + algorithm.maxLevel() + " for " + algorithm.value());
+    }
+    int resolvedLevel = level != null ? level : switch (algorithm) {
+      case GZIP -> 6;
+      case ZSTD -> 3;
+      case LZ4 -> 1;
+      case NONE -> 0;
+    };
+    DumpFormat format = s.getFormat() == null ? DumpFormat.CUSTOM : s.getFormat();
+    int jobs = s.getJobs() == null ? 1 : s.getJobs();
+    if (jobs > 1 && format != DumpFormat.DIRECTORY) {
+      throw new InvalidSpecException("pgDump.jobs greater than 1 needs pgDump.format 'directory'");
+    }
+    return new DumpOptions(
+        format,
+        s.getScope() == null ? DumpScope.FULL : s.getScope(),
+        algorithm,
+        resolvedLevel,
+        jobs,
+        new BackupSql.Selection(s.getSchemas(), s.getExcludeSchemas(), s.getTables(), s.getExcludeTables()));
+  }
+
+  private static Storage storage(BackupStorageSpec spec, String namespace, String name) {
+    if (spec == null || (spec.getS3() == null) == (spec.getPvc() == null)) {
+      throw new InvalidSpecException("exactly one of storage.s3 or storage.pvc must be set");
+    }
+    if (spec.getS3() != null) {
+      BackupStorageSpec.S3Storage s3 = spec.getS3();
+      return new Storage(
+          new S3(
+              s3.getBucket(),
+              s3.getPrefix() == null ? namespace + "/" + name : s3.getPrefix(),
+              s3.getEndpoint(),
+              s3.getRegion() == null ? "us-east-1" : s3.getRegion(),
+              s3.getCredentialsSecret().getName(),
+              s3.getForcePathStyle() != null ? s3.getForcePathStyle() : s3.getEndpoint() != null),
+          null);
+    }
+    BackupStorageSpec.PvcStorage pvc = spec.getPvc();
+    return new Storage(null, new Pvc(pvc.getClaimName(), pvc.getSubPath() == null ? name : pvc.getSubPath()));
+  }
+
+  private static Retention retention(RetentionSpec spec) {
+    if (spec == null || (spec.getMaxAge() == null && spec.getMaxCount() == null)) {
+      return new Retention(Duration.ofDays(7).toSeconds(), null);
+    }
+    return new Retention(
+        spec.getMaxAge() == null ? null : parseDuration(spec.getMaxAge()).toSeconds(), spec.getMaxCount());
+  }
+
+  private static Verification verification(VerificationSpec spec, String database) {
+    boolean enabled = spec != null && Boolean.TRUE.equals(spec.getEnabled());
+    return new Verification(
+        enabled,
+        spec == null || spec.getSchedule() == null ? DEFAULT_VERIFICATION_SCHEDULE : spec.getSchedule(),
+        spec == null || spec.getExpectedTables() == null ? List.of() : List.copyOf(spec.getExpectedTables()),
+        BackupNames.scratchDatabase(database));
+  }
+
+  private static ResourceRequirements defaultResources() {
+    return new ResourceRequirementsBuilder()
+        .addToRequests("cpu", new Quantity("100m"))
+        .addToRequests("memory", new Quantity("256Mi"))
+        .addToLimits("memory", new Quantity("1Gi"))
+        .build();
+  }
+
+  private static <T> T orDefault(T value, T fallback) {
+    return Objects.requireNonNullElse(value, fallback);
+  }
+}

@@ -1,0 +1,50 @@
+package io.tradingdb.operator.backup;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/** Every name the operator generates for one BackupSchedule; nothing else invents them. */
+public record BackupNames(String schedule) {
+
+  /** Kubernetes appends 11 characters to a CronJob's name for its Jobs; 63 - 11. */
+  public static final int MAX_CRONJOB_NAME = 52;
+
+  public String backupCronJob() { return schedule; }
+  public String verifyCronJob() { return schedule + "-verify"; }
+  public String scriptsConfigMap() { return schedule + "-backup-scripts"; }
+
+  /** The one-off Job for a tradingdb.io/backup-now token: lower-case, DNS-safe, at most 63 characters. */
+  public String onDemandJob(String token) {
+    String cleaned = token.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("(^-+|-+$)", "");
+    String name = schedule + "-now-" + cleaned;
+    if (cleaned.isEmpty() || name.length() > 63 || !cleaned.equals(token)) {
+      // Distinct tokens must give distinct names even after cleaning or shortening.
+      String hash = sha256(token).substring(0, 10);
+      String prefix = schedule + "-now-" + cleaned;
+      prefix = prefix.substring(0, Math.min(prefix.length(), 63 - hash.length() - 1)).replaceAll("-+$", "");
+      name = prefix + "-" + hash;
+    }
+    return name;
+  }
+
+  /** Scratch database of the restore test, next to the target database. */
+  public static String scratchDatabase(String targetDatabase) {
+    String suffix = "_restore_test";
+    String base = targetDatabase.length() > 63 - suffix.length()
+        ? targetDatabase.substring(0, 63 - suffix.length())
+        : targetDatabase;
+    return base + suffix;
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

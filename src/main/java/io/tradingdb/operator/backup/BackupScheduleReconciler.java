@@ -1,0 +1,248 @@
+package io.tradingdb.operator.backup;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleStatus;
+import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.kube.DatabaseTargets;
+import io.tradingdb.operator.kube.Labels;
+import io.tradingdb.operator.postgres.ConnectionTarget;
+import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a BackupSchedule's ConfigMap and CronJobs in place, starts on-demand backups, and turns
+ * the Jobs' results into status, Events and metrics. Jobs and pods are watched through informers
+ * restricted to the operator's labels.
+ */
+@ControllerConfiguration(name = "backupschedule")
+public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cleaner<BackupSchedule> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BackupScheduleReconciler.class);
+  /** Informers cache only the operator's backup objects. */
+  static final String SELECTOR = Labels.MANAGED_SELECTOR + "," + Labels.NAME + "=" + BackupWorkloads.KIND_NAME;
+  /** Upper bound between reconciles so an overdue backup is noticed without any event. */
+  private static final Duration MAX_RECHECK = Duration.ofMinutes(10);
+
+  private final KubernetesClient client;
+  private final BackupMetrics metrics;
+  private final Clock clock;
+
+  public BackupScheduleReconciler(KubernetesClient client, BackupMetrics metrics, Clock clock) {
+    this.client = client;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, BackupSchedule>> prepareEventSources(EventSourceContext<BackupSchedule> context) {
+    return List.of(
+        informer(context, Job.class),
+        informer(context, Pod.class),
+        informer(context, CronJob.class));
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, BackupSchedule> informer(
+      EventSourceContext<BackupSchedule> context, Class<R> type) {
+    SecondaryToPrimaryMapper<R> byInstanceLabel = r -> {
+      Map<String, String> labels = r.getMetadata().getLabels();
+      String instance = labels == null ? null : labels.get(Labels.INSTANCE);
+      return instance == null ? Set.of() : Set.of(new ResourceID(instance, r.getMetadata().getNamespace()));
+    };
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, BackupSchedule.class)
+            .withLabelSelector(SELECTOR)
+            .withSecondaryToPrimaryMapper(byInstanceLabel)
+            .build(),
+        context);
+  }
+
+  @Override
+  public UpdateControl<BackupSchedule> reconcile(BackupSchedule schedule, Context<BackupSchedule> context) {
+    String namespace = schedule.getMetadata().getNamespace();
+    String name = schedule.getMetadata().getName();
+    BackupModel model = null;
+    String invalid = null;
+    String onDemandToken = null;
+    try {
+      model = BackupModel.from(schedule, resolveTarget(schedule));
+      CronSchedule.parse(model.schedule());
+      if (model.verification().enabled()) {
+        CronSchedule.parse(model.verification().schedule());
+      }
+    } catch (InvalidSpecException | IllegalArgumentException | DatabaseTargets.TargetUnavailableException e) {
+      invalid = e.getMessage();
+    }
+    if (model != null) {
+      apply(schedule, BackupWorkloads.scriptsConfigMap(model));
+      apply(schedule, BackupWorkloads.backupCronJob(model));
+      CronJob verify = BackupWorkloads.verifyCronJob(model);
+      if (verify != null) {
+        apply(schedule, verify);
+      } else {
+        client.batch().v1().cronjobs().inNamespace(namespace).withName(model.names().verifyCronJob()).delete();
+      }
+      onDemandToken = startOnDemandBackup(schedule, model);
+    }
+
+    List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
+    List<JobRun> runs = context.getSecondaryResources(Job.class).stream().map(job -> JobRun.from(job, pods)).toList();
+    String lastScheduleTime = context.getSecondaryResources(CronJob.class).stream()
+        .filter(c -> c.getMetadata().getName().equals(name) && c.getStatus() != null)
+        .map(c -> c.getStatus().getLastScheduleTime())
+        .filter(Objects::nonNull)
+        .findFirst().orElse(null);
+    BackupStatusCalculator.Observed observed = new BackupStatusCalculator.Observed(
+        schedule.getMetadata().getGeneration() == null ? 0 : schedule.getMetadata().getGeneration(),
+        JobRun.instant(schedule.getMetadata().getCreationTimestamp()),
+        targetText(schedule.getSpec().getTarget(), model),
+        invalid,
+        model == null ? null : new BackupStatusCalculator.Schedule(model.schedule(), model.timeZone(), model.suspend(), model.staleAfter()),
+        lastScheduleTime,
+        runs,
+        onDemandToken);
+    BackupScheduleStatus previous = schedule.getStatus();
+    BackupStatusCalculator.Outcome outcome = BackupStatusCalculator.compute(previous, observed, clock);
+    for (BackupStatusCalculator.Finding finding : outcome.findings()) {
+      event(schedule, finding.warning(), finding.reason(), finding.message());
+    }
+    metrics.record(namespace, name, outcome.status(), outcome.findings());
+
+    Duration recheck = invalid != null ? Duration.ofMinutes(1) : MAX_RECHECK;
+    if (outcome.status().equals(previous)) {
+      return UpdateControl.<BackupSchedule>noUpdate().rescheduleAfter(recheck);
+    }
+    schedule.setStatus(outcome.status());
+    return UpdateControl.patchStatus(schedule).rescheduleAfter(recheck);
+  }
+
+  @Override
+  public DeleteControl cleanup(BackupSchedule schedule, Context<BackupSchedule> context) {
+    // Owned objects go with the owner; stored backups are left where they are, deliberately.
+    metrics.remove(schedule.getMetadata().getNamespace(), schedule.getMetadata().getName());
+    return DeleteControl.defaultDelete();
+  }
+
+  private ConnectionTarget resolveTarget(BackupSchedule schedule) {
+    DatabaseTarget target = schedule.getSpec().getTarget();
+    String clusterName = DatabaseTargets.tradingDatabaseName(target);
+    TradingDatabase cluster = clusterName == null ? null
+        : client.resources(TradingDatabase.class).inNamespace(schedule.getMetadata().getNamespace()).withName(clusterName).get();
+    return DatabaseTargets.resolve(target, cluster);
+  }
+
+  /** Creates the Job for a new tradingdb.io/backup-now token; returns the token acted on, or null. */
+  private String startOnDemandBackup(BackupSchedule schedule, BackupModel model) {
+    Map<String, String> annotations = schedule.getMetadata().getAnnotations();
+    String token = annotations == null ? null : annotations.get(BackupSchedule.BACKUP_NOW_ANNOTATION);
+    if (token == null || token.isBlank()) {
+      return null;
+    }
+    if (alreadyActedOn(schedule.getStatus(), token)) {
+      return token;
+    }
+    // The cached primary can lag behind our own last status write; ask the server before starting a backup.
+    BackupSchedule fresh = client.resources(BackupSchedule.class).inNamespace(schedule.getMetadata().getNamespace())
+        .withName(schedule.getMetadata().getName()).get();
+    if (fresh != null && alreadyActedOn(fresh.getStatus(), token)) {
+      return token;
+    }
+    Job job = BackupWorkloads.onDemandJob(model, token);
+    own(schedule, job);
+    if (client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName()).get() == null) {
+      client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).resource(job).create();
+      event(schedule, false, "BackupRequested", "on-demand backup Job " + job.getMetadata().getName() + " created");
+    }
+    return token;
+  }
+
+  private static boolean alreadyActedOn(BackupScheduleStatus status, String token) {
+    return status != null && token.equals(status.getLastOnDemandToken());
+  }
+
+  private void apply(BackupSchedule owner, HasMetadata desired) {
+    own(owner, desired);
+    client.resource(desired).inNamespace(owner.getMetadata().getNamespace())
+        .unlock().createOr(NonDeletingOperation::update);
+  }
+
+  private static void own(BackupSchedule owner, HasMetadata object) {
+    object.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build()));
+  }
+
+  private void event(BackupSchedule schedule, boolean warning, String reason, String message) {
+    Instant now = clock.instant();
+    try {
+      client.v1().events().inNamespace(schedule.getMetadata().getNamespace()).resource(new EventBuilder()
+          .withNewMetadata()
+          .withName(schedule.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13))
+          .withNamespace(schedule.getMetadata().getNamespace())
+          .withLabels(Map.of(Labels.MANAGED_BY, Labels.OPERATOR))
+          .endMetadata()
+          .withNewInvolvedObject()
+          .withApiVersion(schedule.getApiVersion())
+          .withKind(schedule.getKind())
+          .withName(schedule.getMetadata().getName())
+          .withNamespace(schedule.getMetadata().getNamespace())
+          .withUid(schedule.getMetadata().getUid())
+          .endInvolvedObject()
+          .withType(warning ? "Warning" : "Normal")
+          .withReason(reason)
+          .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
+          .withFirstTimestamp(BackupStatusCalculator.format(now))
+          .withLastTimestamp(BackupStatusCalculator.format(now))
+          .withCount(1)
+          .withNewSource().withComponent(Labels.OPERATOR).endSource()
+          .build()).create();
+    } catch (RuntimeException e) {
+      LOG.warn("could not record event {} for backupschedule {}/{}: {}", reason,
+          schedule.getMetadata().getNamespace(), schedule.getMetadata().getName(), e.getMessage());
+    }
+  }
+
+  private static String targetText(DatabaseTarget target, BackupModel model) {
+    if (target != null && target.getTradingDatabase() != null) {
+      return "tradingDatabase/" + target.getTradingDatabase().getName();
+    }
+    if (model != null) {
+      return model.target().host() + ":" + model.target().port() + "/" + model.target().database();
+    }
+    return target != null && target.getExternal() != null ? target.getExternal().getHost() : null;
+  }
+}

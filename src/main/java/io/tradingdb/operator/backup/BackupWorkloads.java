@@ -1,0 +1,291 @@
+package io.tradingdb.operator.backup;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
+import io.tradingdb.operator.kube.Labels;
+import io.tradingdb.operator.postgres.ConnectionTarget;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pure builders of the backup's Kubernetes objects: the scripts ConfigMap, the backup and restore
+ * test CronJobs, and one-off Jobs. Pods run with the restricted pod security profile.
+ */
+public final class BackupWorkloads {
+
+  public static final String KIND_NAME = "backupschedule";
+  public static final String COMPONENT = "backup";
+  /** Label on every Job and pod saying what it runs: backup or verification. */
+  public static final String JOB_KIND_LABEL = "tradingdb.io/backup-job";
+  public static final String JOB_KIND_BACKUP = "backup";
+  public static final String JOB_KIND_VERIFICATION = "verification";
+  public static final String JOB_KIND_RESTORE = "restore";
+
+  static final String SCRIPTS_DIR = "/opt/tradingdb/backup";
+  static final String SCRATCH_DIR = "/scratch";
+  static final String STORAGE_MOUNT = "/backup-storage";
+  static final String CA_DIR = "/etc/tradingdb/ca";
+  /** uid and gid of the postgres user in the Debian-based PostgreSQL images. */
+  static final long RUN_AS = 999L;
+
+  private BackupWorkloads() {}
+
+  public static ConfigMap scriptsConfigMap(BackupModel model) {
+    return new ConfigMapBuilder()
+        .withMetadata(metadata(model, model.names().scriptsConfigMap(), JOB_KIND_BACKUP))
+        .withData(BackupScripts.files(model))
+        .build();
+  }
+
+  public static CronJob backupCronJob(BackupModel model) {
+    return cronJob(model, model.names().backupCronJob(), model.schedule(), model.suspend(),
+        JOB_KIND_BACKUP, BackupScripts.BACKUP);
+  }
+
+  /** The restore test's CronJob, or null when verification is off (null means "delete"). */
+  public static CronJob verifyCronJob(BackupModel model) {
+    if (!model.verification().enabled()) {
+      return null;
+    }
+    return cronJob(model, model.names().verifyCronJob(), model.verification().schedule(), model.suspend(),
+        JOB_KIND_VERIFICATION, BackupScripts.VERIFY);
+  }
+
+  /** A backup now, outside the schedule, for a tradingdb.io/backup-now token. */
+  public static Job onDemandJob(BackupModel model, String token) {
+    return new JobBuilder()
+        .withMetadata(metadata(model, model.names().onDemandJob(token), JOB_KIND_BACKUP))
+        .withSpec(jobSpec(model, JOB_KIND_BACKUP, BackupScripts.BACKUP, List.of()))
+        .build();
+  }
+
+  /**
+   * Restores a backup into a database of the target's server: {@code backupName} null means the
+   * latest, {@code database} null means the target database itself (then the restore replaces the
+   * dumped objects: RESTORE_CLEAN).
+   */
+  public static Job restoreJob(BackupModel model, String jobName, String backupName, String database) {
+    List<EnvVar> extra = new ArrayList<>();
+    extra.add(value("BACKUP_NAME", backupName == null ? "latest" : backupName));
+    if (database != null) {
+      extra.add(value("PGDATABASE", database));
+    }
+    extra.add(value("RESTORE_CLEAN", Boolean.toString(database == null)));
+    return new JobBuilder()
+        .withMetadata(metadata(model, jobName, JOB_KIND_RESTORE))
+        .withSpec(jobSpec(model, JOB_KIND_RESTORE, BackupScripts.RESTORE, extra))
+        .build();
+  }
+
+  private static CronJob cronJob(
+      BackupModel model, String name, String schedule, boolean suspend, String kind, String script) {
+    return new CronJobBuilder()
+        .withMetadata(metadata(model, name, kind))
+        .withNewSpec()
+        .withSchedule(schedule)
+        .withTimeZone(model.timeZone())
+        .withConcurrencyPolicy("Forbid")
+        .withStartingDeadlineSeconds(model.startingDeadlineSeconds())
+        .withSuccessfulJobsHistoryLimit(model.successfulJobsHistoryLimit())
+        .withFailedJobsHistoryLimit(model.failedJobsHistoryLimit())
+        .withSuspend(suspend)
+        .withNewJobTemplate()
+        .withNewMetadata()
+        .withLabels(labels(model, kind))
+        .endMetadata()
+        .withSpec(jobSpec(model, kind, script, List.of()))
+        .endJobTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static JobSpec jobSpec(BackupModel model, String kind, String script, List<EnvVar> extraEnv) {
+    return new JobSpecBuilder()
+        .withBackoffLimit(model.backoffLimit())
+        .withActiveDeadlineSeconds(model.activeDeadlineSeconds())
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels(model, kind))
+        .endMetadata()
+        .withSpec(podSpec(model, script, extraEnv))
+        .endTemplate()
+        .build();
+  }
+
+  private static PodSpec podSpec(BackupModel model, String script, List<EnvVar> extraEnv) {
+    return new PodSpecBuilder()
+        .withRestartPolicy("Never")
+        .withAutomountServiceAccountToken(false)
+        .withEnableServiceLinks(false)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(RUN_AS)
+        .withRunAsGroup(RUN_AS)
+        .withFsGroup(RUN_AS)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .withContainers(container(model, script, extraEnv))
+        .withVolumes(volumes(model))
+        .build();
+  }
+
+  private static Container container(BackupModel model, String script, List<EnvVar> extraEnv) {
+    List<EnvVar> env = new ArrayList<>(env(model));
+    for (EnvVar var : extraEnv) {
+      env.removeIf(existing -> existing.getName().equals(var.getName()));
+      env.add(var);
+    }
+    return new ContainerBuilder()
+        .withName(COMPONENT)
+        .withImage(model.image())
+        .withImagePullPolicy("IfNotPresent")
+        .withCommand("bash", SCRIPTS_DIR + "/" + script)
+        .withEnv(env)
+        .withResources(model.resources())
+        .withTerminationMessagePath("/dev/termination-log")
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withRunAsNonRoot(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .withVolumeMounts(volumeMounts(model))
+        .build();
+  }
+
+  /** Everything the scripts read; see the header of each script. Secrets only by reference. */
+  static List<EnvVar> env(BackupModel model) {
+    ConnectionTarget target = model.target();
+    BackupModel.DumpOptions dump = model.dump();
+    List<EnvVar> env = new ArrayList<>();
+    env.add(value("PGHOST", target.host()));
+    env.add(value("PGPORT", Integer.toString(target.port())));
+    env.add(value("PGDATABASE", target.database()));
+    env.add(value("PGSSLMODE", target.sslMode()));
+    env.add(secret("PGUSER", target.credentialsSecret(), target.usernameKey(), false));
+    env.add(secret("PGPASSWORD", target.credentialsSecret(), target.passwordKey(), false));
+    if (target.caSecret() != null) {
+      env.add(value("PGSSLROOTCERT", CA_DIR + "/" + target.caKey()));
+    }
+    env.add(value("BACKUP_SCHEDULE", model.name()));
+    env.add(value("BACKUP_FORMAT", dump.format().value()));
+    env.add(value("BACKUP_SCOPE", dump.scope().value()));
+    env.add(value("BACKUP_COMPRESSION", dump.compression().value()));
+    if (dump.level() > 0) {
+      env.add(value("BACKUP_COMPRESSION_LEVEL", Integer.toString(dump.level())));
+    }
+    env.add(value("BACKUP_JOBS", Integer.toString(dump.jobs())));
+    env.add(value("RESTORE_JOBS", Integer.toString(dump.jobs())));
+    if (model.retention().maxAgeSeconds() != null) {
+      env.add(value("RETENTION_MAX_AGE_SECONDS", model.retention().maxAgeSeconds().toString()));
+    }
+    if (model.retention().maxCount() != null) {
+      env.add(value("RETENTION_MAX_COUNT", model.retention().maxCount().toString()));
+    }
+    env.add(value("VERIFY_DATABASE", model.verification().scratchDatabase()));
+    BackupModel.S3 s3 = model.storage().s3();
+    if (s3 != null) {
+      env.add(value("STORAGE_TYPE", "s3"));
+      env.add(value("S3_BUCKET", s3.bucket()));
+      env.add(value("S3_PREFIX", s3.prefix()));
+      if (s3.endpoint() != null) {
+        env.add(value("S3_ENDPOINT", s3.endpoint()));
+      }
+      env.add(value("AWS_REGION", s3.region()));
+      env.add(value("S3_FORCE_PATH_STYLE", Boolean.toString(s3.forcePathStyle())));
+      env.add(secret("AWS_ACCESS_KEY_ID", s3.credentialsSecret(), "AWS_ACCESS_KEY_ID", false));
+      env.add(secret("AWS_SECRET_ACCESS_KEY", s3.credentialsSecret(), "AWS_SECRET_ACCESS_KEY", false));
+      env.add(secret("AWS_SESSION_TOKEN", s3.credentialsSecret(), "AWS_SESSION_TOKEN", true));
+    } else {
+      env.add(value("STORAGE_TYPE", "pvc"));
+      env.add(value("PVC_PATH", STORAGE_MOUNT + "/" + model.storage().pvc().subPath()));
+    }
+    env.add(value("BACKUP_SCRATCH", SCRATCH_DIR));
+    env.add(value("BACKUP_SQL_DIR", SCRIPTS_DIR));
+    env.add(value("TERMINATION_LOG", "/dev/termination-log"));
+    return env;
+  }
+
+  private static List<VolumeMount> volumeMounts(BackupModel model) {
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(new VolumeMountBuilder().withName("scripts").withMountPath(SCRIPTS_DIR).withReadOnly(true).build());
+    mounts.add(new VolumeMountBuilder().withName("scratch").withMountPath(SCRATCH_DIR).build());
+    mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+    if (model.storage().pvc() != null) {
+      mounts.add(new VolumeMountBuilder().withName("storage").withMountPath(STORAGE_MOUNT).build());
+    }
+    if (model.target().caSecret() != null) {
+      mounts.add(new VolumeMountBuilder().withName("ca").withMountPath(CA_DIR).withReadOnly(true).build());
+    }
+    return mounts;
+  }
+
+  private static List<Volume> volumes(BackupModel model) {
+    List<Volume> volumes = new ArrayList<>();
+    volumes.add(new VolumeBuilder().withName("scripts").withNewConfigMap()
+        .withName(model.names().scriptsConfigMap()).withDefaultMode(0444).endConfigMap().build());
+    // Scratch holds a directory-format dump before upload, so it is as large as the node allows.
+    volumes.add(new VolumeBuilder().withName("scratch").withNewEmptyDir().endEmptyDir().build());
+    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().withSizeLimit(
+        new Quantity("64Mi")).endEmptyDir().build());
+    if (model.storage().pvc() != null) {
+      volumes.add(new VolumeBuilder().withName("storage").withNewPersistentVolumeClaim()
+          .withClaimName(model.storage().pvc().claimName()).endPersistentVolumeClaim().build());
+    }
+    if (model.target().caSecret() != null) {
+      volumes.add(new VolumeBuilder().withName("ca").withNewSecret()
+          .withSecretName(model.target().caSecret()).withDefaultMode(0444).endSecret().build());
+    }
+    return volumes;
+  }
+
+  static Map<String, String> labels(BackupModel model, String kind) {
+    Map<String, String> labels = new LinkedHashMap<>(Labels.of(KIND_NAME, model.name(), COMPONENT));
+    labels.put(JOB_KIND_LABEL, kind);
+    return labels;
+  }
+
+  private static ObjectMeta metadata(BackupModel model, String name, String kind) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(model.namespace())
+        .withLabels(labels(model, kind))
+        .build();
+  }
+
+  private static EnvVar value(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  private static EnvVar secret(String name, String secret, String key, boolean optional) {
+    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef()
+        .withName(secret).withKey(key).withOptional(optional ? Boolean.TRUE : null)
+        .endSecretKeyRef().endValueFrom().build();
+  }
+}

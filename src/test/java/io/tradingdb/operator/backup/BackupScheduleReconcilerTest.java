@@ -1,0 +1,136 @@
+package io.tradingdb.operator.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
+import io.tradingdb.operator.kube.Conditions;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconciler on the fabric8 mock API server (CRUD mode, server-side apply off): it creates the
+ * ConfigMap and CronJob, reads a failed Job's pod into LastBackupSucceeded, and starts on-demand
+ * backups once per token.
+ */
+@EnableKubernetesMockClient(crud = true)
+class BackupScheduleReconcilerTest {
+
+  KubernetesClient client;
+  private Operator operator;
+  private SimpleMeterRegistry registry;
+
+  @BeforeEach
+  void start() throws Exception {
+    try (InputStream crd = getClass().getResourceAsStream("/META-INF/fabric8/backupschedules.tradingdb.io-v1.yml")) {
+      client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+    }
+    registry = new SimpleMeterRegistry();
+    operator = new Operator(o -> o.withKubernetesClient(client)
+        .withUseSSAToPatchPrimaryResource(false)
+        .withSSABasedCreateUpdateMatchForDependentResources(false)
+        .withCloseClientOnStop(false));
+    operator.register(new BackupScheduleReconciler(client, new BackupMetrics(registry), Clock.systemUTC()));
+  }
+
+  @AfterEach
+  void stop() {
+    if (operator.getRuntimeInfo().isStarted()) {
+      operator.stop();
+    }
+  }
+
+  /**
+   * Creates the schedule, then starts the operator. The mock server keeps "status": null from a
+   * create and its JSON patch cannot add under a null, so an empty status is written first,
+   * before the reconciler can race with it.
+   */
+  private void createAndStart(BackupSchedule schedule) {
+    client.resource(schedule).create();
+    BackupSchedule created = client.resources(BackupSchedule.class).inNamespace("trading")
+        .withName(schedule.getMetadata().getName()).get();
+    created.setStatus(new io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleStatus());
+    client.resource(created).updateStatus();
+    operator.start();
+  }
+
+  @Test
+  void createsTheCronJobAndReportsAFailedBackupFromItsPod() {
+    BackupSchedule schedule = BackupSchedules.external("nightly", "db.example.internal", 5432, "ai_trading");
+    schedule.getMetadata().setCreationTimestamp(null);
+    schedule.getMetadata().setGeneration(null);
+    BackupSchedules.s3(schedule, "http://minio.storage.svc:9000", "trading-backups", null);
+    createAndStart(schedule);
+
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+      assertThat(client.batch().v1().cronjobs().inNamespace("trading").withName("nightly").get()).isNotNull();
+      assertThat(client.configMaps().inNamespace("trading").withName("nightly-backup-scripts").get().getData())
+          .containsKeys("backup.sh", "row-counts.sql");
+      BackupSchedule current = client.resources(BackupSchedule.class).inNamespace("trading").withName("nightly").get();
+      assertThat(Conditions.isTrue(current.getStatus().getConditions(), Conditions.READY)).isTrue();
+      assertThat(current.getStatus().getNextScheduleTime()).isNotNull();
+    });
+
+    // What the Job controller and kubelet leave behind after the script failed to log in.
+    Job job = JobStates.job("nightly-29400000", "backup", "2026-11-26T03:00:00Z", "2026-11-26T03:00:09Z", false,
+        "BackoffLimitExceeded");
+    job.getMetadata().getLabels().putAll(BackupWorkloads.labels(
+        BackupModel.from(schedule, io.tradingdb.operator.kube.DatabaseTargets.resolve(schedule.getSpec().getTarget(), null)),
+        "backup"));
+    Pod pod = JobStates.pod("nightly-29400000", "2026-11-26T03:00:08Z", 1, "Error", BackupStatusCalculatorTest.AUTH_FAILURE);
+    pod.getMetadata().getLabels().putAll(job.getMetadata().getLabels());
+    client.resource(pod).create();
+    client.resource(job).create();
+    client.resource(job).updateStatus();
+
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+      BackupSchedule current = client.resources(BackupSchedule.class).inNamespace("trading").withName("nightly").get();
+      var condition = Conditions.find(current.getStatus().getConditions(), BackupStatusCalculator.LAST_BACKUP_SUCCEEDED);
+      assertThat(condition).hasValueSatisfying(c -> {
+        assertThat(c.getStatus()).isEqualTo("False");
+        assertThat(c.getReason()).isEqualTo("AuthenticationFailed");
+      });
+      assertThat(current.getStatus().getPhase()).isEqualTo("Failing");
+      assertThat(client.v1().events().inNamespace("trading").list().getItems())
+          .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BackupFailed"));
+      assertThat(registry.get("tradingdb_backup_failures_total").tags("namespace", "trading", "name", "nightly")
+          .counter().count()).isEqualTo(1.0);
+    });
+  }
+
+  @Test
+  void theBackupNowAnnotationStartsOneJobPerToken() {
+    BackupSchedule schedule = BackupSchedules.external("adhoc", "db.example.internal", 5432, "ai_trading");
+    schedule.getMetadata().setCreationTimestamp(null);
+    schedule.getMetadata().setGeneration(null);
+    BackupSchedules.pvc(schedule, "backup-volume", null);
+    schedule.getMetadata().setAnnotations(Map.of(BackupSchedule.BACKUP_NOW_ANNOTATION, "before-upgrade"));
+    createAndStart(schedule);
+
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+      assertThat(client.batch().v1().jobs().inNamespace("trading").withName("adhoc-now-before-upgrade").get()).isNotNull();
+      BackupSchedule current = client.resources(BackupSchedule.class).inNamespace("trading").withName("adhoc").get();
+      assertThat(current.getStatus().getLastOnDemandToken()).isEqualTo("before-upgrade");
+    });
+    // Once acted on, deleting the Job does not bring it back.
+    client.batch().v1().jobs().inNamespace("trading").withName("adhoc-now-before-upgrade").delete();
+    BackupSchedule current = client.resources(BackupSchedule.class).inNamespace("trading").withName("adhoc").get();
+    current.getMetadata().getLabels();
+    current.getMetadata().setAnnotations(Map.of(BackupSchedule.BACKUP_NOW_ANNOTATION, "before-upgrade", "touch", "1"));
+    client.resource(current).update();
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(client.batch().v1().jobs().inNamespace("trading").withName("adhoc-now-before-upgrade").get()).isNull());
+  }
+}

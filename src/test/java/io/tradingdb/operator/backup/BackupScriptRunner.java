@@ -1,0 +1,132 @@
+package io.tradingdb.operator.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the scripts exactly as the Job does: the ConfigMap's files written to a folder, the
+ * container's command and environment from the built Job, Secret references resolved from test
+ * values. Only the folders the pod would mount (scripts, scratch, termination log, volume) move
+ * to temp folders.
+ */
+final class BackupScriptRunner {
+
+  /** Debian's tools only (the Debian awscli, not one a developer installed elsewhere). */
+  static final String PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path root;
+  private final Map<String, Map<String, String>> secrets;
+  private final String user;
+
+  BackupScriptRunner(Path root, Map<String, Map<String, String>> secrets) {
+    this(root, secrets, null);
+  }
+
+  /** Runs the scripts as {@code user} (through runuser, so the tests must run as root), owning {@code root}. */
+  BackupScriptRunner(Path root, Map<String, Map<String, String>> secrets, String user) {
+    this.root = root;
+    this.secrets = secrets;
+    this.user = user;
+    for (String tool : List.of("pg_dump", "pg_restore", "psql", "aws", "jq", "zstd", "lz4", "gzip", "sha256sum")) {
+      assertThat(Path.of("/usr/bin", tool))
+          .as("%s is needed (Debian packages: postgresql-client awscli jq zstd lz4)", tool)
+          .isExecutable();
+    }
+  }
+
+  /** What one script run printed and returned. */
+  record Run(int exitCode, String stdout, String stderr, JsonNode result, String terminationMessage) {
+    boolean succeeded() {
+      return exitCode == 0 && result != null && "Succeeded".equals(result.path("result").asText());
+    }
+
+    String reason() {
+      return result == null ? null : result.path("reason").asText(null);
+    }
+  }
+
+  /** Runs the container of {@code job} with extra (or replaced) variables. */
+  Run run(Container container, BackupModel model, Map<String, String> overrides) throws Exception {
+    Path scripts = Files.createDirectories(root.resolve("scripts-" + System.nanoTime()));
+    for (Map.Entry<String, String> file : BackupScripts.files(model).entrySet()) {
+      Files.writeString(scripts.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+    }
+    Path scratch = Files.createDirectories(root.resolve("scratch-" + System.nanoTime()));
+    Path terminationLog = root.resolve("termination-" + System.nanoTime());
+
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", PATH);
+    env.put("LANG", "C.UTF-8");
+    for (EnvVar var : container.getEnv()) {
+      if (var.getValue() != null) {
+        env.put(var.getName(), var.getValue());
+      } else {
+        SecretKeySelector ref = var.getValueFrom().getSecretKeyRef();
+        String value = secrets.getOrDefault(ref.getName(), Map.of()).get(ref.getKey());
+        if (value == null && !Boolean.TRUE.equals(ref.getOptional())) {
+          throw new IllegalStateException("test secret " + ref.getName() + "/" + ref.getKey() + " missing");
+        }
+        if (value != null) {
+          env.put(var.getName(), value);
+        }
+      }
+    }
+    env.put("BACKUP_SCRATCH", scratch.toString());
+    env.put("BACKUP_SQL_DIR", scripts.toString());
+    env.put("TERMINATION_LOG", terminationLog.toString());
+    if (env.containsKey("PVC_PATH")) {
+      env.put("PVC_PATH", env.get("PVC_PATH").replace(BackupWorkloads.STORAGE_MOUNT, root.resolve("volume").toString()));
+    }
+    env.putAll(overrides);
+
+    List<String> command = container.getCommand().stream()
+        .map(arg -> arg.replace(BackupWorkloads.SCRIPTS_DIR, scripts.toString()))
+        .toList();
+    if (user != null) {
+      List<String> asUser = new java.util.ArrayList<>(List.of("runuser", "-u", user, "--"));
+      asUser.addAll(command);
+      command = asUser;
+      Process chown = new ProcessBuilder("chown", "-R", user, root.toString()).inheritIO().start();
+      assertThat(chown.waitFor()).isZero();
+    }
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    Path out = root.resolve("out-" + System.nanoTime());
+    Path err = root.resolve("err-" + System.nanoTime());
+    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process process = builder.start();
+    if (!process.waitFor(20, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("script did not finish in 20 minutes");
+    }
+    String stdout = Files.readString(out);
+    String stderr = Files.readString(err);
+    JsonNode result = null;
+    for (String line : stdout.split("\n")) {
+      if (line.startsWith("TRADINGDB_RESULT ")) {
+        result = JSON.readTree(line.substring("TRADINGDB_RESULT ".length()));
+      }
+    }
+    String termination = Files.exists(terminationLog) ? Files.readString(terminationLog) : null;
+    return new Run(process.exitValue(), stdout, stderr, result, termination);
+  }
+
+  Path volume() throws IOException {
+    return Files.createDirectories(root.resolve("volume"));
+  }
+}

@@ -1,0 +1,143 @@
+package io.tradingdb.operator.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.CompressionAlgorithm;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.DumpFormat;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.PgDumpSpec;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.VerificationSpec;
+import io.tradingdb.operator.api.v1alpha1.common.SecretKeyRef;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseSpec;
+import io.tradingdb.operator.kube.DatabaseTargets;
+import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class BackupWorkloadsTest {
+
+  /** The guide's nightly backup of a TradingDatabase to S3 with a monthly restore test. */
+  static BackupModel nightlyToS3() {
+    BackupSchedule schedule = BackupSchedules.tradingDatabase("ai-trading-nightly", "ai-trading");
+    BackupSchedules.s3(schedule, "http://minio.storage.svc:9000", "trading-backups", null);
+    BackupSchedules.dump(schedule, DumpFormat.CUSTOM, CompressionAlgorithm.ZSTD, 6, null);
+    BackupSchedules.retention(schedule, "7d", 14);
+    schedule.getSpec().setTimeZone("Europe/London");
+    VerificationSpec verification = new VerificationSpec();
+    verification.setEnabled(true);
+    verification.setExpectedTables(List.of("market_data", "trades"));
+    schedule.getSpec().setVerification(verification);
+    TradingDatabase cluster = new TradingDatabase();
+    cluster.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("ai-trading").withNamespace("trading").build());
+    TradingDatabaseSpec spec = new TradingDatabaseSpec();
+    spec.setDatabaseName("ai_trading");
+    cluster.setSpec(spec);
+    return BackupModel.from(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), cluster));
+  }
+
+  /** An external server with a CA, dumped in directory format to a volume. */
+  static BackupModel externalToVolume() {
+    BackupSchedule schedule = BackupSchedules.external("reporting", "db.example.internal", 5432, "reporting");
+    schedule.getSpec().getTarget().getExternal().setSslMode(null);
+    schedule.getSpec().getTarget().getExternal().setCaSecret(new SecretKeyRef("reporting-ca", null));
+    BackupSchedules.pvc(schedule, "backup-volume", null);
+    BackupSchedules.dump(schedule, DumpFormat.DIRECTORY, CompressionAlgorithm.LZ4, null, 4);
+    PgDumpSpec dump = schedule.getSpec().getPgDump();
+    dump.setExcludeSchemas(List.of("scratch"));
+    dump.setExcludeTables(List.of("audit.raw_events"));
+    schedule.getSpec().setSuspend(true);
+    return BackupModel.from(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), null));
+  }
+
+  @Test
+  void backupCronJobForATradingDatabaseOnS3() throws Exception {
+    Golden.assertYaml("cronjob-s3.yaml", BackupWorkloads.backupCronJob(nightlyToS3()));
+  }
+
+  @Test
+  void verifyCronJobRunsTheRestoreTestMonthly() throws Exception {
+    Golden.assertYaml("cronjob-verify.yaml", BackupWorkloads.verifyCronJob(nightlyToS3()));
+  }
+
+  @Test
+  void onDemandJobForAnExternalServerOnAVolume() throws Exception {
+    Golden.assertYaml("job-on-demand-pvc.yaml", BackupWorkloads.onDemandJob(externalToVolume(), "2026-11-26.1"));
+  }
+
+  @Test
+  void restoreJobNamesTheBackupAndTheDatabase() throws Exception {
+    Golden.assertYaml("job-restore.yaml",
+        BackupWorkloads.restoreJob(nightlyToS3(), "ai-trading-restore", "20261126T030000Z", "ai_trading_copy"));
+  }
+
+  @Test
+  void scriptsConfigMapHoldsTheScriptsAndTheGeneratedSql() throws Exception {
+    ConfigMap configMap = BackupWorkloads.scriptsConfigMap(externalToVolume());
+    assertThat(configMap.getData().get("backup.sh")).isEqualTo(BackupScripts.resource("backup.sh"));
+    String sqlFiles = configMap.getData().entrySet().stream()
+        .filter(e -> !e.getKey().endsWith(".sh"))
+        .map(e -> "--- " + e.getKey() + "\n" + e.getValue())
+        .collect(Collectors.joining());
+    Golden.assertText("configmap-sql-files.txt", sqlFiles);
+  }
+
+  @Test
+  void podsRunWithTheRestrictedProfile() {
+    CronJob cronJob = BackupWorkloads.backupCronJob(nightlyToS3());
+    assertThat(cronJob.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
+    PodSpec pod = cronJob.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    var container = pod.getContainers().get(0).getSecurityContext();
+    assertThat(container.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(pod.getContainers().get(0).getEnv())
+        .filteredOn(e -> e.getName().contains("PASSWORD") || e.getName().contains("SECRET"))
+        .allSatisfy(e -> assertThat(e.getValue()).isNull());
+  }
+
+  @Test
+  void onDemandJobNamesAreStableDistinctAndValid() {
+    BackupNames names = new BackupNames("nightly");
+    assertThat(names.onDemandJob("2026-11-26")).isEqualTo("nightly-now-2026-11-26");
+    assertThat(names.onDemandJob("Before Upgrade!")).startsWith("nightly-now-before-upgrade-")
+        .isNotEqualTo(names.onDemandJob("before upgrade"));
+    assertThat(names.onDemandJob("x".repeat(200))).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  }
+
+  @Test
+  void refusesWhatTheSchemaCannotCatch() {
+    BackupSchedule schedule = BackupSchedules.external("x".repeat(53), "h", 5432, "d");
+    BackupSchedules.pvc(schedule, "v", null);
+    assertThatThrownBy(() -> BackupModel.from(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), null)))
+        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("at most 52");
+    BackupSchedule jobs = BackupSchedules.external("jobs", "h", 5432, "d");
+    BackupSchedules.pvc(jobs, "v", null);
+    BackupSchedules.dump(jobs, DumpFormat.CUSTOM, CompressionAlgorithm.GZIP, 10, 2);
+    assertThatThrownBy(() -> BackupModel.from(jobs, DatabaseTargets.resolve(jobs.getSpec().getTarget(), null)))
+        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("level 10");
+  }
+
+  @Test
+  void defaultsAreResolvedInCodeNotWrittenIntoTheSpec() {
+    BackupSchedule schedule = BackupSchedules.external("plain", "h", 5432, "d");
+    BackupSchedules.s3(schedule, null, "bucket", null);
+    BackupModel model = BackupModel.from(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), null));
+    assertThat(model.dump().compression()).isEqualTo(CompressionAlgorithm.GZIP);
+    assertThat(model.dump().level()).isEqualTo(6);
+    assertThat(model.storage().s3().prefix()).isEqualTo("trading/plain");
+    assertThat(model.storage().s3().forcePathStyle()).isFalse();
+    assertThat(model.retention().maxAgeSeconds()).isEqualTo(7 * 86400L);
+    assertThat(model.image()).isEqualTo(BackupModel.DEFAULT_IMAGE);
+    assertThat(schedule.getSpec().getPgDump()).isNull();
+    assertThat(schedule.getSpec().getRetention()).isNull();
+  }
+}

@@ -1,0 +1,64 @@
+package io.tradingdb.operator.backup;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.BlobStoreContext;
+
+/** A real S3-compatible server (s3proxy over a folder) in this JVM, on 127.0.0.1 only. */
+final class S3TestServer implements AutoCloseable {
+
+  static final String ACCESS_KEY = "test-access-key";
+  static final String SECRET_KEY = "test-secret-key-not-a-real-one";
+
+  private final S3Proxy proxy;
+  private final BlobStoreContext context;
+
+  S3TestServer(Path folder) throws Exception {
+    // s3proxy and jclouds log every request at DEBUG, which drowns the test output.
+    for (String logger : new String[] {"org.gaul", "org.jclouds", "jclouds"}) {
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger)).setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+    Properties properties = new Properties();
+    properties.setProperty("jclouds.filesystem.basedir", folder.toString());
+    context = ContextBuilder.newBuilder("filesystem")
+        .credentials(ACCESS_KEY, SECRET_KEY)
+        .overrides(properties)
+        .build(BlobStoreContext.class);
+    proxy = S3Proxy.builder()
+        .blobStore(context.getBlobStore())
+        .endpoint(URI.create("http://127.0.0.1:0"))
+        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+        .build();
+    proxy.start();
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!"STARTED".equals(proxy.getState())) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("s3proxy did not start: " + proxy.getState());
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  String endpoint() {
+    return "http://127.0.0.1:" + proxy.getPort();
+  }
+
+  BlobStore blobStore() {
+    return context.getBlobStore();
+  }
+
+  void createBucket(String bucket) {
+    blobStore().createContainerInLocation(null, bucket);
+  }
+
+  @Override
+  public void close() throws Exception {
+    proxy.stop();
+    context.close();
+  }
+}
