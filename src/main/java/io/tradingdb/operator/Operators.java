@@ -7,6 +7,8 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.tradingdb.operator.backup.BackupMetrics;
+import io.tradingdb.operator.backup.BackupScheduleReconciler;
 import io.tradingdb.operator.dbuser.DbUserReconciler;
 import io.tradingdb.operator.postgres.PostgresConnections;
 import io.tradingdb.operator.tradingdatabase.DatabaseChecks;
@@ -49,6 +51,8 @@ public final class Operators {
         };
     operator.register(new TradingDatabaseReconciler(client, clock, config.databaseChecks() ? new DatabaseChecks(client, connections, clock) : null), namespaces::accept);
     operator.register(new DbUserReconciler(client, connections, clock), namespaces::accept);
+    operator.register(
+        new BackupScheduleReconciler(client, new BackupMetrics(registry), clock), namespaces::accept);
     return operator;
   }
 }

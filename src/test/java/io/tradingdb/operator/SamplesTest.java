@@ -36,6 +36,10 @@ class SamplesTest {
           assertThat(ClusterModel.from(db).databaseName()).isEqualTo("ai_trading");
         } else if (resource instanceof io.tradingdb.operator.api.v1alpha1.dbuser.DbUser user) {
           assertThat(io.tradingdb.operator.dbuser.DbUserModel.from(user)).isNotNull();
+        } else if (resource instanceof io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule schedule) {
+          var target = new io.tradingdb.operator.postgres.ConnectionTarget("db-rw.samples.svc", 5432, "ai_trading",
+              "verify-full", "db-superuser", "username", "password", "db-tls", "ca.crt", null, 0);
+          assertThat(io.tradingdb.operator.backup.BackupModel.from(schedule, target)).isNotNull();
         }
       }
     }

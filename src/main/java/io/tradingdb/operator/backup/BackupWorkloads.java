@@ -259,8 +259,11 @@ public final class BackupWorkloads {
           .withClaimName(model.storage().pvc().claimName()).endPersistentVolumeClaim().build());
     }
     if (model.target().caSecret() != null) {
+      // Only the CA certificate: the same Secret may hold the server's private key.
       volumes.add(new VolumeBuilder().withName("ca").withNewSecret()
-          .withSecretName(model.target().caSecret()).withDefaultMode(0444).endSecret().build());
+          .withSecretName(model.target().caSecret()).withDefaultMode(0444)
+          .addNewItem().withKey(model.target().caKey()).withPath(model.target().caKey()).endItem()
+          .endSecret().build());
     }
     return volumes;
   }
