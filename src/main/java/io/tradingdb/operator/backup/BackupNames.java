@@ -1,5 +1,6 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.kube.Digests;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,11 +41,6 @@ public record BackupNames(String schedule) {
   }
 
   private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Hex(text);
   }
 }

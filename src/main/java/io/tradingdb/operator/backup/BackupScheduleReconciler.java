@@ -25,7 +25,9 @@ import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleStatus;
 import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.DatabaseTargets;
+import io.tradingdb.operator.kube.EventRecorder;
 import io.tradingdb.operator.kube.Labels;
+import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.postgres.ConnectionTarget;
 import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
 import java.time.Clock;
@@ -57,7 +59,10 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
   private final BackupMetrics metrics;
   private final Clock clock;
 
+  private final EventRecorder events;
+
   public BackupScheduleReconciler(KubernetesClient client, BackupMetrics metrics, Clock clock) {
+    this.events = new EventRecorder(client, clock);
     this.client = client;
     this.metrics = metrics;
     this.clock = clock;
@@ -196,44 +201,11 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
   }
 
   private static void own(BackupSchedule owner, HasMetadata object) {
-    object.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
-        .withApiVersion(owner.getApiVersion())
-        .withKind(owner.getKind())
-        .withName(owner.getMetadata().getName())
-        .withUid(owner.getMetadata().getUid())
-        .withController(true)
-        .withBlockOwnerDeletion(true)
-        .build()));
+    object.getMetadata().setOwnerReferences(List.of(Owners.controllerReference(owner)));
   }
 
   private void event(BackupSchedule schedule, boolean warning, String reason, String message) {
-    Instant now = clock.instant();
-    try {
-      client.v1().events().inNamespace(schedule.getMetadata().getNamespace()).resource(new EventBuilder()
-          .withNewMetadata()
-          .withName(schedule.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13))
-          .withNamespace(schedule.getMetadata().getNamespace())
-          .withLabels(Map.of(Labels.MANAGED_BY, Labels.OPERATOR))
-          .endMetadata()
-          .withNewInvolvedObject()
-          .withApiVersion(schedule.getApiVersion())
-          .withKind(schedule.getKind())
-          .withName(schedule.getMetadata().getName())
-          .withNamespace(schedule.getMetadata().getNamespace())
-          .withUid(schedule.getMetadata().getUid())
-          .endInvolvedObject()
-          .withType(warning ? "Warning" : "Normal")
-          .withReason(reason)
-          .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
-          .withFirstTimestamp(BackupStatusCalculator.format(now))
-          .withLastTimestamp(BackupStatusCalculator.format(now))
-          .withCount(1)
-          .withNewSource().withComponent(Labels.OPERATOR).endSource()
-          .build()).create();
-    } catch (RuntimeException e) {
-      LOG.warn("could not record event {} for backupschedule {}/{}: {}", reason,
-          schedule.getMetadata().getNamespace(), schedule.getMetadata().getName(), e.getMessage());
-    }
+    events.record(schedule, warning ? EventRecorder.WARNING : EventRecorder.NORMAL, reason, message);
   }
 
   private static String targetText(DatabaseTarget target, BackupModel model) {

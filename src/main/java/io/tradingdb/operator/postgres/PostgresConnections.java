@@ -1,5 +1,6 @@
 package io.tradingdb.operator.postgres;
 
+import io.tradingdb.operator.kube.Digests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -239,12 +240,7 @@ public final class PostgresConnections implements AutoCloseable {
   }
 
   private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Hex(text);
   }
 
   private static void closeQuietly(Connection connection) {

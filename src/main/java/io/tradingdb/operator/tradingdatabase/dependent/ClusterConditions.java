@@ -12,72 +12,69 @@ public final class ClusterConditions {
 
   private ClusterConditions() {}
 
-  /** A disruption budget with one instance would block every node drain. */
-  public static class HighlyAvailable implements Condition<Object, TradingDatabase> {
+  /** A condition decided by the resolved model alone. */
+  abstract static class ModelCondition implements Condition<Object, TradingDatabase> {
     @Override
     public boolean isMet(
         DependentResource<Object, TradingDatabase> dependent, TradingDatabase primary,
         Context<TradingDatabase> context) {
-      return ClusterDependent.model(context).highlyAvailable();
+      return test(ClusterDependent.model(context));
+    }
+
+    abstract boolean test(ClusterModel model);
+  }
+
+  /** A disruption budget with one instance would block every node drain. */
+  public static class HighlyAvailable extends ModelCondition {
+    @Override
+    boolean test(ClusterModel model) {
+      return model.highlyAvailable();
     }
   }
 
   /** The NetworkPolicy exists only when the spec asks for one; turning it off deletes it. */
-  public static class NetworkPolicyEnabled implements Condition<Object, TradingDatabase> {
+  public static class NetworkPolicyEnabled extends ModelCondition {
     @Override
-    public boolean isMet(
-        DependentResource<Object, TradingDatabase> dependent, TradingDatabase primary,
-        Context<TradingDatabase> context) {
-      return ClusterDependent.model(context).networkPolicy().enabled();
+    boolean test(ClusterModel model) {
+      return model.networkPolicy().enabled();
     }
   }
 
   /** The superuser Secret is generated only when the spec does not reference one. */
-  public static class GeneratedSuperuser implements Condition<Object, TradingDatabase> {
+  public static class GeneratedSuperuser extends ModelCondition {
     @Override
-    public boolean isMet(
-        DependentResource<Object, TradingDatabase> dependent, TradingDatabase primary,
-        Context<TradingDatabase> context) {
-      return ClusterDependent.model(context).superuserSecretGenerated();
+    boolean test(ClusterModel model) {
+      return model.superuserSecretGenerated();
     }
   }
 
   /** The operator issues the server certificate unless the user or cert-manager provides it. */
-  public static class OperatorIssuedTls implements Condition<Object, TradingDatabase> {
+  public static class OperatorIssuedTls extends ModelCondition {
     @Override
-    public boolean isMet(
-        DependentResource<Object, TradingDatabase> dependent, TradingDatabase primary,
-        Context<TradingDatabase> context) {
-      ClusterModel model = ClusterDependent.model(context);
+    boolean test(ClusterModel model) {
       return model.tlsEnabled() && model.tlsSource() == ClusterModel.TlsSource.OPERATOR_CA;
     }
   }
 
-  public static class PoolerEnabled implements Condition<Object, TradingDatabase> {
+  public static class PoolerEnabled extends ModelCondition {
     @Override
-    public boolean isMet(
-        DependentResource<Object, TradingDatabase> dependent, TradingDatabase primary,
-        Context<TradingDatabase> context) {
-      return ClusterDependent.model(context).pooler().enabled();
+    boolean test(ClusterModel model) {
+      return model.pooler().enabled();
     }
   }
 
   /** The pooler's disruption budget exists when the pooler runs more than one instance. */
-  public static class PoolerHighlyAvailable implements Condition<Object, TradingDatabase> {
+  public static class PoolerHighlyAvailable extends ModelCondition {
     @Override
-    public boolean isMet(
-        DependentResource<Object, TradingDatabase> dependent, TradingDatabase primary,
-        Context<TradingDatabase> context) {
-      return PoolerService.disruptionBudget(ClusterDependent.model(context)).isPresent();
+    boolean test(ClusterModel model) {
+      return PoolerService.disruptionBudget(model).isPresent();
     }
   }
 
-  public static class MonitoringEnabled implements Condition<Object, TradingDatabase> {
+  public static class MonitoringEnabled extends ModelCondition {
     @Override
-    public boolean isMet(
-        DependentResource<Object, TradingDatabase> dependent, TradingDatabase primary,
-        Context<TradingDatabase> context) {
-      return ClusterDependent.model(context).monitoring().enabled();
+    boolean test(ClusterModel model) {
+      return model.monitoring().enabled();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.api.v1alpha1.backupschedule;
 
+import io.tradingdb.operator.api.v1alpha1.common.ResourceStatus;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -9,18 +10,10 @@ import java.util.Objects;
 
 /** What the operator observed of the backup Jobs. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class BackupScheduleStatus {
+public class BackupScheduleStatus extends ResourceStatus {
 
-  @JsonPropertyDescription("The metadata.generation this status describes.")
-  private Long observedGeneration;
 
-  @JsonPropertyDescription("Summary in words: Scheduled, BackingUp, Failing, Suspended or Invalid.")
-  private String phase;
 
-  @JsonPropertyDescription(
-      "Ready (the CronJob is in place) and LastBackupSucceeded (False when the last run failed or "
-          + "no backup succeeded within the schedule's interval plus staleAfter).")
-  private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The target in one line: tradingDatabase/<name> or <host>:<port>/<database>.")
   private String target;
@@ -52,12 +45,6 @@ public class BackupScheduleStatus {
   @JsonPropertyDescription("The tradingdb.io/backup-now token the operator last acted on.")
   private String lastOnDemandToken;
 
-  public Long getObservedGeneration() { return observedGeneration; }
-  public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
-  public String getPhase() { return phase; }
-  public void setPhase(String phase) { this.phase = phase; }
-  public List<Condition> getConditions() { return conditions; }
-  public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
   public String getTarget() { return target; }
   public void setTarget(String target) { this.target = target; }
   public String getLastScheduleTime() { return lastScheduleTime; }
@@ -82,8 +69,8 @@ public class BackupScheduleStatus {
   @Override
   public boolean equals(Object o) {
     return o instanceof BackupScheduleStatus s
-        && Objects.equals(observedGeneration, s.observedGeneration) && Objects.equals(phase, s.phase)
-        && Objects.equals(conditions, s.conditions) && Objects.equals(target, s.target)
+        && sameBase(s)
+        && Objects.equals(target, s.target)
         && Objects.equals(lastScheduleTime, s.lastScheduleTime)
         && Objects.equals(lastSuccessTime, s.lastSuccessTime)
         && Objects.equals(lastFailureTime, s.lastFailureTime)
@@ -95,5 +82,5 @@ public class BackupScheduleStatus {
   }
 
   @Override
-  public int hashCode() { return Objects.hash(observedGeneration, phase, lastSuccessTime, lastFailureTime); }
+  public int hashCode() { return Objects.hash(getObservedGeneration(), getPhase(), lastSuccessTime, lastFailureTime); }
 }

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.api.v1alpha1.tradingdatabase;
 
+import io.tradingdb.operator.api.v1alpha1.common.ResourceStatus;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -9,16 +10,10 @@ import java.util.Objects;
 
 /** What the operator observed and did. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class TradingDatabaseStatus {
+public class TradingDatabaseStatus extends ResourceStatus {
 
-  @JsonPropertyDescription("The metadata.generation this status describes.")
-  private Long observedGeneration;
 
-  @JsonPropertyDescription("Summary in words: Creating, Ready, Updating, Degraded or Failed.")
-  private String phase;
 
-  @JsonPropertyDescription("Ready, Progressing and Degraded, each with a reason and a message.")
-  private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Instances requested.")
   private Integer instances;
@@ -46,12 +41,6 @@ public class TradingDatabaseStatus {
   @JsonPropertyDescription("Result of the operator's last health queries.")
   private HealthStatus health;
 
-  public Long getObservedGeneration() { return observedGeneration; }
-  public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
-  public String getPhase() { return phase; }
-  public void setPhase(String phase) { this.phase = phase; }
-  public List<Condition> getConditions() { return conditions; }
-  public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
   public Integer getInstances() { return instances; }
   public void setInstances(Integer instances) { this.instances = instances; }
   public Integer getReadyInstances() { return readyInstances; }
@@ -72,8 +61,8 @@ public class TradingDatabaseStatus {
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof TradingDatabaseStatus s)) return false;
-    return Objects.equals(observedGeneration, s.observedGeneration) && Objects.equals(phase, s.phase)
-        && Objects.equals(conditions, s.conditions) && Objects.equals(instances, s.instances)
+    return sameBase(s)
+        && Objects.equals(instances, s.instances)
         && Objects.equals(readyInstances, s.readyInstances)
         && Objects.equals(currentPrimary, s.currentPrimary) && Objects.equals(endpoints, s.endpoints)
         && Objects.equals(superuserSecret, s.superuserSecret) && Objects.equals(image, s.image)
@@ -82,7 +71,7 @@ public class TradingDatabaseStatus {
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, phase, conditions, instances, readyInstances, currentPrimary);
+    return Objects.hash(getObservedGeneration(), getPhase(), getConditions(), instances, readyInstances, currentPrimary);
   }
 
   /** DNS names applications use. */
