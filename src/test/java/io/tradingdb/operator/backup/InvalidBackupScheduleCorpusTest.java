@@ -1,15 +1,10 @@
 package io.tradingdb.operator.backup;
 
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
 import io.tradingdb.operator.kube.DatabaseTargets;
-import io.tradingdb.operator.kube.DatabaseTargets.TargetUnavailableException;
 import io.tradingdb.operator.testsupport.InvalidCorpus;
-import io.tradingdb.operator.testsupport.InvalidCorpus.Case;
 import io.tradingdb.operator.testsupport.InvalidCorpusContract;
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
 
 /**
  * The BackupSchedule bad-input corpus. Operator cases go the reconciler's way: the target is resolved (no
@@ -18,26 +13,13 @@ import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
  */
 class InvalidBackupScheduleCorpusTest extends InvalidCorpusContract {
 
-  private static final InvalidCorpus CORPUS =
-      new InvalidCorpus("backupschedule", "backupschedules.tradingdb.io-v1.yml");
-
-  @Override
-  protected InvalidCorpus corpus() {
-    return CORPUS;
+  InvalidBackupScheduleCorpusTest() {
+    super(new InvalidCorpus("backupschedule", "backupschedules.tradingdb.io-v1.yml"), 12);
   }
 
   @Override
-  protected int minimumCases() {
-    return 12;
-  }
-
-  @Override
-  protected void assertRefused(Case c) {
-    BackupSchedule schedule = Serialization.unmarshal(c.yaml(), BackupSchedule.class);
-
-    assertThatThrownBy(() -> BackupScheduleReconciler.validModel(
-            schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), null)))
-        .isInstanceOfAny(InvalidSpecException.class, TargetUnavailableException.class)
-        .hasMessageContaining(c.expect());
+  protected Object model(String yaml) {
+    BackupSchedule schedule = Serialization.unmarshal(yaml, BackupSchedule.class);
+    return BackupScheduleReconciler.validModel(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), null));
   }
 }

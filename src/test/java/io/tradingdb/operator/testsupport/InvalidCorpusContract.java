@@ -1,8 +1,12 @@
 package io.tradingdb.operator.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tradingdb.operator.kube.DatabaseTargets.TargetUnavailableException;
 import io.tradingdb.operator.testsupport.InvalidCorpus.Case;
+import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -13,18 +17,27 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The offline checks every kind's bad-input corpus passes: schema cases are refused by the structural schema naming
  * the field, cel and operator cases get past it (otherwise they would never reach the layer they claim), cel cases
- * carry the message of a CRD rule, and operator cases are refused by the kind's model ({@link #assertRefused}).
+ * carry the message of a CRD rule, operator cases are refused by what the kind's reconciler runs first
+ * ({@link #model}), and update bases are accepted by it.
  * The API server run of all of them is InvalidResourcesIT.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class InvalidCorpusContract {
 
-  protected abstract InvalidCorpus corpus();
+  private final InvalidCorpus corpus;
+  private final int minimumCases;
 
-  protected abstract int minimumCases();
+  protected InvalidCorpusContract(InvalidCorpus corpus, int minimumCases) {
+    this.corpus = corpus;
+    this.minimumCases = minimumCases;
+  }
 
-  /** The operator's model refuses the resource with {@code c.expect()} in the message the user reads. */
-  protected abstract void assertRefused(Case c);
+  /** Builds the kind's model from YAML the way its reconciler does before touching anything; throws when refused. */
+  protected abstract Object model(String yaml);
+
+  protected InvalidCorpus corpus() {
+    return corpus;
+  }
 
   Stream<Case> schemaCases() { return corpus().cases("schema"); }
   Stream<Case> celCases() { return corpus().cases("cel"); }
@@ -34,7 +47,7 @@ public abstract class InvalidCorpusContract {
   @Test
   void corpusIsLargeAndEveryFileSaysWhatToExpect() {
     List<Case> cases = corpus().cases();
-    assertThat(cases).hasSizeGreaterThanOrEqualTo(minimumCases());
+    assertThat(cases).hasSizeGreaterThanOrEqualTo(minimumCases);
     assertThat(cases).allSatisfy(c -> {
       assertThat(c.expect()).as("%s # expect", c).isNotBlank();
       assertThat(InvalidCorpus.LAYERS).as("%s # where", c).contains(c.where());
@@ -66,6 +79,17 @@ public abstract class InvalidCorpusContract {
   @ParameterizedTest(name = "{0}")
   @MethodSource("operatorCases")
   void operatorCasesAreRefusedWithAMessageForTheUser(Case c) {
-    assertRefused(c);
+    assertThatThrownBy(() -> model(c.yaml()))
+        .isInstanceOfAny(InvalidSpecException.class, TargetUnavailableException.class)
+        .hasMessageContaining(c.expect());
+  }
+
+  @Test
+  void updateBasesAreValidResources() {
+    corpus().cases().stream().flatMap(c -> c.updateFrom().stream()).distinct().forEach(base -> {
+      String yaml = corpus().text(base);
+      assertThat(corpus().schemaErrors(yaml)).as(base).isEmpty();
+      assertThatCode(() -> model(yaml)).as(base).doesNotThrowAnyException();
+    });
   }
 }
