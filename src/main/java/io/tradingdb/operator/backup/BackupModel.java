@@ -17,6 +17,7 @@ import io.tradingdb.operator.postgres.BackupSql;
 import io.tradingdb.operator.postgres.ConnectionTarget;
 import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 
@@ -87,7 +88,7 @@ public record BackupModel(
         target,
         method,
         spec.getSchedule(),
-        spec.getTimeZone() == null ? "Etc/UTC" : spec.getTimeZone(),
+        timeZone(spec.getTimeZone()),
         Boolean.TRUE.equals(spec.getSuspend()),
         dumpOptions(spec.getPgDump()),
         storage(spec.getStorage(), namespace, name),
@@ -101,6 +102,17 @@ public record BackupModel(
         spec.getImage() == null ? DEFAULT_IMAGE : spec.getImage(),
         spec.getResources() == null ? defaultResources() : spec.getResources(),
         spec.getStaleAfter() == null ? Duration.ofHours(1) : parseDuration(spec.getStaleAfter()));
+  }
+
+  /** Region ids only: the CronJob's time zone is read by Go's time.LoadLocation, which knows no offsets like +01:00. */
+  private static String timeZone(String configured) {
+    if (configured == null) {
+      return "Etc/UTC";
+    }
+    if (!ZoneId.getAvailableZoneIds().contains(configured)) {
+      throw new InvalidSpecException("spec.timeZone '" + configured + "' is not an IANA time zone such as Europe/London");
+    }
+    return configured;
   }
 
   /** "7d", "168h", "30m" as a Duration. */

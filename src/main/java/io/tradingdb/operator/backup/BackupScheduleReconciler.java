@@ -99,11 +99,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     String invalid = null;
     String onDemandToken = null;
     try {
-      model = BackupModel.from(schedule, resolveTarget(schedule));
-      CronSchedule.parse(model.schedule());
-      if (model.verification().enabled()) {
-        CronSchedule.parse(model.verification().schedule());
-      }
+      model = validModel(schedule, resolveTarget(schedule));
     } catch (InvalidSpecException | IllegalArgumentException | DatabaseTargets.TargetUnavailableException e) {
       invalid = e.getMessage();
     }
@@ -155,6 +151,24 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     // Owned objects go with the owner; stored backups are left where they are, deliberately.
     metrics.remove(schedule.getMetadata().getNamespace(), schedule.getMetadata().getName());
     return DeleteControl.defaultDelete();
+  }
+
+  /** The model of a spec that can run; a bad cron schedule is refused here, before it reaches a CronJob. */
+  static BackupModel validModel(BackupSchedule schedule, ConnectionTarget target) {
+    BackupModel model = BackupModel.from(schedule, target);
+    checkCron("spec.schedule", model.schedule());
+    if (model.verification().enabled()) {
+      checkCron("spec.verification.schedule", model.verification().schedule());
+    }
+    return model;
+  }
+
+  private static void checkCron(String field, String expression) {
+    try {
+      CronSchedule.parse(expression);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSpecException(field + ": " + e.getMessage());
+    }
   }
 
   private ConnectionTarget resolveTarget(BackupSchedule schedule) {

@@ -101,6 +101,7 @@ public final class BackupStatusCalculator {
         && BackupWorkloads.JOB_KIND_BACKUP.equals(r.kind()));
     if (in.invalidMessage() != null) {
       conditions = Conditions.set(conditions, Conditions.READY, false, "InvalidSpec", in.invalidMessage(), in.generation(), clock);
+      conditions = Conditions.set(conditions, Conditions.DEGRADED, true, "InvalidSpec", in.invalidMessage(), in.generation(), clock);
       s.setPhase("Invalid");
       s.setConditions(conditions);
       return new Outcome(s, findings);
@@ -112,6 +113,8 @@ public final class BackupStatusCalculator {
         schedule.suspend() ? "Suspended" : "Scheduled",
         schedule.suspend() ? "scheduling is suspended; on-demand backups still run"
             : "backups run on '" + schedule.cron() + "' (" + schedule.timeZone() + ")",
+        in.generation(), clock);
+    conditions = Conditions.set(conditions, Conditions.DEGRADED, false, schedule.suspend() ? "Suspended" : "Scheduled", "",
         in.generation(), clock);
     ZonedDateTime next = schedule.suspend() ? null : cron.next(now.atZone(zone), zone);
     s.setNextScheduleTime(next == null ? null : format(next.toInstant()));

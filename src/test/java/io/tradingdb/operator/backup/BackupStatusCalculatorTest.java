@@ -148,6 +148,8 @@ class BackupStatusCalculatorTest {
     assertThat(condition(s, "Ready").getStatus()).isEqualTo("False");
     assertThat(condition(s, "Ready").getMessage()).isEqualTo("bad cron");
     assertThat(s.getPhase()).isEqualTo("Invalid");
+    assertThat(condition(s, "Degraded").getStatus()).isEqualTo("True");
+    assertThat(condition(s, "Degraded").getMessage()).isEqualTo("bad cron");
   }
 
   static BackupStatusCalculator.Outcome compute(BackupScheduleStatus previous, String now, List<Job> jobs, List<Pod> pods) {

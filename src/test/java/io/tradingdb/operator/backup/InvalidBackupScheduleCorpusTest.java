@@ -1,0 +1,25 @@
+package io.tradingdb.operator.backup;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
+import io.tradingdb.operator.kube.DatabaseTargets;
+import io.tradingdb.operator.testsupport.InvalidCorpus;
+import io.tradingdb.operator.testsupport.InvalidCorpusContract;
+
+/**
+ * The BackupSchedule bad-input corpus. Operator cases go the reconciler's way: the target is resolved (no
+ * TradingDatabase exists here, as in the API server run), then {@link BackupScheduleReconciler#validModel} builds
+ * the model and parses the cron schedules; the message becomes the Degraded condition (InvalidSpec).
+ */
+class InvalidBackupScheduleCorpusTest extends InvalidCorpusContract {
+
+  InvalidBackupScheduleCorpusTest() {
+    super(new InvalidCorpus("backupschedule", "backupschedules.tradingdb.io-v1.yml"), 12);
+  }
+
+  @Override
+  protected Object model(String yaml) {
+    BackupSchedule schedule = Serialization.unmarshal(yaml, BackupSchedule.class);
+    return BackupScheduleReconciler.validModel(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), null));
+  }
+}
