@@ -1,0 +1,148 @@
+package io.tradingdb.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.testsupport.RealCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the operator creates, run by the real control plane in a namespace that enforces the
+ * `restricted` Pod Security Standard: every pod must be admitted, a CronJob must produce Jobs,
+ * and after the operator has reconciled the samples, applying the same files again (server-side,
+ * dry run) changes nothing: the operator never writes into a spec a GitOps tool owns.
+ */
+class WorkloadsOnRealClusterIT {
+
+  static KubernetesClient client;
+  static OperatorHarness operator;
+  static String ns;
+
+  @BeforeAll
+  static void start() {
+    client = RealCluster.client();
+    RealCluster.installCrds(client);
+    ns = RealCluster.createNamespace(client, "restricted", Map.of(
+        "pod-security.kubernetes.io/enforce", "restricted",
+        "pod-security.kubernetes.io/enforce-version", "latest"));
+    operator = new OperatorHarness(RealCluster.client(), ns);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (operator != null) {
+      operator.close();
+    }
+  }
+
+  @Test
+  void podsOfAPooledClusterAreAdmittedUnderTheRestrictedStandard() {
+    TradingDatabase db = io.tradingdb.operator.testsupport.Samples.tradingDatabase(ns, "psa");
+    db.getMetadata().setUid(null);
+    db.getMetadata().setGeneration(null);
+    db.getSpec().setProfile(io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile.STAGING);
+    client.resource(db).create();
+    // Pod Security admission rejects non-compliant pods at creation: pods existing proves admission.
+    await().atMost(RealCluster.timeout()).untilAsserted(() -> {
+      assertThat(names(pods("app.kubernetes.io/instance", "psa"))).contains("psa-0", "psa-1")
+          .anySatisfy(n -> assertThat(n).startsWith("psa-pooler-"));
+    });
+  }
+
+  @Test
+  void aCronJobProducesJobsAndABackupCanBeStartedOnDemand() {
+    client.resource(new SecretBuilder().withNewMetadata().withName("external-admin").withNamespace(ns).endMetadata()
+        .withStringData(Map.of("username", "postgres", "password", io.tradingdb.operator.kube.Passwords.generate()))
+        .build()).create();
+    BackupSchedule schedule = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+        getClass().getResourceAsStream("/e2e/backupschedule-every-minute.yaml"), BackupSchedule.class);
+    schedule.getMetadata().setNamespace(ns);
+    client.resource(schedule).create();
+
+    CronJob cronJob = await().atMost(RealCluster.timeout()).until(
+        () -> client.batch().v1().cronjobs().inNamespace(ns).withName("every-minute").get(), c -> c != null);
+    assertThat(cronJob.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
+    assertThat(cronJob.getSpec().getSchedule()).isEqualTo("* * * * *");
+
+    // kube-controller-manager's CronJob controller starts a Job at the next minute.
+    await().atMost(Duration.ofSeconds(150)).untilAsserted(() -> assertThat(
+        client.batch().v1().jobs().inNamespace(ns).list().getItems().stream()
+            .filter(j -> j.getMetadata().getOwnerReferences().stream().anyMatch(o -> "CronJob".equals(o.getKind())))
+            .map(j -> j.getMetadata().getName()).toList()).isNotEmpty());
+
+    client.resources(BackupSchedule.class).inNamespace(ns).withName("every-minute").edit(s -> {
+      s.getMetadata().getAnnotations().put(BackupSchedule.BACKUP_NOW_ANNOTATION, "before-release");
+      return s;
+    });
+    await().atMost(RealCluster.timeout()).untilAsserted(() -> {
+      List<String> jobs = client.batch().v1().jobs().inNamespace(ns).list().getItems().stream()
+          .map(j -> j.getMetadata().getName()).toList();
+      assertThat(jobs).anySatisfy(j -> assertThat(j).contains("before-release"));
+    });
+    // The backup pods were admitted under the restricted standard too.
+    await().atMost(RealCluster.timeout()).untilAsserted(() ->
+        assertThat(names(pods("app.kubernetes.io/name", "backupschedule"))).isNotEmpty());
+  }
+
+  @Test
+  void reapplyingTheSamplesAfterReconcileChangesNothing() throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(Path.of("samples"))) {
+      files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+    for (Path file : files) {
+      for (HasMetadata r : client.load(Files.newInputStream(file)).items()) {
+        r.getMetadata().setNamespace(ns);
+        client.resource(r).fieldManager("argocd-controller").serverSideApply();
+      }
+    }
+    // Wait until the operator has written a status for every sample.
+    await().atMost(RealCluster.timeout()).untilAsserted(() -> {
+      for (Path file : files) {
+        for (HasMetadata r : client.load(Files.newInputStream(file)).items()) {
+          var live = client.genericKubernetesResources(r.getApiVersion(), r.getKind()).inNamespace(ns)
+              .withName(r.getMetadata().getName()).get();
+          assertThat(live.getAdditionalProperties().get("status")).as(file.toString()).isNotNull();
+        }
+      }
+    });
+    for (Path file : files) {
+      for (HasMetadata r : client.load(Files.newInputStream(file)).items()) {
+        r.getMetadata().setNamespace(ns);
+        var live = client.genericKubernetesResources(r.getApiVersion(), r.getKind()).inNamespace(ns)
+            .withName(r.getMetadata().getName()).get();
+        HasMetadata dryRun = client.resource(r).dryRun().fieldManager("argocd-controller").serverSideApply();
+        assertThat(dryRun.getMetadata().getGeneration()).as(file + ": generation after a dry-run re-apply")
+            .isEqualTo(live.getMetadata().getGeneration());
+        assertThat(dryRun.getMetadata().getResourceVersion()).as(file + ": nothing to write")
+            .isEqualTo(live.getMetadata().getResourceVersion());
+      }
+    }
+  }
+
+  /** Names only: a failed assertion prints these, not whole pod objects. */
+  private static List<String> names(List<Pod> pods) {
+    return pods.stream().map(p -> p.getMetadata().getName()).toList();
+  }
+
+  private static List<Pod> pods(String label, String value) {
+    return client.pods().inNamespace(ns).withLabel(label, value).list().getItems();
+  }
+}
