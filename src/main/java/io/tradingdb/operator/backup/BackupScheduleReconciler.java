@@ -1,5 +1,7 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.kube.CronSchedule;
+
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;

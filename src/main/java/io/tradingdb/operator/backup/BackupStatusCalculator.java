@@ -1,5 +1,7 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.kube.CronSchedule;
+
 import io.fabric8.kubernetes.api.model.Condition;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupRecord;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleStatus;

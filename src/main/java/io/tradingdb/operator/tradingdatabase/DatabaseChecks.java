@@ -6,6 +6,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.HealthStatus;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.AdminConnection;
 import io.tradingdb.operator.kube.DatabaseTargets.TargetUnavailableException;
+import io.tradingdb.operator.kube.CronSchedule;
 import io.tradingdb.operator.kube.Durations;
 import io.tradingdb.operator.kube.SecretData;
 import io.tradingdb.operator.postgres.HealthCheck;
@@ -14,12 +15,15 @@ import io.tradingdb.operator.postgres.MonitoringRoleSetup;
 import io.tradingdb.operator.postgres.PoolerAuthSetup;
 import io.tradingdb.operator.postgres.PooledConnection;
 import io.tradingdb.operator.postgres.PostgresConnections;
+import io.tradingdb.operator.postgres.VacuumAnalyze;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.monitoring.HealthReport;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.function.Function;
 
 /**
@@ -77,15 +81,49 @@ public class DatabaseChecks {
           MonitoringRoleSetup.apply(connection.jdbc(), model.databaseName(),
               password(namespace, model.names().monitoringSecret()));
         }
+        String lastVacuum = previous == null ? null : previous.getLastVacuum();
+        if (vacuumDue(db, model, lastVacuum)) {
+          lastVacuum = VacuumAnalyze.run(connection.jdbc(), clock).summary();
+        }
         HealthCheck.Result result = HealthCheck.run(connection.jdbc());
-        HealthStatus health = HealthReport.status(result, Instant.now(clock),
-            previous == null ? null : previous.getLastVacuum());
+        HealthStatus health = HealthReport.status(result, Instant.now(clock), lastVacuum);
         return new Outcome(health, HealthEvaluator.summary(HealthReport.findings(model, result)), null);
       }
     } catch (SQLException e) {
       return new Outcome(previous, null, "health queries failed: " + e.getMessage());
     } catch (TargetUnavailableException e) {
       return new Outcome(previous, null, e.getMessage());
+    }
+  }
+
+  /**
+   * The guide's weekly VACUUM ANALYZE is due when the schedule has fired since the last run (or
+   * since the cluster was created). It runs with the next health round, so at most one health
+   * interval after its time.
+   */
+  boolean vacuumDue(TradingDatabase db, ClusterModel model, String lastVacuum) {
+    String schedule = model.monitoring().vacuumAnalyzeSchedule();
+    if (schedule == null) {
+      return false;
+    }
+    Instant since = lastVacuumTime(lastVacuum);
+    if (since == null) {
+      String created = db.getMetadata().getCreationTimestamp();
+      since = created == null ? Instant.now(clock) : Instant.parse(created);
+    }
+    ZonedDateTime next = CronSchedule.parse(schedule).next(since.atZone(ZoneOffset.UTC), ZoneOffset.UTC);
+    return !next.toInstant().isAfter(Instant.now(clock));
+  }
+
+  /** The summary VacuumAnalyze writes starts with the time the run started. */
+  static Instant lastVacuumTime(String summary) {
+    if (summary == null || summary.isBlank()) {
+      return null;
+    }
+    try {
+      return Instant.parse(summary.split(" ", 2)[0]);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
     }
   }
 

@@ -103,6 +103,28 @@ class DatabaseChecksIT {
   }
 
   @Test
+  void scheduledVacuumAnalyzeRunsWhenDueAndItsResultGoesToStatus() {
+    TradingDatabase db = Samples.tradingDatabase("trading", "vacuum");
+    db.getSpec().setDatabaseName(database);
+    db.getSpec().setMonitoring(new MonitoringSpec());
+    db.getSpec().getMonitoring().setVacuumAnalyzeSchedule("0 4 * * 0");
+    // Created three weeks ago: the weekly run is due.
+    db.getMetadata().setCreationTimestamp(java.time.Instant.now().minus(java.time.Duration.ofDays(21)).toString());
+    ClusterModel model = ClusterModel.from(db);
+    putPassword(model.names().monitoringSecret());
+    DatabaseChecks checks = new DatabaseChecks(client, connections, Clock.systemUTC(), m -> local());
+
+    DatabaseChecks.Outcome first = checks.run(db, model, null);
+    assertThat(first.error()).isNull();
+    assertThat(first.health().getLastVacuum()).contains("succeeded on").contains("tables");
+    assertThat(DatabaseChecks.lastVacuumTime(first.health().getLastVacuum())).isNotNull();
+
+    // Just ran: not due again until next Sunday 04:00, so the summary is carried over unchanged.
+    DatabaseChecks.Outcome second = checks.run(db, model, first.health());
+    assertThat(second.health().getLastVacuum()).isEqualTo(first.health().getLastVacuum());
+  }
+
+  @Test
   void anUnreachablePrimaryIsReportedWithoutTouchingReadiness() {
     TradingDatabase db = Samples.tradingDatabase("trading", "down");
     db.getSpec().setDatabaseName(database);

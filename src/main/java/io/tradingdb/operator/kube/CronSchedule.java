@@ -1,4 +1,4 @@
-package io.tradingdb.operator.backup;
+package io.tradingdb.operator.kube;
 
 import java.time.ZoneId;
 import java.time.ZonedDateTime;

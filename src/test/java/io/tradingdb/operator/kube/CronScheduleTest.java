@@ -1,4 +1,6 @@
-package io.tradingdb.operator.backup;
+package io.tradingdb.operator.kube;
+
+import io.tradingdb.operator.kube.CronSchedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
