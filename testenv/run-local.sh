@@ -40,7 +40,11 @@ kc create namespace "$NS" --dry-run=client -o yaml | kc apply --server-side -f -
 if [ -f "$STATE/operator.pid" ] && kill -0 "$(cat "$STATE/operator.pid")" 2>/dev/null; then
   echo "operator already running (pid $(cat "$STATE/operator.pid"))"
 else
-  WATCH_NAMESPACES=$NS HTTP_BIND=127.0.0.1 HTTP_PORT=$HTTP_PORT \
+  # On simulated nodes no PostgreSQL runs in the pods: the operator must not try to reach them
+  # (their *.svc names would even be looked up outside this machine).
+  checks=true
+  $local_mode && checks=false
+  DATABASE_CHECKS=$checks WATCH_NAMESPACES=$NS HTTP_BIND=127.0.0.1 HTTP_PORT=$HTTP_PORT \
     nohup java -jar "$JAR" >"$STATE/operator.log" 2>&1 &
   echo $! >"$STATE/operator.pid"
   echo "operator started (pid $!), log: $STATE/operator.log, metrics: http://127.0.0.1:$HTTP_PORT/metrics"

@@ -58,7 +58,10 @@ public final class Operators {
           }
         };
     operator.register(new TradingDatabaseReconciler(client, clock, config.databaseChecks() ? new DatabaseChecks(client, connections, clock) : null), namespaces::accept);
-    operator.register(new DbUserReconciler(client, connections, clock), namespaces::accept);
+    operator.register(
+        new DbUserReconciler(client, connections, clock,
+            DbUserReconciler.Settings.defaults().withConnectToTradingDatabases(config.databaseChecks())),
+        namespaces::accept);
     operator.register(
         new BackupScheduleReconciler(client, new BackupMetrics(registry), clock), namespaces::accept);
     return operator;

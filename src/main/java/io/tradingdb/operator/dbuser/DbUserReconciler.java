@@ -69,11 +69,17 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
    * @param backoffMax longest retry delay when the database is unreachable
    */
   public record Settings(
-      Duration resync, Duration objectMissingRetry, Duration conflictRetry, Duration backoffMin, Duration backoffMax) {
+      Duration resync, Duration objectMissingRetry, Duration conflictRetry, Duration backoffMin, Duration backoffMax,
+      boolean connectToTradingDatabases) {
 
     public static Settings defaults() {
       return new Settings(Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofMinutes(2),
-          Duration.ofSeconds(5), Duration.ofMinutes(5));
+          Duration.ofSeconds(5), Duration.ofMinutes(5), true);
+    }
+
+    /** Where TradingDatabase pods run no PostgreSQL (simulated nodes), only external targets are used. */
+    public Settings withConnectToTradingDatabases(boolean connect) {
+      return new Settings(resync, objectMissingRetry, conflictRetry, backoffMin, backoffMax, connect);
     }
   }
 
@@ -173,7 +179,8 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     }
     AdminConnection admin;
     try {
-      admin = AdminConnection.resolve(client, user.getMetadata().getNamespace(), user.getSpec().getTarget());
+      admin = AdminConnection.resolve(client, user.getMetadata().getNamespace(), user.getSpec().getTarget(),
+          settings.connectToTradingDatabases());
     } catch (TargetUnavailableException | InvalidSpecException e) {
       unreachableFailures.remove(uid);
       events.warning(user, "RoleNotDropped", "role " + role + " not dropped: " + e.getMessage());
@@ -219,7 +226,8 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     }
     AdminConnection admin;
     try {
-      admin = AdminConnection.resolve(client, namespace, user.getSpec().getTarget());
+      admin = AdminConnection.resolve(client, namespace, user.getSpec().getTarget(),
+          settings.connectToTradingDatabases());
     } catch (TargetUnavailableException | InvalidSpecException e) {
       // InvalidSpecException here is about the TradingDatabase's spec, which its own status reports.
       return Outcome.degraded(REASON_UNREACHABLE, e.getMessage(), backoff(uid));

@@ -22,6 +22,19 @@ public record AdminConnection(ConnectionTarget target, PostgresCredentials crede
 
   /** @throws TargetUnavailableException when the TradingDatabase or a Secret is not there (yet) */
   public static AdminConnection resolve(KubernetesClient client, String namespace, DatabaseTarget target) {
+    return resolve(client, namespace, target, true);
+  }
+
+  /**
+   * @param tradingDatabases false where TradingDatabase pods run no PostgreSQL (simulated nodes):
+   *     such targets are then refused before any name is looked up
+   */
+  public static AdminConnection resolve(
+      KubernetesClient client, String namespace, DatabaseTarget target, boolean tradingDatabases) {
+    if (!tradingDatabases && target != null && target.getTradingDatabase() != null) {
+      throw new TargetUnavailableException("this operator runs with DATABASE_CHECKS=false and does not "
+          + "connect to TradingDatabases (their pods run no PostgreSQL here); external targets work");
+    }
     String tradingDatabaseName = DatabaseTargets.tradingDatabaseName(target);
     TradingDatabase tradingDatabase = tradingDatabaseName == null
         ? null
