@@ -8,7 +8,7 @@ PACKAGES=(
   postgresql postgresql-client
   pgbouncer pgbackrest patroni
   prometheus-postgres-exporter prometheus
-  awscli zstd lz4 openssl procps
+  awscli jq zstd lz4 gzip openssl procps util-linux
 )
 
 missing=()
