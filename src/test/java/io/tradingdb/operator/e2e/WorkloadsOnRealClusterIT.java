@@ -87,10 +87,10 @@ class WorkloadsOnRealClusterIT {
             .filter(j -> j.getMetadata().getOwnerReferences().stream().anyMatch(o -> "CronJob".equals(o.getKind())))
             .map(j -> j.getMetadata().getName()).toList()).isNotEmpty());
 
-    client.resources(BackupSchedule.class).inNamespace(ns).withName("every-minute").edit(s -> {
-      s.getMetadata().getAnnotations().put(BackupSchedule.BACKUP_NOW_ANNOTATION, "before-release");
-      return s;
-    });
+    // A merge patch, as kubectl annotate sends: no resourceVersion to conflict with the operator's writes.
+    client.resources(BackupSchedule.class).inNamespace(ns).withName("every-minute").patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"metadata\":{\"annotations\":{\"" + BackupSchedule.BACKUP_NOW_ANNOTATION + "\":\"before-release\"}}}");
     await().atMost(RealCluster.timeout()).untilAsserted(() -> {
       List<String> jobs = client.batch().v1().jobs().inNamespace(ns).list().getItems().stream()
           .map(j -> j.getMetadata().getName()).toList();

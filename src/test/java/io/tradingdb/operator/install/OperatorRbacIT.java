@@ -82,8 +82,9 @@ class OperatorRbacIT {
       assertThat(admin.leases().inNamespace(HelmChart.NAMESPACE).withName(OperatorConfig.LEASE_NAME).get())
           .isNotNull();
       // Three instances add a disruption budget: another kind, another permission.
-      admin.resources(TradingDatabase.class).inNamespace(ns).withName("granted")
-          .edit(d -> { d.getSpec().setInstances(3); return d; });
+      admin.resources(TradingDatabase.class).inNamespace(ns).withName("granted").patch(
+          io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+          "{\"spec\":{\"instances\":3}}");
       await().atMost(RealCluster.timeout()).untilAsserted(() ->
           assertThat(admin.policy().v1().podDisruptionBudget().inNamespace(ns).withName("granted").get()).isNotNull());
     }
