@@ -162,6 +162,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   private final EventRecorder events;
   private final Clock clock;
   private final OptionalResources optionalResources;
+  private final BootstrapRestore bootstrapRestore;
   private final PrometheusOperatorObjects prometheusObjects;
   private final DatabaseChecks databaseChecks;
   private final Map<ResourceID, DatabaseChecks.Outcome> lastChecks = new java.util.concurrent.ConcurrentHashMap<>();
@@ -176,6 +177,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     this.clock = clock;
     this.events = new EventRecorder(client, clock);
     this.optionalResources = new OptionalResources(client, clock);
+    this.bootstrapRestore = new BootstrapRestore(client);
     this.prometheusObjects = new PrometheusOperatorObjects(optionalResources);
   }
 
@@ -268,6 +270,13 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
       nextCheck = due.isZero() ? java.time.Duration.ofSeconds(30) : due;
     }
     TradingDatabaseStatus status = ClusterStatus.compute(db, model, observed, checks, clock);
+    BootstrapRestore.Outcome restore = bootstrapRestore.reconcile(db, model, ClusterStatus.primaryPod(pods) != null);
+    if (restore != null) {
+      status = ClusterStatus.withBootstrap(status, restore, db.getMetadata().getGeneration(), clock);
+      if (!restore.done() && !restore.failed()) {
+        nextCheck = nextCheck == null ? java.time.Duration.ofSeconds(15) : nextCheck;
+      }
+    }
     UpdateControl<TradingDatabase> control = writeStatus(db, status);
     return nextCheck == null ? control : control.rescheduleAfter(nextCheck);
   }

@@ -345,6 +345,60 @@ class TradingDatabaseReconcilerTest {
             .isEqualTo("cm-tls"));
   }
 
+  @Test
+  void startsFromABackupOnceThePrimaryIsUpAndIsReadyOnlyWhenTheRestoreSucceeded() {
+    var schedule = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+        apiVersion: tradingdb.io/v1alpha1
+        kind: BackupSchedule
+        metadata: {name: nightly, namespace: trading}
+        spec:
+          target: {tradingDatabase: {name: source}}
+          schedule: "0 3 * * *"
+          storage: {pvc: {claimName: backups}}
+        """, io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule.class);
+    client.resource(schedule).create();
+    TradingDatabase db = Samples.tradingDatabase(NS, "restored");
+    db.getSpec().setBootstrap(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.BootstrapSpec());
+    var from = new io.tradingdb.operator.api.v1alpha1.tradingdatabase.BootstrapSpec.FromBackup();
+    from.setBackupSchedule("nightly");
+    db.getSpec().getBootstrap().setFromBackup(from);
+    client.resource(db).create();
+    StatefulSet sts = awaitObject(StatefulSet.class, "restored");
+    // Nothing is restored before Patroni has a primary.
+    assertThat(client.batch().v1().jobs().inNamespace(NS).withName("restored-bootstrap-restore").get()).isNull();
+
+    client.resource(pod("restored-0", "primary")).create();
+    sts.setStatus(new StatefulSetStatusBuilder().withReplicas(1).withReadyReplicas(1).withUpdatedReplicas(1)
+        .withObservedGeneration(sts.getMetadata().getGeneration()).withCurrentRevision("r").withUpdateRevision("r").build());
+    client.resource(sts).updateStatus();
+
+    var job = awaitObject(io.fabric8.kubernetes.api.model.batch.v1.Job.class, "restored-bootstrap-restore");
+    var env = job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+    assertThat(env).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("PGHOST");
+      assertThat(e.getValue()).isEqualTo("restored-rw.trading.svc");
+    });
+    assertThat(env).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("BACKUP_NAME");
+      assertThat(e.getValue()).isEqualTo("latest");
+    });
+    await().untilAsserted(() -> {
+      var s = status("restored");
+      assertThat(s.getPhase()).isEqualTo("Restoring");
+      assertThat(Conditions.isTrue(s.getConditions(), Conditions.READY)).isFalse();
+      assertThat(s.getBootstrap()).isEqualTo("restoring backup latest of BackupSchedule nightly");
+    });
+
+    job.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withSucceeded(1)
+        .withCompletionTime("2026-11-26T22:00:00Z").build());
+    client.resource(job).updateStatus();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      var s = status("restored");
+      assertThat(s.getPhase()).isEqualTo("Ready");
+      assertThat(s.getBootstrap()).startsWith("Restored backup latest of BackupSchedule nightly");
+    });
+  }
+
   private void installCrd(String group, String kind) {
     String plural = kind.toLowerCase() + "s";
     client.apiextensions().v1().customResourceDefinitions().resource(

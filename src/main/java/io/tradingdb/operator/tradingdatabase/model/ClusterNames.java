@@ -31,6 +31,7 @@ public record ClusterNames(String cluster, String namespace) {
   public String prometheusRule() { return cluster; }
   public String dashboardConfig() { return cluster + "-dashboard"; }
   public String tlsSecret() { return cluster + "-tls"; }
+  public String bootstrapRestoreJob() { return cluster + "-bootstrap-restore"; }
   public String caSecret() { return cluster + "-ca"; }
 
   /** Patroni's Kubernetes DCS objects (ConfigMaps), named from its scope. */

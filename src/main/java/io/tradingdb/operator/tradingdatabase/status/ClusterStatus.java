@@ -6,6 +6,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
 import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.postgres.HealthEvaluator;
+import io.tradingdb.operator.tradingdatabase.BootstrapRestore;
 import io.tradingdb.operator.tradingdatabase.DatabaseChecks;
 import io.tradingdb.operator.tradingdatabase.ClusterServices;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -24,6 +25,7 @@ public final class ClusterStatus {
   public static final String UPDATING = "Updating";
   public static final String DEGRADED = "Degraded";
   public static final String FAILED = "Failed";
+  public static final String RESTORING = "Restoring";
 
   private ClusterStatus() {}
 
@@ -114,6 +116,29 @@ public final class ClusterStatus {
     return s;
   }
 
+  /**
+   * Adds the progress of spec.bootstrap.fromBackup: until the restore is done the cluster is not
+   * Ready for applications, and a failed restore makes it Degraded with the reason.
+   */
+  public static TradingDatabaseStatus withBootstrap(
+      TradingDatabaseStatus computed, BootstrapRestore.Outcome restore, Long generation, Clock clock) {
+    computed.setBootstrap(restore.message());
+    if (restore.done()) {
+      return computed;
+    }
+    List<Condition3> c = new ArrayList<>();
+    c.add(new Condition3(Conditions.READY, false, restore.failed() ? "RestoreFailed" : "Restoring", restore.message()));
+    if (restore.failed()) {
+      c.add(new Condition3(Conditions.DEGRADED, true, "RestoreFailed", restore.message()));
+      computed.setPhase(DEGRADED);
+    } else {
+      c.add(new Condition3(Conditions.PROGRESSING, true, "Restoring", restore.message()));
+      computed.setPhase(RESTORING);
+    }
+    computed.setConditions(apply(computed, c, generation, clock));
+    return computed;
+  }
+
   /** A spec the operator cannot run: say why, create nothing, and wait for the next edit. */
   public static TradingDatabaseStatus invalid(TradingDatabase db, String message, Clock clock) {
     TradingDatabaseStatus previous = db.getStatus() == null ? new TradingDatabaseStatus() : db.getStatus();
@@ -163,6 +188,7 @@ public final class ClusterStatus {
     s.setImage(previous.getImage());
     s.setPendingChanges(previous.getPendingChanges());
     s.setHealth(previous.getHealth());
+    s.setBootstrap(previous.getBootstrap());
     return s;
   }
 

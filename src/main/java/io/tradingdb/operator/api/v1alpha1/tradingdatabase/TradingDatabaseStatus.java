@@ -38,6 +38,10 @@ public class TradingDatabaseStatus extends ResourceStatus {
           + "class that does not allow volume expansion).")
   private List<String> pendingChanges;
 
+  @JsonPropertyDescription(
+      "Progress of spec.bootstrap.fromBackup: restoring, restored (which backup, when) or why it failed.")
+  private String bootstrap;
+
   @JsonPropertyDescription("Result of the operator's last health queries.")
   private HealthStatus health;
 
@@ -55,6 +59,8 @@ public class TradingDatabaseStatus extends ResourceStatus {
   public void setImage(String image) { this.image = image; }
   public List<String> getPendingChanges() { return pendingChanges; }
   public void setPendingChanges(List<String> pendingChanges) { this.pendingChanges = pendingChanges; }
+  public String getBootstrap() { return bootstrap; }
+  public void setBootstrap(String bootstrap) { this.bootstrap = bootstrap; }
   public HealthStatus getHealth() { return health; }
   public void setHealth(HealthStatus health) { this.health = health; }
 
@@ -66,7 +72,8 @@ public class TradingDatabaseStatus extends ResourceStatus {
         && Objects.equals(readyInstances, s.readyInstances)
         && Objects.equals(currentPrimary, s.currentPrimary) && Objects.equals(endpoints, s.endpoints)
         && Objects.equals(superuserSecret, s.superuserSecret) && Objects.equals(image, s.image)
-        && Objects.equals(pendingChanges, s.pendingChanges) && Objects.equals(health, s.health);
+        && Objects.equals(pendingChanges, s.pendingChanges) && Objects.equals(health, s.health)
+        && Objects.equals(bootstrap, s.bootstrap);
   }
 
   @Override
