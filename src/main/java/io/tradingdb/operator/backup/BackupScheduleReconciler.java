@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * the Jobs' results into status, Events and metrics. Jobs and pods are watched through informers
  * restricted to the operator's labels.
  */
-@ControllerConfiguration(name = "backupschedule")
+// Not generation-aware: the tradingdb.io/backup-now annotation changes metadata only, and must
+// still start a reconcile. Status is written only when it changed, so this does not loop.
+@ControllerConfiguration(name = "backupschedule", generationAwareEventProcessing = false)
 public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cleaner<BackupSchedule> {
 
   private static final Logger LOG = LoggerFactory.getLogger(BackupScheduleReconciler.class);

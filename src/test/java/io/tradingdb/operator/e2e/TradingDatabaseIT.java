@@ -179,6 +179,42 @@ class TradingDatabaseIT {
     assertThat(keptClaim.getMetadata().getDeletionTimestamp()).isNull();
   }
 
+  @Test
+  void aClusterStartedFromABackupIsReadyOnlyAfterItsRestoreJobCompleted() {
+    admin.resource(io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+        apiVersion: tradingdb.io/v1alpha1
+        kind: BackupSchedule
+        metadata: {name: nightly}
+        spec:
+          target: {tradingDatabase: {name: e2e-source}}
+          schedule: "0 3 * * *"
+          storage: {pvc: {claimName: backups}}
+        """, io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule.class)).inNamespace(ns).create();
+    // The volume the backups live on; the restore Job mounts it.
+    admin.resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata()
+        .withName("backups").withNamespace(ns).endMetadata().withNewSpec().withAccessModes("ReadWriteOnce")
+        .withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create();
+    TradingDatabase db = Samples.tradingDatabase(ns, "from-backup");
+    db.getMetadata().setUid(null);
+    db.getMetadata().setGeneration(null);
+    db.getSpec().setBootstrap(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.BootstrapSpec());
+    var from = new io.tradingdb.operator.api.v1alpha1.tradingdatabase.BootstrapSpec.FromBackup();
+    from.setBackupSchedule("nightly");
+    db.getSpec().getBootstrap().setFromBackup(from);
+    apply(db);
+    await().atMost(RealCluster.timeout()).until(
+        () -> admin.pods().inNamespace(ns).withName("from-backup-0").get(),
+        p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
+    actAsPatroni("from-backup-0", "primary");
+    // The restore Job's pod runs on a kwok node, which reports it completed; then the cluster is Ready.
+    await().atMost(RealCluster.timeout()).untilAsserted(() -> {
+      assertThat(admin.batch().v1().jobs().inNamespace(ns).withName("from-backup-bootstrap-restore").get()).isNotNull();
+      TradingDatabaseStatus s = status("from-backup");
+      assertThat(s.getBootstrap()).startsWith("Restored backup latest of BackupSchedule nightly");
+      assertThat(s.getPhase()).isEqualTo("Ready");
+    });
+  }
+
   private static void apply(TradingDatabase db) {
     admin.resource(db).fieldManager("kubectl").forceConflicts().serverSideApply();
   }
