@@ -32,6 +32,7 @@ import io.tradingdb.operator.tradingdatabase.dependent.DashboardConfigMapDepende
 import io.tradingdb.operator.tradingdatabase.dependent.DisruptionBudgetDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.MonitoringConfigMapDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.NetworkPolicyDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.PoolerNetworkPolicyDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.PoolerConfigMapDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.PoolerDeploymentDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.PoolerDisruptionBudgetDependent;
@@ -111,6 +112,11 @@ import org.slf4j.LoggerFactory;
           name = "network-policy",
           type = NetworkPolicyDependent.class,
           reconcilePrecondition = ClusterConditions.NetworkPolicyEnabled.class),
+      @Dependent(
+          name = "pooler-network-policy",
+          type = PoolerNetworkPolicyDependent.class,
+          reconcilePrecondition = ClusterConditions.PoolerNetworkPolicyEnabled.class,
+          useEventSourceWithName = "network-policy"),
       @Dependent(
           name = "pooler-auth-secret",
           type = SecretsDependent.PoolerAuth.class,

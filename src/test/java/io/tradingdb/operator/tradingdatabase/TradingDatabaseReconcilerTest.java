@@ -399,6 +399,20 @@ class TradingDatabaseReconcilerTest {
     });
   }
 
+  @Test
+  void networkPoliciesGuardPostgresqlAndThePoolerWhenAskedFor() {
+    TradingDatabase db = Samples.tradingDatabase(NS, "fenced");
+    db.getSpec().setProfile(io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile.STAGING);
+    var policy = new io.tradingdb.operator.api.v1alpha1.tradingdatabase.NetworkPolicySpec();
+    policy.setEnabled(true);
+    db.getSpec().setNetworkPolicy(policy);
+    client.resource(db).create();
+    var postgres = awaitObject(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class, "fenced");
+    var pooler = awaitObject(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class, "fenced-pooler");
+    assertThat(postgres.getSpec().getPodSelector().getMatchLabels()).containsEntry(Labels.COMPONENT, "postgresql");
+    assertThat(pooler.getSpec().getPodSelector().getMatchLabels()).containsEntry(Labels.COMPONENT, "pooler");
+  }
+
   private void installCrd(String group, String kind) {
     String plural = kind.toLowerCase() + "s";
     client.apiextensions().v1().customResourceDefinitions().resource(

@@ -77,4 +77,11 @@ public final class ClusterConditions {
       return model.monitoring().enabled();
     }
   }
+
+  public static class PoolerNetworkPolicyEnabled extends ModelCondition {
+    @Override
+    boolean test(ClusterModel model) {
+      return model.networkPolicy().enabled() && model.pooler().enabled();
+    }
+  }
 }

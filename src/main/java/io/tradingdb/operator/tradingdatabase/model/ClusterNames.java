@@ -25,6 +25,7 @@ public record ClusterNames(String cluster, String namespace) {
   public String patroniRole() { return cluster + "-patroni"; }
   public String disruptionBudget() { return cluster; }
   public String networkPolicy() { return cluster; }
+  public String poolerNetworkPolicy() { return cluster + "-pooler"; }
   public String monitoringConfig() { return cluster + "-monitoring"; }
   public String monitoringSecret() { return cluster + "-monitoring-auth"; }
   public String podMonitor() { return cluster; }

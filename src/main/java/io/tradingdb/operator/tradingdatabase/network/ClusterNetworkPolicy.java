@@ -79,6 +79,41 @@ public final class ClusterNetworkPolicy {
         .build();
   }
 
+  /**
+   * The pooler's own policy, built when the pooler runs: clients reach pgBouncer only from the
+   * listed namespaces and pods (and the operator); its metrics port stays open to scrapers.
+   */
+  public static NetworkPolicy pooler(ClusterModel model, String operatorNamespace) {
+    ClusterNames n = model.names();
+    NetworkPolicyPeer operator =
+        new NetworkPolicyPeerBuilder()
+            .withNamespaceSelector(namespaces(List.of(operatorNamespace)))
+            .withPodSelector(new LabelSelectorBuilder().withMatchLabels(OPERATOR_POD_LABELS).build())
+            .build();
+    List<NetworkPolicyPeer> clients = new ArrayList<>(allowedClients(model.networkPolicy()));
+    clients.add(operator);
+    List<NetworkPolicyIngressRule> rules = new ArrayList<>();
+    rules.add(rule(clients, ClusterNames.POOLER_PORT));
+    if (model.monitoring().enabled()) {
+      rules.add(rule(List.of(), ClusterNames.POOLER_EXPORTER_PORT));
+    }
+    Map<String, String> poolerPods = Labels.selector("tradingdatabase", n.cluster(), POOLER_COMPONENT);
+    return new NetworkPolicyBuilder()
+        .withNewMetadata()
+        .withName(n.poolerNetworkPolicy())
+        .withNamespace(n.namespace())
+        .withLabels(Labels.of("tradingdatabase", n.cluster(), POOLER_COMPONENT))
+        .endMetadata()
+        .withNewSpec()
+        .withNewPodSelector()
+        .withMatchLabels(poolerPods)
+        .endPodSelector()
+        .withPolicyTypes("Ingress")
+        .withIngress(rules)
+        .endSpec()
+        .build();
+  }
+
   private static List<NetworkPolicyPeer> allowedClients(ClusterModel.NetworkPolicy spec) {
     List<NetworkPolicyPeer> peers = new ArrayList<>();
     if (!spec.allowedNamespaces().isEmpty()) {

@@ -45,6 +45,20 @@ class ClusterNetworkPolicyTest {
   }
 
   @Test
+  void thePoolerAdmitsOnlyListedClientsTheOperatorAndScrapers() {
+    TradingDatabase db = Samples.tradingDatabase("trading-prod", "prod");
+    db.getSpec().setProfile(Profile.PRODUCTION);
+    NetworkPolicySpec spec = enabled();
+    spec.setAllowedNamespaces(List.of("trading-apps"));
+    db.getSpec().setNetworkPolicy(spec);
+
+    NetworkPolicy policy = ClusterNetworkPolicy.pooler(ClusterModel.from(db), "tradingdb-system");
+
+    assertThat(policy.getSpec().getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/component", "pooler");
+    Golden.assertMatches("tradingdatabase/network-policy-pooler.yaml", List.of(policy));
+  }
+
+  @Test
   void patroniPortIsOnlyForOwnPodsAndTheOperator() {
     TradingDatabase db = Samples.tradingDatabase("trading", "dev");
     NetworkPolicySpec spec = enabled();
