@@ -71,10 +71,16 @@ public class TlsSecretDependent extends KubernetesDependentResource<Secret, Trad
     return ClusterTls.serverSecret(primary, model, ca.certificate(), server);
   }
 
-  /** The CA Secret is read live: it is created here at most once and never cached stale. */
+  /**
+   * The CA Secret from the informer cache (it carries the cluster's labels), read from the API
+   * only when the cache does not have it yet, so a steady cluster costs no request here.
+   */
   private static Secret currentCa(TradingDatabase primary, Context<TradingDatabase> context) {
     ClusterNames names = ClusterDependent.names(primary);
-    return client(context).secrets().inNamespace(names.namespace()).withName(names.caSecret()).get();
+    return context.getSecondaryResourcesAsStream(Secret.class)
+        .filter(s -> names.caSecret().equals(s.getMetadata().getName()))
+        .findFirst()
+        .orElseGet(() -> client(context).secrets().inNamespace(names.namespace()).withName(names.caSecret()).get());
   }
 
   private static KubernetesClient client(Context<TradingDatabase> context) {

@@ -1,12 +1,12 @@
 package io.tradingdb.operator.tradingdatabase.model;
 
-import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PostgresqlSpec;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * Settings the operator (or Patroni) owns. The CRD's CEL rules refuse them too; this check also
  * covers API servers that do not run CEL and resources stored before a rule existed.
+ * OwnedParametersTest keeps these lists and the rules' lists equal.
  */
 public final class OwnedParameters {
 
@@ -47,8 +47,4 @@ public final class OwnedParameters {
     }
   }
 
-  /** The CEL rule in the CRD lists the same names; a test keeps them equal. */
-  public static String celRule() {
-    return PostgresqlSpec.OWNED_PARAMETERS_RULE;
-  }
 }
