@@ -35,6 +35,13 @@ public final class BackupMetrics {
     volatile double lastSucceeded = Double.NaN;
     volatile double verificationSucceeded = Double.NaN;
     final List<Meter> meters = new ArrayList<>();
+    /** Failed Jobs already counted: two reconciles racing on one stale status must not count one failure twice. */
+    final java.util.Set<String> countedJobs = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        return size() > 200;
+      }
+    });
   }
 
   public void record(String namespace, String name, BackupScheduleStatus status,
@@ -53,6 +60,10 @@ public final class BackupMetrics {
       v.verificationSucceeded = "Succeeded".equals(status.getLastVerification().getResult()) ? 1 : 0;
     }
     for (BackupStatusCalculator.Finding f : findings) {
+      String job = f.backup() == null ? null : f.backup().getJob();
+      if (job != null && !v.countedJobs.add(f.kind() + "/" + job)) {
+        continue;
+      }
       if ("BackupFailed".equals(f.reason())) {
         registry.counter("tradingdb_backup_failures_total", tags).increment();
       } else if ("VerificationFailed".equals(f.reason())) {

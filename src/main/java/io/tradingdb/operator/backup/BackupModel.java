@@ -10,7 +10,10 @@ import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupStorageSpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.CompressionAlgorithm;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.DumpFormat;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.DumpScope;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.PgBackRestSpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.PgDumpSpec;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.RetentionSpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.VerificationSpec;
 import io.tradingdb.operator.postgres.BackupSql;
@@ -42,7 +45,8 @@ public record BackupModel(
     long activeDeadlineSeconds,
     String image,
     ResourceRequirements resources,
-    Duration staleAfter) {
+    Duration staleAfter,
+    PgBackRestJobs pgBackRest) {
 
   /** A PostgreSQL client image with the AWS CLI added; see docs/backup.md for its Dockerfile. */
   public static final String DEFAULT_IMAGE = "ghcr.io/tradingdb/backup-tools:pg16";
@@ -64,22 +68,71 @@ public record BackupModel(
   /** Null fields mean "no limit of this kind". */
   public record Retention(Long maxAgeSeconds, Integer maxCount) {}
 
+  /**
+   * What the pgBackRest Jobs need from the target cluster ({@code null} for pg_dump): the stanza
+   * (the cluster's name), its repository, each instance's host, the TLS Secret with the client
+   * certificate, and a schedule per backup type (differential and incremental may be null).
+   */
+  public record PgBackRestJobs(
+      String stanza, PgBackRestConfig.Repository repository, PgBackRestConfig.Retention retention,
+      List<String> hosts, String tlsSecret, String fullSchedule, String differentialSchedule,
+      String incrementalSchedule) {
+
+    /** Backup type to cron schedule, full first; types without a schedule are left out. */
+    public java.util.Map<String, String> schedules() {
+      java.util.Map<String, String> schedules = new java.util.LinkedHashMap<>();
+      schedules.put("full", fullSchedule);
+      if (differentialSchedule != null) {
+        schedules.put("diff", differentialSchedule);
+      }
+      if (incrementalSchedule != null) {
+        schedules.put("incr", incrementalSchedule);
+      }
+      return schedules;
+    }
+  }
+
   public record Verification(
       boolean enabled, String schedule, List<String> expectedTables, String scratchDatabase) {}
 
+  /** A pg_dump schedule's model; method pgBackRest needs the cluster, see the other overload. */
   public static BackupModel from(BackupSchedule schedule, ConnectionTarget target) {
+    return from(schedule, target, null);
+  }
+
+  /** {@code cluster} is the target TradingDatabase (null for an external target). */
+  public static BackupModel from(BackupSchedule schedule, ConnectionTarget target, TradingDatabase cluster) {
     BackupScheduleSpec spec = schedule.getSpec();
     String name = schedule.getMetadata().getName();
     String namespace = schedule.getMetadata().getNamespace();
-    if (name.length() > BackupNames.MAX_CRONJOB_NAME) {
-      throw new InvalidSpecException(
-          "metadata.name may be at most " + BackupNames.MAX_CRONJOB_NAME
-              + " characters: Kubernetes adds 11 to a CronJob's name for its Jobs");
-    }
     BackupMethod method = spec.getMethod() == null ? BackupMethod.PG_DUMP : spec.getMethod();
-    if (method == BackupMethod.PG_BACKREST) {
+    int maxName = BackupNames.MAX_CRONJOB_NAME - (method == BackupMethod.PG_BACKREST ? BackupNames.TYPE_SUFFIX : 0);
+    if (name.length() > maxName) {
       throw new InvalidSpecException(
-          "method pgBackRest is not implemented by this operator version; use pgDump");
+          "metadata.name may be at most " + maxName
+              + " characters: Kubernetes adds 11 to a CronJob's name for its Jobs"
+              + (method == BackupMethod.PG_BACKREST ? ", and pgBackRest's CronJobs add -diff and -incr" : ""));
+    }
+    Retention retention = retention(spec.getRetention());
+    Storage storage;
+    PgBackRestJobs pgBackRest = null;
+    String defaultImage = DEFAULT_IMAGE;
+    if (method == BackupMethod.PG_BACKREST) {
+      ClusterModel clusterModel = pgBackRestCluster(cluster);
+      storage = clusterModel.pgBackRest().get().storage();
+      PgBackRestSpec pgbr = spec.getPgBackRest() == null ? new PgBackRestSpec() : spec.getPgBackRest();
+      List<String> hosts = new java.util.ArrayList<>();
+      for (int i = 0; i < clusterModel.instances(); i++) {
+        hosts.add(clusterModel.names().podHost(i));
+      }
+      pgBackRest = new PgBackRestJobs(
+          clusterModel.names().cluster(), clusterModel.pgBackRest().get().repository(),
+          PgBackRestConfig.Retention.of(retention), List.copyOf(hosts), clusterModel.names().pgBackRestTlsSecret(),
+          pgbr.getFullSchedule() == null ? spec.getSchedule() : pgbr.getFullSchedule(),
+          pgbr.getDifferentialSchedule(), pgbr.getIncrementalSchedule());
+      defaultImage = clusterModel.image();
+    } else {
+      storage = storage(spec.getStorage(), namespace + "/" + name, name);
     }
     return new BackupModel(
         name,
@@ -91,17 +144,35 @@ public record BackupModel(
         timeZone(spec.getTimeZone()),
         Boolean.TRUE.equals(spec.getSuspend()),
         dumpOptions(spec.getPgDump()),
-        storage(spec.getStorage(), namespace, name),
-        retention(spec.getRetention()),
+        storage,
+        retention,
         verification(spec.getVerification(), target.database()),
         orDefault(spec.getStartingDeadlineSeconds(), 3600L),
         orDefault(spec.getSuccessfulJobsHistoryLimit(), 3),
         orDefault(spec.getFailedJobsHistoryLimit(), 3),
         orDefault(spec.getBackoffLimit(), 1),
         orDefault(spec.getActiveDeadlineSeconds(), 21600L),
-        spec.getImage() == null ? DEFAULT_IMAGE : spec.getImage(),
+        spec.getImage() == null ? defaultImage : spec.getImage(),
         spec.getResources() == null ? defaultResources() : spec.getResources(),
-        spec.getStaleAfter() == null ? Duration.ofHours(1) : parseDuration(spec.getStaleAfter()));
+        spec.getStaleAfter() == null ? Duration.ofHours(1) : parseDuration(spec.getStaleAfter()),
+        pgBackRest);
+  }
+
+  private static ClusterModel pgBackRestCluster(TradingDatabase cluster) {
+    if (cluster == null) {
+      throw new InvalidSpecException("method pgBackRest needs a tradingDatabase target");
+    }
+    ClusterModel clusterModel;
+    try {
+      clusterModel = ClusterModel.from(cluster);
+    } catch (InvalidSpecException e) {
+      throw new InvalidSpecException("TradingDatabase " + cluster.getMetadata().getName() + " is invalid: " + e.getMessage());
+    }
+    if (clusterModel.pgBackRest().isEmpty()) {
+      throw new InvalidSpecException("TradingDatabase " + cluster.getMetadata().getName()
+          + " has no spec.pgBackRest.repository: set it to archive WAL there and take pgBackRest backups");
+    }
+    return clusterModel;
   }
 
   /** Region ids only: the CronJob's time zone is read by Go's time.LoadLocation, which knows no offsets like +01:00. */
@@ -158,7 +229,8 @@ public record BackupModel(
         new BackupSql.Selection(s.getSchemas(), s.getExcludeSchemas(), s.getTables(), s.getExcludeTables()));
   }
 
-  private static Storage storage(BackupStorageSpec spec, String namespace, String name) {
+  /** Resolves a storage spec; the prefix and sub-path apply when the spec leaves them unset. */
+  public static Storage storage(BackupStorageSpec spec, String defaultPrefix, String defaultSubPath) {
     if (spec == null || (spec.getS3() == null) == (spec.getPvc() == null)) {
       throw new InvalidSpecException("exactly one of storage.s3 or storage.pvc must be set");
     }
@@ -167,7 +239,7 @@ public record BackupModel(
       return new Storage(
           new S3(
               s3.getBucket(),
-              s3.getPrefix() == null ? namespace + "/" + name : s3.getPrefix(),
+              s3.getPrefix() == null ? defaultPrefix : s3.getPrefix(),
               s3.getEndpoint(),
               s3.getRegion() == null ? "us-east-1" : s3.getRegion(),
               s3.getCredentialsSecret().getName(),
@@ -175,7 +247,7 @@ public record BackupModel(
           null);
     }
     BackupStorageSpec.PvcStorage pvc = spec.getPvc();
-    return new Storage(null, new Pvc(pvc.getClaimName(), pvc.getSubPath() == null ? name : pvc.getSubPath()));
+    return new Storage(null, new Pvc(pvc.getClaimName(), pvc.getSubPath() == null ? defaultSubPath : pvc.getSubPath()));
   }
 
   private static Retention retention(RetentionSpec spec) {

@@ -13,7 +13,13 @@ public record BackupNames(String schedule) {
   /** Kubernetes appends 11 characters to a CronJob's name for its Jobs; 63 - 11. */
   public static final int MAX_CRONJOB_NAME = 52;
 
+  /** Longest suffix pgBackRest's CronJobs add ("-diff", "-incr"). */
+  public static final int TYPE_SUFFIX = 5;
+
   public String backupCronJob() { return schedule; }
+
+  /** The CronJob of one pgBackRest backup type: the full backups keep the schedule's own name. */
+  public String pgBackRestCronJob(String type) { return "full".equals(type) ? schedule : schedule + "-" + type; }
   public String verifyCronJob() { return schedule + "-verify"; }
   public String scriptsConfigMap() { return schedule + "-backup-scripts"; }
 

@@ -103,18 +103,28 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     String invalid = null;
     String onDemandToken = null;
     try {
-      model = validModel(schedule, resolveTarget(schedule));
+      TradingDatabase cluster = targetCluster(schedule);
+      model = validModel(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), cluster), cluster);
     } catch (InvalidSpecException | IllegalArgumentException | DatabaseTargets.TargetUnavailableException e) {
       invalid = e.getMessage();
     }
     if (model != null) {
       apply(schedule, BackupWorkloads.scriptsConfigMap(model));
-      apply(schedule, BackupWorkloads.backupCronJob(model));
+      Set<String> wanted = new java.util.HashSet<>();
+      for (CronJob cronJob : BackupWorkloads.backupCronJobs(model)) {
+        apply(schedule, cronJob);
+        wanted.add(cronJob.getMetadata().getName());
+      }
       CronJob verify = BackupWorkloads.verifyCronJob(model);
       if (verify != null) {
         apply(schedule, verify);
-      } else {
-        client.batch().v1().cronjobs().inNamespace(namespace).withName(model.names().verifyCronJob()).delete();
+        wanted.add(verify.getMetadata().getName());
+      }
+      // CronJobs this schedule no longer asks for (a removed pgBackRest type, verification turned off).
+      for (CronJob existing : context.getSecondaryResources(CronJob.class)) {
+        if (!wanted.contains(existing.getMetadata().getName())) {
+          client.resource(existing).delete();
+        }
       }
       onDemandToken = startOnDemandBackup(schedule, model);
     }
@@ -131,7 +141,9 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
         JobRun.instant(schedule.getMetadata().getCreationTimestamp()),
         targetText(schedule.getSpec().getTarget(), model),
         invalid,
-        model == null ? null : new BackupStatusCalculator.Schedule(model.schedule(), model.timeZone(), model.suspend(), model.staleAfter()),
+        model == null ? null : new BackupStatusCalculator.Schedule(
+            model.pgBackRest() == null ? List.of(model.schedule()) : List.copyOf(model.pgBackRest().schedules().values()),
+            model.timeZone(), model.suspend(), model.staleAfter()),
         lastScheduleTime,
         runs,
         onDemandToken);
@@ -158,9 +170,18 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
   }
 
   /** The model of a spec that can run; a bad cron schedule is refused here, before it reaches a CronJob. */
-  static BackupModel validModel(BackupSchedule schedule, ConnectionTarget target) {
-    BackupModel model = BackupModel.from(schedule, target);
+  static BackupModel validModel(BackupSchedule schedule, ConnectionTarget target, TradingDatabase cluster) {
+    BackupModel model = BackupModel.from(schedule, target, cluster);
     checkCron("spec.schedule", model.schedule());
+    if (model.pgBackRest() != null) {
+      checkCron("spec.pgBackRest.fullSchedule", model.pgBackRest().fullSchedule());
+      if (model.pgBackRest().differentialSchedule() != null) {
+        checkCron("spec.pgBackRest.differentialSchedule", model.pgBackRest().differentialSchedule());
+      }
+      if (model.pgBackRest().incrementalSchedule() != null) {
+        checkCron("spec.pgBackRest.incrementalSchedule", model.pgBackRest().incrementalSchedule());
+      }
+    }
     if (model.verification().enabled()) {
       checkCron("spec.verification.schedule", model.verification().schedule());
     }
@@ -175,12 +196,10 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     }
   }
 
-  private ConnectionTarget resolveTarget(BackupSchedule schedule) {
-    DatabaseTarget target = schedule.getSpec().getTarget();
-    String clusterName = DatabaseTargets.tradingDatabaseName(target);
-    TradingDatabase cluster = clusterName == null ? null
+  private TradingDatabase targetCluster(BackupSchedule schedule) {
+    String clusterName = DatabaseTargets.tradingDatabaseName(schedule.getSpec().getTarget());
+    return clusterName == null ? null
         : client.resources(TradingDatabase.class).inNamespace(schedule.getMetadata().getNamespace()).withName(clusterName).get();
-    return DatabaseTargets.resolve(target, cluster);
   }
 
   /** Creates the Job for a new tradingdb.io/backup-now token; returns the token acted on, or null. */

@@ -19,13 +19,27 @@ public final class BackupScripts {
   public static final String BACKUP = "backup.sh";
   public static final String RESTORE = "restore.sh";
   public static final String VERIFY = "verify.sh";
+  public static final String PGBACKREST_BACKUP = "pgbackrest-backup.sh";
+  public static final String PGBACKREST_VERIFY = "pgbackrest-verify.sh";
+  /** The backup Job's pgbackrest.conf, in the scripts ConfigMap of a pgBackRest schedule. */
+  public static final String PGBACKREST_CONF = "pgbackrest.conf";
   static final List<String> SHELL_FILES = List.of("lib.sh", BACKUP, RESTORE, VERIFY);
+  static final List<String> PGBACKREST_SHELL_FILES = List.of("pgbackrest-lib.sh", PGBACKREST_BACKUP, PGBACKREST_VERIFY);
 
   private BackupScripts() {}
 
   /** File name to content, sorted by name. */
   public static Map<String, String> files(BackupModel model) {
     Map<String, String> files = new TreeMap<>();
+    if (model.pgBackRest() != null) {
+      for (String script : PGBACKREST_SHELL_FILES) {
+        files.put(script, resource(script));
+      }
+      files.put(PGBACKREST_CONF, BackupWorkloads.pgBackRestJobConfig(model));
+      files.put("row-counts.sql", BackupSql.rowCountsQuery(model.dump().selection()));
+      files.put("expected-tables-missing.sql", BackupSql.missingTablesQuery(model.verification().expectedTables()));
+      return files;
+    }
     for (String script : SHELL_FILES) {
       files.put(script, resource(script));
     }

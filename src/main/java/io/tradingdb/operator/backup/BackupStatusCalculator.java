@@ -44,7 +44,18 @@ public final class BackupStatusCalculator {
       long generation, Instant createdAt, String target, String invalidMessage, Schedule schedule,
       String lastScheduleTime, List<JobRun> runs, String onDemandToken) {}
 
-  public record Schedule(String cron, String timeZone, boolean suspend, Duration staleAfter) {}
+  /** {@code crons}: every backup schedule (pgBackRest has one per backup type); any backup type counts. */
+  public record Schedule(List<String> crons, String timeZone, boolean suspend, Duration staleAfter) {
+    public Schedule(String cron, String timeZone, boolean suspend, Duration staleAfter) {
+      this(List.of(cron), timeZone, suspend, staleAfter);
+    }
+
+    /** The earliest run of any of the schedules after {@code after}. */
+    ZonedDateTime next(ZonedDateTime after, ZoneId zone) {
+      return crons.stream().map(c -> CronSchedule.parse(c).next(after, zone))
+          .filter(java.util.Objects::nonNull).min(java.util.Comparator.naturalOrder()).orElse(null);
+    }
+  }
 
   /** Something that happened since the last status: becomes an Event and a metric update. */
   public record Finding(boolean warning, String reason, String message, String kind, BackupRecord backup) {}
@@ -110,22 +121,22 @@ public final class BackupStatusCalculator {
     }
     Schedule schedule = in.schedule();
     ZoneId zone = ZoneId.of(schedule.timeZone());
-    CronSchedule cron = CronSchedule.parse(schedule.cron());
+    String cronText = schedule.crons().stream().map(c -> "'" + c + "'").collect(java.util.stream.Collectors.joining(", "));
     conditions = Conditions.set(conditions, Conditions.READY, true,
         schedule.suspend() ? "Suspended" : "Scheduled",
         schedule.suspend() ? "scheduling is suspended; on-demand backups still run"
-            : "backups run on '" + schedule.cron() + "' (" + schedule.timeZone() + ")",
+            : "backups run on " + cronText + " (" + schedule.timeZone() + ")",
         in.generation(), clock);
     conditions = Conditions.set(conditions, Conditions.DEGRADED, false, schedule.suspend() ? "Suspended" : "Scheduled", "",
         in.generation(), clock);
-    ZonedDateTime next = schedule.suspend() ? null : cron.next(now.atZone(zone), zone);
+    ZonedDateTime next = schedule.suspend() ? null : schedule.next(now.atZone(zone), zone);
     s.setNextScheduleTime(next == null ? null : format(next.toInstant()));
 
     BackupRecord newest = recent.isEmpty() ? null : recent.get(0);
     boolean wasFalse = Conditions.find(conditions, LAST_BACKUP_SUCCEEDED).map(c -> "False".equals(c.getStatus())).orElse(false);
     String oldReason = Conditions.find(conditions, LAST_BACKUP_SUCCEEDED).map(Condition::getReason).orElse(null);
     Instant reference = lastSuccess != null ? Instant.parse(lastSuccess.getCompletedAt()) : in.createdAt();
-    ZonedDateTime due = reference == null ? null : cron.next(reference.atZone(zone), zone);
+    ZonedDateTime due = reference == null ? null : schedule.next(reference.atZone(zone), zone);
     boolean overdue = !schedule.suspend() && due != null && now.isAfter(due.toInstant().plus(schedule.staleAfter()));
     if (newest != null && "Failed".equals(newest.getResult())) {
       conditions = Conditions.set(conditions, LAST_BACKUP_SUCCEEDED, false, newest.getReason(),

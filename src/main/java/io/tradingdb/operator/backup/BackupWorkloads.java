@@ -46,6 +46,10 @@ public final class BackupWorkloads {
   static final String SCRATCH_DIR = "/scratch";
   static final String STORAGE_MOUNT = "/backup-storage";
   static final String CA_DIR = "/etc/tradingdb/ca";
+  static final String PGBACKREST_TLS_DIR = "/etc/tradingdb/pgbackrest-tls";
+  static final String PGBACKREST_WORK = "/tmp/pgbackrest";
+  /** On pgBackRest Job pods: the cluster whose pgBackRest servers they may reach. */
+  public static final String PGBACKREST_CLIENT_LABEL = "tradingdb.io/pgbackrest-client-of";
   /** uid and gid of the postgres user in the Debian-based PostgreSQL images. */
   static final long RUN_AS = 999L;
 
@@ -58,9 +62,28 @@ public final class BackupWorkloads {
         .build();
   }
 
-  public static CronJob backupCronJob(BackupModel model) {
-    return cronJob(model, model.names().backupCronJob(), model.schedule(), model.suspend(),
-        JOB_KIND_BACKUP, BackupScripts.BACKUP);
+  /** The backup CronJobs: one for pg_dump; for pgBackRest one per backup type with a schedule. */
+  public static List<CronJob> backupCronJobs(BackupModel model) {
+    if (model.pgBackRest() == null) {
+      return List.of(cronJob(model, model.names().backupCronJob(), model.schedule(), model.suspend(),
+          JOB_KIND_BACKUP, BackupScripts.BACKUP, List.of()));
+    }
+    List<CronJob> cronJobs = new ArrayList<>();
+    model.pgBackRest().schedules().forEach((type, schedule) -> cronJobs.add(cronJob(
+        model, model.names().pgBackRestCronJob(type), schedule, model.suspend(), JOB_KIND_BACKUP,
+        BackupScripts.PGBACKREST_BACKUP, List.of(value("BACKUP_TYPE", type)))));
+    return cronJobs;
+  }
+
+  /** The Job's pgbackrest.conf: this pod is the repository host; the instances are TLS hosts. */
+  static String pgBackRestJobConfig(BackupModel model) {
+    BackupModel.PgBackRestJobs pgbr = model.pgBackRest();
+    return PgBackRestConfig.backupJob(
+        pgbr.stanza(), pgbr.repository(), pgbr.retention(), "zst", 2, pgbr.hosts(), PgBackRestConfig.SERVER_PORT,
+        io.tradingdb.operator.tradingdatabase.PatroniConfig.postgres(),
+        new PgBackRestConfig.Tls(PGBACKREST_TLS_DIR + "/ca.crt", PGBACKREST_TLS_DIR + "/client.crt",
+            PGBACKREST_TLS_DIR + "/client.key"),
+        PGBACKREST_WORK);
   }
 
   /** The restore test's CronJob, or null when verification is off (null means "delete"). */
@@ -69,14 +92,16 @@ public final class BackupWorkloads {
       return null;
     }
     return cronJob(model, model.names().verifyCronJob(), model.verification().schedule(), model.suspend(),
-        JOB_KIND_VERIFICATION, BackupScripts.VERIFY);
+        JOB_KIND_VERIFICATION, model.pgBackRest() == null ? BackupScripts.VERIFY : BackupScripts.PGBACKREST_VERIFY, List.of());
   }
 
   /** A backup now, outside the schedule, for a tradingdb.io/backup-now token. */
   public static Job onDemandJob(BackupModel model, String token) {
     return new JobBuilder()
         .withMetadata(metadata(model, model.names().onDemandJob(token), JOB_KIND_BACKUP))
-        .withSpec(jobSpec(model, JOB_KIND_BACKUP, BackupScripts.BACKUP, List.of()))
+        .withSpec(model.pgBackRest() == null
+            ? jobSpec(model, JOB_KIND_BACKUP, BackupScripts.BACKUP, List.of())
+            : jobSpec(model, JOB_KIND_BACKUP, BackupScripts.PGBACKREST_BACKUP, List.of(value("BACKUP_TYPE", "full"))))
         .build();
   }
 
@@ -99,7 +124,8 @@ public final class BackupWorkloads {
   }
 
   private static CronJob cronJob(
-      BackupModel model, String name, String schedule, boolean suspend, String kind, String script) {
+      BackupModel model, String name, String schedule, boolean suspend, String kind, String script,
+      List<EnvVar> extraEnv) {
     return new CronJobBuilder()
         .withMetadata(metadata(model, name, kind))
         .withNewSpec()
@@ -114,7 +140,7 @@ public final class BackupWorkloads {
         .withNewMetadata()
         .withLabels(labels(model, kind))
         .endMetadata()
-        .withSpec(jobSpec(model, kind, script, List.of()))
+        .withSpec(jobSpec(model, kind, script, extraEnv))
         .endJobTemplate()
         .endSpec()
         .build();
@@ -140,9 +166,9 @@ public final class BackupWorkloads {
         .withEnableServiceLinks(false)
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
-        .withRunAsUser(RUN_AS)
-        .withRunAsGroup(RUN_AS)
-        .withFsGroup(RUN_AS)
+        .withRunAsUser(runAs(model))
+        .withRunAsGroup(runAs(model))
+        .withFsGroup(runAs(model))
         .withNewSeccompProfile()
         .withType("RuntimeDefault")
         .endSeccompProfile()
@@ -152,8 +178,13 @@ public final class BackupWorkloads {
         .build();
   }
 
+  /** The postgres user of the image: the client image's, or the cluster image's for pgBackRest. */
+  private static long runAs(BackupModel model) {
+    return model.pgBackRest() == null ? RUN_AS : io.tradingdb.operator.tradingdatabase.ClusterStatefulSet.POSTGRES_UID;
+  }
+
   private static Container container(BackupModel model, String script, List<EnvVar> extraEnv) {
-    List<EnvVar> env = new ArrayList<>(env(model));
+    List<EnvVar> env = new ArrayList<>(model.pgBackRest() == null ? env(model) : pgBackRestEnv(model));
     for (EnvVar var : extraEnv) {
       env.removeIf(existing -> existing.getName().equals(var.getName()));
       env.add(var);
@@ -232,13 +263,36 @@ public final class BackupWorkloads {
     return env;
   }
 
+  /** What the pgBackRest scripts read (see pgbackrest-lib.sh); S3 keys only by reference. */
+  static List<EnvVar> pgBackRestEnv(BackupModel model) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(value("STANZA", model.pgBackRest().stanza()));
+    env.add(value("PGBACKREST_CONFIG", SCRIPTS_DIR + "/" + BackupScripts.PGBACKREST_CONF));
+    env.add(value("PGBACKREST_WORK", PGBACKREST_WORK));
+    BackupModel.S3 s3 = model.storage().s3();
+    if (s3 != null) {
+      env.add(secret("PGBACKREST_REPO1_S3_KEY", s3.credentialsSecret(), "AWS_ACCESS_KEY_ID", false));
+      env.add(secret("PGBACKREST_REPO1_S3_KEY_SECRET", s3.credentialsSecret(), "AWS_SECRET_ACCESS_KEY", false));
+    }
+    env.add(value("BACKUP_SCHEDULE", model.name()));
+    env.add(value("VERIFY_DATABASE", model.target().database()));
+    env.add(value("BACKUP_SCRATCH", SCRATCH_DIR));
+    env.add(value("BACKUP_SQL_DIR", SCRIPTS_DIR));
+    env.add(value("TERMINATION_LOG", "/dev/termination-log"));
+    return env;
+  }
+
   private static List<VolumeMount> volumeMounts(BackupModel model) {
     List<VolumeMount> mounts = new ArrayList<>();
     mounts.add(new VolumeMountBuilder().withName("scripts").withMountPath(SCRIPTS_DIR).withReadOnly(true).build());
     mounts.add(new VolumeMountBuilder().withName("scratch").withMountPath(SCRATCH_DIR).build());
     mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
     if (model.storage().pvc() != null) {
-      mounts.add(new VolumeMountBuilder().withName("storage").withMountPath(STORAGE_MOUNT).build());
+      mounts.add(new VolumeMountBuilder().withName("storage")
+          .withMountPath(model.pgBackRest() == null ? STORAGE_MOUNT : PgBackRestConfig.PVC_MOUNT).build());
+    }
+    if (model.pgBackRest() != null) {
+      mounts.add(new VolumeMountBuilder().withName("pgbackrest-tls").withMountPath(PGBACKREST_TLS_DIR).withReadOnly(true).build());
     }
     if (model.target().caSecret() != null) {
       mounts.add(new VolumeMountBuilder().withName("ca").withMountPath(CA_DIR).withReadOnly(true).build());
@@ -258,6 +312,15 @@ public final class BackupWorkloads {
       volumes.add(new VolumeBuilder().withName("storage").withNewPersistentVolumeClaim()
           .withClaimName(model.storage().pvc().claimName()).endPersistentVolumeClaim().build());
     }
+    if (model.pgBackRest() != null) {
+      // The client certificate only; 0600, group-readable through fsGroup, as pgBackRest accepts.
+      volumes.add(new VolumeBuilder().withName("pgbackrest-tls").withNewSecret()
+          .withSecretName(model.pgBackRest().tlsSecret()).withDefaultMode(0600)
+          .addNewItem().withKey("ca.crt").withPath("ca.crt").endItem()
+          .addNewItem().withKey("client.crt").withPath("client.crt").endItem()
+          .addNewItem().withKey("client.key").withPath("client.key").endItem()
+          .endSecret().build());
+    }
     if (model.target().caSecret() != null) {
       // Only the CA certificate: the same Secret may hold the server's private key.
       volumes.add(new VolumeBuilder().withName("ca").withNewSecret()
@@ -271,6 +334,10 @@ public final class BackupWorkloads {
   static Map<String, String> labels(BackupModel model, String kind) {
     Map<String, String> labels = new LinkedHashMap<>(Labels.of(KIND_NAME, model.name(), COMPONENT));
     labels.put(JOB_KIND_LABEL, kind);
+    if (model.pgBackRest() != null) {
+      // The cluster's NetworkPolicy lets pods with this label reach the pgBackRest servers.
+      labels.put(PGBACKREST_CLIENT_LABEL, model.pgBackRest().stanza());
+    }
     return labels;
   }
 

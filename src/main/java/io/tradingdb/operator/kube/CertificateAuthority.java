@@ -132,7 +132,7 @@ public final class CertificateAuthority {
     }
   }
 
-  private static PrivateKey parsePrivateKey(String pem) throws IOException, GeneralSecurityException {
+  public static PrivateKey parsePrivateKey(String pem) throws IOException, GeneralSecurityException {
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       Object o = parser.readObject();
       var converter = new JcaPEMKeyConverter();

@@ -21,10 +21,12 @@ public final class HealthCheck {
    *
    * @param cacheHitRatio buffer hits / (hits + reads) since statistics were reset
    * @param cacheBlocks hits + reads, the sample the ratio stands on
+   * @param walArchiveFailing archive_mode is on and the last archive_command run failed
    */
   public record Result(
       int connections, int maxConnections, long databaseSizeBytes, double cacheHitRatio,
-      long cacheBlocks, int unusedIndexes, int duplicateIndexes, long longestQuerySeconds) {}
+      long cacheBlocks, int unusedIndexes, int duplicateIndexes, long longestQuerySeconds,
+      boolean walArchiveFailing) {}
 
   private HealthCheck() {}
 
@@ -34,6 +36,7 @@ public final class HealthCheck {
     Map<String, Number> cache = row(connection, "tradingdb_cache");
     Map<String, Number> indexes = row(connection, "tradingdb_indexes");
     Map<String, Number> longest = row(connection, "tradingdb_longest_query");
+    Map<String, Number> archive = row(connection, "tradingdb_wal_archive");
     return new Result(
         connections.get("used").intValue(),
         connections.get("max").intValue(),
@@ -42,7 +45,8 @@ public final class HealthCheck {
         cache.get("blocks_hit").longValue() + cache.get("blocks_read").longValue(),
         indexes.get("unused").intValue(),
         indexes.get("duplicate").intValue(),
-        (long) Math.floor(longest.get("seconds").doubleValue()));
+        (long) Math.floor(longest.get("seconds").doubleValue()),
+        archive.get("enabled").intValue() == 1 && archive.get("failing").intValue() == 1);
   }
 
   /** The numeric columns of a single-row exporter query. */

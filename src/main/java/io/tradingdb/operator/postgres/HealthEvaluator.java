@@ -20,6 +20,12 @@ public final class HealthEvaluator {
   /** Empty when healthy; otherwise the findings, most urgent first. */
   public static List<Finding> evaluate(HealthCheck.Result health, Thresholds limits) {
     List<Finding> findings = new ArrayList<>();
+    if (health.walArchiveFailing()) {
+      // First: unarchived WAL fills the volume, and point-in-time recovery stops at the last archived segment.
+      findings.add(new Finding("WalArchivingFailing",
+          "archive_command is failing: WAL is not reaching the pgBackRest repository and piles up in pg_wal "
+              + "(see the PostgreSQL log and pg_stat_archiver)"));
+    }
     int allowed = health.maxConnections() * limits.connectionsPercent() / 100;
     if (health.maxConnections() > 0 && health.connections() > allowed) {
       findings.add(new Finding("ConnectionsHigh", String.format(Locale.ROOT,

@@ -52,9 +52,15 @@ public class BootstrapRestore {
       return new Outcome(previous, true, false);
     }
     BootstrapSpec.FromBackup from = bootstrap.getFromBackup();
-    if (from.getTargetTime() != null) {
-      return Outcome.failed("bootstrap.fromBackup.targetTime (point-in-time recovery) needs pgBackRest, "
-          + "which this operator version does not run; remove targetTime to restore a pg_dump backup");
+    if (model.pgBackRestBootstrap().isPresent()) {
+      // Patroni restores before PostgreSQL first starts; a primary means the replay has ended.
+      var source = model.pgBackRestBootstrap().get();
+      String what = "pgBackRest backup " + (source.backupLabel() == null ? "latest" : source.backupLabel())
+          + " of stanza " + source.stanza()
+          + (source.targetTime() == null ? ", WAL replayed to the end of the archive" : ", recovered to " + source.targetTime());
+      return primaryUp
+          ? new Outcome(RESTORED + " " + what, true, false)
+          : Outcome.running("restoring " + what + " (Patroni bootstrap on the first instance)");
     }
     String backup = from.getBackupName() == null ? "latest" : from.getBackupName();
     String what = "backup " + backup + " of BackupSchedule " + from.getBackupSchedule();

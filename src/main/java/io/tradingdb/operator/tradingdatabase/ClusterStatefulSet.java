@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeDeletionPolicy;
+import io.tradingdb.operator.backup.PgBackRestConfig;
 import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.tradingdatabase.monitoring.ExporterSidecar;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -34,6 +35,10 @@ public final class ClusterStatefulSet {
   public static final String DATA_VOLUME = "pgdata";
   public static final String WAL_VOLUME = "pgwal";
   public static final String CONTAINER = "postgres";
+  public static final String PGBACKREST_CONTAINER = "pgbackrest";
+  static final String PGBACKREST_TLS_VOLUME = "pgbackrest-tls";
+  static final String PGBACKREST_REPO_VOLUME = "pgbackrest-repo";
+  static final String PGBACKREST_SOURCE_VOLUME = "pgbackrest-source";
   public static final String CONFIG_CHECKSUM_ANNOTATION = "tradingdb.io/config-checksum";
   /** The timescaledb-ha image runs PostgreSQL as this user. */
   public static final long POSTGRES_UID = 1000L;
@@ -159,7 +164,91 @@ public final class ClusterStatefulSet {
     if (model.monitoring().enabled()) {
       containers.add(ExporterSidecar.container(model));
     }
+    if (model.pgBackRest().isPresent()) {
+      containers.add(pgBackRestServer(model, withWal));
+    }
     return containers;
+  }
+
+  /**
+   * pgBackRest's TLS server, which backup Jobs reach to copy this instance's files; it accepts
+   * only the client certificate issued by the cluster's CA for pgBackRest.
+   */
+  private static Container pgBackRestServer(ClusterModel model, boolean withWal) {
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(mount(DATA_VOLUME, PatroniConfig.DATA_MOUNT, false));
+    if (withWal) {
+      mounts.add(mount(WAL_VOLUME, PatroniConfig.WAL_MOUNT, false));
+    }
+    mounts.addAll(pgBackRestMounts(model));
+    mounts.add(mount("run", PatroniConfig.SOCKET_DIR, false));
+    mounts.add(mount("tmp", "/tmp", false));
+    return new ContainerBuilder()
+        .withName(PGBACKREST_CONTAINER)
+        .withImage(model.image())
+        .withImagePullPolicy(model.imagePullPolicy())
+        .withCommand("pgbackrest", "server")
+        .addNewPort()
+        .withName("pgbackrest")
+        .withContainerPort(PgBackRestConfig.SERVER_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .withEnv(pgBackRestEnv(model))
+        .withNewResources()
+        .addToRequests("cpu", new Quantity("10m"))
+        .addToRequests("memory", new Quantity("32Mi"))
+        .addToLimits("memory", new Quantity("512Mi"))
+        .endResources()
+        .withNewLivenessProbe()
+        .withNewTcpSocket().withPort(new IntOrString("pgbackrest")).endTcpSocket()
+        .withPeriodSeconds(30)
+        .withFailureThreshold(3)
+        .endLivenessProbe()
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withRunAsNonRoot(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .withVolumeMounts(mounts)
+        .build();
+  }
+
+  /** The repository volume (a PVC repository) and the TLS files, in the PostgreSQL and pgBackRest containers. */
+  private static List<VolumeMount> pgBackRestMounts(ClusterModel model) {
+    List<VolumeMount> mounts = new ArrayList<>();
+    model.pgBackRest().ifPresent(pgbr -> {
+      mounts.add(mount(PGBACKREST_TLS_VOLUME, PatroniConfig.PGBACKREST_TLS_MOUNT, true));
+      if (pgbr.storage().pvc() != null) {
+        mounts.add(mount(PGBACKREST_REPO_VOLUME, PgBackRestConfig.PVC_MOUNT, false));
+      }
+    });
+    model.pgBackRestBootstrap().filter(source -> source.storage().pvc() != null)
+        .ifPresent(source -> mounts.add(mount(PGBACKREST_SOURCE_VOLUME, PgBackRestConfig.SOURCE_PVC_MOUNT, true)));
+    return mounts;
+  }
+
+  /** The config file and S3 keys by reference; the bootstrap source's keys under names only its script reads. */
+  private static List<EnvVar> pgBackRestEnv(ClusterModel model) {
+    List<EnvVar> env = new ArrayList<>();
+    model.pgBackRest().ifPresent(pgbr -> {
+      env.add(value("PGBACKREST_CONFIG", PatroniConfig.MOUNT_PATH + "/" + PatroniConfig.PGBACKREST_FILE));
+      if (pgbr.storage().s3() != null) {
+        String secret = pgbr.storage().s3().credentialsSecret();
+        env.add(secret("PGBACKREST_REPO1_S3_KEY", secret, "AWS_ACCESS_KEY_ID"));
+        env.add(secret("PGBACKREST_REPO1_S3_KEY_SECRET", secret, "AWS_SECRET_ACCESS_KEY"));
+      }
+    });
+    model.pgBackRestBootstrap().filter(source -> source.storage().s3() != null).ifPresent(source -> {
+      String secret = source.storage().s3().credentialsSecret();
+      env.add(secret(PatroniConfig.SOURCE_S3_KEY_ENV, secret, "AWS_ACCESS_KEY_ID"));
+      env.add(secret(PatroniConfig.SOURCE_S3_KEY_SECRET_ENV, secret, "AWS_SECRET_ACCESS_KEY"));
+    });
+    return env;
   }
 
   private static Container postgresContainer(ClusterModel model, boolean withWal) {
@@ -174,6 +263,7 @@ public final class ClusterStatefulSet {
     if (model.tlsEnabled()) {
       mounts.add(mount("tls", PatroniConfig.TLS_MOUNT, true));
     }
+    mounts.addAll(pgBackRestMounts(model));
     return new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(model.image())
@@ -241,6 +331,8 @@ public final class ClusterStatefulSet {
     env.add(secret("PATRONI_RESTAPI_USERNAME", replication, "restapi-username"));
     env.add(secret("PATRONI_RESTAPI_PASSWORD", replication, "restapi-password"));
     env.add(value("PGDATA", PatroniConfig.DATA_DIR));
+    // archive_command, restore_command and the bootstrap restore run pgBackRest from here.
+    env.addAll(pgBackRestEnv(model));
     return env;
   }
 
@@ -270,6 +362,22 @@ public final class ClusterStatefulSet {
               .endSecret()
               .build());
     }
+    model.pgBackRest().ifPresent(pgbr -> {
+      // 0600, group-readable through fsGroup: pgBackRest accepts a key like that when root owns it.
+      volumes.add(new VolumeBuilder().withName(PGBACKREST_TLS_VOLUME).withNewSecret()
+          .withSecretName(model.names().pgBackRestTlsSecret()).withDefaultMode(0600)
+          .addNewItem().withKey(ClusterTls.CA_CERT).withPath(ClusterTls.CA_CERT).endItem()
+          .addNewItem().withKey(ClusterTls.TLS_CERT).withPath(ClusterTls.TLS_CERT).endItem()
+          .addNewItem().withKey(ClusterTls.TLS_KEY).withPath(ClusterTls.TLS_KEY).endItem()
+          .endSecret().build());
+      if (pgbr.storage().pvc() != null) {
+        volumes.add(new VolumeBuilder().withName(PGBACKREST_REPO_VOLUME).withNewPersistentVolumeClaim()
+            .withClaimName(pgbr.storage().pvc().claimName()).endPersistentVolumeClaim().build());
+      }
+    });
+    model.pgBackRestBootstrap().filter(source -> source.storage().pvc() != null).ifPresent(source ->
+        volumes.add(new VolumeBuilder().withName(PGBACKREST_SOURCE_VOLUME).withNewPersistentVolumeClaim()
+            .withClaimName(source.storage().pvc().claimName()).withReadOnly(true).endPersistentVolumeClaim().build()));
     return volumes;
   }
 

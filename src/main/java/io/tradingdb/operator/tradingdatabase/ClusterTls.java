@@ -23,6 +23,8 @@ public final class ClusterTls {
   public static final String CA_KEY = "ca.key";
   public static final String TLS_CERT = "tls.crt";
   public static final String TLS_KEY = "tls.key";
+  public static final String CLIENT_CERT = "client.crt";
+  public static final String CLIENT_KEY = "client.key";
 
   private ClusterTls() {}
 
@@ -55,6 +57,26 @@ public final class ClusterTls {
     data.put(TLS_CERT, server.certificate());
     data.put(TLS_KEY, server.privateKey());
     return secret(owner, model, model.tlsSecret(), "kubernetes.io/tls", data);
+  }
+
+  /** Names the backup Job uses to reach each instance's pgBackRest server. */
+  public static List<String> podDnsNames(ClusterNames n) {
+    return List.of(
+        "*." + n.headlessService() + "." + n.namespace() + ".svc",
+        "*." + n.headlessService() + "." + n.namespace() + ".svc.cluster.local");
+  }
+
+  /** pgBackRest's TLS pair: a server certificate for the instances, a client certificate for the Jobs. */
+  public static Secret pgBackRestSecret(
+      TradingDatabase owner, ClusterModel model, String caCertificate, CertificateAuthority.Pem server,
+      CertificateAuthority.Pem client) {
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put(CA_CERT, caCertificate);
+    data.put(TLS_CERT, server.certificate());
+    data.put(TLS_KEY, server.privateKey());
+    data.put(CLIENT_CERT, client.certificate());
+    data.put(CLIENT_KEY, client.privateKey());
+    return secret(owner, model, model.names().pgBackRestTlsSecret(), "Opaque", data);
   }
 
   public static String decoded(Secret secret, String key) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.tradingdb.operator.backup.PgBackRestConfig;
 import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.postgres.BootstrapSql;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -27,6 +28,19 @@ public final class PatroniConfig {
   public static final String CONFIG_FILE = "patroni.yaml";
   public static final String BOOTSTRAP_SQL_FILE = "bootstrap.sql";
   public static final String POST_INIT_FILE = "post-init.sh";
+  /** The instances' pgbackrest.conf (read through PGBACKREST_CONFIG) when spec.pgBackRest is set. */
+  public static final String PGBACKREST_FILE = "pgbackrest.conf";
+  /** The source repository's pgbackrest.conf of a first start restored by pgBackRest. */
+  public static final String PGBACKREST_BOOTSTRAP_FILE = "pgbackrest-bootstrap.conf";
+  /** Runs pgBackRest against the bootstrap source: with no arguments the restore, else the given command. */
+  public static final String PGBACKREST_RESTORE_FILE = "pgbackrest-source.sh";
+  /** The bootstrap source repository's S3 keys, read only by that script. */
+  public static final String SOURCE_S3_KEY_ENV = "TRADINGDB_SOURCE_S3_KEY";
+  public static final String SOURCE_S3_KEY_SECRET_ENV = "TRADINGDB_SOURCE_S3_KEY_SECRET";
+  /** pgBackRest's log, lock and spool folders in the instances (an emptyDir). */
+  public static final String PGBACKREST_WORK_DIR = "/tmp/pgbackrest";
+  public static final String PGBACKREST_TLS_MOUNT = "/etc/tradingdb/pgbackrest-tls";
+  public static final String SOCKET_DIR = "/var/run/postgresql";
   public static final String MOUNT_PATH = "/etc/patroni";
   public static final String DATA_MOUNT = "/home/postgres/pgdata";
   public static final String DATA_DIR = DATA_MOUNT + "/data";
@@ -45,7 +59,16 @@ public final class PatroniConfig {
     Map<String, String> data = new LinkedHashMap<>();
     data.put(CONFIG_FILE, yaml(model));
     data.put(BOOTSTRAP_SQL_FILE, BootstrapSql.psqlScript(model.databaseName()));
-    data.put(POST_INIT_FILE, postInitScript());
+    data.put(POST_INIT_FILE, postInitScript(model));
+    model.pgBackRest().ifPresent(pgbr -> data.put(PGBACKREST_FILE, PgBackRestConfig.databasePod(
+        model.names().cluster(), pgbr.repository(), postgres(), PGBACKREST_WORK_DIR,
+        new PgBackRestConfig.Tls(PGBACKREST_TLS_MOUNT + "/" + ClusterTls.CA_CERT,
+            PGBACKREST_TLS_MOUNT + "/" + ClusterTls.TLS_CERT, PGBACKREST_TLS_MOUNT + "/" + ClusterTls.TLS_KEY))));
+    model.pgBackRestBootstrap().ifPresent(source -> {
+      data.put(PGBACKREST_BOOTSTRAP_FILE, PgBackRestConfig.databasePod(
+          source.stanza(), source.repository(), postgres(), PGBACKREST_WORK_DIR, null));
+      data.put(PGBACKREST_RESTORE_FILE, pgBackRestRestoreScript(source));
+    });
     return new ConfigMapBuilder()
         .withNewMetadata()
         .withName(model.names().patroniConfig())
@@ -82,7 +105,7 @@ public final class PatroniConfig {
     }
   }
 
-  static Map<String, Object> document(ClusterModel model) {
+  public static Map<String, Object> document(ClusterModel model) {
     ClusterNames n = model.names();
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("scope", n.cluster());
@@ -114,6 +137,23 @@ public final class PatroniConfig {
 
     Map<String, Object> bootstrap = new LinkedHashMap<>();
     bootstrap.put("dcs", dcs);
+    model.pgBackRestBootstrap().ifPresent(source -> {
+      // Patroni's custom bootstrap: the script restores the files, then Patroni starts PostgreSQL
+      // with these recovery settings, waits for the replay to end, and makes it the primary.
+      Map<String, Object> recovery = new LinkedHashMap<>();
+      recovery.put("restore_command", "sh " + MOUNT_PATH + "/" + PGBACKREST_RESTORE_FILE + " archive-get %f \"%p\"");
+      recovery.put("recovery_target_timeline", "latest");
+      if (source.targetTime() != null) {
+        recovery.put("recovery_target_time", recoveryTargetTime(source.targetTime()));
+        recovery.put("recovery_target_action", "promote");
+      }
+      Map<String, Object> method = new LinkedHashMap<>();
+      method.put("command", "sh " + MOUNT_PATH + "/" + PGBACKREST_RESTORE_FILE);
+      method.put("no_params", true);
+      method.put("recovery_conf", recovery);
+      bootstrap.put("method", "pgbackrest");
+      bootstrap.put("pgbackrest", method);
+    });
     List<Object> initdb = new java.util.ArrayList<>();
     initdb.add(Map.of("encoding", "UTF8"));
     initdb.add(Map.of("locale", "C.UTF-8"));
@@ -135,14 +175,23 @@ public final class PatroniConfig {
     postgresql.put("use_unix_socket", true);
     postgresql.put("parameters", postgresParameters(model));
     postgresql.put("pg_hba", pgHba(model));
+    model.pgBackRest().ifPresent(pgbr ->
+        // A replica that fell behind its primary's WAL catches up from the archive.
+        postgresql.put("recovery_conf", Map.of("restore_command", PgBackRestConfig.restoreCommand(model.names().cluster()))));
     doc.put("postgresql", postgresql);
     return doc;
   }
 
-  static Map<String, Object> postgresParameters(ClusterModel model) {
+  public static Map<String, Object> postgresParameters(ClusterModel model) {
     Map<String, Object> p = new TreeMap<>(model.postgresParameters());
     p.put("shared_preload_libraries", String.join(",", model.sharedPreloadLibraries()));
-    p.put("unix_socket_directories", "/var/run/postgresql");
+    p.put("unix_socket_directories", SOCKET_DIR);
+    if (model.pgBackRest().isPresent()) {
+      p.put("archive_mode", "on");
+      p.put("archive_command", PgBackRestConfig.archiveCommand(model.names().cluster()));
+      // A quiet market still closes a WAL segment a minute: the point-in-time recovery window lags by at most that.
+      p.putIfAbsent("archive_timeout", "60");
+    }
     p.put("password_encryption", "scram-sha-256");
     p.putIfAbsent("log_min_duration_statement", "1000");
     if (model.tlsEnabled()) {
@@ -165,14 +214,71 @@ public final class PatroniConfig {
         host + " all all all scram-sha-256");
   }
 
-  /** Patroni calls the post_init hook with a connection URL to the new primary. */
-  private static String postInitScript() {
+  public static PgBackRestConfig.Postgres postgres() {
+    return new PgBackRestConfig.Postgres(DATA_DIR, ClusterNames.POSTGRES_PORT, SOCKET_DIR);
+  }
+
+  /**
+   * An RFC 3339 time as recovery_target_time takes it: PostgreSQL refuses zone abbreviations
+   * such as the "Z" of UTC, so the offset is written out.
+   */
+  static String recoveryTargetTime(String rfc3339) {
+    return java.time.OffsetDateTime.parse(rfc3339)
+        .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx"));
+  }
+
+  /**
+   * pgBackRest against the bootstrap source repository, with its own config file and keys. With
+   * no arguments it restores the chosen backup into the empty data directory (recovery settings
+   * come from Patroni); otherwise it runs the given command, such as archive-get for recovery.
+   */
+  static String pgBackRestRestoreScript(ClusterModel.PgBackRestBootstrap source) {
+    StringBuilder restore = new StringBuilder("--pg1-path=\"$PGDATA\" --delta");
+    if (source.backupLabel() != null) {
+      restore.append(" --set=").append(source.backupLabel());
+    }
+    if (source.targetTime() != null) {
+      // pgBackRest picks the newest backup that ended before the target.
+      restore.append(" --type=time --target=\"").append(recoveryTargetTime(source.targetTime()))
+          .append("\" --target-action=promote");
+    }
+    // Recovery settings equal to Patroni's recovery_conf, with WAL fetched through this script.
+    restore.append(" --target-timeline=latest --recovery-option=\"restore_command=sh $self archive-get %f \\\"%p\\\"\" restore");
+    return """
+        #!/bin/sh
+        # pgBackRest against the repository this cluster was first started from (Patroni bootstrap method "pgbackrest").
+        set -eu
+        self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
+        unset PGBACKREST_REPO1_S3_KEY PGBACKREST_REPO1_S3_KEY_SECRET
+        export PGBACKREST_CONFIG="$(dirname "$self")/%s"
+        if [ -n "${%s:-}" ]; then
+          export PGBACKREST_REPO1_S3_KEY="$%s" PGBACKREST_REPO1_S3_KEY_SECRET="$%s"
+        fi
+        # No arguments: the restore into the empty data directory (PGDATA, the container's data directory).
+        if [ "$#" -eq 0 ]; then
+          set -- %s
+        fi
+        exec pgbackrest --stanza=%s "$@"
+        """.formatted(PGBACKREST_BOOTSTRAP_FILE, SOURCE_S3_KEY_ENV, SOURCE_S3_KEY_ENV, SOURCE_S3_KEY_SECRET_ENV,
+            restore, source.stanza());
+  }
+
+  /**
+   * Patroni calls the post_init hook with a connection URL to the new primary. With WAL archiving
+   * on, the stanza is created first: archive-push fails until it exists. A failure here only
+   * delays archiving (the first backup Job creates the stanza too), so it does not stop the start.
+   */
+  private static String postInitScript(ClusterModel model) {
+    String stanza = model.pgBackRest().isEmpty() ? "" : """
+        pgbackrest --stanza=%s stanza-create \
+          || echo "pgbackrest stanza-create failed; WAL archiving waits for the first backup Job to create it" >&2
+        """.formatted(model.names().cluster());
     return """
         #!/bin/sh
         # Runs once, on the first primary, right after initdb.
         set -eu
-        exec psql "$1" -X -q -f %s/%s
+        %sexec psql "$1" -X -q -f %s/%s
         """
-        .formatted(MOUNT_PATH, BOOTSTRAP_SQL_FILE);
+        .formatted(stanza, MOUNT_PATH, BOOTSTRAP_SQL_FILE);
   }
 }

@@ -46,6 +46,7 @@ import io.tradingdb.operator.tradingdatabase.dependent.ReadWriteServiceDependent
 import io.tradingdb.operator.tradingdatabase.dependent.SecretsDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.ServiceAccountDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.StatefulSetDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.PgBackRestTlsDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.TlsSecretDependent;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.monitoring.PrometheusOperatorObjects;
@@ -83,6 +84,11 @@ import org.slf4j.LoggerFactory;
           name = "tls-secret",
           type = TlsSecretDependent.class,
           reconcilePrecondition = ClusterConditions.OperatorIssuedTls.class,
+          useEventSourceWithName = "superuser-secret"),
+      @Dependent(
+          name = "pgbackrest-tls-secret",
+          type = PgBackRestTlsDependent.class,
+          reconcilePrecondition = ClusterConditions.PgBackRestEnabled.class,
           useEventSourceWithName = "superuser-secret"),
       @Dependent(name = "patroni-config", type = PatroniConfigMapDependent.class),
       @Dependent(name = "service-account", type = ServiceAccountDependent.class),

@@ -85,6 +85,8 @@ final class BackupScriptRunner {
         }
       }
     }
+    // Files the pod reads from the scripts ConfigMap (pgBackRest's config) are in the scripts folder here.
+    env.replaceAll((name, value) -> value.replace(BackupWorkloads.SCRIPTS_DIR, scripts.toString()));
     env.put("BACKUP_SCRATCH", scratch.toString());
     env.put("BACKUP_SQL_DIR", scripts.toString());
     env.put("TERMINATION_LOG", terminationLog.toString());

@@ -293,7 +293,7 @@ class BackupScriptsIT {
   }
 
   static Container backupContainer(BackupModel model) {
-    return BackupWorkloads.backupCronJob(model).getSpec().getJobTemplate().getSpec().getTemplate().getSpec()
+    return BackupWorkloads.backupCronJobs(model).get(0).getSpec().getJobTemplate().getSpec().getTemplate().getSpec()
         .getContainers().get(0);
   }
 

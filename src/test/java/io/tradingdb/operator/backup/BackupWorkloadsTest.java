@@ -57,7 +57,7 @@ class BackupWorkloadsTest {
 
   @Test
   void backupCronJobForATradingDatabaseOnS3() throws Exception {
-    Golden.assertYaml("cronjob-s3.yaml", BackupWorkloads.backupCronJob(nightlyToS3()));
+    Golden.assertYaml("cronjob-s3.yaml", BackupWorkloads.backupCronJobs(nightlyToS3()).get(0));
   }
 
   @Test
@@ -89,7 +89,7 @@ class BackupWorkloadsTest {
 
   @Test
   void podsRunWithTheRestrictedProfile() {
-    CronJob cronJob = BackupWorkloads.backupCronJob(nightlyToS3());
+    CronJob cronJob = BackupWorkloads.backupCronJobs(nightlyToS3()).get(0);
     assertThat(cronJob.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
     PodSpec pod = cronJob.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
     assertThat(pod.getAutomountServiceAccountToken()).isFalse();

@@ -20,6 +20,6 @@ class InvalidBackupScheduleCorpusTest extends InvalidCorpusContract {
   @Override
   protected Object model(String yaml) {
     BackupSchedule schedule = Serialization.unmarshal(yaml, BackupSchedule.class);
-    return BackupScheduleReconciler.validModel(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), null));
+    return BackupScheduleReconciler.validModel(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), null), null);
   }
 }

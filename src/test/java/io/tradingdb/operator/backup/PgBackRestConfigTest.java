@@ -3,26 +3,69 @@ package io.tradingdb.operator.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PgBackRestConfigTest {
 
+  private static final PgBackRestConfig.Postgres PG =
+      new PgBackRestConfig.Postgres("/home/postgres/pgdata/data", 5432, "/var/run/postgresql");
+  private static final PgBackRestConfig.Repository S3 = PgBackRestConfig.Repository.of(
+      new BackupModel.Storage(new BackupModel.S3("trading-backups", "trading/ai-trading/pgbackrest",
+          "https://minio.storage.svc:9000", "eu-west-2", "s3-credentials", true), null),
+      PgBackRestConfig.PVC_MOUNT);
+
   @Test
-  void s3RepositoryConfigHasNoKeys() throws Exception {
-    PgBackRestConfig config = new PgBackRestConfig("ai-trading", "/home/postgres/pgdata/data", 5432, "/var/run/postgresql",
-        PgBackRestConfig.Repo.s3(new PgBackRestConfig.S3("trading-backups", "trading/ai-trading", "minio.storage.svc",
-            "eu-west-2", true, true)),
-        4, "zst", 2, "/scratch/pgbackrest");
-    Golden.assertText("pgbackrest-s3.conf", config.render());
-    assertThat(config.render()).doesNotContain("s3-key");
-    assertThat(config.archiveCommand("/etc/pgbackrest/pgbackrest.conf"))
-        .isEqualTo("pgbackrest --config=/etc/pgbackrest/pgbackrest.conf --stanza=ai-trading archive-push %p");
+  void theInstanceFileArchivesToS3AndServesTlsToTheBackupClientOnly() throws Exception {
+    String conf = PgBackRestConfig.databasePod("ai-trading", S3, PG, "/tmp/pgbackrest",
+        new PgBackRestConfig.Tls("/tls/ca.crt", "/tls/tls.crt", "/tls/tls.key"));
+    Golden.assertText("pgbackrest-instance.conf", conf);
+    assertThat(conf).doesNotContain("s3-key")
+        .contains("repo1-s3-endpoint=minio.storage.svc\nrepo1-storage-port=9000\n")
+        .contains("tls-server-auth=pgbackrest-client=ai-trading\n");
+    assertThat(PgBackRestConfig.archiveCommand("ai-trading")).isEqualTo("pgbackrest --stanza=ai-trading archive-push %p");
+  }
+
+  @Test
+  void theJobFileListsEveryInstanceAsATlsHost() throws Exception {
+    String conf = PgBackRestConfig.backupJob("ai-trading", S3, new PgBackRestConfig.Retention("count", 4), "zst", 2,
+        List.of("ai-trading-0.ai-trading-pods.trading.svc", "ai-trading-1.ai-trading-pods.trading.svc"),
+        PgBackRestConfig.SERVER_PORT, PG, new PgBackRestConfig.Tls("/tls/ca.crt", "/tls/client.crt", "/tls/client.key"),
+        "/tmp/pgbackrest");
+    Golden.assertText("pgbackrest-job.conf", conf);
+    assertThat(conf).contains("pg2-host=ai-trading-1.ai-trading-pods.trading.svc\npg2-host-type=tls\n")
+        .contains("repo1-retention-full-type=count\nrepo1-retention-full=4\n");
+  }
+
+  @Test
+  void awsWithoutEndpointUsesTheRegionalHostAndPvcRepositoriesTheMount() {
+    var aws = PgBackRestConfig.Repository.of(new BackupModel.Storage(
+        new BackupModel.S3("b", "p", null, "eu-west-2", "s", false), null), PgBackRestConfig.PVC_MOUNT);
+    assertThat(aws.s3().endpoint()).isEqualTo("s3.eu-west-2.amazonaws.com");
+    assertThat(aws.s3().port()).isNull();
+    var pvc = PgBackRestConfig.Repository.of(new BackupModel.Storage(null, new BackupModel.Pvc("repo", "market-data/pgbackrest")),
+        PgBackRestConfig.PVC_MOUNT);
+    assertThat(pvc.posixPath()).isEqualTo("/pgbackrest-repo/market-data/pgbackrest");
+  }
+
+  @Test
+  void plainHttpEndpointsAndDoubleRetentionAreRefusedWithAReason() {
+    assertThatThrownBy(() -> PgBackRestConfig.Repository.of(new BackupModel.Storage(
+        new BackupModel.S3("b", "p", "http://minio:9000", "us-east-1", "s", true), null), PgBackRestConfig.PVC_MOUNT))
+        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("only over HTTPS");
+    assertThatThrownBy(() -> PgBackRestConfig.Retention.of(new BackupModel.Retention(86400L, 3)))
+        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("not both");
+    assertThat(PgBackRestConfig.Retention.of(new BackupModel.Retention(7 * 86400L, null)))
+        .isEqualTo(new PgBackRestConfig.Retention("time", 7));
+    assertThat(PgBackRestConfig.Retention.of(new BackupModel.Retention(3600L, null)))
+        .as("less than a day keeps a day").isEqualTo(new PgBackRestConfig.Retention("time", 1));
   }
 
   @Test
   void refusesMultiLineValues() {
-    PgBackRestConfig config = new PgBackRestConfig("s", "/data\n[evil]", 5432, "/run", PgBackRestConfig.Repo.posix("/repo"),
-        1, "gz", 1, "/log");
-    assertThatThrownBy(config::render).hasMessageContaining("single-line");
+    assertThatThrownBy(() -> PgBackRestConfig.databasePod("s", PgBackRestConfig.Repository.posix("/repo"),
+        new PgBackRestConfig.Postgres("/data\n[evil]", 5432, "/run"), "/tmp", null))
+        .hasMessageContaining("single-line");
   }
 }

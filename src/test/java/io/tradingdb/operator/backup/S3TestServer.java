@@ -17,8 +17,15 @@ final class S3TestServer implements AutoCloseable {
 
   private final S3Proxy proxy;
   private final BlobStoreContext context;
+  private final boolean https;
 
   S3TestServer(Path folder) throws Exception {
+    this(folder, null, null);
+  }
+
+  /** Over HTTPS only when {@code keyStore} (PKCS12) is given: pgBackRest speaks nothing else to S3. */
+  S3TestServer(Path folder, Path keyStore, String keyStorePassword) throws Exception {
+    this.https = keyStore != null;
     // s3proxy and jclouds log every request at DEBUG, which drowns the test output.
     for (String logger : new String[] {"org.gaul", "org.jclouds", "jclouds"}) {
       ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger)).setLevel(ch.qos.logback.classic.Level.WARN);
@@ -29,11 +36,15 @@ final class S3TestServer implements AutoCloseable {
         .credentials(ACCESS_KEY, SECRET_KEY)
         .overrides(properties)
         .build(BlobStoreContext.class);
-    proxy = S3Proxy.builder()
+    S3Proxy.Builder builder = S3Proxy.builder()
         .blobStore(context.getBlobStore())
-        .endpoint(URI.create("http://127.0.0.1:0"))
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-        .build();
+        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY);
+    if (https) {
+      builder.secureEndpoint(URI.create("https://127.0.0.1:0")).keyStore(keyStore.toString(), keyStorePassword);
+    } else {
+      builder.endpoint(URI.create("http://127.0.0.1:0"));
+    }
+    proxy = builder.build();
     proxy.start();
     long deadline = System.currentTimeMillis() + 10_000;
     while (!"STARTED".equals(proxy.getState())) {
@@ -45,7 +56,11 @@ final class S3TestServer implements AutoCloseable {
   }
 
   String endpoint() {
-    return "http://127.0.0.1:" + proxy.getPort();
+    return https ? "https://127.0.0.1:" + proxy.getSecurePort() : "http://127.0.0.1:" + proxy.getPort();
+  }
+
+  int port() {
+    return https ? proxy.getSecurePort() : proxy.getPort();
   }
 
   BlobStore blobStore() {

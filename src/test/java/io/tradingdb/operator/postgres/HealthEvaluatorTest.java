@@ -11,7 +11,7 @@ class HealthEvaluatorTest {
   private static final long GIB = 1024L * 1024 * 1024;
 
   private static HealthCheck.Result health(int connections, long sizeBytes, double ratio, long blocks) {
-    return new HealthCheck.Result(connections, 100, sizeBytes, ratio, blocks, 3, 1, 12);
+    return new HealthCheck.Result(connections, 100, sizeBytes, ratio, blocks, 3, 1, 12, false);
   }
 
   @Test
@@ -36,5 +36,12 @@ class HealthEvaluatorTest {
   @Test
   void aFreshDatabaseIsNotDegradedByItsFirstCacheMisses() {
     assertThat(HealthEvaluator.evaluate(health(5, GIB, 0.20, HealthCheck.MIN_CACHE_BLOCKS - 1), GUIDE)).isEmpty();
+  }
+
+  @Test
+  void failingWalArchivingComesFirst() {
+    var failing = new HealthCheck.Result(81, 100, GIB, 0.999, 1_000_000, 0, 0, 1, true);
+    assertThat(HealthEvaluator.evaluate(failing, GUIDE)).extracting(HealthEvaluator.Finding::reason)
+        .containsExactly("WalArchivingFailing", "ConnectionsHigh");
   }
 }

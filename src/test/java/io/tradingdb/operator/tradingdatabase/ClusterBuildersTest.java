@@ -37,6 +37,34 @@ class ClusterBuildersTest {
     Golden.assertMatches("tradingdatabase/production.yaml", objects);
   }
 
+  /**
+   * WAL archiving: archive settings, the pgBackRest file and restore_command in Patroni's
+   * ConfigMap, the TLS server sidecar, S3 keys by reference only; and a point-in-time bootstrap.
+   */
+  @Test
+  void pgBackRestArchivesWalAndRunsATlsServerBesideEachInstance() {
+    TradingDatabase db = Samples.tradingDatabase("trading", "market-restored");
+    db.getSpec().setInstances(2);
+    db.getSpec().setPgBackRest(PgBackRestSamples.repository());
+    db.getSpec().setBootstrap(PgBackRestSamples.pointInTime("market", "2026-11-26T03:00:00+01:00"));
+    ClusterModel model = ClusterModel.from(db);
+    StatefulSet sts = ClusterStatefulSet.build(model, "x", Map.of());
+    var containers = sts.getSpec().getTemplate().getSpec().getContainers();
+    assertThat(containers).extracting(c -> c.getName()).containsExactly("postgres", "metrics-exporter", "pgbackrest");
+    assertThat(containers.get(2).getCommand()).containsExactly("pgbackrest", "server");
+    var s3Keys = containers.stream().flatMap(c -> c.getEnv().stream()).filter(e -> e.getName().contains("S3_KEY")).toList();
+    assertThat(s3Keys).isNotEmpty().allSatisfy(e -> {
+      assertThat(e.getValue()).isNull();
+      assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("minio-credentials");
+    });
+    assertThat(PatroniConfig.postgresParameters(model))
+        .containsEntry("archive_mode", "on")
+        .containsEntry("archive_command", "pgbackrest --stanza=market-restored archive-push %p")
+        .containsEntry("archive_timeout", "60");
+    assertThat(PatroniConfig.recoveryTargetTime("2026-11-26T03:00:00+01:00")).isEqualTo("2026-11-26 03:00:00.000000+01:00");
+    Golden.assertMatches("tradingdatabase/pgbackrest.yaml", objects(db, model));
+  }
+
   @Test
   void existingClaimTemplateSizesWinBecauseTheyAreImmutable() {
     TradingDatabase db = Samples.tradingDatabase("trading", "grow");

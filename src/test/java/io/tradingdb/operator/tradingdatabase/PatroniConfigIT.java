@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -30,7 +31,24 @@ class PatroniConfigIT {
   void generatedConfigurationPassesPatronisValidator(Profile profile) throws Exception {
     TradingDatabase db = Samples.tradingDatabase("trading", "market");
     db.getSpec().setProfile(profile);
+    validate(ClusterModel.from(db));
+  }
+
+  /** WAL archiving, a replica's restore_command, and the custom bootstrap method of a point-in-time recovery. */
+  @Test
+  void pointInTimeRecoveryBootstrapPassesPatronisValidator() throws Exception {
+    TradingDatabase db = Samples.tradingDatabase("trading", "market-restored");
+    db.getSpec().setProfile(Profile.PRODUCTION);
+    db.getSpec().setPgBackRest(PgBackRestSamples.repository());
+    db.getSpec().setBootstrap(PgBackRestSamples.pointInTime("market", "2026-11-26T03:00:00Z"));
     ClusterModel model = ClusterModel.from(db);
+    String yaml = PatroniConfig.configMap(model).getData().get(PatroniConfig.CONFIG_FILE);
+    assertThat(yaml).contains("method: pgbackrest").contains("recovery_target_time: 2026-11-26 03:00:00.000000+00:00")
+        .contains("archive_mode: \"on\"");
+    validate(model);
+  }
+
+  private void validate(ClusterModel model) throws Exception {
     Path config = dir.resolve("patroni.yaml");
     Files.writeString(config, PatroniConfig.configMap(model).getData().get(PatroniConfig.CONFIG_FILE));
 

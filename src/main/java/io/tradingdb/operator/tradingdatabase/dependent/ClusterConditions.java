@@ -56,6 +56,13 @@ public final class ClusterConditions {
     }
   }
 
+  public static class PgBackRestEnabled extends ModelCondition {
+    @Override
+    boolean test(ClusterModel model) {
+      return model.pgBackRest().isPresent();
+    }
+  }
+
   public static class PoolerEnabled extends ModelCondition {
     @Override
     boolean test(ClusterModel model) {

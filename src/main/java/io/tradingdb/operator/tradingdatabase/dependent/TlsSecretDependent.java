@@ -57,25 +57,30 @@ public class TlsSecretDependent extends KubernetesDependentResource<Secret, Trad
   @Override
   protected Secret desired(TradingDatabase primary, Context<TradingDatabase> context) {
     ClusterModel model = ClusterDependent.model(context);
-    Secret caSecret = currentCa(primary, context);
-    CertificateAuthority.Pem ca;
-    if (caSecret == null) {
-      ca = CertificateAuthority.newCa("tradingdb " + model.names().namespace() + "/" + model.names().cluster(), Instant.now());
-      caSecret = ClusterTls.caSecret(primary, model, ca);
-      client(context).resource(caSecret).create();
-    } else {
-      ca = new CertificateAuthority.Pem(
-          ClusterTls.decoded(caSecret, ClusterTls.CA_CERT), ClusterTls.decoded(caSecret, ClusterTls.CA_KEY));
-    }
+    CertificateAuthority.Pem ca = caOrCreate(primary, model, context);
     var server = CertificateAuthority.issueServer(ca, ClusterTls.dnsNames(model.names()), Instant.now());
     return ClusterTls.serverSecret(primary, model, ca.certificate(), server);
+  }
+
+  /** The cluster's CA, created (and stored in {@code <cluster>-ca}) on first use. */
+  static CertificateAuthority.Pem caOrCreate(
+      TradingDatabase primary, ClusterModel model, Context<TradingDatabase> context) {
+    Secret caSecret = currentCa(primary, context);
+    if (caSecret == null) {
+      CertificateAuthority.Pem ca =
+          CertificateAuthority.newCa("tradingdb " + model.names().namespace() + "/" + model.names().cluster(), Instant.now());
+      client(context).resource(ClusterTls.caSecret(primary, model, ca)).create();
+      return ca;
+    }
+    return new CertificateAuthority.Pem(
+        ClusterTls.decoded(caSecret, ClusterTls.CA_CERT), ClusterTls.decoded(caSecret, ClusterTls.CA_KEY));
   }
 
   /**
    * The CA Secret from the informer cache (it carries the cluster's labels), read from the API
    * only when the cache does not have it yet, so a steady cluster costs no request here.
    */
-  private static Secret currentCa(TradingDatabase primary, Context<TradingDatabase> context) {
+  static Secret currentCa(TradingDatabase primary, Context<TradingDatabase> context) {
     ClusterNames names = ClusterDependent.names(primary);
     return context.getSecondaryResourcesAsStream(Secret.class)
         .filter(s -> names.caSecret().equals(s.getMetadata().getName()))

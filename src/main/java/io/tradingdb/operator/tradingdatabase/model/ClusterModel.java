@@ -13,6 +13,8 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeDeletionPolicy;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeSpec;
+import io.tradingdb.operator.backup.BackupModel;
+import io.tradingdb.operator.backup.PgBackRestConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,7 +50,9 @@ public record ClusterModel(
     String superuserSecret,
     boolean superuserSecretGenerated,
     VolumeDeletionPolicy volumeDeletionPolicy,
-    NetworkPolicy networkPolicy) {
+    NetworkPolicy networkPolicy,
+    Optional<PgBackRest> pgBackRest,
+    Optional<PgBackRestBootstrap> pgBackRestBootstrap) {
 
   public static final String DEFAULT_IMAGE = "timescale/timescaledb-ha:pg16";
   // CloudNativePG's pgBouncer image: rebuilt on Debian for each release, runs as uid 998.
@@ -83,6 +87,17 @@ public record ClusterModel(
   public record NetworkPolicy(
       boolean enabled, List<String> allowedNamespaces, LabelSelector allowedNamespaceSelector,
       LabelSelector allowedPods) {}
+
+  /** The cluster's own pgBackRest repository: WAL archiving is on when present. */
+  public record PgBackRest(BackupModel.Storage storage, PgBackRestConfig.Repository repository) {}
+
+  /**
+   * A first start restored by pgBackRest from another stanza's repository: {@code backupLabel}
+   * null means the latest backup, {@code targetTime} null means replaying to the archive's end.
+   */
+  public record PgBackRestBootstrap(
+      String stanza, BackupModel.Storage storage, PgBackRestConfig.Repository repository,
+      String backupLabel, String targetTime) {}
 
   /** Builds the model, or throws {@link InvalidSpecException} with a message for the user. */
   public static ClusterModel from(TradingDatabase db) {
@@ -191,7 +206,49 @@ public record ClusterModel(
         superuserSecret,
         superuserGenerated,
         Optional.ofNullable(spec.getVolumeDeletionPolicy()).orElse(VolumeDeletionPolicy.RETAIN),
-        networkPolicy(spec.getNetworkPolicy()));
+        networkPolicy(spec.getNetworkPolicy()),
+        pgBackRest(spec, names),
+        pgBackRestBootstrap(spec, names));
+  }
+
+  private static Optional<PgBackRest> pgBackRest(TradingDatabaseSpec spec, ClusterNames names) {
+    if (spec.getPgBackRest() == null) {
+      return Optional.empty();
+    }
+    BackupModel.Storage storage = BackupModel.storage(
+        spec.getPgBackRest().getRepository(), names.namespace() + "/" + names.cluster() + "/pgbackrest",
+        names.cluster() + "/pgbackrest");
+    return Optional.of(new PgBackRest(storage, PgBackRestConfig.Repository.of(storage, PgBackRestConfig.PVC_MOUNT)));
+  }
+
+  private static Optional<PgBackRestBootstrap> pgBackRestBootstrap(TradingDatabaseSpec spec, ClusterNames names) {
+    var bootstrap = spec.getBootstrap();
+    if (bootstrap == null || bootstrap.getFromBackup() == null || bootstrap.getFromBackup().getPgBackRest() == null) {
+      if (bootstrap != null && bootstrap.getFromBackup() != null && bootstrap.getFromBackup().getTargetTime() != null) {
+        throw new InvalidSpecException(
+            "spec.bootstrap.fromBackup.targetTime needs fromBackup.pgBackRest: pg_dump backups have no WAL to replay");
+      }
+      return Optional.empty();
+    }
+    var from = bootstrap.getFromBackup();
+    String stanza = from.getPgBackRest().getStanza();
+    BackupModel.Storage storage = BackupModel.storage(
+        from.getPgBackRest().getRepository(), names.namespace() + "/" + stanza + "/pgbackrest", stanza + "/pgbackrest");
+    String targetTime = from.getTargetTime();
+    if (targetTime != null) {
+      try {
+        java.time.OffsetDateTime.parse(targetTime);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new InvalidSpecException("spec.bootstrap.fromBackup.targetTime '" + targetTime + "' is not an RFC 3339 time");
+      }
+    }
+    if (from.getBackupName() != null && !from.getBackupName().matches("^[0-9]{8}-[0-9]{6}F(_[0-9]{8}-[0-9]{6}[DI])?$")) {
+      throw new InvalidSpecException("spec.bootstrap.fromBackup.backupName '" + from.getBackupName()
+          + "' is not a pgBackRest backup label such as 20261126-030000F");
+    }
+    return Optional.of(new PgBackRestBootstrap(
+        stanza, storage, PgBackRestConfig.Repository.of(storage, PgBackRestConfig.SOURCE_PVC_MOUNT),
+        from.getBackupName(), targetTime));
   }
 
   private static NetworkPolicy networkPolicy(NetworkPolicySpec spec) {

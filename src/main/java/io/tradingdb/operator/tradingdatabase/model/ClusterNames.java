@@ -34,6 +34,11 @@ public record ClusterNames(String cluster, String namespace) {
   public String tlsSecret() { return cluster + "-tls"; }
   public String bootstrapRestoreJob() { return cluster + "-bootstrap-restore"; }
   public String caSecret() { return cluster + "-ca"; }
+  /** pgBackRest's TLS: the instances' server certificate and the backup Jobs' client certificate. */
+  public String pgBackRestTlsSecret() { return cluster + "-pgbackrest-tls"; }
+
+  /** DNS name of instance {@code ordinal} through the headless Service. */
+  public String podHost(int ordinal) { return statefulSet() + "-" + ordinal + "." + headlessService() + "." + namespace + ".svc"; }
 
   /** Patroni's Kubernetes DCS objects (ConfigMaps), named from its scope. */
   public String patroniLeaderConfigMap() { return cluster + "-leader"; }

@@ -75,6 +75,12 @@ public final class PrometheusRuleBuilder {
             "0m", "warning",
             "A backup failed",
             "BackupSchedule {{ $labels.backupschedule }} failed in the last hour."),
+        alert("TradingDbWalArchivingFailing",
+            "max " + BY_POD + " (tradingdb_wal_archive_failing{" + db + "}) == 1",
+            "5m", "critical",
+            "WAL archiving to pgBackRest is failing",
+            "{{ $labels.pod }}: archive_command fails, so WAL piles up in pg_wal and point-in-time "
+                + "recovery stops at the last archived segment."),
         alert("TradingDbPoolerClientsWaiting",
             "max " + BY_POD + " (pgbouncer_pools_client_maxwait_seconds{" + db + "}) > " + m.poolerWaitSeconds(),
             "2m", "warning",

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.tradingdb.operator.backup.BackupWorkloads;
+import io.tradingdb.operator.backup.PgBackRestConfig;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
@@ -58,6 +60,11 @@ public final class ClusterNetworkPolicy {
     List<NetworkPolicyIngressRule> rules = new ArrayList<>();
     rules.add(rule(List.of(ownPods, operator), ClusterNames.POSTGRES_PORT, ClusterNames.PATRONI_PORT));
     rules.add(rule(postgresClients, ClusterNames.POSTGRES_PORT));
+    if (model.pgBackRest().isPresent()) {
+      // pgBackRest's TLS server: only this cluster's backup Jobs (which also need its client certificate).
+      rules.add(rule(List.of(samePodsAs(Map.of(BackupWorkloads.PGBACKREST_CLIENT_LABEL, n.cluster()))),
+          PgBackRestConfig.SERVER_PORT));
+    }
     if (model.monitoring().enabled()) {
       // Metrics only, no data: open to any scraper, wherever Prometheus runs.
       rules.add(rule(List.of(), ClusterNames.EXPORTER_PORT));

@@ -22,6 +22,9 @@ import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
 @ValidationRule(
     value = "!has(self.pgDump) || !has(self.method) || self.method == 'pgDump'",
     message = "pgDump options need method 'pgDump'")
+@ValidationRule(
+    value = "has(self.storage) == (!has(self.method) || self.method == 'pgDump')",
+    message = "method pgDump needs storage; method pgBackRest takes none (it writes to the TradingDatabase's spec.pgBackRest.repository)")
 public class BackupScheduleSpec {
 
   @Required
@@ -51,8 +54,9 @@ public class BackupScheduleSpec {
   @JsonPropertyDescription("pgBackRest options.")
   private PgBackRestSpec pgBackRest;
 
-  @Required
-  @JsonPropertyDescription("Where backups are stored: exactly one of s3 or pvc.")
+  @JsonPropertyDescription(
+      "Where pg_dump backups are stored: exactly one of s3 or pvc. Not used by method pgBackRest, "
+          + "whose repository is the TradingDatabase's spec.pgBackRest.repository.")
   private BackupStorageSpec storage;
 
   @JsonPropertyDescription("Which old backups to delete. Defaults to maxAge 7d.")
@@ -89,9 +93,10 @@ public class BackupScheduleSpec {
 
   @Size(min = 1, max = 512)
   @JsonPropertyDescription(
-      "Image with pg_dump, pg_restore, psql, the AWS CLI, jq, gzip, zstd, lz4 and pgBackRest. "
-          + "Its pg_dump must be at least as new as the server. Defaults to "
-          + "ghcr.io/tradingdb/backup-tools:pg16 (see docs/backup.md).")
+      "Image of the backup Jobs. For pgDump: pg_dump, pg_restore, psql, the AWS CLI, jq, gzip, "
+          + "zstd and lz4, with a pg_dump at least as new as the server; defaults to "
+          + "ghcr.io/tradingdb/backup-tools:pg16 (see docs/backup.md). For pgBackRest: defaults to "
+          + "the TradingDatabase's own image, whose pgBackRest version the instances' servers match.")
   private String image;
 
   @JsonPropertyDescription("CPU and memory of the backup container. Defaults to 100m/256Mi requests, 1Gi memory limit.")

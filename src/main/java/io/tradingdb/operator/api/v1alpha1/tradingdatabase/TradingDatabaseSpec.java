@@ -95,6 +95,11 @@ public class TradingDatabaseSpec {
       "Optional NetworkPolicy limiting who may connect to PostgreSQL. Off by default.")
   private NetworkPolicySpec networkPolicy;
 
+  @JsonPropertyDescription(
+      "pgBackRest repository for WAL archiving and physical backups (BackupSchedule method "
+          + "pgBackRest) and point-in-time recovery. Off by default; changing it restarts the instances.")
+  private PgBackRestRepositorySpec pgBackRest;
+
   public Profile getProfile() { return profile; }
   public void setProfile(Profile profile) { this.profile = profile; }
   public String getImage() { return image; }
@@ -127,6 +132,8 @@ public class TradingDatabaseSpec {
   public void setSuperuserSecret(LocalObjectRef superuserSecret) { this.superuserSecret = superuserSecret; }
   public VolumeDeletionPolicy getVolumeDeletionPolicy() { return volumeDeletionPolicy; }
   public void setVolumeDeletionPolicy(VolumeDeletionPolicy volumeDeletionPolicy) { this.volumeDeletionPolicy = volumeDeletionPolicy; }
+  public PgBackRestRepositorySpec getPgBackRest() { return pgBackRest; }
+  public void setPgBackRest(PgBackRestRepositorySpec pgBackRest) { this.pgBackRest = pgBackRest; }
   public BootstrapSpec getBootstrap() { return bootstrap; }
   public void setBootstrap(BootstrapSpec bootstrap) { this.bootstrap = bootstrap; }
   public NetworkPolicySpec getNetworkPolicy() { return networkPolicy; }

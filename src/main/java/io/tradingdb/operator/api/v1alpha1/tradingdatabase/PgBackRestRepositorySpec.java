@@ -1,0 +1,25 @@
+package io.tradingdb.operator.api.v1alpha1.tradingdatabase;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupStorageSpec;
+
+/**
+ * The cluster's pgBackRest repository. Setting it turns on WAL archiving (archive_mode on, every
+ * segment pushed by pgBackRest) and a pgBackRest TLS server beside each instance, which
+ * BackupSchedules with method pgBackRest use.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PgBackRestRepositorySpec {
+
+  @Required
+  @JsonPropertyDescription(
+      "Where WAL and pgBackRest backups go: s3 (reached over HTTPS) or pvc. A pvc is mounted by "
+          + "every instance and by the backup Jobs, so with more than one instance it must be "
+          + "ReadWriteMany. The S3 prefix defaults to <namespace>/<cluster>/pgbackrest.")
+  private BackupStorageSpec repository;
+
+  public BackupStorageSpec getRepository() { return repository; }
+  public void setRepository(BackupStorageSpec repository) { this.repository = repository; }
+}
