@@ -10,11 +10,16 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupMethod;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.PgBackRestSpec;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.testsupport.Samples;
 import io.tradingdb.operator.kube.Conditions;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,8 +39,10 @@ class BackupScheduleReconcilerTest {
 
   @BeforeEach
   void start() throws Exception {
-    try (InputStream crd = getClass().getResourceAsStream("/META-INF/fabric8/backupschedules.tradingdb.io-v1.yml")) {
-      client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+    for (String name : List.of("backupschedules", "tradingdatabases")) {
+      try (InputStream crd = getClass().getResourceAsStream("/META-INF/fabric8/" + name + ".tradingdb.io-v1.yml")) {
+        client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+      }
     }
     registry = new SimpleMeterRegistry();
     operator = new Operator(o -> o.withKubernetesClient(client)
@@ -132,5 +139,64 @@ class BackupScheduleReconcilerTest {
     client.resource(current).update();
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
         assertThat(client.batch().v1().jobs().inNamespace("trading").withName("adhoc-now-before-upgrade").get()).isNull());
+  }
+
+  /**
+   * method pgBackRest: refused with a reason while the cluster archives no WAL, then one CronJob
+   * per backup type, and a type whose schedule is removed loses its CronJob.
+   */
+  @Test
+  void pgBackRestGetsACronJobPerBackupTypeOnceTheClusterArchivesWal() {
+    TradingDatabase cluster = Samples.tradingDatabase("trading", "market-data");
+    cluster.getSpec().setInstances(2);
+    client.resource(cluster).create();
+    BackupSchedule schedule = BackupSchedules.tradingDatabase("market-data-pitr", "market-data");
+    schedule.getMetadata().setCreationTimestamp(null);
+    schedule.getMetadata().setGeneration(null);
+    schedule.getSpec().setMethod(BackupMethod.PG_BACKREST);
+    PgBackRestSpec pgBackRest = new PgBackRestSpec();
+    pgBackRest.setDifferentialSchedule("0 15 * * *");
+    pgBackRest.setIncrementalSchedule("0 * * * *");
+    schedule.getSpec().setPgBackRest(pgBackRest);
+    createAndStart(schedule);
+
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+      BackupSchedule current = client.resources(BackupSchedule.class).inNamespace("trading").withName("market-data-pitr").get();
+      assertThat(Conditions.find(current.getStatus().getConditions(), Conditions.READY)).hasValueSatisfying(c -> {
+        assertThat(c.getReason()).isEqualTo("InvalidSpec");
+        assertThat(c.getMessage()).contains("has no spec.pgBackRest.repository");
+      });
+    });
+
+    cluster = client.resources(TradingDatabase.class).inNamespace("trading").withName("market-data").get();
+    cluster.getSpec().setPgBackRest(io.tradingdb.operator.tradingdatabase.PgBackRestSamples.repository());
+    client.resource(cluster).update();
+    touch("market-data-pitr");
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+      for (String name : List.of("market-data-pitr", "market-data-pitr-diff", "market-data-pitr-incr")) {
+        assertThat(client.batch().v1().cronjobs().inNamespace("trading").withName(name).get()).as(name).isNotNull();
+      }
+      String conf = client.configMaps().inNamespace("trading").withName("market-data-pitr-backup-scripts").get()
+          .getData().get(BackupScripts.PGBACKREST_CONF);
+      assertThat(conf).contains("pg1-host=market-data-0.market-data-pods.trading.svc")
+          .contains("pg2-host=market-data-1.market-data-pods.trading.svc");
+      BackupSchedule current = client.resources(BackupSchedule.class).inNamespace("trading").withName("market-data-pitr").get();
+      assertThat(Conditions.isTrue(current.getStatus().getConditions(), Conditions.READY)).isTrue();
+      assertThat(Conditions.find(current.getStatus().getConditions(), Conditions.READY).get().getMessage())
+          .contains("'0 3 * * *', '0 15 * * *', '0 * * * *'");
+    });
+
+    BackupSchedule current = client.resources(BackupSchedule.class).inNamespace("trading").withName("market-data-pitr").get();
+    current.getSpec().getPgBackRest().setIncrementalSchedule(null);
+    client.resource(current).update();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(client.batch().v1().cronjobs().inNamespace("trading").withName("market-data-pitr-incr").get()).isNull());
+    assertThat(client.batch().v1().cronjobs().inNamespace("trading").withName("market-data-pitr-diff").get()).isNotNull();
+  }
+
+  private void touch(String name) {
+    BackupSchedule current = client.resources(BackupSchedule.class).inNamespace("trading").withName(name).get();
+    current.getMetadata().setAnnotations(Map.of("touch", Long.toString(System.nanoTime())));
+    client.resource(current).update();
   }
 }

@@ -101,6 +101,45 @@ class WorkloadsOnRealClusterIT {
         assertThat(names(pods("app.kubernetes.io/name", "backupschedule"))).isNotEmpty());
   }
 
+  /**
+   * WAL archiving and pgBackRest: the instance with its pgBackRest TLS server sidecar and the
+   * backup Jobs are admitted under the restricted standard, the TLS Secret holds both
+   * certificates, and the BackupSchedule gets a CronJob per backup type.
+   */
+  @Test
+  void pgBackRestInstancesAndBackupJobsAreAdmittedUnderTheRestrictedStandard() {
+    TradingDatabase db = io.tradingdb.operator.testsupport.Samples.tradingDatabase(ns, "archived");
+    db.getMetadata().setUid(null);
+    db.getMetadata().setGeneration(null);
+    db.getSpec().setPgBackRest(io.tradingdb.operator.tradingdatabase.PgBackRestSamples.repository());
+    client.resource(db).create();
+    BackupSchedule schedule = new BackupSchedule();
+    schedule.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("archived-pitr").withNamespace(ns)
+        .withAnnotations(Map.of(BackupSchedule.BACKUP_NOW_ANNOTATION, "first")).build());
+    var spec = new io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleSpec();
+    spec.setTarget(io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget.tradingDatabase("archived"));
+    spec.setSchedule("0 3 * * 0");
+    spec.setMethod(io.tradingdb.operator.api.v1alpha1.backupschedule.BackupMethod.PG_BACKREST);
+    var pgBackRest = new io.tradingdb.operator.api.v1alpha1.backupschedule.PgBackRestSpec();
+    pgBackRest.setDifferentialSchedule("0 3 * * 1-6");
+    pgBackRest.setIncrementalSchedule("0 * * * *");
+    spec.setPgBackRest(pgBackRest);
+    schedule.setSpec(spec);
+    client.resource(schedule).create();
+
+    await().atMost(RealCluster.timeout()).ignoreExceptions().untilAsserted(() -> {
+      Pod pod = client.pods().inNamespace(ns).withName("archived-0").get();
+      assertThat(pod).isNotNull();
+      assertThat(pod.getSpec().getContainers()).extracting(c -> c.getName()).contains("postgres", "pgbackrest");
+      var secret = client.secrets().inNamespace(ns).withName("archived-pgbackrest-tls").get();
+      assertThat(secret.getData()).containsKeys("ca.crt", "tls.crt", "tls.key", "client.crt", "client.key");
+      assertThat(Stream.of("archived-pitr", "archived-pitr-diff", "archived-pitr-incr")
+          .map(n -> client.batch().v1().cronjobs().inNamespace(ns).withName(n).get())).doesNotContainNull();
+      assertThat(names(pods("tradingdb.io/pgbackrest-client-of", "archived")))
+          .anySatisfy(n -> assertThat(n).startsWith("archived-pitr-now-first"));
+    });
+  }
+
   @Test
   void reapplyingTheSamplesAfterReconcileChangesNothing() throws IOException {
     List<Path> files;
