@@ -39,10 +39,24 @@ class SamplesTest {
         } else if (resource instanceof io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule schedule) {
           var target = new io.tradingdb.operator.postgres.ConnectionTarget("db-rw.samples.svc", 5432, "ai_trading",
               "verify-full", "db-superuser", "username", "password", "db-tls", "ca.crt", null, 0);
-          assertThat(io.tradingdb.operator.backup.BackupModel.from(schedule, target)).isNotNull();
+          TradingDatabase cluster = schedule.getSpec().getTarget().getTradingDatabase() == null ? null
+              : sampleCluster(schedule.getSpec().getTarget().getTradingDatabase().getName());
+          assertThat(io.tradingdb.operator.backup.BackupModel.from(schedule, target, cluster)).isNotNull();
         }
       }
     }
+  }
+
+  /** The sample TradingDatabase of that name. */
+  private static TradingDatabase sampleCluster(String name) throws IOException {
+    for (Path file : samples()) {
+      HasMetadata resource = Serialization.unmarshal(Files.readString(file));
+      if (resource instanceof TradingDatabase db && name.equals(db.getMetadata().getName())) {
+        db.getMetadata().setNamespace("samples");
+        return db;
+      }
+    }
+    throw new AssertionError("no sample TradingDatabase " + name);
   }
 
   @Test
@@ -58,5 +72,6 @@ class SamplesTest {
     assertThat(model.monitoring().connectionsPercent()).isEqualTo(80);
     assertThat(model.monitoring().databaseSizeGiB()).isEqualTo(50);
     assertThat(model.postgresParameters()).containsEntry("timescaledb.telemetry_level", "off");
+    assertThat(model.pgBackRest()).as("production archives WAL for point-in-time recovery").isPresent();
   }
 }
