@@ -8,7 +8,7 @@ PACKAGES=(
   postgresql postgresql-client
   pgbouncer pgbackrest patroni
   prometheus-postgres-exporter prometheus
-  awscli jq zstd lz4 gzip openssl procps util-linux
+  awscli jq zstd lz4 gzip pigz openssl procps util-linux
 )
 
 missing=()

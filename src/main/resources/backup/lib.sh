@@ -162,10 +162,12 @@ storage_delete_backup() {
 
 # --- compression ----------------------------------------------------------------------------
 
+# gzip and zstd compress on every core (pigz when the image has it; the output is plain gzip):
+# pg_dump itself keeps one core busy at most, and a single-threaded compressor is the bottleneck.
 compress_stream() {
   case "$1" in
-    gzip) gzip -c "-${2:-6}" ;;
-    zstd) zstd -q -c "-${2:-3}" ;;
+    gzip) if command -v pigz >/dev/null; then pigz -c "-${2:-6}"; else gzip -c "-${2:-6}"; fi ;;
+    zstd) zstd -q -c -T0 "-${2:-3}" ;;
     lz4) lz4 -q -c "-${2:-1}" ;;
     none) cat ;;
   esac
@@ -173,7 +175,7 @@ compress_stream() {
 
 decompress_stream() {
   case "$1" in
-    gzip) gzip -dc ;;
+    gzip) if command -v pigz >/dev/null; then pigz -dc; else gzip -dc; fi ;;
     zstd) zstd -q -dc ;;
     lz4) lz4 -q -dc ;;
     none) cat ;;

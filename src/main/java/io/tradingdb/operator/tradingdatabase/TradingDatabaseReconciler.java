@@ -265,6 +265,9 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
       expand(db, resize);
     }
     pending.addAll(plan.pending());
+    model.pgBackRest().filter(p -> p.storage().pvc() != null).ifPresent(p -> pending.addAll(
+        PgBackRestRepositoryCheck.problems(model, client.persistentVolumeClaims()
+            .inNamespace(model.names().namespace()).withName(p.storage().pvc().claimName()).get())));
 
     ClusterStatus.Observed observed = new ClusterStatus.Observed(sts, pods, pending);
     java.time.Duration nextCheck = null;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Backup and restore throughput per compression, next to plain pg_dump to a local file with the
  * same compression. Prints a table; asserts nothing about time. Size: -Dbackup.bench.mb (default
- * 1024). Run: mvn -B -q verify -Dit.test=BackupBenchmark -Dgroups=benchmark -Dtest=none
+ * 1024). Run: mvn -B -q verify -Dit.test=BackupBenchmark -Dgroups=benchmark -DexcludedTestGroups=none -Dtest=none
  * -Dsurefire.failIfNoSpecifiedTests=false
  */
 @Tag("benchmark")
@@ -47,13 +47,14 @@ class BackupBenchmark {
               "AWS_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY)));
       StringBuilder table = new StringBuilder();
       table.append(String.format("%nbackup benchmark: %.0f MB of tables (pg_database_size), custom format, s3proxy on loopback, 2 cores%n", mb));
-      table.append(String.format("%-12s %11s %11s %11s %12s %12s %12s %10s%n",
-          "compression", "baseline s", "volume s", "s3 s", "s3/baseline", "s3 MB/s", "restore MB/s", "stored MB"));
+      table.append(String.format("%-12s %11s %11s %11s %12s %12s %12s %12s %10s%n",
+          "compression", "baseline s", "volume s", "s3 s", "s3/baseline", "upload s", "s3 MB/s", "restore MB/s", "stored MB"));
       String[][] choices = {{"NONE", ""}, {"GZIP", "6"}, {"GZIP", "1"}, {"ZSTD", "3"}, {"LZ4", "1"}};
       for (String[] choice : choices) {
         CompressionAlgorithm algorithm = CompressionAlgorithm.valueOf(choice[0]);
         Integer level = choice[1].isEmpty() ? null : Integer.valueOf(choice[1]);
         double baseline = baseline(source, algorithm, level == null ? 0 : level);
+        double upload = uploadOnly(s3.endpoint());
 
         BackupSchedule onVolume = BackupSchedules.external("bench", TestPostgres.host(), TestPostgres.port(), source);
         BackupSchedules.pvc(onVolume, "bench", "bench/" + algorithm + level);
@@ -81,13 +82,15 @@ class BackupBenchmark {
         assertThat(restore.succeeded()).as(restore.stdout() + restore.stderr()).isTrue();
         TestPostgres.dropDatabase(restored);
 
-        table.append(String.format("%-12s %11.1f %11.1f %11.1f %12.2f %12.1f %12.1f %10.1f%n",
+        table.append(String.format("%-12s %11.1f %11.1f %11.1f %12.2f %12.1f %12.1f %12.1f %10.1f%n",
             algorithm.value() + (level == null ? "" : "-" + level), baseline, volumeSeconds, backupSeconds, backupSeconds / baseline,
-            mb / backupSeconds, mb / restoreSeconds, backup.result().get("sizeBytes").asLong() / 1e6));
+            upload, mb / backupSeconds, mb / restoreSeconds, backup.result().get("sizeBytes").asLong() / 1e6));
       }
       table.append("baseline: pg_dump -Fc to a local file (-Z for gzip, | zstd / | lz4 for the others). volume, s3: the\n"
           + "Job's backup.sh end to end (checks, snapshot, dump, compress, sha256, row counts, store, manifest, retention)\n"
-          + "to a local folder (the PVC case) and through the AWS CLI to s3proxy. restore: restore.sh from s3proxy.\n");
+          + "to a local folder (the PVC case) and through the AWS CLI to s3proxy. upload: the baseline's file alone\n"
+          + "copied to s3proxy by the AWS CLI with the scripts' settings (what the S3 server and client cost on\n"
+          + "these cores). restore: restore.sh from s3proxy.\n");
       System.out.println(table);
     } finally {
       for (String db : databases) {
@@ -135,6 +138,27 @@ class BackupBenchmark {
     builder.environment().put("PGPASSWORD", TestPostgres.adminPassword());
     builder.environment().put("PGDATABASE", database);
     builder.environment().put("OUT", out.toString());
+    builder.inheritIO();
+    long start = System.nanoTime();
+    Process p = builder.start();
+    assertThat(p.waitFor(30, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return seconds;
+  }
+
+  /** Seconds to copy the baseline's file to s3proxy with the AWS CLI, configured as lib.sh configures it. */
+  private double uploadOnly(String endpoint) throws Exception {
+    Path out = temp.resolve("baseline.dump");
+    Path config = temp.resolve("aws-config");
+    Files.writeString(config, "[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n"
+        + "  multipart_chunksize = 32MB\n  max_concurrent_requests = 4\n");
+    ProcessBuilder builder = new ProcessBuilder("aws", "--endpoint-url", endpoint, "s3", "cp", "--only-show-errors",
+        out.toString(), "s3://bench/upload-only/baseline.dump");
+    builder.environment().put("PATH", BackupScriptRunner.PATH);
+    builder.environment().put("AWS_CONFIG_FILE", config.toString());
+    builder.environment().put("AWS_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY);
+    builder.environment().put("AWS_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY);
     builder.inheritIO();
     long start = System.nanoTime();
     Process p = builder.start();

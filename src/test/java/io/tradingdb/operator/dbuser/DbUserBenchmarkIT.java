@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * Reconciles 50 DbUsers against one database, first time and again with nothing to change, and
  * prints wall time and statements. Only the statement count of the second pass is asserted.
  * The mock API server speaks plain HTTP here so its TLS does not dominate the numbers.
- * Run: {@code mvn -B -q verify -Dit.test=DbUserBenchmarkIT -Dgroups=benchmark}.
+ * Run: {@code mvn -B -q verify -Dit.test=DbUserBenchmarkIT -Dgroups=benchmark -DexcludedTestGroups=none}.
  */
 @Tag("benchmark")
 @EnableKubernetesMockClient(crud = true, https = false)

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Direct versus pooled, with pgbench, on a PostgreSQL of its own (max_connections=100) behind the
  * generated pgBouncer configuration. Prints a table; asserts only correctness, never speed.
  * Run: {@code mvn -B -q verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
- * -Dit.test=PoolerBenchmarkIT -Dgroups=benchmark}.
+ * -Dit.test=PoolerBenchmarkIT -Dgroups=benchmark -DexcludedTestGroups=none}.
  */
 @Tag("benchmark")
 class PoolerBenchmarkIT {
