@@ -58,6 +58,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
   static final String SELECTOR = Labels.MANAGED_SELECTOR + "," + Labels.NAME + "=" + BackupWorkloads.KIND_NAME;
   /** Upper bound between reconciles so an overdue backup is noticed without any event. */
   private static final Duration MAX_RECHECK = Duration.ofMinutes(10);
+  private static final String TARGET_CLUSTERS = "target-clusters";
 
   private final KubernetesClient client;
   private final BackupMetrics metrics;
@@ -77,7 +78,32 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     return List.of(
         informer(context, Job.class),
         informer(context, Pod.class),
-        informer(context, CronJob.class));
+        informer(context, CronJob.class),
+        targetClusters(context));
+  }
+
+  /**
+   * The TradingDatabases schedules back up: a change there (instances, spec.pgBackRest, the
+   * cluster appearing or going) reconciles the schedules that target it, and the reconciler
+   * reads the cluster from this cache instead of asking the API server each time.
+   */
+  private static InformerEventSource<TradingDatabase, BackupSchedule> targetClusters(
+      EventSourceContext<BackupSchedule> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(TradingDatabase.class, BackupSchedule.class)
+            .withName(TARGET_CLUSTERS)
+            .withSecondaryToPrimaryMapper(cluster -> context.getPrimaryCache()
+                .list(cluster.getMetadata().getNamespace())
+                .filter(s -> s.getSpec() != null && cluster.getMetadata().getName()
+                    .equals(DatabaseTargets.tradingDatabaseName(s.getSpec().getTarget())))
+                .map(ResourceID::fromResource)
+                .collect(java.util.stream.Collectors.toSet()))
+            .withPrimaryToSecondaryMapper((BackupSchedule s) -> {
+              String name = s.getSpec() == null ? null : DatabaseTargets.tradingDatabaseName(s.getSpec().getTarget());
+              return name == null ? Set.of() : Set.of(new ResourceID(name, s.getMetadata().getNamespace()));
+            })
+            .build(),
+        context);
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, BackupSchedule> informer(
@@ -103,7 +129,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     String invalid = null;
     String onDemandToken = null;
     try {
-      TradingDatabase cluster = targetCluster(schedule);
+      TradingDatabase cluster = context.getSecondaryResource(TradingDatabase.class).orElse(null);
       model = validModel(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), cluster), cluster);
     } catch (InvalidSpecException | IllegalArgumentException | DatabaseTargets.TargetUnavailableException e) {
       invalid = e.getMessage();
@@ -194,12 +220,6 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     } catch (IllegalArgumentException e) {
       throw new InvalidSpecException(field + ": " + e.getMessage());
     }
-  }
-
-  private TradingDatabase targetCluster(BackupSchedule schedule) {
-    String clusterName = DatabaseTargets.tradingDatabaseName(schedule.getSpec().getTarget());
-    return clusterName == null ? null
-        : client.resources(TradingDatabase.class).inNamespace(schedule.getMetadata().getNamespace()).withName(clusterName).get();
   }
 
   /** Creates the Job for a new tradingdb.io/backup-now token; returns the token acted on, or null. */

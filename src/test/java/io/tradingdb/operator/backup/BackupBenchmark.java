@@ -153,7 +153,7 @@ class BackupBenchmark {
     Path config = temp.resolve("aws-config");
     Files.writeString(config, "[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n"
         + "  multipart_chunksize = 32MB\n  max_concurrent_requests = 4\n");
-    ProcessBuilder builder = new ProcessBuilder("aws", "--endpoint-url", endpoint, "s3", "cp", "--only-show-errors",
+    ProcessBuilder builder = new ProcessBuilder("/usr/bin/aws", "--endpoint-url", endpoint, "s3", "cp", "--only-show-errors",
         out.toString(), "s3://bench/upload-only/baseline.dump");
     builder.environment().put("PATH", BackupScriptRunner.PATH);
     builder.environment().put("AWS_CONFIG_FILE", config.toString());
