@@ -204,16 +204,8 @@ public final class ClusterStatefulSet {
         .withPeriodSeconds(30)
         .withFailureThreshold(3)
         .endLivenessProbe()
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withRunAsNonRoot(true)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .withNewSeccompProfile()
-        .withType("RuntimeDefault")
-        .endSeccompProfile()
-        .endSecurityContext()
+        // pgBackRest writes only to /tmp (an emptyDir): the root filesystem can be read-only here.
+        .withSecurityContext(io.tradingdb.operator.tradingdatabase.monitoring.ContainerSecurity.restricted())
         .withVolumeMounts(mounts)
         .build();
   }

@@ -138,13 +138,17 @@ class BackupBenchmark {
     builder.environment().put("PGPASSWORD", TestPostgres.adminPassword());
     builder.environment().put("PGDATABASE", database);
     builder.environment().put("OUT", out.toString());
+    return seconds(builder);
+  }
+
+  /** Runs the process to a successful end; returns how long it took. */
+  private static double seconds(ProcessBuilder builder) throws Exception {
     builder.inheritIO();
     long start = System.nanoTime();
     Process p = builder.start();
     assertThat(p.waitFor(30, TimeUnit.MINUTES)).isTrue();
     assertThat(p.exitValue()).isZero();
-    double seconds = (System.nanoTime() - start) / 1e9;
-    return seconds;
+    return (System.nanoTime() - start) / 1e9;
   }
 
   /** Seconds to copy the baseline's file to s3proxy with the AWS CLI, configured as lib.sh configures it. */
@@ -159,12 +163,7 @@ class BackupBenchmark {
     builder.environment().put("AWS_CONFIG_FILE", config.toString());
     builder.environment().put("AWS_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY);
     builder.environment().put("AWS_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY);
-    builder.inheritIO();
-    long start = System.nanoTime();
-    Process p = builder.start();
-    assertThat(p.waitFor(30, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).isZero();
-    double seconds = (System.nanoTime() - start) / 1e9;
+    double seconds = seconds(builder);
     Files.delete(out);
     return seconds;
   }

@@ -212,15 +212,8 @@ abstract class PgBackRestFlow {
   @Order(2)
   void aNewClusterRecoversToAPointInTimeFromTheRepository() throws Exception {
     TradingDatabase restoredCluster = Samples.tradingDatabase("trading", "market-data-restored");
-    BootstrapSpec.PgBackRestSource source = new BootstrapSpec.PgBackRestSource();
-    source.setStanza("market-data");
-    source.setRepository(repository());
-    BootstrapSpec.FromBackup from = new BootstrapSpec.FromBackup();
-    from.setPgBackRest(source);
-    from.setTargetTime(recoveryTarget);
-    BootstrapSpec bootstrap = new BootstrapSpec();
-    bootstrap.setFromBackup(from);
-    restoredCluster.getSpec().setBootstrap(bootstrap);
+    restoredCluster.getSpec().setBootstrap(
+        io.tradingdb.operator.tradingdatabase.PgBackRestSamples.pointInTime("market-data", recoveryTarget, repository()));
     ClusterModel model = ClusterModel.from(restoredCluster);
     Map<String, String> files = PatroniConfig.configMap(model).getData();
     Path etc = Files.createDirectories(base.resolve("etc-restored"));

@@ -27,9 +27,14 @@ public final class PgBackRestSamples {
   }
 
   public static BootstrapSpec pointInTime(String stanza, String targetTime) {
+    return pointInTime(stanza, targetTime, s3());
+  }
+
+  /** A first start recovered from {@code stanza} in {@code repository}; targetTime null replays to the end. */
+  public static BootstrapSpec pointInTime(String stanza, String targetTime, BackupStorageSpec repository) {
     BootstrapSpec.PgBackRestSource source = new BootstrapSpec.PgBackRestSource();
     source.setStanza(stanza);
-    source.setRepository(s3());
+    source.setRepository(repository);
     BootstrapSpec.FromBackup from = new BootstrapSpec.FromBackup();
     from.setPgBackRest(source);
     from.setTargetTime(targetTime);
