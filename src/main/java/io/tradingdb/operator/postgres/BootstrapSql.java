@@ -29,8 +29,24 @@ public final class BootstrapSql {
    * psql reads with SQL identifier quoting rules, so the same quoting applies.
    */
   public static String psqlScript(String databaseName) {
+    return psqlScript(databaseName, false);
+  }
+
+  /**
+   * {@code restored}: the cluster starts from restored files (a pgBackRest bootstrap), which bring
+   * the database along, so it is created only when missing ({@code \gexec} runs the statement the
+   * query returns, and the query returns none when the database exists).
+   */
+  public static String psqlScript(String databaseName, boolean restored) {
     StringBuilder sql = new StringBuilder("\\set ON_ERROR_STOP on\n");
-    inMaintenanceDatabase(databaseName).forEach(s -> sql.append(s).append(";\n"));
+    List<String> maintenance = inMaintenanceDatabase(databaseName);
+    if (restored) {
+      sql.append("SELECT ").append(SqlQuote.literal(maintenance.get(0)))
+          .append(" WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_database WHERE datname = ")
+          .append(SqlQuote.literal(databaseName)).append(")\n\\gexec\n");
+      maintenance = maintenance.subList(1, maintenance.size());
+    }
+    maintenance.forEach(s -> sql.append(s).append(";\n"));
     sql.append("\\connect ").append(SqlQuote.identifier(databaseName)).append('\n');
     inApplicationDatabase().forEach(s -> sql.append(s).append(";\n"));
     return sql.toString();

@@ -58,7 +58,7 @@ public final class PatroniConfig {
   public static ConfigMap configMap(ClusterModel model) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put(CONFIG_FILE, yaml(model));
-    data.put(BOOTSTRAP_SQL_FILE, BootstrapSql.psqlScript(model.databaseName()));
+    data.put(BOOTSTRAP_SQL_FILE, BootstrapSql.psqlScript(model.databaseName(), model.pgBackRestBootstrap().isPresent()));
     data.put(POST_INIT_FILE, postInitScript(model));
     model.pgBackRest().ifPresent(pgbr -> data.put(PGBACKREST_FILE, PgBackRestConfig.databasePod(
         model.names().cluster(), pgbr.repository(), postgres(), PGBACKREST_WORK_DIR,

@@ -74,7 +74,7 @@ abstract class PgBackRestFlow {
       BackupSchedules.S3_SECRET, Map.of("AWS_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY,
           "AWS_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY));
   private final List<String> labels = new ArrayList<>();
-  private String recoveryTarget;
+  String recoveryTarget;
   private String countAtTarget;
 
   @BeforeAll
@@ -327,6 +327,17 @@ abstract class PgBackRestFlow {
 
   // --- helpers ---
 
+  String countAtTarget() {
+    return countAtTarget;
+  }
+
+  int pgPort() {
+    return pgPort;
+  }
+
+  static final String POSTGRES_BIN = PGBIN;
+
+
   /** Starts the repository's server, if it has one; {@code serverPem} is valid for 127.0.0.1. */
   abstract void startRepository(CertificateAuthority.Pem serverPem) throws Exception;
 
@@ -390,7 +401,7 @@ abstract class PgBackRestFlow {
     return env;
   }
 
-  private Map<String, String> workOverrides(String who) {
+  Map<String, String> workOverrides(String who) {
     Path work = base.resolve("work-" + who);
     return Map.of("PGBACKREST_LOG_PATH", work + "/log", "PGBACKREST_LOCK_PATH", work + "/lock",
         "PGBACKREST_SPOOL_PATH", work + "/spool");
@@ -405,7 +416,7 @@ abstract class PgBackRestFlow {
     return result;
   }
 
-  private Map<String, String> containerEnv(Container container) {
+  Map<String, String> containerEnv(Container container) {
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar var : container.getEnv()) {
       if (var.getValue() != null) {
@@ -432,13 +443,13 @@ abstract class PgBackRestFlow {
         Integer.toString(pgPort), "-U", "postgres", "-d", "ai_trading", "-c", sql).trim();
   }
 
-  private String asPostgres(Map<String, String> env, String... command) throws Exception {
+  String asPostgres(Map<String, String> env, String... command) throws Exception {
     List<String> full = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
     full.addAll(List.of(command));
     return run(env, full.toArray(String[]::new));
   }
 
-  private Process startAsPostgres(Map<String, String> env, Path log, String... command) throws IOException {
+  Process startAsPostgres(Map<String, String> env, Path log, String... command) throws IOException {
     List<String> full = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
     full.addAll(List.of(command));
     ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -448,7 +459,7 @@ abstract class PgBackRestFlow {
     return builder.start();
   }
 
-  private String run(Map<String, String> env, String... command) throws IOException, InterruptedException {
+  String run(Map<String, String> env, String... command) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("PATH", BackupScriptRunner.PATH);
     builder.environment().putAll(env);
@@ -471,7 +482,7 @@ abstract class PgBackRestFlow {
     throw new IllegalStateException("pgbackrest server did not listen on " + port + ": " + Files.readString(base.resolve("server.log")));
   }
 
-  private int freePort(int from) throws IOException {
+  int freePort(int from) throws IOException {
     for (int candidate = from; candidate < 25600; candidate++) {
       try (ServerSocket s = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
         return candidate;

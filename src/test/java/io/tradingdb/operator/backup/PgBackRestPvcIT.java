@@ -42,6 +42,29 @@ class PgBackRestPvcIT extends PgBackRestFlow {
     return Map.of("PGBACKREST_REPO1_PATH", base.resolve("volume") + "/market-data/pgbackrest");
   }
 
+  /**
+   * Patroni itself runs the point-in-time bootstrap: Debian's Patroni with the generated
+   * patroni.yaml, its Kubernetes DCS on the real API server (leader ConfigMap, role label on the
+   * member's pod), the ConfigMap's scripts and bootstrap.sql, and the pod's environment. Changed
+   * for this machine: addresses, folders, the kubeconfig context, TLS off, and TimescaleDB left
+   * out of shared_preload_libraries and bootstrap.sql (it is not packaged for Debian).
+   */
+  @Test
+  @Order(3)
+  void patroniRecoversANewClusterToThePointInTimeAndSetsItsOwnPasswords() throws Exception {
+    PatroniRun patroni = PatroniRun.start(this, "patroni-pitr");
+    try {
+      patroni.awaitPrimary();
+      assertThat(patroni.psql("SELECT count(*) || ':' || sum(price) FROM ticks"))
+          .as("the rows as they were at the target, before the DELETE").isEqualTo(countAtTarget());
+      assertThat(patroni.loginWithTheClustersOwnPassword()).isEqualTo("ai_trading");
+      assertThat(patroni.leaderConfigMapHolder()).as(patroni.configMaps()).isEqualTo(patroni.member());
+      assertThat(patroni.roleLabel()).isIn(PatroniRun.LEADER_LABELS);
+    } finally {
+      patroni.stop();
+    }
+  }
+
   @Test
   @Order(4)
   void retentionExpiresTheOldestFullChainOnlyAfterANewBackupSucceeded() throws Exception {
