@@ -33,9 +33,12 @@ if ! pgbackrest --stanza="$STANZA" --reset-pg1-host --pg1-path="$data" --set="$l
   text="$(error_text "$err")"
   fail verification "$(classify_error "$text" RestoreFailed)" "restoring $label failed: $text"
 fi
+# Patroni writes absolute hba_file and ident_file paths of the instance into postgresql.conf; this
+# pod has its own, and no TLS files, network or archive.
 printf 'local all all trust\n' > "$PGBACKREST_WORK/pg_hba.conf"
+: > "$PGBACKREST_WORK/pg_ident.conf"
 if ! "$bindir/pg_ctl" -D "$data" -l "$PGBACKREST_WORK/postgres.log" -w -t 1800 -o \
-    "-c listen_addresses='' -c port=5432 -c unix_socket_directories=$socket -c ssl=off -c archive_mode=off -c hba_file=$PGBACKREST_WORK/pg_hba.conf -c hot_standby=on" \
+    "-c listen_addresses='' -c port=5432 -c unix_socket_directories=$socket -c ssl=off -c archive_mode=off -c hba_file=$PGBACKREST_WORK/pg_hba.conf -c ident_file=$PGBACKREST_WORK/pg_ident.conf -c hot_standby=on" \
     start >/dev/null 2>"$err"; then
   fail verification RestoredServerFailed "PostgreSQL did not start on the restored files of $label: $(error_text "$PGBACKREST_WORK/postgres.log")"
 fi

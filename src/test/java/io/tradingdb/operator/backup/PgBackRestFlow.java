@@ -129,6 +129,10 @@ abstract class PgBackRestFlow {
     run(Map.of(), "chmod", "0600", tls.resolve("tls.key").toString(), tls.resolve("client.key").toString());
     asPostgres(Map.of(), PGBIN + "/initdb", "-D", dataDir.toString(), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8");
     Map<String, Object> parameters = PatroniConfig.postgresParameters(model);
+    Path instanceConf = Files.createDirectories(base.resolve("instance-conf"));
+    Files.copy(dataDir.resolve("pg_hba.conf"), instanceConf.resolve("pg_hba.conf"));
+    Files.copy(dataDir.resolve("pg_ident.conf"), instanceConf.resolve("pg_ident.conf"));
+    run(Map.of(), "chown", "-R", "postgres:postgres", instanceConf.toString());
     Files.writeString(dataDir.resolve("postgresql.conf"), String.join("\n",
         "listen_addresses = '127.0.0.1'",
         "port = " + pgPort,
@@ -139,8 +143,13 @@ abstract class PgBackRestFlow {
         "archive_timeout = " + parameters.get("archive_timeout"),
         "max_wal_senders = 2",
         "fsync = off",
+        // Absolute paths outside the data directory, as Patroni writes them: the backup carries
+        // them into pods that do not have these files (they are deleted once the server runs).
+        "hba_file = '" + instanceConf.resolve("pg_hba.conf") + "'",
+        "ident_file = '" + instanceConf.resolve("pg_ident.conf") + "'",
         ""), StandardOpenOption.APPEND);
     asPostgres(instanceEnv, PGBIN + "/pg_ctl", "-D", dataDir.toString(), "-l", base.resolve("postgres.log").toString(), "-w", "start");
+    run(Map.of(), "rm", "-rf", instanceConf.toString());
     asPostgres(Map.of(), "psql", "-X", "-q", "-h", socketDir.toString(), "-p", Integer.toString(pgPort), "-U", "postgres",
         "-d", "postgres", "-c", "CREATE DATABASE ai_trading");
     server = startAsPostgres(instanceEnv, base.resolve("server.log"), "pgbackrest", "server");
@@ -240,8 +249,10 @@ abstract class PgBackRestFlow {
     assertThat(recovery).containsEntry("recovery_target_action", "promote");
     assertThat(java.time.OffsetDateTime.parse(((String) recovery.get("recovery_target_time")).replace(' ', 'T')).toInstant())
         .isEqualTo(Instant.parse(recoveryTarget));
+    // What Patroni writes into the new member's postgresql.conf: its own hba and ident files.
     List<String> conf = new ArrayList<>(List.of("port = " + pgPort, "listen_addresses = ''",
-        "unix_socket_directories = '" + socketDir + "'", "archive_mode = off"));
+        "unix_socket_directories = '" + socketDir + "'", "archive_mode = off",
+        "hba_file = '" + restored.resolve("pg_hba.conf") + "'", "ident_file = '" + restored.resolve("pg_ident.conf") + "'"));
     recovery.forEach((k, v) -> conf.add(k + " = '" + v.toString().replace(PatroniConfig.MOUNT_PATH, etc.toString()).replace("'", "''") + "'"));
     Files.writeString(restored.resolve("postgresql.conf"), String.join("\n", conf) + "\n", StandardOpenOption.APPEND);
     Files.writeString(restored.resolve("recovery.signal"), "");
