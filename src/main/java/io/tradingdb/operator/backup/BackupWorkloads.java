@@ -22,6 +22,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
 import io.tradingdb.operator.kube.Labels;
+import io.tradingdb.operator.tradingdatabase.ClusterStatefulSet;
+import io.tradingdb.operator.tradingdatabase.ClusterTls;
+import io.tradingdb.operator.tradingdatabase.PatroniConfig;
 import io.tradingdb.operator.postgres.ConnectionTarget;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,9 +83,9 @@ public final class BackupWorkloads {
     BackupModel.PgBackRestJobs pgbr = model.pgBackRest();
     return PgBackRestConfig.backupJob(
         pgbr.stanza(), pgbr.repository(), pgbr.retention(), "zst", 2, pgbr.hosts(), PgBackRestConfig.SERVER_PORT,
-        io.tradingdb.operator.tradingdatabase.PatroniConfig.postgres(),
-        new PgBackRestConfig.Tls(PGBACKREST_TLS_DIR + "/ca.crt", PGBACKREST_TLS_DIR + "/client.crt",
-            PGBACKREST_TLS_DIR + "/client.key"),
+        PatroniConfig.postgres(),
+        new PgBackRestConfig.Tls(PGBACKREST_TLS_DIR + "/" + ClusterTls.CA_CERT,
+            PGBACKREST_TLS_DIR + "/" + ClusterTls.CLIENT_CERT, PGBACKREST_TLS_DIR + "/" + ClusterTls.CLIENT_KEY),
         PGBACKREST_WORK);
   }
 
@@ -180,7 +183,7 @@ public final class BackupWorkloads {
 
   /** The postgres user of the image: the client image's, or the cluster image's for pgBackRest. */
   private static long runAs(BackupModel model) {
-    return model.pgBackRest() == null ? RUN_AS : io.tradingdb.operator.tradingdatabase.ClusterStatefulSet.POSTGRES_UID;
+    return model.pgBackRest() == null ? RUN_AS : ClusterStatefulSet.POSTGRES_UID;
   }
 
   private static Container container(BackupModel model, String script, List<EnvVar> extraEnv) {
@@ -316,9 +319,9 @@ public final class BackupWorkloads {
       // The client certificate only; 0600, group-readable through fsGroup, as pgBackRest accepts.
       volumes.add(new VolumeBuilder().withName("pgbackrest-tls").withNewSecret()
           .withSecretName(model.pgBackRest().tlsSecret()).withDefaultMode(0600)
-          .addNewItem().withKey("ca.crt").withPath("ca.crt").endItem()
-          .addNewItem().withKey("client.crt").withPath("client.crt").endItem()
-          .addNewItem().withKey("client.key").withPath("client.key").endItem()
+          .addNewItem().withKey(ClusterTls.CA_CERT).withPath(ClusterTls.CA_CERT).endItem()
+          .addNewItem().withKey(ClusterTls.CLIENT_CERT).withPath(ClusterTls.CLIENT_CERT).endItem()
+          .addNewItem().withKey(ClusterTls.CLIENT_KEY).withPath(ClusterTls.CLIENT_KEY).endItem()
           .endSecret().build());
     }
     if (model.target().caSecret() != null) {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,20 +69,7 @@ final class BackupScriptRunner {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", PATH);
     env.put("LANG", "C.UTF-8");
-    for (EnvVar var : container.getEnv()) {
-      if (var.getValue() != null) {
-        env.put(var.getName(), var.getValue());
-      } else {
-        SecretKeySelector ref = var.getValueFrom().getSecretKeyRef();
-        String value = secrets.getOrDefault(ref.getName(), Map.of()).get(ref.getKey());
-        if (value == null && !Boolean.TRUE.equals(ref.getOptional())) {
-          throw new IllegalStateException("test secret " + ref.getName() + "/" + ref.getKey() + " missing");
-        }
-        if (value != null) {
-          env.put(var.getName(), value);
-        }
-      }
-    }
+    env.putAll(ContainerEnv.resolve(container.getEnv(), secrets));
     // Files the pod reads from the scripts ConfigMap (pgBackRest's config) are in the scripts folder here.
     env.replaceAll((name, value) -> value.replace(BackupWorkloads.SCRIPTS_DIR, scripts.toString()));
     env.put("BACKUP_SCRATCH", scratch.toString());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -112,24 +111,12 @@ final class PatroniRun {
     Path kubeconfig = dir.resolve("kubeconfig");
     Files.copy(Path.of(System.getenv("TRADINGDB_TEST_KUBECONFIG")), kubeconfig);
 
-    Map<String, String> env = new LinkedHashMap<>();
     Container postgres = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
-    Map<String, Map<String, String>> secrets = Map.of(
-        model.superuserSecret(), Map.of("username", "postgres", "password", superuserPassword),
-        model.names().replicationSecret(), Map.of("username", "standby", "password", Passwords.generate(),
-            "restapi-username", "patroni", "restapi-password", Passwords.generate()));
-    for (EnvVar var : postgres.getEnv()) {
-      if (var.getValue() != null) {
-        env.put(var.getName(), var.getValue());
-      } else if (var.getValueFrom().getSecretKeyRef() != null) {
-        var ref = var.getValueFrom().getSecretKeyRef();
-        String value = secrets.getOrDefault(ref.getName(), PgBackRestFlow.SECRETS.getOrDefault(ref.getName(), Map.of()))
-            .get(ref.getKey());
-        if (value != null) {
-          env.put(var.getName(), value);
-        }
-      }
-    }
+    Map<String, Map<String, String>> secrets = new LinkedHashMap<>(PgBackRestFlow.SECRETS);
+    secrets.put(model.superuserSecret(), Map.of("username", "postgres", "password", superuserPassword));
+    secrets.put(model.names().replicationSecret(), Map.of("username", "standby", "password", Passwords.generate(),
+        "restapi-username", "patroni", "restapi-password", Passwords.generate()));
+    Map<String, String> env = ContainerEnv.resolve(postgres.getEnv(), secrets);
     // What the kubelet fills in from the pod, and this machine's folders.
     env.put("PATRONI_NAME", member());
     env.put("PATRONI_KUBERNETES_NAMESPACE", namespace);

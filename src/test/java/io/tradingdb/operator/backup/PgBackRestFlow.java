@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupMethod;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupStorageSpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.PgBackRestSpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.VerificationSpec;
-import io.tradingdb.operator.api.v1alpha1.common.LocalObjectRef;
-import io.tradingdb.operator.api.v1alpha1.tradingdatabase.BootstrapSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PgBackRestRepositorySpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.CertificateAuthority;
@@ -24,14 +20,11 @@ import io.tradingdb.operator.tradingdatabase.ClusterStatefulSet;
 import io.tradingdb.operator.tradingdatabase.PatroniConfig;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -281,8 +274,7 @@ abstract class PgBackRestFlow {
   @Order(3)
   void theRestoreTestRestoresTheLatestBackupIntoAScratchServer() throws Exception {
     BackupModel model = model(schedule());
-    CronJob verify = BackupWorkloads.verifyCronJob(model);
-    Container container = verify.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0);
+    Container container = BackupScriptsIT.verifyContainer(model);
     BackupScriptRunner.Run run = runner().run(container, model, jobOverrides(Map.of(
         "BACKUP_SCRATCH", base.resolve("verify-scratch").toString(), "PG_BINDIR", PGBIN)));
     assertThat(run.succeeded()).as("%s%n%s", run.stdout(), run.stderr()).isTrue();
@@ -295,8 +287,7 @@ abstract class PgBackRestFlow {
   @Order(5)
   void anUnreachableInstanceIsReportedAsSuch() throws Exception {
     BackupModel model = model(schedule());
-    Container full = BackupWorkloads.backupCronJobs(model).get(0).getSpec().getJobTemplate().getSpec().getTemplate()
-        .getSpec().getContainers().get(0);
+    Container full = BackupScriptsIT.backupContainer(model);
     int closed = freePort(serverPort + 1);
     BackupScriptRunner.Run noServer = runner().run(full, model, jobOverrides(Map.of(
         "PGBACKREST_PG1_HOST_PORT", Integer.toString(closed),
@@ -375,10 +366,6 @@ abstract class PgBackRestFlow {
     return schedule;
   }
 
-  Container fullBackupContainer(BackupModel model) {
-    return BackupWorkloads.backupCronJobs(model).get(0).getSpec().getJobTemplate().getSpec().getTemplate()
-        .getSpec().getContainers().get(0);
-  }
 
   BackupModel model(BackupSchedule schedule) {
     return BackupModel.from(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), cluster), cluster);
@@ -427,21 +414,10 @@ abstract class PgBackRestFlow {
     return result;
   }
 
+  /** The container's pgBackRest variables (and PGDATA), Secret references resolved from test values. */
   Map<String, String> containerEnv(Container container) {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (EnvVar var : container.getEnv()) {
-      if (var.getValue() != null) {
-        env.put(var.getName(), var.getValue());
-      } else if (var.getValueFrom().getSecretKeyRef() != null) {
-        SecretKeySelector ref = var.getValueFrom().getSecretKeyRef();
-        String value = SECRETS.getOrDefault(ref.getName(), Map.of()).get(ref.getKey());
-        if (value != null) {
-          env.put(var.getName(), value);
-        }
-      }
-    }
-    env.keySet().removeIf(k -> !k.startsWith("PGBACKREST_") && !k.startsWith("TRADINGDB_") && !k.equals("PGDATA"));
-    return env;
+    return ContainerEnv.resolve(container.getEnv().stream().filter(v -> v.getName().startsWith("PGBACKREST_")
+        || v.getName().startsWith("TRADINGDB_") || v.getName().equals("PGDATA")).toList(), SECRETS);
   }
 
   private String psql(String sql) throws Exception {

@@ -71,8 +71,7 @@ class PgBackRestPvcIT extends PgBackRestFlow {
     BackupModel model = model(schedule());
     assertThat(BackupScripts.files(model).get(BackupScripts.PGBACKREST_CONF))
         .contains("repo1-path=" + PgBackRestConfig.PVC_MOUNT + "/market-data/pgbackrest\n");
-    Container full = BackupWorkloads.backupCronJobs(model).get(0).getSpec().getJobTemplate().getSpec().getTemplate()
-        .getSpec().getContainers().get(0);
+    Container full = BackupScriptsIT.backupContainer(model);
     String second = backup(model, full, Map.of()).path("name").asText();
     assertThat(backupLabels()).hasSize(4);
     String third = backup(model, full, Map.of()).path("name").asText();

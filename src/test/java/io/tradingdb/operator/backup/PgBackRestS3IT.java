@@ -26,7 +26,7 @@ class PgBackRestS3IT extends PgBackRestFlow {
   @Order(5)
   void aWrongStorageKeyIsReportedWithoutTheKey() throws Exception {
     BackupModel model = model(schedule());
-    BackupScriptRunner.Run badKey = runner().run(fullBackupContainer(model), model,
+    BackupScriptRunner.Run badKey = runner().run(BackupScriptsIT.backupContainer(model), model,
         jobOverrides(Map.of("PGBACKREST_REPO1_S3_KEY_SECRET", "wrong-secret")));
     assertThat(badKey.exitCode()).isNotZero();
     assertThat(badKey.reason()).as(badKey.stdout()).isEqualTo("StorageAccessDenied");
