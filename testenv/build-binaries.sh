@@ -5,6 +5,8 @@
 #                    (from k8s/go.mod) and testenv-storage (k8s/cmd/...)
 #   kwok-<version>/  kwok (from kwok/go.mod)
 #   etcd-<version>/  etcd (see ETCD below)
+#   argocd-lua-<gopher-lua version>/  Argo CD's Lua runtime for the health-check tests
+#                    (from argocd-lua/go.mod)
 #
 # under ${TRADINGDB_CACHE:-$HOME/.cache/tradingdb-operator}/bin/.
 #
@@ -46,7 +48,8 @@ module_version() {
 KUBE_VERSION=$(module_version "$HERE/k8s/go.mod" k8s.io/kubernetes)
 KWOK_VERSION=$(module_version "$HERE/kwok/go.mod" sigs.k8s.io/kwok)
 ETCD_VERSION=$(module_version "$HERE/etcd/go.mod" go.etcd.io/etcd/server/v3)
-[[ -n "$KUBE_VERSION" && -n "$KWOK_VERSION" && -n "$ETCD_VERSION" ]] ||
+GOPHER_LUA_VERSION=$(module_version "$HERE/argocd-lua/go.mod" github.com/yuin/gopher-lua)
+[[ -n "$KUBE_VERSION" && -n "$KWOK_VERSION" && -n "$ETCD_VERSION" && -n "$GOPHER_LUA_VERSION" ]] ||
   die "could not read the pinned versions from the go.mod files"
 
 # stamp MODDIR LDFLAGS: hash of everything a build depends on.
@@ -109,6 +112,8 @@ build "kwok-$KWOK_VERSION" "$HERE/kwok" \
 
 build "etcd-$ETCD_VERSION" "$HERE/etcd" "-s -w" ./cmd/etcd
 
+build "argocd-lua-$GOPHER_LUA_VERSION" "$HERE/argocd-lua" "-s -w" ./cmd/argocd-lua
+
 ((${#BUILT[@]})) && log "built:  ${BUILT[*]}"
 ((${#REUSED[@]})) && log "reused: ${REUSED[*]}"
 log "binaries ready in $((SECONDS - t_start))s under $BIN_ROOT"
@@ -117,4 +122,5 @@ cat <<EOF
 KUBE_BIN_DIR=$BIN_ROOT/k8s-$KUBE_VERSION
 KWOK_BIN=$BIN_ROOT/kwok-$KWOK_VERSION/kwok
 ETCD_BIN=$BIN_ROOT/etcd-$ETCD_VERSION/etcd
+ARGOCD_LUA_BIN=$BIN_ROOT/argocd-lua-$GOPHER_LUA_VERSION/argocd-lua
 EOF

@@ -9,7 +9,10 @@ cd "$(dirname "$0")/.."
 
 started=$(date +%s)
 testenv/install-packages.sh
-testenv/build-binaries.sh
+binaries=$(testenv/build-binaries.sh)
+# Argo CD's Lua runtime, for the health-check tests.
+TRADINGDB_ARGOCD_LUA=$(sed -n 's/^ARGOCD_LUA_BIN=//p' <<<"$binaries")
+export TRADINGDB_ARGOCD_LUA
 
 cleanup() {
   testenv/cluster.sh down || true

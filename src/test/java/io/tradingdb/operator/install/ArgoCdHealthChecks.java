@@ -4,17 +4,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.luaj.vm2.Globals;
-import org.luaj.vm2.LuaTable;
-import org.luaj.vm2.LuaValue;
-import org.luaj.vm2.lib.jse.JsePlatform;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Argo CD health checks under argocd/health: each kind's script is {@code _conditions.lua} followed by
- * {@code <kind>.lua}, shipped in argocd/argocd-cm-health.yaml and evaluated here with a real Lua engine.
+ * {@code <kind>.lua}, shipped in argocd/argocd-cm-health.yaml and evaluated here with Argo CD's own runtime:
+ * testenv/argocd-lua (gopher-lua with the libraries Argo CD opens for argocd-cm scripts), built by
+ * testenv/build-binaries.sh and named by {@code TRADINGDB_ARGOCD_LUA} (testenv/test.sh exports it).
  */
 final class ArgoCdHealthChecks {
 
@@ -24,6 +25,7 @@ final class ArgoCdHealthChecks {
   static final List<String> KINDS = List.of("TradingDatabase", "BackupSchedule", "DbUser");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ArgoCdHealthChecks() {}
 
@@ -70,11 +72,48 @@ final class ArgoCdHealthChecks {
 
   /** Runs the health check of {@code kind} against a resource; returns Argo CD's status and message. */
   static Health evaluate(String kind, Map<String, Object> resource) {
-    Globals globals = JsePlatform.standardGlobals();
-    globals.set("obj", lua(resource));
-    LuaValue result = globals.load(script(kind), kind + ".lua").call();
-    LuaValue message = result.get("message");
-    return new Health(result.get("status").tojstring(), message.isnil() ? null : message.tojstring());
+    return run(script(kind), resource);
+  }
+
+  /** Runs {@code script} as Argo CD runs an argocd-cm health script, with {@code resource} as obj. */
+  static Health run(String script, Map<String, Object> resource) {
+    Path runtime = runtime();
+    try {
+      Process process = new ProcessBuilder(runtime.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      try (var stdin = process.getOutputStream()) {
+        JSON.writeValue(stdin, List.of(Map.of("script", script, "obj", resource)));
+      }
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IllegalStateException(runtime + " failed: " + output);
+      }
+      Map<?, ?> result = (Map<?, ?>) JSON.readValue(output, List.class).get(0);
+      if (result.get("error") != null) {
+        throw new LuaError((String) result.get("error"));
+      }
+      return new Health((String) result.get("status"), (String) result.get("message"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path runtime() {
+    String configured = System.getenv("TRADINGDB_ARGOCD_LUA");
+    if (configured == null || !Files.isExecutable(Path.of(configured))) {
+      throw new IllegalStateException("Argo CD's Lua runtime is missing: run the suite with testenv/test.sh, or export "
+          + "TRADINGDB_ARGOCD_LUA=$(testenv/build-binaries.sh | sed -n 's/^ARGOCD_LUA_BIN=//p'); was " + configured);
+    }
+    return Path.of(configured);
+  }
+
+  /** A script error as Argo CD reports it (the application's health shows it). */
+  static final class LuaError extends RuntimeException {
+    LuaError(String message) {
+      super(message);
+    }
   }
 
   record Health(String status, String message) {}
@@ -86,28 +125,5 @@ final class ArgoCdHealthChecks {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** JSON-shaped Java values as Argo CD hands them to Lua: objects and arrays become tables. */
-  private static LuaValue lua(Object value) {
-    if (value instanceof Map<?, ?> map) {
-      LuaTable table = new LuaTable();
-      map.forEach((k, v) -> table.set(k.toString(), lua(v)));
-      return table;
-    }
-    if (value instanceof List<?> list) {
-      LuaTable table = new LuaTable();
-      for (int i = 0; i < list.size(); i++) {
-        table.set(i + 1, lua(list.get(i)));
-      }
-      return table;
-    }
-    if (value instanceof Number number) {
-      return LuaValue.valueOf(number.doubleValue());
-    }
-    if (value instanceof Boolean bool) {
-      return LuaValue.valueOf(bool);
-    }
-    return value == null ? LuaValue.NIL : LuaValue.valueOf(value.toString());
   }
 }

@@ -1,6 +1,7 @@
 package io.tradingdb.operator.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
@@ -17,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The Lua health checks, evaluated with luaj against the resources under src/test/resources/argocd/<kind>/: each
+ * The Lua health checks, evaluated with Argo CD's Lua runtime (testenv/argocd-lua) against the resources under src/test/resources/argocd/<kind>/: each
  * file's header says the health Argo CD must show ({@code # health:}) and part of the message ({@code # message:}).
  */
 class ArgoCdHealthTest {
@@ -69,6 +70,27 @@ class ArgoCdHealthTest {
       assertThat(data.get(ArgoCdHealthChecks.configMapKey(kind))).as(kind).isEqualTo(ArgoCdHealthChecks.script(kind));
     }
     assertThat(data).hasSameSizeAs(ArgoCdHealthChecks.KINDS);
+  }
+
+  @Test
+  void theRuntimeOpensOnlyTheLibrariesArgoCdOpensForArgoCdCmScripts() {
+    // Argo CD runs argocd-cm scripts without the string, io and os libraries (unless useOpenLibs is set, which
+    // argocd-cm-health.yaml does not do); luaj, used before, opened all of them and hid such a mistake.
+    assertThatThrownBy(() -> ArgoCdHealthChecks.run("return {status = string.format('%s', 'Healthy')}", Map.of()))
+        .isInstanceOf(ArgoCdHealthChecks.LuaError.class).hasMessageContaining("format");
+    assertThat(ArgoCdHealthChecks.run(
+        "return {status = (type(string) == 'nil' and type(io) == 'nil' and type(table) == 'table') and 'Healthy' or 'x'}",
+        Map.of()).status()).isEqualTo("Healthy");
+    assertThat(ArgoCdHealthChecks.run("return {status = 'Fine'}", Map.of()))
+        .isEqualTo(new ArgoCdHealthChecks.Health("Unknown", "Lua returned an invalid health status"));
+  }
+
+  @Test
+  void numbersFromTheApiAreLuaNumbers() {
+    Map<String, Object> resource = Map.of("metadata", Map.of("generation", 7L), "status", Map.of("observedGeneration", 6));
+    assertThat(ArgoCdHealthChecks.run(
+        "return {status = 'Progressing', message = tostring(obj.status.observedGeneration < obj.metadata.generation)}",
+        resource).message()).isEqualTo("true");
   }
 
   private static String header(String text, String name) {
