@@ -24,7 +24,9 @@ holder_pid=""
 
 cleanup() {
   touch "$SNAPSHOT_RELEASE_FILE" 2>/dev/null || true
-  [ -n "$holder_pid" ] && wait "$holder_pid" 2>/dev/null || true
+  if [ -n "$holder_pid" ]; then
+    wait "$holder_pid" 2>/dev/null || true
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT

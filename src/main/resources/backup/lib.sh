@@ -1,16 +1,18 @@
-# Shared by backup.sh, restore.sh and verify.sh: result reporting, error classification and the
-# storage back ends (S3 through the AWS CLI, or a mounted volume). Sourced, never run on its own.
+# shellcheck shell=bash
+# Shared by backup.sh, restore.sh and verify.sh: error classification and the storage back ends
+# (S3 through the AWS CLI, or a mounted volume); results through result.sh. Sourced, never run on
+# its own.
 #
 # Environment: BACKUP_SCRATCH (writable folder), BACKUP_SQL_DIR (the SQL files from the operator),
-# TERMINATION_LOG (default /dev/termination-log), STORAGE_TYPE (s3|pvc), S3_BUCKET, S3_PREFIX,
-# S3_ENDPOINT, AWS_REGION, S3_FORCE_PATH_STYLE, PVC_PATH.
+# RESULT_KIND (backup|restore|verification), STORAGE_TYPE (s3|pvc), S3_BUCKET, S3_PREFIX,
+# S3_ENDPOINT, AWS_REGION, S3_FORCE_PATH_STYLE, PVC_PATH, and those of result.sh.
 
-RESULT_MARKER="TRADINGDB_RESULT"
+# shellcheck source=result.sh
+source "$(dirname "${BASH_SOURCE[0]}")/result.sh"
 BACKUP_ID_PATTERN='^[0-9]{8}T[0-9]{6}Z$'
 
 : "${BACKUP_SCRATCH:?BACKUP_SCRATCH must name a writable folder}"
 : "${BACKUP_SQL_DIR:?BACKUP_SQL_DIR must name the folder with the SQL files}"
-: "${TERMINATION_LOG:=/dev/termination-log}"
 : "${STORAGE_TYPE:?STORAGE_TYPE must be s3 or pvc}"
 export HOME="$BACKUP_SCRATCH"
 export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-10}"
@@ -19,25 +21,15 @@ export PGAPPNAME="${PGAPPNAME:-tradingdb-backup}"
 export AWS_EC2_METADATA_DISABLED=true
 export AWS_MAX_ATTEMPTS="${AWS_MAX_ATTEMPTS:-3}"
 
-now_epoch() { date -u +%s.%N; }
-rfc3339() { date -u -d "@${1%.*}" +%Y-%m-%dT%H:%M:%SZ; }
-
-# The last informative line of an error file, without control characters, at most 400 characters.
-error_text() {
-  local text
-  text="$(grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 3 | tr '\n\t' '  ' | tr -d '\000-\037' | cut -c1-400)"
-  echo "${text:-no error output}"
-}
-
 # Maps libpq, pg_dump, pg_restore and psql error text to a reason a person can act on.
 classify_database_error() {
   local text="$1"
   case "$text" in
-    *"password authentication failed"*|*"no password supplied"*|*"authentication failed"*) echo AuthenticationFailed ;;
+    *"authentication failed"*|*"no password supplied"*) echo AuthenticationFailed ;;
     *"Connection refused"*|*"could not connect"*|*"timeout expired"*|*"could not translate host name"*|*"No route to host"*|*"Network is unreachable"*) echo DatabaseUnreachable ;;
     *"database"*"does not exist"*) echo DatabaseNotFound ;;
     *"permission denied"*) echo PermissionDenied ;;
-    *"server version mismatch"*|*"aborting because of server version mismatch"*) echo ClientTooOld ;;
+    *"server version mismatch"*) echo ClientTooOld ;;
     *) echo "$2" ;;
   esac
 }
@@ -50,27 +42,6 @@ classify_storage_error() {
     *"Could not connect to the endpoint"*|*"Connection refused"*|*"Connect timeout"*) echo StorageUnreachable ;;
     *) echo "$2" ;;
   esac
-}
-
-# Prints the result line the operator reads from the pod's termination message and the log.
-# The termination message is limited to 4096 bytes: large row-count maps stay in the manifest.
-emit_result() {
-  local json="$1" compact
-  compact="$(jq -c . <<<"$json")"
-  if [ "${#compact}" -gt 3800 ]; then
-    compact="$(jq -c 'del(.tableRowCounts) | .rowCountsOmitted = true' <<<"$compact")"
-  fi
-  echo "$RESULT_MARKER $compact"
-  printf '%s' "$compact" > "$TERMINATION_LOG" 2>/dev/null || true
-}
-
-fail() {
-  local kind="$1" reason="$2" message="$3"
-  emit_result "$(jq -n --arg kind "$kind" --arg reason "$reason" --arg message "$message" \
-    --arg name "${BACKUP_ID:-}" --arg at "$(rfc3339 "$(now_epoch)")" \
-    '{kind: $kind, result: "Failed", reason: $reason, message: $message, completedAt: $at}
-     + (if $name == "" then {} else {name: $name} end)')"
-  exit 1
 }
 
 run_sql_file() {
@@ -118,7 +89,12 @@ storage_url() {
 storage_check() {
   case "$STORAGE_TYPE" in
     s3) aws "${AWS_ARGS[@]}" s3api head-bucket --bucket "$S3_BUCKET" ;;
-    pvc) mkdir -p "$STORAGE_ROOT" && [ -w "$STORAGE_ROOT" ] || { echo "$STORAGE_ROOT does not exist or is not writable" >&2; return 1; } ;;
+    pvc)
+      if ! mkdir -p "$STORAGE_ROOT" || [ ! -w "$STORAGE_ROOT" ]; then
+        echo "$STORAGE_ROOT does not exist or is not writable" >&2
+        return 1
+      fi
+      ;;
   esac
 }
 

@@ -5,43 +5,30 @@
 # TRADINGDB_RESULT line with kind "backup".
 #
 # Environment: BACKUP_TYPE (full, diff or incr) and those of pgbackrest-lib.sh.
-set -uo pipefail
+set -euo pipefail
 # shellcheck source=pgbackrest-lib.sh
 source "$(dirname "$0")/pgbackrest-lib.sh"
 : "${BACKUP_TYPE:=full}"
 err="$PGBACKREST_WORK/stderr"
 
 if ! pgbackrest --stanza="$STANZA" stanza-create >/dev/null 2>"$err"; then
-  text="$(error_text "$err")"
+  text="$(pgbackrest_error_text "$err")"
   fail backup "$(classify_error "$text" StanzaCreateFailed)" "stanza-create failed: $text"
 fi
-started="$(date -u +%s)"
 if ! pgbackrest --stanza="$STANZA" --type="$BACKUP_TYPE" backup >/dev/null 2>"$err"; then
-  text="$(error_text "$err")"
+  text="$(pgbackrest_error_text "$err")"
   fail backup "$(classify_error "$text" BackupFailed)" "pgbackrest $BACKUP_TYPE backup failed: $text"
 fi
 if ! info="$(info_json 2>"$err")"; then
-  fail backup InfoFailed "the backup ran but pgbackrest info failed: $(error_text "$err")"
+  fail backup InfoFailed "the backup ran but pgbackrest info failed: $(pgbackrest_error_text "$err")"
 fi
-result="$(python3 - "$info" "$started" <<'PY'
-import json, sys
-from datetime import datetime, timezone
-stanza = json.loads(sys.argv[1])[0]
-started = int(sys.argv[2])
-backups = stanza.get("backup", [])
-last = backups[-1]
-stop = last["timestamp"]["stop"]
-repo = stanza.get("repo", [{}])
-print(json.dumps({
-    "kind": "backup", "result": "Succeeded", "name": last["label"], "backupType": last["type"],
-    "location": "pgbackrest:" + stanza["name"] + "/" + last["label"],
-    "sizeBytes": last["info"]["repository"]["delta"],
-    "databaseSizeBytes": last["info"]["size"],
-    "completedAt": datetime.fromtimestamp(stop, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    "durationSeconds": float(stop - last["timestamp"]["start"]),
-    "walStart": last.get("archive", {}).get("start"), "walStop": last.get("archive", {}).get("stop"),
-    "retention": {"kept": len(backups)},
-}, separators=(",", ":")))
-PY
-)" || fail backup InfoFailed "cannot read pgbackrest info output"
+# The newest backup in pgBackRest's info; jq fails (and so does this run) when there is none.
+result="$(jq -c '.[0] as $stanza | ($stanza.backup // []) as $backups
+  | if ($backups | length) == 0 then error("no backup in pgbackrest info") else $backups[-1] end
+  | {kind: "backup", result: "Succeeded", name: .label, backupType: .type,
+     location: ("pgbackrest:" + $stanza.name + "/" + .label),
+     sizeBytes: .info.repository.delta, databaseSizeBytes: .info.size,
+     completedAt: (.timestamp.stop | todate), durationSeconds: (.timestamp.stop - .timestamp.start),
+     walStart: .archive.start, walStop: .archive.stop, retention: {kept: ($backups | length)}}' \
+  <<<"$info" 2>"$err")" || fail backup InfoFailed "cannot read pgbackrest info output: $(error_text "$err")"
 emit_result "$result"

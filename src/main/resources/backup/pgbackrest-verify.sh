@@ -7,7 +7,7 @@
 # Environment: VERIFY_DATABASE (the database whose tables are checked), BACKUP_SCRATCH,
 # BACKUP_SQL_DIR (expected-tables-missing.sql, row-counts.sql), PG_BINDIR (optional), VERIFY_USER
 # (default postgres), and those of pgbackrest-lib.sh.
-set -uo pipefail
+set -euo pipefail
 # shellcheck source=pgbackrest-lib.sh
 source "$(dirname "$0")/pgbackrest-lib.sh"
 : "${BACKUP_SCRATCH:?BACKUP_SCRATCH must name a scratch folder}"
@@ -15,22 +15,27 @@ source "$(dirname "$0")/pgbackrest-lib.sh"
 err="$PGBACKREST_WORK/stderr"
 data="$BACKUP_SCRATCH/pgdata"
 socket="$PGBACKREST_WORK/socket"
-bindir="${PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
+bindir="${PG_BINDIR:-$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1)}"
 rm -rf "$data" "$socket"; mkdir -p "$socket"
-stop_postgres() { [ -f "$data/postmaster.pid" ] && "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1; rm -rf "$data"; }
+stop_postgres() {
+  if [ -f "$data/postmaster.pid" ]; then
+    "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$data"
+}
 trap stop_postgres EXIT
 
 if ! info="$(info_json 2>"$err")"; then
-  text="$(error_text "$err")"
+  text="$(pgbackrest_error_text "$err")"
   fail verification "$(classify_error "$text" InfoFailed)" "pgbackrest info failed: $text"
 fi
-label="$(python3 -c 'import json,sys; b=json.loads(sys.argv[1])[0].get("backup",[]); print(b[-1]["label"] if b else "")' "$info")"
+label="$(jq -r '.[0].backup // [] | if length > 0 then .[-1].label else "" end' <<<"$info")"
 [ -n "$label" ] || fail verification NoBackup "the repository holds no backup of stanza $STANZA to verify"
 
 # The Job's file names the instances as pg hosts; the restore goes to this pod's scratch folder.
 if ! pgbackrest --stanza="$STANZA" --reset-pg1-host --pg1-path="$data" --set="$label" \
     --type=immediate --target-action=promote --archive-mode=off restore >/dev/null 2>"$err"; then
-  text="$(error_text "$err")"
+  text="$(pgbackrest_error_text "$err")"
   fail verification "$(classify_error "$text" RestoreFailed)" "restoring $label failed: $text"
 fi
 # Patroni writes absolute hba_file and ident_file paths of the instance into postgresql.conf; this
@@ -53,12 +58,14 @@ done
 
 # The operator's SQL files (BACKUP_SQL_DIR): expected tables that are missing, and every table's row count.
 if ! missing="$(sql_file "$VERIFY_DATABASE" expected-tables-missing.sql 2>"$err")"; then
-  fail verification VerificationQueryFailed "$(error_text "$err")"
+  fail verification VerificationQueryFailed "$(pgbackrest_error_text "$err")"
 fi
 [ -z "$missing" ] || fail verification MissingTables "expected tables missing after restoring $label: $(tr '\n' ' ' <<<"$missing")"
 if ! counts="$(sql_file "$VERIFY_DATABASE" row-counts.sql 2>"$err")"; then
-  fail verification VerificationQueryFailed "$(error_text "$err")"
+  fail verification VerificationQueryFailed "$(pgbackrest_error_text "$err")"
 fi
-summary="$(python3 -c 'import json,sys; c=json.loads(sys.argv[1] or "{}"); print("%d tables, %d rows" % (len(c), sum(c.values())))' "$counts")"
-emit_result "$(json_object kind=verification result=Succeeded backup="$label" name="$label" completedAt="$(now_rfc3339)" \
-  message="restored $label into a scratch server and recovery finished: expected tables present, $summary")"
+[ -n "$counts" ] || counts='{}'
+summary="$(jq -r '"\(length) tables, \([.[]] | add // 0) rows"' <<<"$counts")"
+emit_result "$(jq -n --arg backup "$label" --arg at "$(now_rfc3339)" \
+  --arg message "restored $label into a scratch server and recovery finished: expected tables present, $summary" \
+  '{kind: "verification", result: "Succeeded", backup: $backup, name: $backup, completedAt: $at, message: $message}')"

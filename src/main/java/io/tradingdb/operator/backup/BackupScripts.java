@@ -23,8 +23,11 @@ public final class BackupScripts {
   public static final String PGBACKREST_VERIFY = "pgbackrest-verify.sh";
   /** The backup Job's pgbackrest.conf, in the scripts ConfigMap of a pgBackRest schedule. */
   public static final String PGBACKREST_CONF = "pgbackrest.conf";
-  static final List<String> SHELL_FILES = List.of("lib.sh", BACKUP, RESTORE, VERIFY);
-  static final List<String> PGBACKREST_SHELL_FILES = List.of("pgbackrest-lib.sh", PGBACKREST_BACKUP, PGBACKREST_VERIFY);
+  /** The result protocol every Job script reports through (see JobRun). */
+  static final String RESULT_LIBRARY = "result.sh";
+  static final List<String> SHELL_FILES = List.of(RESULT_LIBRARY, "lib.sh", BACKUP, RESTORE, VERIFY);
+  static final List<String> PGBACKREST_SHELL_FILES =
+      List.of(RESULT_LIBRARY, "pgbackrest-lib.sh", PGBACKREST_BACKUP, PGBACKREST_VERIFY);
 
   private BackupScripts() {}
 

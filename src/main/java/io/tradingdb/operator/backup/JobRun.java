@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 /**
  * One backup, verification or restore Job as observed: its state and the result its script wrote
- * to the pod's termination message (see lib.sh emit_result).
+ * to the pod's termination message (see result.sh emit_result).
  */
 public record JobRun(
     String jobName, String kind, State state, Instant startedAt, Instant finishedAt, ScriptResult result,
