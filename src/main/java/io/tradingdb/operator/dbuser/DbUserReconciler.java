@@ -258,7 +258,9 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     String role = model.role().roleName();
     PasswordChoice password;
     try {
-      password = choosePassword(user, model, existing, secretData);
+      password = choosePassword(user, model, existing, secretData, admin);
+    } catch (InvalidSpecException e) {
+      return Outcome.degraded(REASON_INVALID_SPEC, e.getMessage(), null);
     } catch (MissingSecretException e) {
       return Outcome.degraded(REASON_OBJECT_MISSING, e.getMessage(), settings.objectMissingRetry());
     }
@@ -362,7 +364,7 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
   }
 
   private PasswordChoice choosePassword(
-      DbUser user, DbUserModel model, Secret existing, Map<String, String> secretData) {
+      DbUser user, DbUserModel model, Secret existing, Map<String, String> secretData, AdminConnection admin) {
     String current = secretData.get(ConnectionSecrets.PASSWORD);
     String changedAt = annotation(existing);
     if (changedAt == null && user.getStatus() != null) {
@@ -371,6 +373,11 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     if (!model.generatedPassword()) {
       String name = model.passwordSecret().getName();
       Secret source = client.secrets().inNamespace(user.getMetadata().getNamespace()).withName(name).get();
+      // The password is copied into the connection Secret the author reads: never from a credential Secret.
+      if (name.equals(admin.target().credentialsSecret()) || ConnectionSecrets.isOperatorManaged(source)) {
+        throw new InvalidSpecException("spec.password.secretRef may not name Secret " + name
+            + ": it holds the admin credentials or another credential the operator manages");
+      }
       String value = ConnectionSecrets.decode(source).get(model.passwordSecret().getKey());
       if (value == null || value.isEmpty()) {
         throw new MissingSecretException("Secret " + name + " with key " + model.passwordSecret().getKey()

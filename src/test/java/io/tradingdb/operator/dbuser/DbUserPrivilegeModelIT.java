@@ -8,8 +8,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.tradingdb.operator.api.v1alpha1.common.LocalObjectRef;
+import io.tradingdb.operator.api.v1alpha1.common.SecretKeyRef;
 import io.tradingdb.operator.api.v1alpha1.dbuser.DbUser;
 import io.tradingdb.operator.api.v1alpha1.dbuser.DbUserSpec;
+import io.tradingdb.operator.api.v1alpha1.dbuser.PasswordSpec;
 import io.tradingdb.operator.api.v1alpha1.dbuser.ReclaimPolicy;
 import io.tradingdb.operator.api.v1alpha1.dbuser.SchemaGrant;
 import io.tradingdb.operator.api.v1alpha1.dbuser.SchemaPrivilege;
@@ -152,8 +154,8 @@ class DbUserPrivilegeModelIT {
         "spec.memberOf may not name pg_read_server_files");
     refused(user, s -> s.setMemberOf(List.of("readers_ok", shell)), DbUserReconciler.REASON_INVALID_SPEC,
         "it is a member of pg_execute_server_program");
-    refused(user, s -> s.setMemberOf(List.of("pg_create_subscription")), DbUserReconciler.REASON_INVALID_SPEC,
-        "pg_create_subscription, which is not in the allowed list");
+    refused(user, s -> s.setMemberOf(List.of("pg_checkpoint")), DbUserReconciler.REASON_INVALID_SPEC,
+        "pg_checkpoint, which is not in the allowed list");
 
     assertThat(memberships(user)).isEmpty();
     try (Connection role = connectAs(user)) {
@@ -348,6 +350,23 @@ class DbUserPrivilegeModelIT {
     assertThat(check(model, DbUserPolicy.from(tradingDatabase(allowCreateDb)))).isEmpty();
     assertThat(check(model, DbUserPolicy.from(tradingDatabase(nothing))))
         .hasValueSatisfying(m -> assertThat(m).contains(monitors + ": it is a member of the predefined role pg_monitor"));
+  }
+
+  /** A referenced password is copied into the connection Secret the author reads: never from a credential Secret. */
+  @Test
+  void aPasswordIsNeverTakenFromTheAdminOrAnotherOperatorSecret() throws SQLException {
+    DbUser victim = readyUser("secret-owner");
+    int i = 0;
+    for (String source : List.of(TestDatabase.ADMIN_SECRET, DbUserModel.connectionSecretName(victim))) {
+      DbUser thief = create(db.user("app-user.yaml", "secret-thief-" + i++));
+      PasswordSpec password = new PasswordSpec();
+      password.setSecretRef(new SecretKeyRef(source, "password"));
+      thief.getSpec().setPassword(password);
+      refusedFresh(thief, DbUserReconciler.REASON_INVALID_SPEC, "spec.password.secretRef may not name Secret " + source);
+      assertThat(client.secrets().inNamespace(TestDatabase.NAMESPACE).withName(DbUserModel.connectionSecretName(thief)).get())
+          .isNull();
+      assertThat(db.roleExists(thief.getSpec().getRoleName())).isFalse();
+    }
   }
 
   // ---- helpers ----
