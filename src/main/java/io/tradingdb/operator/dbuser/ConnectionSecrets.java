@@ -93,6 +93,12 @@ public final class ConnectionSecrets {
             .anyMatch(ref -> owner.getMetadata().getUid().equals(ref.getUid()));
   }
 
+  /** Made by the operator (credentials, connection Secrets): never a source for a DbUser's password. */
+  public static boolean isOperatorManaged(Secret secret) {
+    return secret != null && secret.getMetadata().getLabels() != null
+        && Labels.OPERATOR.equals(secret.getMetadata().getLabels().get(Labels.MANAGED_BY));
+  }
+
   private static Map<String, String> encode(Map<String, String> data) {
     Map<String, String> encoded = new TreeMap<>();
     data.forEach((k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));

@@ -11,6 +11,7 @@ import io.tradingdb.operator.api.v1alpha1.dbuser.PasswordSpec;
 import io.tradingdb.operator.api.v1alpha1.dbuser.Preset;
 import io.tradingdb.operator.api.v1alpha1.dbuser.PrivilegesSpec;
 import io.tradingdb.operator.api.v1alpha1.dbuser.ReclaimPolicy;
+import io.tradingdb.operator.api.v1alpha1.dbuser.ReservedNames;
 import io.tradingdb.operator.api.v1alpha1.dbuser.SchemaGrant;
 import io.tradingdb.operator.api.v1alpha1.dbuser.SequenceGrant;
 import io.tradingdb.operator.api.v1alpha1.dbuser.TableGrant;
@@ -30,6 +31,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -77,8 +79,11 @@ public record DbUserModel(
       throw new InvalidSpecException("spec.target is required");
     }
     String roleName = roleName(spec.getRoleName(), "spec.roleName");
-    if (roleName.startsWith("pg_") || roleName.equals("public") || roleName.equals("none")) {
+    if (predefinedOrPseudo(roleName)) {
       throw new InvalidSpecException("spec.roleName '" + roleName + "' is reserved by PostgreSQL");
+    }
+    if (ReservedNames.OPERATOR_ROLES.contains(roleName)) {
+      throw new InvalidSpecException("spec.roleName '" + roleName + "' is reserved: it is one of the operator's own roles");
     }
     RoleAttributes attributes = RoleAttributes.application(
         spec.getLogin() == null || spec.getLogin(),
@@ -87,7 +92,11 @@ public record DbUserModel(
         validUntil(spec.getValidUntil()));
     Set<String> memberOf = new TreeSet<>();
     for (String group : nullToEmpty(spec.getMemberOf())) {
-      memberOf.add(roleName(group, "spec.memberOf"));
+      if (ReservedNames.neverMemberOf(roleName(group, "spec.memberOf"))) {
+        throw new InvalidSpecException("spec.memberOf may not name " + group
+            + ": the operator's own roles, the server-access roles and public/none are never granted");
+      }
+      memberOf.add(group);
     }
     if (memberOf.contains(roleName)) {
       throw new InvalidSpecException("spec.memberOf cannot contain the role itself");
@@ -127,6 +136,10 @@ public record DbUserModel(
     if (roleName.equals(reassignTo)) {
       throw new InvalidSpecException("spec.reassignOwnedTo cannot be the role itself");
     }
+    if (reassignTo != null && (predefinedOrPseudo(reassignTo) || ReservedNames.OPERATOR_ROLES.contains(reassignTo))) {
+      throw new InvalidSpecException("spec.reassignOwnedTo may not be " + reassignTo
+          + ": predefined roles, public, none and the operator's own roles never receive a DbUser's objects");
+    }
     return new DbUserModel(
         role,
         Boolean.TRUE.equals(spec.getAdopt()),
@@ -149,7 +162,7 @@ public record DbUserModel(
     }
     List<String> presetSchemas = new ArrayList<>();
     for (SchemaGrant grant : nullToEmpty(spec.getSchemas())) {
-      String schema = identifier(grant.getName(), "spec.privileges.schemas[].name");
+      String schema = schema(grant.getName(), "spec.privileges.schemas[].name");
       presetSchemas.add(schema);
       Set<String> privileges = schemas.computeIfAbsent(schema, k -> new LinkedHashSet<>());
       nullToEmpty(grant.getPrivileges()).forEach(p -> privileges.add(p.name()));
@@ -182,7 +195,8 @@ public record DbUserModel(
       ObjectKind kind = grant.getObjectType() == DefaultObjectType.SEQUENCES ? ObjectKind.SEQUENCE : ObjectKind.TABLE;
       Set<String> privileges = checkedPrivileges(kind, grant.getPrivileges(), "spec.privileges.defaultPrivileges");
       String creator = grant.getForRole() == null ? null : roleName(grant.getForRole(), "spec.privileges.defaultPrivileges[].forRole");
-      defaults.add(new DefaultRule(creator, schemaOrDefault(grant.getSchema()), kind, privileges));
+      defaults.add(new DefaultRule(creator, schemaOrDefault(grant.getSchema(), "spec.privileges.defaultPrivileges[].schema"),
+          kind, privileges));
     }
     List<SchemaRule> schemaRules = new ArrayList<>();
     schemas.forEach((schema, privileges) -> {
@@ -202,7 +216,7 @@ public record DbUserModel(
     for (String name : nullToEmpty(names)) {
       checkedNames.add(identifier(name, field + "[].names"));
     }
-    return new RelationRule(kind, schemaOrDefault(schema), Set.copyOf(checkedNames), all,
+    return new RelationRule(kind, schemaOrDefault(schema, field + "[].schema"), Set.copyOf(checkedNames), all,
         checkedPrivileges(kind, privileges, field));
   }
 
@@ -220,8 +234,23 @@ public record DbUserModel(
     return Set.copyOf(result);
   }
 
-  private static String schemaOrDefault(String schema) {
-    return schema == null ? DEFAULT_SCHEMA : identifier(schema, "schema");
+  private static String schemaOrDefault(String schema, String field) {
+    return schema == null ? DEFAULT_SCHEMA : schema(schema, field);
+  }
+
+  /** A schema the spec names; system schemas are refused whatever their letter case. */
+  private static String schema(String name, String field) {
+    identifier(name, field);
+    if (ReservedNames.isSystemSchema(name)) {
+      throw new InvalidSpecException(field + ": " + name + " is a system schema; DbUsers are never granted "
+          + "anything in pg_*, information_schema, TimescaleDB's or the operator's schemas");
+    }
+    return name;
+  }
+
+  /** pg_* in any letter case (PostgreSQL reserves the lower-case prefix), public and none. */
+  private static boolean predefinedOrPseudo(String role) {
+    return role.toLowerCase(Locale.ROOT).startsWith("pg_") || ReservedNames.PSEUDO_ROLES.contains(role);
   }
 
   private static String roleName(String name, String field) {

@@ -15,6 +15,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.tradingdb.operator.api.v1alpha1.dbuser.DbUser;
 import io.tradingdb.operator.api.v1alpha1.dbuser.DbUserStatus;
 import io.tradingdb.operator.api.v1alpha1.dbuser.ReclaimPolicy;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.dbuser.GrantPlanner.GrantPlan;
 import io.tradingdb.operator.dbuser.GrantPlanner.PasswordIntent;
 import io.tradingdb.operator.kube.Conditions;
@@ -38,6 +39,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -178,16 +181,22 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
       return DeleteControl.defaultDelete();
     }
     AdminConnection admin;
+    DbUserPolicy policy;
     try {
-      admin = AdminConnection.resolve(client, user.getMetadata().getNamespace(), user.getSpec().getTarget(),
-          settings.connectToTradingDatabases());
+      TradingDatabase tradingDatabase = AdminConnection.tradingDatabase(client, user.getMetadata().getNamespace(),
+          user.getSpec().getTarget(), settings.connectToTradingDatabases());
+      policy = DbUserPolicy.from(tradingDatabase);
+      admin = AdminConnection.resolve(client, user.getMetadata().getNamespace(), user.getSpec().getTarget(), tradingDatabase);
     } catch (TargetUnavailableException | InvalidSpecException e) {
       unreachableFailures.remove(uid);
       events.warning(user, "RoleNotDropped", "role " + role + " not dropped: " + e.getMessage());
       return DeleteControl.defaultDelete();
     }
     try (PooledConnection c = connections.open(admin.target(), admin.credentials(), admin.caCertificatePem())) {
-      List<String> rolesUsed = model.reassignOwnedTo() == null ? List.of() : List.of(model.reassignOwnedTo());
+      Set<String> rolesUsed = new TreeSet<>(policy.predefinedRoles());
+      if (model.reassignOwnedTo() != null) {
+        rolesUsed.add(model.reassignOwnedTo());
+      }
       CatalogSnapshot snapshot = RoleCatalog.read(c.jdbc(), role, List.of(), rolesUsed);
       unreachableFailures.remove(uid);
       if (snapshot.role().isEmpty()) {
@@ -198,6 +207,11 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
           .isPresent();
       if (!ours) {
         events.warning(user, "RoleNotDropped", "role " + role + " not dropped: it is not managed by this DbUser");
+        return DeleteControl.defaultDelete();
+      }
+      Optional<String> refused = PrivilegeGuard.reassignTarget(model, snapshot, policy);
+      if (refused.isPresent()) {
+        events.warning(user, "RoleNotDropped", "role " + role + " not dropped: " + refused.get());
         return DeleteControl.defaultDelete();
       }
       SqlPlan plan = GrantPlanner.planDrop(role, model.reassignOwnedTo());
@@ -225,9 +239,12 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
       return Outcome.degraded(REASON_INVALID_SPEC, e.getMessage(), null);
     }
     AdminConnection admin;
+    DbUserPolicy policy;
     try {
-      admin = AdminConnection.resolve(client, namespace, user.getSpec().getTarget(),
+      TradingDatabase tradingDatabase = AdminConnection.tradingDatabase(client, namespace, user.getSpec().getTarget(),
           settings.connectToTradingDatabases());
+      policy = DbUserPolicy.from(tradingDatabase);
+      admin = AdminConnection.resolve(client, namespace, user.getSpec().getTarget(), tradingDatabase);
     } catch (TargetUnavailableException | InvalidSpecException e) {
       // InvalidSpecException here is about the TradingDatabase's spec, which its own status reports.
       return Outcome.degraded(REASON_UNREACHABLE, e.getMessage(), backoff(uid));
@@ -241,17 +258,23 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     String role = model.role().roleName();
     PasswordChoice password;
     try {
-      password = choosePassword(user, model, existing, secretData);
+      password = choosePassword(user, model, existing, secretData, admin);
+    } catch (InvalidSpecException e) {
+      return Outcome.degraded(REASON_INVALID_SPEC, e.getMessage(), null);
     } catch (MissingSecretException e) {
       return Outcome.degraded(REASON_OBJECT_MISSING, e.getMessage(), settings.objectMissingRetry());
     }
     try (PooledConnection c = connections.open(admin.target(), admin.credentials(), admin.caCertificatePem())) {
-      CatalogSnapshot snapshot =
-          RoleCatalog.read(c.jdbc(), role, model.role().schemasUsed(), model.role().rolesUsed());
+      CatalogSnapshot snapshot = RoleCatalog.read(c.jdbc(), role, model.role().schemasUsed(), rolesToCheck(model, policy));
       unreachableFailures.remove(uid);
-      Optional<String> conflict = conflict(user, model, snapshot);
+      Optional<String> conflict = conflict(user, model, snapshot, policy);
       if (conflict.isPresent()) {
         return Outcome.degraded(REASON_ROLE_CONFLICT, conflict.get(), settings.conflictRetry());
+      }
+      // Refused against the catalog as it is now: retried, since an admin may change the roles involved.
+      Optional<String> refused = PrivilegeGuard.memberships(model, snapshot, policy);
+      if (refused.isPresent()) {
+        return Outcome.degraded(REASON_INVALID_SPEC, refused.get(), settings.conflictRetry());
       }
       if (password.rotating() && !password.password().equals(secretData.get(ConnectionSecrets.NEXT_PASSWORD))) {
         // Written before ALTER ROLE: a crash in between cannot lose the password now in force.
@@ -298,8 +321,18 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     };
   }
 
+  /** Roles whose memberships the privilege model needs from the catalog. */
+  private static Set<String> rolesToCheck(DbUserModel model, DbUserPolicy policy) {
+    Set<String> roles = new TreeSet<>(model.role().rolesUsed());
+    roles.addAll(policy.predefinedRoles());
+    if (model.reassignOwnedTo() != null) {
+      roles.add(model.reassignOwnedTo());
+    }
+    return roles;
+  }
+
   /** Why this DbUser may not touch the role, if it may not. */
-  private Optional<String> conflict(DbUser user, DbUserModel model, CatalogSnapshot snapshot) {
+  private Optional<String> conflict(DbUser user, DbUserModel model, CatalogSnapshot snapshot, DbUserPolicy policy) {
     String role = model.role().roleName();
     if (role.equals(snapshot.currentUser())) {
       return Optional.of("role " + role + " is the admin role the operator connects as");
@@ -322,10 +355,7 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     if (!model.adopt()) {
       return Optional.of("role " + role + " exists and was not created by the operator; set spec.adopt: true to manage it");
     }
-    if (state.attributes().superuser()) {
-      return Optional.of("role " + role + " is a superuser; the operator does not adopt superusers");
-    }
-    return Optional.empty();
+    return PrivilegeGuard.adoption(role, snapshot, policy);
   }
 
   private boolean ownerStillExists(RoleOwnership.Owner owner) {
@@ -334,7 +364,7 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
   }
 
   private PasswordChoice choosePassword(
-      DbUser user, DbUserModel model, Secret existing, Map<String, String> secretData) {
+      DbUser user, DbUserModel model, Secret existing, Map<String, String> secretData, AdminConnection admin) {
     String current = secretData.get(ConnectionSecrets.PASSWORD);
     String changedAt = annotation(existing);
     if (changedAt == null && user.getStatus() != null) {
@@ -343,6 +373,11 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     if (!model.generatedPassword()) {
       String name = model.passwordSecret().getName();
       Secret source = client.secrets().inNamespace(user.getMetadata().getNamespace()).withName(name).get();
+      // The password is copied into the connection Secret the author reads: never from a credential Secret.
+      if (name.equals(admin.target().credentialsSecret()) || ConnectionSecrets.isOperatorManaged(source)) {
+        throw new InvalidSpecException("spec.password.secretRef may not name Secret " + name
+            + ": it holds the admin credentials or another credential the operator manages");
+      }
       String value = ConnectionSecrets.decode(source).get(model.passwordSecret().getKey());
       if (value == null || value.isEmpty()) {
         throw new MissingSecretException("Secret " + name + " with key " + model.passwordSecret().getKey()

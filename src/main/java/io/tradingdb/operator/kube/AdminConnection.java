@@ -31,14 +31,30 @@ public record AdminConnection(ConnectionTarget target, PostgresCredentials crede
    */
   public static AdminConnection resolve(
       KubernetesClient client, String namespace, DatabaseTarget target, boolean tradingDatabases) {
+    return resolve(client, namespace, target, tradingDatabase(client, namespace, target, tradingDatabases));
+  }
+
+  /**
+   * The TradingDatabase the target names, or null for an external target or one that does not exist.
+   *
+   * @param tradingDatabases false where TradingDatabase pods run no PostgreSQL (simulated nodes):
+   *     such targets are then refused before any name is looked up
+   */
+  public static TradingDatabase tradingDatabase(
+      KubernetesClient client, String namespace, DatabaseTarget target, boolean tradingDatabases) {
     if (!tradingDatabases && target != null && target.getTradingDatabase() != null) {
       throw new TargetUnavailableException("this operator runs with DATABASE_CHECKS=false and does not "
           + "connect to TradingDatabases (their pods run no PostgreSQL here); external targets work");
     }
     String tradingDatabaseName = DatabaseTargets.tradingDatabaseName(target);
-    TradingDatabase tradingDatabase = tradingDatabaseName == null
+    return tradingDatabaseName == null
         ? null
         : client.resources(TradingDatabase.class).inNamespace(namespace).withName(tradingDatabaseName).get();
+  }
+
+  /** @param tradingDatabase what {@link #tradingDatabase} returned for this target */
+  public static AdminConnection resolve(
+      KubernetesClient client, String namespace, DatabaseTarget target, TradingDatabase tradingDatabase) {
     ConnectionTarget resolved = DatabaseTargets.resolve(target, tradingDatabase);
     Map<String, String> admin = secretData(client, namespace, resolved.credentialsSecret());
     String username = admin.get(resolved.usernameKey());

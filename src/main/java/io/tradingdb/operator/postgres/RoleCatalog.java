@@ -23,9 +23,11 @@ import java.util.TreeSet;
  */
 public final class RoleCatalog {
 
-  /** Schemas whose ACLs belong to PostgreSQL or TimescaleDB (chunks inherit hypertable grants). */
-  private static final String USER_SCHEMA =
-      " n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND n.nspname !~ '^_?timescaledb'";
+  /**
+   * Schemas whose ACLs TimescaleDB manages (chunks inherit hypertable grants). System schemas are
+   * read: a DbUser may never hold anything there, so what is found is revoked.
+   */
+  private static final String MANAGED_SCHEMA = " n.nspname !~ '^_?timescaledb'";
 
   /** The session, the role (null columns when it does not exist) and its direct memberships. */
   private static final String SESSION_AND_ROLE = """
@@ -50,13 +52,13 @@ public final class RoleCatalog {
       UNION ALL
       SELECT 'schema', NULL::name, n.nspname, NULL::"char", a.privilege_type, a.is_grantable
         FROM pg_namespace n, aclexplode(n.nspacl) a
-        WHERE a.grantee = ? AND n.nspowner <> a.grantee AND""" + USER_SCHEMA + """
+        WHERE a.grantee = ? AND n.nspowner <> a.grantee AND""" + MANAGED_SCHEMA + """
 
       UNION ALL
       SELECT 'relation', n.nspname, c.relname, c.relkind, a.privilege_type, a.is_grantable
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
         WHERE a.grantee = ? AND c.relowner <> a.grantee
-          AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND""" + USER_SCHEMA + """
+          AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND""" + MANAGED_SCHEMA + """
 
       UNION ALL
       SELECT 'default', n.nspname, cr.rolname, d.defaclobjtype, a.privilege_type, a.is_grantable
@@ -64,21 +66,32 @@ public final class RoleCatalog {
              LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace, aclexplode(d.defaclacl) a
         WHERE a.grantee = ? AND d.defaclobjtype IN ('r', 'S')""";
 
-  /** Contents of the schemas asked about, and which of the roles asked about exist. */
-  private static final String SCHEMAS_AND_ROLES = """
-      SELECT 'schema', n.nspname, c.relname, c.relkind
+  /** Contents of the schemas asked about. */
+  private static final String SCHEMAS = """
+      SELECT n.nspname, c.relname, c.relkind
         FROM pg_namespace n
              LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
-        WHERE n.nspname = ANY (?)
-      UNION ALL
-      SELECT 'role', NULL, rolname, NULL FROM pg_roles WHERE rolname = ANY (?)""";
+        WHERE n.nspname = ANY (?)""";
+
+  /**
+   * For each role asked about that exists: itself and every role it is a member of, however
+   * indirectly (UNION stops at roles already reached), with their administrative attributes.
+   */
+  private static final String REACHABLE_ROLES = """
+      WITH RECURSIVE reach(origin, oid) AS (
+          SELECT r.rolname, r.oid FROM pg_roles r WHERE r.rolname = ANY (?)
+        UNION
+          SELECT reach.origin, m.roleid FROM reach JOIN pg_auth_members m ON m.member = reach.oid)
+      SELECT reach.origin, g.rolname, g.rolsuper, g.rolcreaterole, g.rolcreatedb, g.rolreplication, g.rolbypassrls
+        FROM reach JOIN pg_roles g ON g.oid = reach.oid""";
 
   private RoleCatalog() {}
 
   /**
    * @param role the role to describe
    * @param schemas schemas whose contents the plan needs (named in the spec)
-   * @param roles other roles whose existence the plan needs (memberOf, forRole, reassignOwnedTo)
+   * @param roles other roles whose existence and reachable roles the plan needs (memberOf, forRole,
+   *     reassignOwnedTo, the predefined roles a DbUser may join); the role itself is always included
    */
   public static CatalogSnapshot read(
       Connection c, String role, Collection<String> schemas, Collection<String> roles) throws SQLException {
@@ -116,12 +129,15 @@ public final class RoleCatalog {
       }
       readAcls(c, state.oid(), privileges, grantOptions, defaults);
     }
-    Map<String, CatalogSnapshot.SchemaContents> contents = new TreeMap<>();
-    Set<String> existingRoles = new TreeSet<>();
-    readSchemasAndRoles(c, schemas, roles, contents, existingRoles);
+    Map<String, CatalogSnapshot.SchemaContents> contents = readSchemas(c, schemas);
+    Set<String> origins = new TreeSet<>(roles);
+    origins.add(role);
+    Map<String, Set<ReachableRole>> reachable = readReachableRoles(c, origins);
+    Set<String> existingRoles = new TreeSet<>(reachable.keySet());
+    existingRoles.retainAll(roles);
     return new CatalogSnapshot(
         database, currentUser, superuser, Optional.ofNullable(state), Set.copyOf(privileges),
-        Set.copyOf(grantOptions), Set.copyOf(defaults), contents, Set.copyOf(existingRoles));
+        Set.copyOf(grantOptions), Set.copyOf(defaults), contents, Set.copyOf(existingRoles), reachable);
   }
 
   private static String verifier(Connection c, long oid) throws SQLException {
@@ -167,35 +183,47 @@ public final class RoleCatalog {
     }
   }
 
-  private static void readSchemasAndRoles(
-      Connection c, Collection<String> schemas, Collection<String> roles,
-      Map<String, CatalogSnapshot.SchemaContents> contents, Set<String> existingRoles) throws SQLException {
-    if (schemas.isEmpty() && roles.isEmpty()) {
-      return;
+  private static Map<String, CatalogSnapshot.SchemaContents> readSchemas(Connection c, Collection<String> schemas)
+      throws SQLException {
+    Map<String, CatalogSnapshot.SchemaContents> contents = new TreeMap<>();
+    if (schemas.isEmpty()) {
+      return contents;
     }
     Map<String, Set<String>> tables = new TreeMap<>();
     Map<String, Set<String>> sequences = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(SCHEMAS_AND_ROLES)) {
+    try (PreparedStatement ps = c.prepareStatement(SCHEMAS)) {
       ps.setArray(1, textArray(c, schemas));
-      ps.setArray(2, textArray(c, roles));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          if ("role".equals(rs.getString(1))) {
-            existingRoles.add(rs.getString(3));
-            continue;
-          }
-          String schema = rs.getString(2);
+          String schema = rs.getString(1);
           tables.computeIfAbsent(schema, k -> new TreeSet<>());
           sequences.computeIfAbsent(schema, k -> new TreeSet<>());
-          String relation = rs.getString(3);
+          String relation = rs.getString(2);
           if (relation != null) {
-            ("S".equals(rs.getString(4)) ? sequences : tables).get(schema).add(relation);
+            ("S".equals(rs.getString(3)) ? sequences : tables).get(schema).add(relation);
           }
         }
       }
     }
     tables.forEach((schema, t) ->
         contents.put(schema, new CatalogSnapshot.SchemaContents(Set.copyOf(t), Set.copyOf(sequences.get(schema)))));
+    return contents;
+  }
+
+  private static Map<String, Set<ReachableRole>> readReachableRoles(Connection c, Collection<String> roles)
+      throws SQLException {
+    Map<String, Set<ReachableRole>> reachable = new TreeMap<>();
+    try (PreparedStatement ps = c.prepareStatement(REACHABLE_ROLES)) {
+      ps.setArray(1, textArray(c, roles));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          reachable.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(new ReachableRole(
+              rs.getString(2), rs.getBoolean(3), rs.getBoolean(4), rs.getBoolean(5), rs.getBoolean(6), rs.getBoolean(7)));
+        }
+      }
+    }
+    reachable.replaceAll((role, set) -> Set.copyOf(set));
+    return reachable;
   }
 
   private static Array textArray(Connection c, Collection<String> values) throws SQLException {

@@ -94,7 +94,7 @@ class GrantPlannerTest {
   void missingObjectsAreReportedWhileTheRestIsPlanned() {
     DesiredRole app = DbUserModel.from(DbUserFixtures.load("app-user.yaml")).role();
     CatalogSnapshot catalog = new CatalogSnapshot("ai_trading", "postgres", true, Optional.empty(), Set.of(), Set.of(), Set.of(),
-        Map.of("public", new SchemaContents(Set.of(), Set.of())), Set.of());
+        Map.of("public", new SchemaContents(Set.of(), Set.of())), Set.of(), Map.of());
 
     GrantPlan plan = GrantPlanner.plan(app, catalog, intent(false), MARK);
 
@@ -109,7 +109,7 @@ class GrantPlannerTest {
     DesiredRole role = new DesiredRole("analyst", RoleAttributes.application(true, true, -1, null),
         Set.of("readers"), Set.of(), List.of(), List.of(), List.of());
     CatalogSnapshot catalog = new CatalogSnapshot("ai_trading", "postgres", true, Optional.of(drifted), Set.of(),
-        Set.of(), Set.of(), Map.of(), Set.of("readers", "admins"));
+        Set.of(), Set.of(), Map.of(), Set.of("readers", "admins"), Map.of());
 
     GrantPlan plan = GrantPlanner.plan(role, catalog, intent(false), MARK);
 
@@ -129,7 +129,7 @@ class GrantPlannerTest {
     DesiredRole role = new DesiredRole("analyst", RoleAttributes.application(true, true, -1, null),
         Set.of(), Set.of(), List.of(), List.of(), List.of());
     CatalogSnapshot catalog = new CatalogSnapshot("ai_trading", "admin", false, Optional.of(noVerifier), Set.of(),
-        Set.of(), Set.of(), Map.of(), Set.of());
+        Set.of(), Set.of(), Map.of(), Set.of(), Map.of());
 
     assertThat(GrantPlanner.plan(role, catalog, new PasswordIntent(PASSWORD, true), MARK).plan().isEmpty()).isTrue();
     assertThat(GrantPlanner.plan(role, catalog, new PasswordIntent(PASSWORD, false), MARK).plan().descriptions())
@@ -159,7 +159,7 @@ class GrantPlannerTest {
   private static CatalogSnapshot snapshot(
       RoleState role, Set<ObjectPrivilege> privileges, Set<ObjectPrivilege> grantOptions, Set<DefaultPrivilege> defaults) {
     return new CatalogSnapshot("ai_trading", "postgres", true, Optional.ofNullable(role), privileges, grantOptions, defaults, PUBLIC,
-        Set.of());
+        Set.of(), Map.of());
   }
 
   private static Set<ObjectPrivilege> fullReadOnlyGrants() {

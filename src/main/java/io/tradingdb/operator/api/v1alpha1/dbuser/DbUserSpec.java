@@ -28,17 +28,21 @@ public class DbUserSpec {
   @Size(min = 1, max = 63)
   @Pattern(ROLE_NAME_PATTERN)
   @ValidationRule(value = "size(bytes(self)) <= 63", message = "roleName may be at most 63 bytes in UTF-8")
-  @ValidationRule(value = "!self.startsWith('pg_')", message = "roleName may not start with pg_ (reserved by PostgreSQL)")
+  @ValidationRule(value = "!self.lowerAscii().startsWith('pg_')", message = "roleName may not start with pg_ (reserved by PostgreSQL)")
   @ValidationRule(value = "!(self in ['public', 'none'])", message = "roleName 'public' and 'none' are reserved by PostgreSQL")
+  @ValidationRule(value = ReservedNames.NOT_OPERATOR_ROLE_RULE, message = "roleName " + ReservedNames.NOT_OPERATOR_ROLE_MESSAGE)
   @ValidationRule(value = "self == oldSelf", message = "roleName is immutable")
   @JsonPropertyDescription(
       "Name of the PostgreSQL role, taken literally (case and punctuation are kept). 1 to 63 bytes, "
-          + "not starting with pg_. Immutable.")
+          + "not starting with pg_ and not one of the operator's own roles (postgres, standby, "
+          + "tradingdb_pooler, tradingdb_monitor). Immutable.")
   private String roleName;
 
   @JsonPropertyDescription(
       "Take over a role that already exists and was not created by the operator. Without it such a "
-          + "role is never changed or dropped and the DbUser reports RoleConflict.")
+          + "role is never changed or dropped and the DbUser reports RoleConflict. Superusers, roles with "
+          + "CREATEROLE, CREATEDB, REPLICATION or BYPASSRLS, members of such roles and the admin role are "
+          + "never adopted.")
   private Boolean adopt;
 
   @JsonPropertyDescription("The role may log in (LOGIN). Defaults to true.")
@@ -56,7 +60,15 @@ public class DbUserSpec {
   private String validUntil;
 
   @Size(max = 64)
-  @JsonPropertyDescription("Roles this role is a member of. Memberships not listed are revoked.")
+  @ValidationRule(value = ReservedNames.MEMBER_OF_RULE, message = ReservedNames.MEMBER_OF_MESSAGE)
+  @JsonPropertyDescription(
+      "Roles this role is a member of; duplicates count once. Memberships not listed are revoked. Allowed: "
+          + "ordinary roles and the predefined roles the TradingDatabase allows (spec.dbUsers."
+          + "allowedPredefinedRoles; by default pg_read_all_data, pg_write_all_data, pg_monitor, "
+          + "pg_signal_backend). Refused when checked against the catalog: a superuser, a role with CREATEROLE, "
+          + "CREATEDB, REPLICATION or BYPASSRLS (unless spec.dbUsers.allowedRoleAttributes lists it), "
+          + "pg_execute_server_program, pg_read_server_files, pg_write_server_files, the operator's own roles, "
+          + "and any role that is (through other roles) a member of one of those.")
   private List<String> memberOf;
 
   @JsonPropertyDescription(
@@ -87,9 +99,13 @@ public class DbUserSpec {
 
   @Size(min = 1, max = 63)
   @Pattern(ROLE_NAME_PATTERN)
+  @ValidationRule(value = "!self.lowerAscii().startsWith('pg_') && !(self in ['public', 'none'])",
+      message = "reassignOwnedTo may not be a predefined role (pg_*), public or none")
+  @ValidationRule(value = ReservedNames.NOT_OPERATOR_ROLE_RULE, message = "reassignOwnedTo " + ReservedNames.NOT_OPERATOR_ROLE_MESSAGE)
   @JsonPropertyDescription(
       "With reclaimPolicy Delete: the role that receives the objects owned by this role (REASSIGN "
-          + "OWNED) before its privileges are dropped.")
+          + "OWNED) before its privileges are dropped. Never a superuser or a role with an administrative "
+          + "attribute: its functions would then run with those rights.")
   private String reassignOwnedTo;
 
   public DatabaseTarget getTarget() { return target; }

@@ -19,6 +19,7 @@ public class DefaultPrivilegeGrant {
 
   @Size(min = 1, max = 63)
   @Pattern(DbUserSpec.ROLE_NAME_PATTERN)
+  @ValidationRule(value = ReservedNames.SCHEMA_RULE, message = "schema " + ReservedNames.SCHEMA_MESSAGE)
   @JsonPropertyDescription("Schema the future objects are created in. Defaults to public.")
   private String schema;
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /** Privileges on one schema. */
@@ -14,6 +15,7 @@ public class SchemaGrant {
   @Required
   @Size(min = 1, max = 63)
   @Pattern(DbUserSpec.ROLE_NAME_PATTERN)
+  @ValidationRule(value = ReservedNames.SCHEMA_RULE, message = "schema " + ReservedNames.SCHEMA_MESSAGE)
   @JsonPropertyDescription("Schema name, taken literally.")
   private String name;
 

@@ -17,6 +17,7 @@ public class TableGrant {
 
   @Size(min = 1, max = 63)
   @Pattern(DbUserSpec.ROLE_NAME_PATTERN)
+  @ValidationRule(value = ReservedNames.SCHEMA_RULE, message = "schema " + ReservedNames.SCHEMA_MESSAGE)
   @JsonPropertyDescription("Schema of the tables. Defaults to public.")
   private String schema;
 

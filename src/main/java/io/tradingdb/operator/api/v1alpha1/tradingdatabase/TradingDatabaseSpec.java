@@ -100,6 +100,11 @@ public class TradingDatabaseSpec {
           + "pgBackRest) and point-in-time recovery. Off by default; changing it restarts the instances.")
   private PgBackRestRepositorySpec pgBackRest;
 
+  @JsonPropertyDescription(
+      "What DbUsers aimed at this TradingDatabase may be granted beyond ordinary roles and the "
+          + "application's objects. Unset: the safe defaults described in docs/security.md.")
+  private DbUsersSpec dbUsers;
+
   public Profile getProfile() { return profile; }
   public void setProfile(Profile profile) { this.profile = profile; }
   public String getImage() { return image; }
@@ -136,6 +141,8 @@ public class TradingDatabaseSpec {
   public void setPgBackRest(PgBackRestRepositorySpec pgBackRest) { this.pgBackRest = pgBackRest; }
   public BootstrapSpec getBootstrap() { return bootstrap; }
   public void setBootstrap(BootstrapSpec bootstrap) { this.bootstrap = bootstrap; }
+  public DbUsersSpec getDbUsers() { return dbUsers; }
+  public void setDbUsers(DbUsersSpec dbUsers) { this.dbUsers = dbUsers; }
   public NetworkPolicySpec getNetworkPolicy() { return networkPolicy; }
   public void setNetworkPolicy(NetworkPolicySpec networkPolicy) { this.networkPolicy = networkPolicy; }
 }
