@@ -183,21 +183,16 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     AdminConnection admin;
     DbUserPolicy policy;
     try {
-      TradingDatabase tradingDatabase = AdminConnection.tradingDatabase(client, user.getMetadata().getNamespace(),
-          user.getSpec().getTarget(), settings.connectToTradingDatabases());
-      policy = DbUserPolicy.from(tradingDatabase);
-      admin = AdminConnection.resolve(client, user.getMetadata().getNamespace(), user.getSpec().getTarget(), tradingDatabase);
+      Target target = resolveTarget(user);
+      admin = target.admin();
+      policy = target.policy();
     } catch (TargetUnavailableException | InvalidSpecException e) {
       unreachableFailures.remove(uid);
       events.warning(user, "RoleNotDropped", "role " + role + " not dropped: " + e.getMessage());
       return DeleteControl.defaultDelete();
     }
     try (PooledConnection c = connections.open(admin.target(), admin.credentials(), admin.caCertificatePem())) {
-      Set<String> rolesUsed = new TreeSet<>(policy.predefinedRoles());
-      if (model.reassignOwnedTo() != null) {
-        rolesUsed.add(model.reassignOwnedTo());
-      }
-      CatalogSnapshot snapshot = RoleCatalog.read(c.jdbc(), role, List.of(), rolesUsed);
+      CatalogSnapshot snapshot = RoleCatalog.read(c.jdbc(), role, List.of(), rolesToCheck(model, policy));
       unreachableFailures.remove(uid);
       if (snapshot.role().isEmpty()) {
         return DeleteControl.defaultDelete();
@@ -241,10 +236,9 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     AdminConnection admin;
     DbUserPolicy policy;
     try {
-      TradingDatabase tradingDatabase = AdminConnection.tradingDatabase(client, namespace, user.getSpec().getTarget(),
-          settings.connectToTradingDatabases());
-      policy = DbUserPolicy.from(tradingDatabase);
-      admin = AdminConnection.resolve(client, namespace, user.getSpec().getTarget(), tradingDatabase);
+      Target target = resolveTarget(user);
+      admin = target.admin();
+      policy = target.policy();
     } catch (TargetUnavailableException | InvalidSpecException e) {
       // InvalidSpecException here is about the TradingDatabase's spec, which its own status reports.
       return Outcome.degraded(REASON_UNREACHABLE, e.getMessage(), backoff(uid));
@@ -319,6 +313,17 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
       case CONFLICT -> Outcome.degraded(REASON_ROLE_CONFLICT, e.getMessage(), settings.backoffMin());
       case TRANSIENT, OTHER -> Outcome.degraded(REASON_DATABASE_ERROR, e.getMessage(), settings.conflictRetry());
     };
+  }
+
+  /** Where to connect, and what the target's TradingDatabase (if any) lets its DbUsers join. */
+  private record Target(AdminConnection admin, DbUserPolicy policy) {}
+
+  private Target resolveTarget(DbUser user) {
+    String namespace = user.getMetadata().getNamespace();
+    TradingDatabase tradingDatabase = AdminConnection.tradingDatabase(client, namespace, user.getSpec().getTarget(),
+        settings.connectToTradingDatabases());
+    return new Target(AdminConnection.resolve(client, namespace, user.getSpec().getTarget(), tradingDatabase),
+        DbUserPolicy.from(tradingDatabase));
   }
 
   /** Roles whose memberships the privilege model needs from the catalog. */

@@ -25,10 +25,7 @@ public record AdminConnection(ConnectionTarget target, PostgresCredentials crede
     return resolve(client, namespace, target, true);
   }
 
-  /**
-   * @param tradingDatabases false where TradingDatabase pods run no PostgreSQL (simulated nodes):
-   *     such targets are then refused before any name is looked up
-   */
+  /** Looks the TradingDatabase up ({@link #tradingDatabase}) and resolves the target against it. */
   public static AdminConnection resolve(
       KubernetesClient client, String namespace, DatabaseTarget target, boolean tradingDatabases) {
     return resolve(client, namespace, target, tradingDatabase(client, namespace, target, tradingDatabases));
