@@ -174,7 +174,9 @@ class ExternalTargetsIT {
     assertThat(status).as(name + " status").isNotNull();
     List<Condition> conditions = type == DbUser.class
         ? ((DbUser) current).getStatus().getConditions() : ((BackupSchedule) current).getStatus().getConditions();
-    return Conditions.find(conditions, Conditions.READY).orElseThrow();
+    var ready = Conditions.find(conditions, Conditions.READY);
+    assertThat(ready).as(name + " Ready condition").isPresent();
+    return ready.get();
   }
 
   private static List<Event> eventsAbout(Class<? extends HasMetadata> type, String name) {

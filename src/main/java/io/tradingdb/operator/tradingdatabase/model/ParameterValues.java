@@ -5,7 +5,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PostgresqlSpec;
 /**
  * Values of postgresql and pgBouncer parameters. Both files are line based: a line break (or any
  * other control character) in a value would start a setting of its own, so none gets through. The
- * CRD refuses the same values ({@link PostgresqlSpec#VALUES_RULE}); this also covers stored objects.
+ * CRD checks only the length ({@link PostgresqlSpec#VALUES_RULE} says why); this is the check of the characters.
  */
 public final class ParameterValues {
 

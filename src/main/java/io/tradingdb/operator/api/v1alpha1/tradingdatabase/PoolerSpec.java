@@ -66,8 +66,8 @@ public class PoolerSpec {
       value = OWNED_PARAMETERS_RULE,
       message = "pooler.parameters may not set a parameter the operator owns (listening address, "
           + "authentication, TLS, the process user, admin and stats users, and every setting that names a file)")
-  @ValidationRule(value = PostgresqlSpec.VALUES_RULE, message = "pooler.parameters values must be single lines "
-      + "of printable text of at most " + PostgresqlSpec.VALUE_MAX_LENGTH + " characters")
+  @ValidationRule(value = PostgresqlSpec.VALUES_RULE,
+      message = "pooler.parameters values must be at most " + PostgresqlSpec.VALUE_MAX_LENGTH + " characters")
   @ValidationRule(
       value = "self.all(k, !(k.lowerAscii() in ['pool_mode', 'max_client_conn', 'default_pool_size', "
           + "'reserve_pool_size']))",
