@@ -143,29 +143,24 @@ class ExternalTargetsIT {
   }
 
   private static DbUser dbUser(String name, String host, int port) {
-    return Serialization.unmarshal("""
-        apiVersion: tradingdb.io/v1alpha1
-        kind: DbUser
-        metadata: {name: %s, namespace: %s}
-        spec:
-          target:
-            external: {host: "%s", port: %d, database: postgres, sslMode: disable, credentialsSecret: {name: admin}}
-          roleName: app_reader
-        """.formatted(name, ns, host, port), DbUser.class);
+    return withTarget(DbUser.class, name, host, port, "roleName: app_reader");
   }
 
   private static BackupSchedule backupSchedule(String name, String host, int port) {
+    return withTarget(BackupSchedule.class, name, host, port, "schedule: \"0 3 * * *\"\nstorage: {pvc: {claimName: backups}}");
+  }
+
+  /** A resource of {@code type} whose target.external is host:port, with the rest of its spec. */
+  private static <T extends HasMetadata> T withTarget(Class<T> type, String name, String host, int port, String rest) {
     return Serialization.unmarshal("""
         apiVersion: tradingdb.io/v1alpha1
-        kind: BackupSchedule
+        kind: %s
         metadata: {name: %s, namespace: %s}
         spec:
           target:
             external: {host: "%s", port: %d, database: postgres, sslMode: disable, credentialsSecret: {name: admin}}
-          schedule: "0 3 * * *"
-          storage:
-            pvc: {claimName: backups}
-        """.formatted(name, ns, host, port), BackupSchedule.class);
+        %s
+        """.formatted(type.getSimpleName(), name, ns, host, port, rest.indent(2)), type);
   }
 
   private static <T extends HasMetadata> Condition readyCondition(Class<T> type, String name) {

@@ -53,18 +53,9 @@ class SecretHygieneIT {
         places.put("event " + event.getMetadata().getNamespace() + "/" + event.getMetadata().getName(),
             event.getMessage() + " " + event.getReason());
       }
-      for (var crd : client.apiextensions().v1().customResourceDefinitions().list().getItems()) {
-        if (!"tradingdb.io".equals(crd.getSpec().getGroup())) {
-          continue;
-        }
-        var kind = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
-            .withGroup(crd.getSpec().getGroup()).withVersion(crd.getSpec().getVersions().get(0).getName())
-            .withKind(crd.getSpec().getNames().getKind()).withPlural(crd.getSpec().getNames().getPlural())
-            .withNamespaced(true).build();
-        for (GenericKubernetesResource r : client.genericKubernetesResources(kind).inAnyNamespace().list().getItems()) {
-          places.put(crd.getSpec().getNames().getKind() + " " + r.getMetadata().getNamespace() + "/"
-              + r.getMetadata().getName() + " status", Serialization.asJson(r.getAdditionalProperties().get("status")));
-        }
+      for (GenericKubernetesResource r : customResources(client)) {
+        places.put(r.getKind() + " " + r.getMetadata().getNamespace() + "/"
+            + r.getMetadata().getName() + " status", Serialization.asJson(r.getAdditionalProperties().get("status")));
       }
       for (Path log : testLogs()) {
         places.put(log.toString(), Files.readString(log));
@@ -99,22 +90,13 @@ class SecretHygieneIT {
               event.getMessage());
         }
       }
-      for (var crd : client.apiextensions().v1().customResourceDefinitions().list().getItems()) {
-        if (!"tradingdb.io".equals(crd.getSpec().getGroup())) {
-          continue;
-        }
-        var kind = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
-            .withGroup(crd.getSpec().getGroup()).withVersion(crd.getSpec().getVersions().get(0).getName())
-            .withKind(crd.getSpec().getNames().getKind()).withPlural(crd.getSpec().getNames().getPlural())
-            .withNamespaced(true).build();
-        for (GenericKubernetesResource r : client.genericKubernetesResources(kind).inAnyNamespace().list().getItems()) {
-          if (r.getAdditionalProperties().get("status") instanceof Map<?, ?> status
-              && status.get("conditions") instanceof List<?> conditions) {
-            for (Object condition : conditions) {
-              if (condition instanceof Map<?, ?> c && c.get("message") instanceof String message) {
-                messages.put(crd.getSpec().getNames().getKind() + " " + r.getMetadata().getNamespace() + "/"
-                    + r.getMetadata().getName() + " " + c.get("type"), message);
-              }
+      for (GenericKubernetesResource r : customResources(client)) {
+        if (r.getAdditionalProperties().get("status") instanceof Map<?, ?> status
+            && status.get("conditions") instanceof List<?> conditions) {
+          for (Object condition : conditions) {
+            if (condition instanceof Map<?, ?> c && c.get("message") instanceof String message) {
+              messages.put(r.getKind() + " " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName() + " "
+                  + c.get("type"), message);
             }
           }
         }
@@ -125,6 +107,25 @@ class SecretHygieneIT {
           .doesNotContain("\n").doesNotContain("\tat ").doesNotContainPattern("\\b[a-z][a-z0-9]*(\\.[a-z][a-z0-9]*)+\\.[A-Z]\\w*(Exception|Error)\\b")
           .hasSizeLessThanOrEqualTo(1024));
     }
+  }
+
+  /** Every TradingDatabase, BackupSchedule and DbUser on the API server. */
+  private static List<GenericKubernetesResource> customResources(KubernetesClient client) {
+    List<GenericKubernetesResource> resources = new ArrayList<>();
+    for (var crd : client.apiextensions().v1().customResourceDefinitions().list().getItems()) {
+      if (!"tradingdb.io".equals(crd.getSpec().getGroup())) {
+        continue;
+      }
+      var kind = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+          .withGroup(crd.getSpec().getGroup()).withVersion(crd.getSpec().getVersions().get(0).getName())
+          .withKind(crd.getSpec().getNames().getKind()).withPlural(crd.getSpec().getNames().getPlural())
+          .withNamespaced(true).build();
+      for (GenericKubernetesResource r : client.genericKubernetesResources(kind).inAnyNamespace().list().getItems()) {
+        r.setKind(crd.getSpec().getNames().getKind());
+        resources.add(r);
+      }
+    }
+    return resources;
   }
 
   /** A PEM key is searched by its body lines, which are what would leak. */
