@@ -43,8 +43,12 @@ else
   # On simulated nodes no PostgreSQL runs in the pods: the operator must not try to reach them
   # (their *.svc names would even be looked up outside this machine).
   checks=true
+  targets_denied=""
   $local_mode && checks=false
-  DATABASE_CHECKS=$checks WATCH_NAMESPACES=$NS HTTP_BIND=127.0.0.1 HTTP_PORT=$HTTP_PORT \
+  # The local samples' external database is the throwaway PostgreSQL on this machine's loopback, which the
+  # chart's defaults deny (in a cluster it would be the operator pod's own loopback).
+  $local_mode && targets_denied="EXTERNAL_TARGETS_DENIED=169.254.0.0/16,fe80::/10"
+  env $targets_denied DATABASE_CHECKS=$checks WATCH_NAMESPACES=$NS HTTP_BIND=127.0.0.1 HTTP_PORT=$HTTP_PORT \
     nohup java -jar "$JAR" >"$STATE/operator.log" 2>&1 &
   echo $! >"$STATE/operator.pid"
   echo "operator started (pid $!), log: $STATE/operator.log, metrics: http://127.0.0.1:$HTTP_PORT/metrics"

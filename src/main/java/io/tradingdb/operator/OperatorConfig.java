@@ -1,5 +1,6 @@
 package io.tradingdb.operator;
 
+import io.tradingdb.operator.kube.ExternalTargetPolicy;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +17,7 @@ import java.util.stream.Collectors;
  * @param jsonLogs whether Logback writes one JSON object per line
  * @param databaseChecks whether the operator connects to the PostgreSQL it runs (pooler and
  *     monitoring logins, health queries); off only where pods run no PostgreSQL (simulated nodes)
+ * @param externalTargets the hosts DbUsers and BackupSchedules may name in target.external
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -24,9 +26,17 @@ public record OperatorConfig(
     String httpBind,
     int httpPort,
     boolean jsonLogs,
-    boolean databaseChecks) {
+    boolean databaseChecks,
+    ExternalTargetPolicy externalTargets) {
 
   public static final String LEASE_NAME = "tradingdb-operator";
+
+  /** The chart's default external-target policy. */
+  public OperatorConfig(Set<String> watchNamespaces, String operatorNamespace, boolean leaderElection, String httpBind,
+      int httpPort, boolean jsonLogs, boolean databaseChecks) {
+    this(watchNamespaces, operatorNamespace, leaderElection, httpBind, httpPort, jsonLogs, databaseChecks,
+        ExternalTargetPolicy.defaults());
+  }
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     Set<String> namespaces =
@@ -41,6 +51,9 @@ public record OperatorConfig(
         env.getOrDefault("HTTP_BIND", "0.0.0.0"),
         Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080")),
         "json".equalsIgnoreCase(env.getOrDefault("LOG_FORMAT", "text")),
-        Boolean.parseBoolean(env.getOrDefault("DATABASE_CHECKS", "true")));
+        Boolean.parseBoolean(env.getOrDefault("DATABASE_CHECKS", "true")),
+        ExternalTargetPolicy.parse(
+            env.getOrDefault("EXTERNAL_TARGETS_ALLOWED", ExternalTargetPolicy.DEFAULT_ALLOWED),
+            env.getOrDefault("EXTERNAL_TARGETS_DENIED", ExternalTargetPolicy.DEFAULT_DENIED)));
   }
 }

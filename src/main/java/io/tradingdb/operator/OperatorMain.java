@@ -59,11 +59,13 @@ public final class OperatorMain {
                 "shutdown"));
     operator.start();
     LOG.info(
-        "tradingdb-operator started in {} ms; namespaces={} leaderElection={} http={}:{}",
+        "tradingdb-operator started in {} ms; namespaces={} leaderElection={} http={}:{} externalTargets allowed={} denied={}",
         Duration.between(started, Instant.now()).toMillis(),
         config.watchNamespaces().isEmpty() ? "all" : config.watchNamespaces(),
         config.leaderElection(),
         config.httpBind(),
-        health.port());
+        health.port(),
+        config.externalTargets().allowedEntries(),
+        config.externalTargets().deniedEntries());
   }
 }

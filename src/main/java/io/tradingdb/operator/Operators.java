@@ -60,10 +60,11 @@ public final class Operators {
     operator.register(new TradingDatabaseReconciler(client, clock, config.databaseChecks() ? new DatabaseChecks(client, connections, clock) : null), namespaces::accept);
     operator.register(
         new DbUserReconciler(client, connections, clock,
-            DbUserReconciler.Settings.defaults().withConnectToTradingDatabases(config.databaseChecks())),
+            DbUserReconciler.Settings.defaults().withConnectToTradingDatabases(config.databaseChecks())
+                .withExternalTargets(config.externalTargets())),
         namespaces::accept);
     operator.register(
-        new BackupScheduleReconciler(client, new BackupMetrics(registry), clock), namespaces::accept);
+        new BackupScheduleReconciler(client, new BackupMetrics(registry), clock, config.externalTargets()), namespaces::accept);
     return operator;
   }
 }

@@ -7,6 +7,7 @@ import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupMethod;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleSpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupStorageSpec;
+import io.tradingdb.operator.api.v1alpha1.common.StoragePaths;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.CompressionAlgorithm;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.DumpFormat;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.DumpScope;
@@ -233,6 +234,12 @@ public record BackupModel(
   public static Storage storage(BackupStorageSpec spec, String defaultPrefix, String defaultSubPath) {
     if (spec == null || (spec.getS3() == null) == (spec.getPvc() == null)) {
       throw new InvalidSpecException("exactly one of storage.s3 or storage.pvc must be set");
+    }
+    String escape = spec.getS3() != null
+        ? StoragePaths.problem("storage.s3.prefix", spec.getS3().getPrefix())
+        : StoragePaths.problem("storage.pvc.subPath", spec.getPvc().getSubPath());
+    if (escape != null) {
+      throw new InvalidSpecException(escape);
     }
     if (spec.getS3() != null) {
       BackupStorageSpec.S3Storage s3 = spec.getS3();

@@ -28,6 +28,7 @@ import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.DatabaseTargets;
 import io.tradingdb.operator.kube.EventRecorder;
+import io.tradingdb.operator.kube.ExternalTargetPolicy;
 import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.postgres.ConnectionTarget;
@@ -65,12 +66,16 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
   private final Clock clock;
 
   private final EventRecorder events;
+  private final ExternalTargetPolicy externalTargets;
 
-  public BackupScheduleReconciler(KubernetesClient client, BackupMetrics metrics, Clock clock) {
+  /** @param externalTargets the hosts target.external may name; a schedule naming another gets no CronJob */
+  public BackupScheduleReconciler(
+      KubernetesClient client, BackupMetrics metrics, Clock clock, ExternalTargetPolicy externalTargets) {
     this.events = new EventRecorder(client, clock);
     this.client = client;
     this.metrics = metrics;
     this.clock = clock;
+    this.externalTargets = externalTargets;
   }
 
   @Override
@@ -131,7 +136,11 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     try {
       TradingDatabase cluster = context.getSecondaryResource(TradingDatabase.class).orElse(null);
       model = validModel(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), cluster), cluster);
-    } catch (InvalidSpecException | IllegalArgumentException | DatabaseTargets.TargetUnavailableException e) {
+      // The backup Job would connect to it: refused before any CronJob exists.
+      externalTargets.check(schedule.getSpec().getTarget());
+    } catch (InvalidSpecException | IllegalArgumentException | DatabaseTargets.TargetUnavailableException
+        | ExternalTargetPolicy.TargetNotAllowedException e) {
+      model = null;
       invalid = e.getMessage();
     }
     if (model != null) {

@@ -113,6 +113,12 @@ public final class BackupStatusCalculator {
     boolean running = in.runs().stream().anyMatch(r -> r.state() == JobRun.State.RUNNING
         && BackupWorkloads.JOB_KIND_BACKUP.equals(r.kind()));
     if (in.invalidMessage() != null) {
+      boolean alreadyReported = Conditions.find(conditions, Conditions.READY)
+          .filter(c -> "InvalidSpec".equals(c.getReason()) && in.invalidMessage().equals(c.getMessage())).isPresent();
+      if (!alreadyReported) {
+        // One Event per new reason to refuse the spec, not one per periodic recheck.
+        findings.add(new Finding(true, "InvalidSpec", in.invalidMessage(), "spec", null));
+      }
       conditions = Conditions.set(conditions, Conditions.READY, false, "InvalidSpec", in.invalidMessage(), in.generation(), clock);
       conditions = Conditions.set(conditions, Conditions.DEGRADED, true, "InvalidSpec", in.invalidMessage(), in.generation(), clock);
       s.setPhase("Invalid");

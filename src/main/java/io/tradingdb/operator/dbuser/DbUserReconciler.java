@@ -20,6 +20,9 @@ import io.tradingdb.operator.dbuser.GrantPlanner.GrantPlan;
 import io.tradingdb.operator.dbuser.GrantPlanner.PasswordIntent;
 import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.kube.DatabaseTargets.TargetUnavailableException;
+import io.tradingdb.operator.kube.ExternalTargetPolicy;
+import io.tradingdb.operator.kube.StatusMessages;
+import io.tradingdb.operator.kube.ExternalTargetPolicy.TargetNotAllowedException;
 import io.tradingdb.operator.postgres.CatalogSnapshot;
 import io.tradingdb.operator.postgres.PlanExecutor;
 import io.tradingdb.operator.postgres.PooledConnection;
@@ -61,6 +64,7 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
   public static final String REASON_OBJECT_MISSING = "ObjectMissing";
   public static final String REASON_ROLE_CONFLICT = "RoleConflict";
   public static final String REASON_DATABASE_ERROR = "DatabaseError";
+  public static final String REASON_TARGET_NOT_ALLOWED = "TargetNotAllowed";
 
   private static final Logger LOG = LoggerFactory.getLogger(DbUserReconciler.class);
 
@@ -70,19 +74,25 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
    * @param conflictRetry retry delay for RoleConflict and PermissionDenied
    * @param backoffMin first retry delay when the database is unreachable, doubled per failure
    * @param backoffMax longest retry delay when the database is unreachable
+   * @param externalTargets the hosts target.external may name; checked before any connection
    */
   public record Settings(
       Duration resync, Duration objectMissingRetry, Duration conflictRetry, Duration backoffMin, Duration backoffMax,
-      boolean connectToTradingDatabases) {
+      boolean connectToTradingDatabases, ExternalTargetPolicy externalTargets) {
 
     public static Settings defaults() {
       return new Settings(Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofMinutes(2),
-          Duration.ofSeconds(5), Duration.ofMinutes(5), true);
+          Duration.ofSeconds(5), Duration.ofMinutes(5), true, ExternalTargetPolicy.defaults());
     }
 
     /** Where TradingDatabase pods run no PostgreSQL (simulated nodes), only external targets are used. */
     public Settings withConnectToTradingDatabases(boolean connect) {
-      return new Settings(resync, objectMissingRetry, conflictRetry, backoffMin, backoffMax, connect);
+      return new Settings(resync, objectMissingRetry, conflictRetry, backoffMin, backoffMax, connect, externalTargets);
+    }
+
+    public Settings withExternalTargets(ExternalTargetPolicy policy) {
+      return new Settings(resync, objectMissingRetry, conflictRetry, backoffMin, backoffMax, connectToTradingDatabases,
+          policy);
     }
   }
 
@@ -155,7 +165,8 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
   @Override
   public ErrorStatusUpdateControl<DbUser> updateErrorStatus(DbUser user, Context<DbUser> context, Exception e) {
     DbUserStatus previous = user.getStatus();
-    Outcome outcome = Outcome.degraded(REASON_DATABASE_ERROR, "reconcile failed: " + e.getMessage(), null);
+    LOG.warn("DbUser {}/{}: reconcile failed", user.getMetadata().getNamespace(), user.getMetadata().getName(), e);
+    Outcome outcome = Outcome.degraded(REASON_DATABASE_ERROR, "reconcile failed: " + StatusMessages.of(e), null);
     DbUserStatus next = status(user, previous, outcome);
     if (next.equals(previous)) {
       return ErrorStatusUpdateControl.defaultErrorProcessing();
@@ -183,10 +194,11 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     AdminConnection admin;
     DbUserPolicy policy;
     try {
+      settings.externalTargets().check(user.getSpec().getTarget());
       Target target = resolveTarget(user);
       admin = target.admin();
       policy = target.policy();
-    } catch (TargetUnavailableException | InvalidSpecException e) {
+    } catch (TargetUnavailableException | InvalidSpecException | TargetNotAllowedException e) {
       unreachableFailures.remove(uid);
       events.warning(user, "RoleNotDropped", "role " + role + " not dropped: " + e.getMessage());
       return DeleteControl.defaultDelete();
@@ -219,7 +231,9 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     } catch (SQLException e) {
       SqlFailure failure = SqlFailure.classify(e);
       Duration retry = failure == SqlFailure.UNREACHABLE ? backoff(uid) : settings.conflictRetry();
-      events.warning(user, "RoleDropFailed", "role " + role + " not dropped yet: " + e.getMessage());
+      LOG.warn("DbUser {}/{}: role {} not dropped yet", user.getMetadata().getNamespace(), user.getMetadata().getName(),
+          role, e);
+      events.warning(user, "RoleDropFailed", "role " + role + " not dropped yet: " + StatusMessages.of(e));
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(retry);
     }
   }
@@ -232,6 +246,14 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
       model = DbUserModel.from(user);
     } catch (InvalidSpecException e) {
       return Outcome.degraded(REASON_INVALID_SPEC, e.getMessage(), null);
+    }
+    try {
+      // Before any Secret is read or any connection opened: the host may be a metadata service.
+      settings.externalTargets().check(user.getSpec().getTarget());
+    } catch (TargetNotAllowedException e) {
+      return Outcome.degraded(REASON_TARGET_NOT_ALLOWED, e.getMessage(), null);
+    } catch (TargetUnavailableException e) {
+      return Outcome.degraded(REASON_UNREACHABLE, e.getMessage(), backoff(uid));
     }
     AdminConnection admin;
     DbUserPolicy policy;
@@ -306,12 +328,14 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
   }
 
   private Outcome failure(String uid, SQLException e) {
+    LOG.info("DbUser with uid {}: database call failed", uid, e);
+    String message = StatusMessages.of(e);
     return switch (SqlFailure.classify(e)) {
-      case UNREACHABLE -> Outcome.degraded(REASON_UNREACHABLE, "cannot reach the database: " + e.getMessage(), backoff(uid));
-      case PERMISSION_DENIED -> Outcome.degraded(REASON_PERMISSION_DENIED, e.getMessage(), settings.conflictRetry());
-      case OBJECT_MISSING -> Outcome.degraded(REASON_OBJECT_MISSING, e.getMessage(), settings.objectMissingRetry());
-      case CONFLICT -> Outcome.degraded(REASON_ROLE_CONFLICT, e.getMessage(), settings.backoffMin());
-      case TRANSIENT, OTHER -> Outcome.degraded(REASON_DATABASE_ERROR, e.getMessage(), settings.conflictRetry());
+      case UNREACHABLE -> Outcome.degraded(REASON_UNREACHABLE, "cannot reach the database: " + message, backoff(uid));
+      case PERMISSION_DENIED -> Outcome.degraded(REASON_PERMISSION_DENIED, message, settings.conflictRetry());
+      case OBJECT_MISSING -> Outcome.degraded(REASON_OBJECT_MISSING, message, settings.objectMissingRetry());
+      case CONFLICT -> Outcome.degraded(REASON_ROLE_CONFLICT, message, settings.backoffMin());
+      case TRANSIENT, OTHER -> Outcome.degraded(REASON_DATABASE_ERROR, message, settings.conflictRetry());
     };
   }
 

@@ -50,7 +50,9 @@ public final class PlanExecutor {
     private final transient PlannedStatement statement;
 
     PlanFailedException(PlannedStatement statement, SQLException cause) {
-      super(cause.getMessage() + " (in: " + statement.description() + ")", cause.getSQLState(), cause);
+      // PostgreSQL's Detail, Hint and Where lines stay in the cause (and the log), not in the status.
+      super(String.valueOf(cause.getMessage()).strip().lines().findFirst().orElse("") + " (in: "
+          + statement.description() + ")", cause.getSQLState(), cause);
       this.statement = statement;
     }
 

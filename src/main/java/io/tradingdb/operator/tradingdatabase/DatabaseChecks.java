@@ -33,6 +33,8 @@ import java.util.function.Function;
  */
 public class DatabaseChecks {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DatabaseChecks.class);
+
   /** What one round found: the health for the status, a threshold crossed, or why it could not run. */
   public record Outcome(HealthStatus health, HealthEvaluator.Finding finding, String error) {}
 
@@ -90,7 +92,8 @@ public class DatabaseChecks {
         return new Outcome(health, HealthEvaluator.summary(HealthReport.findings(model, result)), null);
       }
     } catch (SQLException e) {
-      return new Outcome(previous, null, "health queries failed: " + e.getMessage());
+      LOG.warn("TradingDatabase {}/{}: health queries failed", db.getMetadata().getNamespace(), db.getMetadata().getName(), e);
+      return new Outcome(previous, null, "health queries failed: " + io.tradingdb.operator.kube.StatusMessages.of(e));
     } catch (TargetUnavailableException e) {
       return new Outcome(previous, null, e.getMessage());
     }

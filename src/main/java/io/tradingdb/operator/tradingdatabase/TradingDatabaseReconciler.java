@@ -26,6 +26,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
 import io.tradingdb.operator.kube.EventRecorder;
 import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.kube.OptionalResources;
+import io.tradingdb.operator.kube.StatusMessages;
 import io.tradingdb.operator.tradingdatabase.dependent.ClusterConditions;
 import io.tradingdb.operator.tradingdatabase.dependent.ClusterDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.DashboardConfigMapDependent;
@@ -299,8 +300,8 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   @Override
   public ErrorStatusUpdateControl<TradingDatabase> updateErrorStatus(
       TradingDatabase db, Context<TradingDatabase> context, Exception e) {
-    String message = "reconcile failed, retrying: " + rootMessage(e);
-    LOG.warn("reconcile of {}/{} failed: {}", db.getMetadata().getNamespace(), db.getMetadata().getName(), rootMessage(e));
+    String message = "reconcile failed, retrying: " + StatusMessages.of(e);
+    LOG.warn("reconcile of {}/{} failed", db.getMetadata().getNamespace(), db.getMetadata().getName(), e);
     TradingDatabaseStatus status = ClusterStatus.reconcileError(db, message, clock);
     if (Objects.equals(status, db.getStatus())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
@@ -343,13 +344,5 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
     events.record(db, EventRecorder.NORMAL, "VolumeExpanding",
         "requested " + resize.newSize() + " for volume " + resize.claimName());
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 }

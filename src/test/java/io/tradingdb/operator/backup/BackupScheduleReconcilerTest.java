@@ -16,7 +16,9 @@ import io.tradingdb.operator.api.v1alpha1.backupschedule.PgBackRestSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.testsupport.Samples;
 import io.tradingdb.operator.kube.Conditions;
+import io.tradingdb.operator.kube.ExternalTargetPolicy;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +51,10 @@ class BackupScheduleReconcilerTest {
         .withUseSSAToPatchPrimaryResource(false)
         .withSSABasedCreateUpdateMatchForDependentResources(false)
         .withCloseClientOnStop(false));
-    operator.register(new BackupScheduleReconciler(client, new BackupMetrics(registry), Clock.systemUTC()));
+    // db.example.internal is never looked up: the test's resolver answers with an address nothing listens on.
+    ExternalTargetPolicy targets = ExternalTargetPolicy.parse("db.example.internal", "169.254.0.0/16")
+        .withResolver(host -> new InetAddress[] {InetAddress.getByName("198.18.0.20")});
+    operator.register(new BackupScheduleReconciler(client, new BackupMetrics(registry), Clock.systemUTC(), targets));
   }
 
   @AfterEach

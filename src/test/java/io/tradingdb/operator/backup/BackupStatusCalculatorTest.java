@@ -152,6 +152,25 @@ class BackupStatusCalculatorTest {
     assertThat(condition(s, "Degraded").getMessage()).isEqualTo("bad cron");
   }
 
+  @Test
+  void anInvalidSpecIsAnnouncedOnceAndAgainOnlyWhenTheReasonChanges() {
+    Clock clock = Clock.fixed(Instant.parse("2026-11-02T00:00:00Z"), ZoneOffset.UTC);
+    var bad = new BackupStatusCalculator.Observed(2, Instant.parse("2026-11-01T00:00:00Z"), "t", "bad cron", null,
+        null, List.of(), null);
+    var first = BackupStatusCalculator.compute(null, bad, clock);
+    assertThat(first.findings()).singleElement().satisfies(f -> {
+      assertThat(f.warning()).isTrue();
+      assertThat(f.reason()).isEqualTo("InvalidSpec");
+      assertThat(f.message()).isEqualTo("bad cron");
+    });
+    // The periodic recheck sees the same refusal: no second Event.
+    assertThat(BackupStatusCalculator.compute(first.status(), bad, clock).findings()).isEmpty();
+    var other = new BackupStatusCalculator.Observed(3, Instant.parse("2026-11-01T00:00:00Z"), "t", "worse cron", null,
+        null, List.of(), null);
+    assertThat(BackupStatusCalculator.compute(first.status(), other, clock).findings())
+        .extracting(BackupStatusCalculator.Finding::message).containsExactly("worse cron");
+  }
+
   static BackupStatusCalculator.Outcome compute(BackupScheduleStatus previous, String now, List<Job> jobs, List<Pod> pods) {
     List<JobRun> runs = jobs.stream().map(j -> JobRun.from(j, pods)).toList();
     var observed = new BackupStatusCalculator.Observed(1, Instant.parse("2026-11-01T00:00:00Z"), "tradingDatabase/ai-trading",

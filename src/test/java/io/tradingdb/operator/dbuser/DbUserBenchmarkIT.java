@@ -56,7 +56,8 @@ class DbUserBenchmarkIT {
 
   @Test
   void fiftyUsersFirstTimeAndWithNothingToChange() {
-    DbUserReconciler reconciler = new DbUserReconciler(client, connections, Clock.systemUTC());
+    DbUserReconciler reconciler = new DbUserReconciler(client, connections, Clock.systemUTC(),
+        DbUserReconciler.Settings.defaults().withExternalTargets(io.tradingdb.operator.testsupport.TestExternalTargets.policy()));
     List<DbUser> users = new ArrayList<>();
     String[] fixtures = {"app-user.yaml", "readonly-user.yaml"};
     for (int i = 0; i < USERS; i++) {

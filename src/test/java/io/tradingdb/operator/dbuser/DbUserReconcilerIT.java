@@ -69,7 +69,8 @@ class DbUserReconcilerIT {
         "INSERT INTO news_articles (title) VALUES ('seed')",
         "INSERT INTO prices VALUES ('AAPL', 1)");
     connections = new PostgresConnections();
-    reconciler = new DbUserReconciler(client, connections, clock);
+    reconciler = new DbUserReconciler(client, connections, clock,
+        DbUserReconciler.Settings.defaults().withExternalTargets(io.tradingdb.operator.testsupport.TestExternalTargets.policy()));
   }
 
   @AfterAll

@@ -64,7 +64,8 @@ class HostileNamesIT {
           "INSERT INTO " + SqlQuote.qualified(SCHEMA, name) + " VALUES (1)");
     }
     connections = new PostgresConnections();
-    reconciler = new DbUserReconciler(client, connections, Clock.systemUTC());
+    reconciler = new DbUserReconciler(client, connections, Clock.systemUTC(),
+        DbUserReconciler.Settings.defaults().withExternalTargets(io.tradingdb.operator.testsupport.TestExternalTargets.policy()));
   }
 
   @AfterAll

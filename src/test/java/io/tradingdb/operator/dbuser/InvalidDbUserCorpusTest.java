@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.tradingdb.operator.api.v1alpha1.dbuser.DbUser;
 import io.tradingdb.operator.testsupport.InvalidCorpus;
 import io.tradingdb.operator.testsupport.InvalidCorpusContract;
+import io.tradingdb.operator.testsupport.TestExternalTargets;
 
 /**
  * The DbUser bad-input corpus. Operator cases are refused by {@link DbUserModel#from}, which DbUserReconciler runs
@@ -17,6 +18,10 @@ class InvalidDbUserCorpusTest extends InvalidCorpusContract {
 
   @Override
   protected Object model(String yaml) {
-    return DbUserModel.from(Serialization.unmarshal(yaml, DbUser.class));
+    DbUser user = Serialization.unmarshal(yaml, DbUser.class);
+    DbUserModel model = DbUserModel.from(user);
+    // Then, as in the reconciler and before any Secret is read, the operator's external-target policy.
+    TestExternalTargets.policy().check(user.getSpec().getTarget());
+    return model;
   }
 }

@@ -57,7 +57,7 @@ class InvalidResourcesIT {
   @TestFactory
   Stream<DynamicTest> everyInvalidResourceIsRefusedOrReported() throws IOException {
     List<Case> cases = cases();
-    assertThat(cases).hasSizeGreaterThanOrEqualTo(40);
+    assertThat(cases).hasSizeGreaterThanOrEqualTo(150);
     return cases.stream().map(c -> DynamicTest.dynamicTest(CORPUS.relativize(c.file()).toString(), () -> check(c)));
   }
 
@@ -86,9 +86,39 @@ class InvalidResourcesIT {
           assertThat(degraded.get("status")).isEqualTo("True");
           assertThat((String) degraded.get("message")).contains(c.expect());
         });
+        GenericKubernetesResource current = client.genericKubernetesResources(resource.getApiVersion(), resource.getKind())
+            .inNamespace(ns).withName(name).get();
+        assertNothingCreatedAndOneEvent(current, c);
       }
       default -> throw new IllegalStateException(c.file() + ": unknown '# where: " + c.where() + "'");
     }
+  }
+
+  /**
+   * A refused spec leaves nothing behind (no Service, Secret, RBAC, ConfigMap, workload) and is reported by
+   * exactly one Warning Event: by the time the Degraded condition is there, the reconcile that wrote it is done.
+   */
+  private static void assertNothingCreatedAndOneEvent(GenericKubernetesResource refused, Case c) {
+    String uid = refused.getMetadata().getUid();
+    List<io.fabric8.kubernetes.api.model.HasMetadata> owned = new ArrayList<>();
+    owned.addAll(client.services().inNamespace(ns).list().getItems());
+    owned.addAll(client.secrets().inNamespace(ns).list().getItems());
+    owned.addAll(client.configMaps().inNamespace(ns).list().getItems());
+    owned.addAll(client.serviceAccounts().inNamespace(ns).list().getItems());
+    owned.addAll(client.rbac().roles().inNamespace(ns).list().getItems());
+    owned.addAll(client.rbac().roleBindings().inNamespace(ns).list().getItems());
+    owned.addAll(client.apps().statefulSets().inNamespace(ns).list().getItems());
+    owned.addAll(client.apps().deployments().inNamespace(ns).list().getItems());
+    owned.addAll(client.batch().v1().cronjobs().inNamespace(ns).list().getItems());
+    owned.addAll(client.batch().v1().jobs().inNamespace(ns).list().getItems());
+    owned.addAll(client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems());
+    assertThat(owned).as("objects owned by the refused " + c.file())
+        .noneMatch(o -> o.getMetadata().getOwnerReferences() != null && o.getMetadata().getOwnerReferences().stream()
+            .anyMatch(r -> uid.equals(r.getUid())));
+    List<io.fabric8.kubernetes.api.model.Event> events = client.v1().events().inNamespace(ns).list().getItems().stream()
+        .filter(e -> uid.equals(e.getInvolvedObject().getUid())).toList();
+    assertThat(events).as("Events about " + c.file()).singleElement()
+        .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
   }
 
   private static void write(GenericKubernetesResource resource, boolean update) {

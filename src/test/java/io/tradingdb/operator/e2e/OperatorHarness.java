@@ -5,6 +5,8 @@ import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tradingdb.operator.OperatorConfig;
 import io.tradingdb.operator.Operators;
+import io.tradingdb.operator.kube.ExternalTargetPolicy;
+import io.tradingdb.operator.testsupport.TestExternalTargets;
 import java.time.Clock;
 import java.util.Set;
 
@@ -14,8 +16,12 @@ final class OperatorHarness implements AutoCloseable {
   private final Operator operator;
 
   OperatorHarness(KubernetesClient client, String... namespaces) {
-    OperatorConfig config =
-        new OperatorConfig(Set.of(namespaces), "tradingdb-system", false, "127.0.0.1", 0, false, false);
+    this(client, TestExternalTargets.policy(), namespaces);
+  }
+
+  OperatorHarness(KubernetesClient client, ExternalTargetPolicy externalTargets, String... namespaces) {
+    OperatorConfig config = new OperatorConfig(
+        Set.of(namespaces), "tradingdb-system", false, "127.0.0.1", 0, false, false, externalTargets);
     operator = Operators.create(client, config, new SimpleMeterRegistry(), Clock.systemUTC(), new io.tradingdb.operator.postgres.PostgresConnections(), o -> {});
     operator.start();
   }

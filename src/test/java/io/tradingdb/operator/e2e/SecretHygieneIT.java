@@ -53,18 +53,9 @@ class SecretHygieneIT {
         places.put("event " + event.getMetadata().getNamespace() + "/" + event.getMetadata().getName(),
             event.getMessage() + " " + event.getReason());
       }
-      for (var crd : client.apiextensions().v1().customResourceDefinitions().list().getItems()) {
-        if (!"tradingdb.io".equals(crd.getSpec().getGroup())) {
-          continue;
-        }
-        var kind = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
-            .withGroup(crd.getSpec().getGroup()).withVersion(crd.getSpec().getVersions().get(0).getName())
-            .withKind(crd.getSpec().getNames().getKind()).withPlural(crd.getSpec().getNames().getPlural())
-            .withNamespaced(true).build();
-        for (GenericKubernetesResource r : client.genericKubernetesResources(kind).inAnyNamespace().list().getItems()) {
-          places.put(crd.getSpec().getNames().getKind() + " " + r.getMetadata().getNamespace() + "/"
-              + r.getMetadata().getName() + " status", Serialization.asJson(r.getAdditionalProperties().get("status")));
-        }
+      for (GenericKubernetesResource r : customResources(client)) {
+        places.put(r.getKind() + " " + r.getMetadata().getNamespace() + "/"
+            + r.getMetadata().getName() + " status", Serialization.asJson(r.getAdditionalProperties().get("status")));
       }
       for (Path log : testLogs()) {
         places.put(log.toString(), Files.readString(log));
@@ -83,6 +74,58 @@ class SecretHygieneIT {
       assertThat(hits).as("places containing a secret value (%d values, %d places searched)",
           values.size(), places.size()).isEmpty();
     }
+  }
+
+  /**
+   * Every condition and Event the suite left is one human sentence: no stack trace, no second line, and
+   * never a Java exception's class name leaking in (the full error goes to the operator's log).
+   */
+  @Test
+  void conditionAndEventMessagesAreSingleSentencesWithoutStackTraces() {
+    try (KubernetesClient client = RealCluster.client()) {
+      Map<String, String> messages = new LinkedHashMap<>();
+      for (Event event : client.v1().events().inAnyNamespace().list().getItems()) {
+        if ("tradingdb-operator".equals(event.getReportingComponent())) {
+          messages.put("event " + event.getMetadata().getNamespace() + "/" + event.getMetadata().getName(),
+              event.getMessage());
+        }
+      }
+      for (GenericKubernetesResource r : customResources(client)) {
+        if (r.getAdditionalProperties().get("status") instanceof Map<?, ?> status
+            && status.get("conditions") instanceof List<?> conditions) {
+          for (Object condition : conditions) {
+            if (condition instanceof Map<?, ?> c && c.get("message") instanceof String message) {
+              messages.put(r.getKind() + " " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName() + " "
+                  + c.get("type"), message);
+            }
+          }
+        }
+      }
+      assertThat(messages.keySet()).anyMatch(p -> p.startsWith("event")).anyMatch(p -> p.startsWith("TradingDatabase"))
+          .anyMatch(p -> p.startsWith("DbUser")).anyMatch(p -> p.startsWith("BackupSchedule"));
+      assertThat(messages).allSatisfy((place, message) -> assertThat(message).as(place)
+          .doesNotContain("\n").doesNotContain("\tat ").doesNotContainPattern("\\b[a-z][a-z0-9]*(\\.[a-z][a-z0-9]*)+\\.[A-Z]\\w*(Exception|Error)\\b")
+          .hasSizeLessThanOrEqualTo(1024));
+    }
+  }
+
+  /** Every TradingDatabase, BackupSchedule and DbUser on the API server. */
+  private static List<GenericKubernetesResource> customResources(KubernetesClient client) {
+    List<GenericKubernetesResource> resources = new ArrayList<>();
+    for (var crd : client.apiextensions().v1().customResourceDefinitions().list().getItems()) {
+      if (!"tradingdb.io".equals(crd.getSpec().getGroup())) {
+        continue;
+      }
+      var kind = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+          .withGroup(crd.getSpec().getGroup()).withVersion(crd.getSpec().getVersions().get(0).getName())
+          .withKind(crd.getSpec().getNames().getKind()).withPlural(crd.getSpec().getNames().getPlural())
+          .withNamespaced(true).build();
+      for (GenericKubernetesResource r : client.genericKubernetesResources(kind).inAnyNamespace().list().getItems()) {
+        r.setKind(crd.getSpec().getNames().getKind());
+        resources.add(r);
+      }
+    }
+    return resources;
   }
 
   /** A PEM key is searched by its body lines, which are what would leak. */

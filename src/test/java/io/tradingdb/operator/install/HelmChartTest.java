@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import io.tradingdb.operator.kube.ExternalTargetPolicy;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -140,7 +141,11 @@ class HelmChartTest {
     Map<String, EnvVar> env = operator.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, var -> var));
 
     assertThat(env).containsOnlyKeys(
-        "WATCH_NAMESPACES", "OPERATOR_NAMESPACE", "LOG_FORMAT", "LEADER_ELECTION", "HTTP_PORT", "JAVA_TOOL_OPTIONS");
+        "WATCH_NAMESPACES", "OPERATOR_NAMESPACE", "LOG_FORMAT", "LEADER_ELECTION", "HTTP_PORT", "JAVA_TOOL_OPTIONS",
+        "EXTERNAL_TARGETS_ALLOWED", "EXTERNAL_TARGETS_DENIED");
+    // The chart's defaults are the operator's own, so an install without the values behaves like one with them.
+    assertThat(env.get("EXTERNAL_TARGETS_ALLOWED").getValue()).isEqualTo(ExternalTargetPolicy.DEFAULT_ALLOWED);
+    assertThat(env.get("EXTERNAL_TARGETS_DENIED").getValue()).isEqualTo(ExternalTargetPolicy.DEFAULT_DENIED);
     assertThat(env.get("WATCH_NAMESPACES").getValue()).isEqualTo("trading-dev,trading-prod");
     assertThat(env.get("OPERATOR_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
     assertThat(env.get("LOG_FORMAT").getValue()).isEqualTo("text");

@@ -147,7 +147,8 @@ class OperatorRbacIT {
 
   private static AutoCloseable run(KubernetesClient client, boolean leaderElection) {
     OperatorConfig config =
-        new OperatorConfig(Set.of(ns), HelmChart.NAMESPACE, leaderElection, "127.0.0.1", 0, false, false);
+        new OperatorConfig(Set.of(ns), HelmChart.NAMESPACE, leaderElection, "127.0.0.1", 0, false, false,
+            io.tradingdb.operator.testsupport.TestExternalTargets.policy());
     // The operator runs inside the test JVM here: on stop it must release the Lease, not exit.
     var lease = new io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration(
         OperatorConfig.LEASE_NAME, HelmChart.NAMESPACE,

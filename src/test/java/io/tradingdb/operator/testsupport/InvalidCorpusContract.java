@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tradingdb.operator.kube.DatabaseTargets.TargetUnavailableException;
+import io.tradingdb.operator.kube.ExternalTargetPolicy.TargetNotAllowedException;
 import io.tradingdb.operator.testsupport.InvalidCorpus.Case;
 import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
 import java.util.List;
@@ -80,7 +81,7 @@ public abstract class InvalidCorpusContract {
   @MethodSource("operatorCases")
   void operatorCasesAreRefusedWithAMessageForTheUser(Case c) {
     assertThatThrownBy(() -> model(c.yaml()))
-        .isInstanceOfAny(InvalidSpecException.class, TargetUnavailableException.class)
+        .isInstanceOfAny(InvalidSpecException.class, TargetUnavailableException.class, TargetNotAllowedException.class)
         .hasMessageContaining(c.expect());
   }
 

@@ -199,7 +199,7 @@ class TradingDatabaseReconcilerTest {
       var s = status("broken");
       assertThat(s.getPhase()).isEqualTo("Failed");
       assertThat(Conditions.find(s.getConditions(), Conditions.DEGRADED).orElseThrow().getMessage())
-          .contains("spec.postgresql.parameters.listen_addresses is owned by the operator");
+          .contains("spec.postgresql.parameters.listen_addresses is refused: the operator owns the listening address");
     });
     Thread.sleep(1500);
     assertThat(client.apps().statefulSets().inNamespace(NS).withName("broken").get()).isNull();

@@ -15,6 +15,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeDeletionPolicy;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeSpec;
 import io.tradingdb.operator.backup.BackupModel;
 import io.tradingdb.operator.backup.PgBackRestConfig;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -125,25 +126,20 @@ public record ClusterModel(
             ? Optional.of(volume(storage.getWal(), defaults.walSize().orElse("10Gi"), "spec.storage.wal.size"))
             : defaults.walSize().map(size -> new Volume(size, data.storageClassName()));
 
-    Map<String, String> parameters = new TreeMap<>();
-    List<String> preload = new ArrayList<>(ALWAYS_PRELOADED);
     var pg = spec.getPostgresql();
+    List<String> preload = preloadLibraries(pg == null ? null : pg.getExtraSharedPreloadLibraries());
+    Map<String, String> parameters = new TreeMap<>();
     if (pg != null && pg.getParameters() != null) {
       for (var entry : pg.getParameters().entrySet()) {
-        OwnedParameters.check(entry.getKey());
-        parameters.put(entry.getKey().toLowerCase(java.util.Locale.ROOT), entry.getValue());
-      }
-    }
-    if (pg != null && pg.getExtraSharedPreloadLibraries() != null) {
-      Set<String> merged = new LinkedHashSet<>(preload);
-      for (String lib : pg.getExtraSharedPreloadLibraries()) {
-        if (!lib.matches("^[A-Za-z0-9_$-]+$")) {
-          throw new InvalidSpecException(
-              "spec.postgresql.extraSharedPreloadLibraries: '" + lib + "' is not a library name");
+        PostgresParameters.check(entry.getKey(), preload);
+        String key = entry.getKey().toLowerCase(java.util.Locale.ROOT);
+        String value = ParameterValues.check("spec.postgresql.parameters." + key, entry.getValue());
+        if (parameters.containsKey(key) && !parameters.get(key).equals(value)) {
+          // PostgreSQL names are case-insensitive: Work_Mem and work_mem are one setting.
+          throw new InvalidSpecException("spec.postgresql.parameters sets " + key + " twice with different values");
         }
-        merged.add(lib);
+        parameters.put(key, value);
       }
-      preload = new ArrayList<>(merged);
     }
 
     var ts = spec.getTimescaledb();
@@ -195,7 +191,7 @@ public record ClusterModel(
         wal,
         Optional.ofNullable(checkResources(spec.getResources(), "spec.resources")).orElse(defaults.resources()),
         Map.copyOf(parameters),
-        List.copyOf(preload),
+        preload,
         patroni,
         pooler(spec.getPooler(), defaults),
         monitoring(spec),
@@ -251,6 +247,20 @@ public record ClusterModel(
         from.getBackupName(), targetTime));
   }
 
+  /** timescaledb and pg_stat_statements, then the extra libraries in order; a library named twice is loaded once. */
+  private static List<String> preloadLibraries(List<String> extra) {
+    Set<String> merged = new LinkedHashSet<>(ALWAYS_PRELOADED);
+    for (String lib : Optional.ofNullable(extra).orElse(List.of())) {
+      // A bare name: PostgreSQL looks it up in $libdir; a path or $libdir prefix could load any file.
+      if (lib == null || !lib.matches("^[A-Za-z0-9_-]{1,63}$")) {
+        throw new InvalidSpecException("spec.postgresql.extraSharedPreloadLibraries: '"
+            + ParameterValues.printable(lib) + "' is not a library name");
+      }
+      merged.add(lib);
+    }
+    return List.copyOf(merged);
+  }
+
   private static NetworkPolicy networkPolicy(NetworkPolicySpec spec) {
     if (spec == null) {
       return new NetworkPolicy(false, List.of(), null, null);
@@ -270,31 +280,50 @@ public record ClusterModel(
 
   private static Volume volume(VolumeSpec spec, String defaultSize, String field) {
     String size = spec != null && spec.getSize() != null ? spec.getSize() : defaultSize;
-    checkQuantity(field, new Quantity(size), "50Gi");
+    BigDecimal bytes = checkQuantity(field, new Quantity(size), "50Gi");
+    if (bytes.compareTo(Quantity.getAmountInBytes(new Quantity(VolumeSpec.MIN_SIZE))) < 0
+        || bytes.compareTo(Quantity.getAmountInBytes(new Quantity(VolumeSpec.MAX_SIZE))) > 0) {
+      throw new InvalidSpecException(field + ": '" + size + "' is outside " + VolumeSpec.MIN_SIZE + " to "
+          + VolumeSpec.MAX_SIZE);
+    }
     return new Volume(size, spec == null ? null : spec.getStorageClassName());
   }
 
   /** The schema only says int-or-string; the API server would refuse the StatefulSet on every reconcile. */
   private static ResourceRequirements checkResources(ResourceRequirements resources, String field) {
     if (resources != null) {
-      Optional.ofNullable(resources.getRequests()).orElse(Map.of())
-          .forEach((name, q) -> checkQuantity(field + ".requests." + name, q, "500m or 2Gi"));
-      Optional.ofNullable(resources.getLimits()).orElse(Map.of())
-          .forEach((name, q) -> checkQuantity(field + ".limits." + name, q, "500m or 2Gi"));
+      Map<String, Quantity> requests = Optional.ofNullable(resources.getRequests()).orElse(Map.of());
+      Map<String, Quantity> limits = Optional.ofNullable(resources.getLimits()).orElse(Map.of());
+      requests.forEach((name, q) -> checkQuantity(field + ".requests." + name, q, "500m or 2Gi"));
+      limits.forEach((name, q) -> checkQuantity(field + ".limits." + name, q, "500m or 2Gi"));
+      requests.forEach((name, request) -> {
+        Quantity limit = limits.get(name);
+        if (limit != null && Quantity.getAmountInBytes(request).compareTo(Quantity.getAmountInBytes(limit)) > 0) {
+          throw new InvalidSpecException(field + ".requests." + name + " (" + request + ") is more than its limit ("
+              + limit + ")");
+        }
+      });
     }
     return resources;
   }
 
-  private static void checkQuantity(String field, Quantity quantity, String example) {
-    boolean valid;
+  /** The API server stores at most 2^63-1 of the unit; anything above is silently clamped. */
+  private static final BigDecimal MAX_QUANTITY = BigDecimal.valueOf(Long.MAX_VALUE);
+
+  private static BigDecimal checkQuantity(String field, Quantity quantity, String example) {
+    BigDecimal amount;
     try {
-      valid = quantity != null && Quantity.getAmountInBytes(quantity).signum() >= 0;
+      amount = quantity == null ? null : Quantity.getAmountInBytes(quantity);
     } catch (IllegalArgumentException | ArithmeticException e) {
-      valid = false;
+      amount = null;
     }
-    if (!valid) {
+    if (amount == null || amount.signum() < 0) {
       throw new InvalidSpecException(field + ": '" + quantity + "' is not a quantity such as " + example);
     }
+    if (amount.compareTo(MAX_QUANTITY) > 0) {
+      throw new InvalidSpecException(field + ": '" + quantity + "' is larger than Kubernetes can store");
+    }
+    return amount;
   }
 
   private static Pooler pooler(PoolerSpec spec, ProfileDefaults defaults) {
@@ -303,7 +332,9 @@ public record ClusterModel(
     if (p.getParameters() != null) {
       p.getParameters().forEach((k, v) -> {
         OwnedParameters.checkPooler(k);
-        parameters.put(k.toLowerCase(java.util.Locale.ROOT), v);
+        String name = k.toLowerCase(java.util.Locale.ROOT);
+        // pgBouncer reads the value up to the end of the line, surrounding blanks dropped.
+        parameters.put(name, ParameterValues.check("spec.pooler.parameters." + name, v).strip());
       });
     }
     return new Pooler(
@@ -315,7 +346,7 @@ public record ClusterModel(
         Optional.ofNullable(p.getDefaultPoolSize()).orElse(20),
         Optional.ofNullable(p.getReservePoolSize()).orElse(5),
         Map.copyOf(parameters),
-        Optional.ofNullable(p.getResources())
+        Optional.ofNullable(checkResources(p.getResources(), "spec.pooler.resources"))
             .orElseGet(() -> resources("100m", "64Mi", "256Mi")));
   }
 
@@ -326,7 +357,7 @@ public record ClusterModel(
         m == null || !Boolean.FALSE.equals(m.getEnabled()),
         m != null && m.getExporterImage() != null ? m.getExporterImage() : DEFAULT_EXPORTER_IMAGE,
         m != null && m.getExporterResources() != null
-            ? m.getExporterResources()
+            ? checkResources(m.getExporterResources(), "spec.monitoring.exporterResources")
             : resources("50m", "64Mi", "128Mi"),
         Optional.ofNullable(a.getConnectionsPercent()).orElse(80),
         Optional.ofNullable(a.getDatabaseSizeGiB()).orElse(50),

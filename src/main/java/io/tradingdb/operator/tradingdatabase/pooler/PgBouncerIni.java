@@ -15,11 +15,6 @@ import java.util.TreeMap;
  */
 public final class PgBouncerIni {
 
-  /** Settings with a typed field in spec.pooler; setting them in the map too would be ambiguous. */
-  public static final Map<String, String> TYPED = Map.of(
-      "pool_mode", "poolMode", "max_client_conn", "maxClientConn",
-      "default_pool_size", "defaultPoolSize", "reserve_pool_size", "reservePoolSize");
-
   /** Defaults the user may override through spec.pooler.parameters. */
   static final Map<String, String> TUNABLE_DEFAULTS = defaults();
 
@@ -53,17 +48,11 @@ public final class PgBouncerIni {
       settings.put("server_tls_ca_file", dir + "/ca.crt");
     }
     Map<String, String> tunable = new LinkedHashMap<>(TUNABLE_DEFAULTS);
-    pooler.parameters().forEach((name, value) -> {
-      if (TYPED.containsKey(name)) {
-        throw new InvalidSpecException("spec.pooler.parameters." + name
-            + " has a field of its own; set spec.pooler." + TYPED.get(name) + " instead");
-      }
-      if (settings.containsKey(name)) {
-        throw new InvalidSpecException(
-            "spec.pooler.parameters." + name + " is owned by the operator and cannot be set");
-      }
-      tunable.put(name, checkedValue(name, value));
+    // ClusterModel refused owned names and values that are not one printable line.
+    pooler.parameters().keySet().stream().filter(settings::containsKey).findFirst().ifPresent(name -> {
+      throw new IllegalStateException("spec.pooler.parameters." + name + " reached the pgbouncer.ini builder");
     });
+    tunable.putAll(pooler.parameters());
     settings.putAll(tunable);
 
     String database = model.databaseName();
@@ -99,11 +88,4 @@ public final class PgBouncerIni {
     return Collections.unmodifiableMap(d);
   }
 
-  private static String checkedValue(String name, String value) {
-    if (value == null || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      throw new InvalidSpecException(
-          "spec.pooler.parameters." + name + " must be a single line of printable text");
-    }
-    return value.strip();
-  }
 }

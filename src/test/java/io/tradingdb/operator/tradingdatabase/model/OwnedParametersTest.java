@@ -2,7 +2,6 @@ package io.tradingdb.operator.tradingdatabase.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.generator.annotation.ValidationRule;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PoolerSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PostgresqlSpec;
 import java.util.Set;
@@ -10,19 +9,19 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The operator's lists of owned settings and the CRD's CEL rules name the same settings. */
+/** The operator's lists of refused settings and the CRD's CEL rules name the same settings. */
 class OwnedParametersTest {
 
   @Test
-  void postgresqlRuleListsExactlyTheOwnedParameters() {
-    assertThat(quoted(PostgresqlSpec.OWNED_PARAMETERS_RULE)).isEqualTo(OwnedParameters.POSTGRES);
+  void postgresqlRuleListsExactlyTheDeniedParametersOfTheClassification() {
+    // On failure, paste PostgresParameters.celRule() (the expected text) into PostgresqlSpec.DENIED_PARAMETERS_RULE.
+    assertThat(PostgresqlSpec.DENIED_PARAMETERS_RULE).isEqualTo(PostgresParameters.celRule());
+    assertThat(quoted(PostgresqlSpec.DENIED_PARAMETERS_RULE)).isEqualTo(PostgresParameters.denied());
   }
 
   @Test
-  void poolerRuleListsExactlyTheOwnedSettings() throws NoSuchFieldException {
-    ValidationRule owned = Set.of(PoolerSpec.class.getDeclaredField("parameters").getAnnotationsByType(ValidationRule.class))
-        .stream().filter(r -> r.value().contains("'listen_addr'")).findFirst().orElseThrow();
-    assertThat(quoted(owned.value())).isEqualTo(OwnedParameters.POOLER);
+  void poolerRuleListsExactlyTheOwnedSettings() {
+    assertThat(quoted(PoolerSpec.OWNED_PARAMETERS_RULE)).isEqualTo(OwnedParameters.POOLER);
   }
 
   private static Set<String> quoted(String rule) {

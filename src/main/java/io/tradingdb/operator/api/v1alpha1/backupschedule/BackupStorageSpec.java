@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.tradingdb.operator.api.v1alpha1.common.LocalObjectRef;
+import io.tradingdb.operator.api.v1alpha1.common.StoragePaths;
 
 /** Where backups go: an S3-compatible bucket or a PersistentVolumeClaim, exactly one. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -36,6 +37,7 @@ public class BackupStorageSpec {
 
     @Pattern("^([A-Za-z0-9!_.*'()-]+/)*[A-Za-z0-9!_.*'()-]+$")
     @Size(max = 512)
+    @ValidationRule(value = StoragePaths.NO_PARENT_RULE, message = "prefix may not contain '..'")
     @JsonPropertyDescription(
         "Key prefix inside the bucket, without leading or trailing '/'. Defaults to "
             + "<namespace>/<backupschedule name>.")
@@ -85,7 +87,7 @@ public class BackupStorageSpec {
     private String claimName;
 
     @Pattern("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
-    @ValidationRule(value = "!self.contains('..')", message = "subPath may not contain '..'")
+    @ValidationRule(value = StoragePaths.NO_PARENT_RULE, message = "subPath may not contain '..'")
     @JsonPropertyDescription("Folder inside the volume. Defaults to <backupschedule name>.")
     private String subPath;
 

@@ -50,15 +50,24 @@ public class PoolerSpec {
   @JsonPropertyDescription("reserve_pool_size: extra server connections for bursts. Defaults to 5.")
   private Integer reservePoolSize;
 
+  /** Kept equal to OwnedParameters.POOLER by OwnedParametersTest. */
+  public static final String OWNED_PARAMETERS_RULE =
+      "self.all(k, !(k.lowerAscii() in ['admin_users', 'auth_dbname', 'auth_file', 'auth_hba_file', "
+          + "'auth_ident_file', 'auth_query', 'auth_type', 'auth_user', 'client_tls_ca_file', "
+          + "'client_tls_cert_file', 'client_tls_ciphers', 'client_tls_dheparams', 'client_tls_ecdhcurve', "
+          + "'client_tls_key_file', 'client_tls_protocols', 'client_tls_sslmode', 'conffile', 'listen_addr', "
+          + "'listen_port', 'logfile', 'pidfile', 'resolv_conf', 'server_tls_ca_file', 'server_tls_cert_file', "
+          + "'server_tls_ciphers', 'server_tls_key_file', 'server_tls_protocols', 'server_tls_sslmode', "
+          + "'stats_users', 'syslog', 'syslog_facility', 'syslog_ident', 'unix_socket_dir', 'unix_socket_group', "
+          + "'unix_socket_mode', 'user']))";
+
   @Size(max = 100)
   @ValidationRule(
-      value = "self.all(k, !(k.lowerAscii() in ['listen_addr', 'listen_port', 'auth_type', "
-          + "'auth_file', 'auth_query', 'auth_user', 'auth_dbname', 'unix_socket_dir', 'pidfile', "
-          + "'logfile', 'client_tls_sslmode', 'client_tls_key_file', 'client_tls_cert_file', "
-          + "'client_tls_ca_file', 'server_tls_sslmode', 'server_tls_ca_file', 'admin_users', "
-          + "'stats_users']))",
-      message = "pooler.parameters may not set a parameter the operator owns (listen_*, auth_*, "
-          + "*_tls_*, admin_users, stats_users, file paths)")
+      value = OWNED_PARAMETERS_RULE,
+      message = "pooler.parameters may not set a parameter the operator owns (listening address, "
+          + "authentication, TLS, the process user, admin and stats users, and every setting that names a file)")
+  @ValidationRule(value = PostgresqlSpec.VALUES_RULE,
+      message = "pooler.parameters values must be at most " + PostgresqlSpec.VALUE_MAX_LENGTH + " characters")
   @ValidationRule(
       value = "self.all(k, !(k.lowerAscii() in ['pool_mode', 'max_client_conn', 'default_pool_size', "
           + "'reserve_pool_size']))",

@@ -9,12 +9,22 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class VolumeSpec {
 
+  /** Smallest volume accepted: PostgreSQL, TimescaleDB and a few WAL segments need room to start. */
+  public static final String MIN_SIZE = "1Gi";
+  /** Largest volume accepted; far above any cloud disk, far below the API server's 2^63-1 byte ceiling. */
+  public static final String MAX_SIZE = "1Pi";
+
   @Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$")
   @ValidationRule(
       value = "quantity(self).compareTo(quantity(oldSelf)) >= 0",
       message = "volume size cannot shrink; PostgreSQL volumes can only grow")
+  // The pattern reports a malformed size; this rule only judges sizes that parse.
+  @ValidationRule(
+      value = "!isQuantity(self) || (quantity(self).compareTo(quantity('" + MIN_SIZE + "')) >= 0"
+          + " && quantity(self).compareTo(quantity('" + MAX_SIZE + "')) <= 0)",
+      message = "volume size must be between " + MIN_SIZE + " and " + MAX_SIZE)
   @JsonPropertyDescription(
-      "Requested size, for example 50Gi. It can grow later (the operator expands the claims "
+      "Requested size, for example 50Gi, from " + MIN_SIZE + " to " + MAX_SIZE + ". It can grow later (the operator expands the claims "
           + "when the storage class allows it) but never shrink.")
   private String size;
 
