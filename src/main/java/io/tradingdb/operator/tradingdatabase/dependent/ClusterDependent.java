@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.util.List;
@@ -21,6 +23,18 @@ public abstract class ClusterDependent<R extends HasMetadata>
   /** Informers of the TradingDatabase controller see only objects made for TradingDatabases. */
   public static final String SELECTOR =
       "app.kubernetes.io/managed-by=tradingdb-operator,app.kubernetes.io/name=tradingdatabase";
+  /** The TradingDatabase controller's name, which the SDK uses as its server-side apply field manager. */
+  public static final String FIELD_MANAGER = "tradingdatabase";
+
+  /**
+   * The cache of every dependent's informer: objects without other managers' managedFields entries
+   * (kube-controller-manager's, kwok's, kubectl's), which nothing here reads.
+   */
+  public static final class CachedObjects<R extends HasMetadata> extends TransformingItemStore<R> {
+    public CachedObjects() {
+      super(object -> InformerCaches.keepOwnApplyEntry(object, FIELD_MANAGER));
+    }
+  }
 
   protected ClusterDependent(Class<R> type) {
     super(type);
