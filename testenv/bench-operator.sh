@@ -293,6 +293,9 @@ run() {
   R[$n,rss_unrelated]=$(rss_mib VmRSS)
   R[$n,hwm_end]=$(rss_mib VmHWM)
   R[$n,warn_end]=$(grep -cE ' (WARN|ERROR) ' "$wlog" "$rlog" | awk -F: '{s += $2} END {print s}')
+  # Last, as it forces a full collection: the live heap and its biggest classes.
+  jcmd "$PID" GC.class_histogram >"$OUT/histogram-$n.txt" 2>&1 || true
+  R[$n,live]=$(awk '/^Total/ {printf "%d", $3 / 1048576}' "$OUT/histogram-$n.txt")
   stop_operator
   if [ "$n" != "$MAX_N" ]; then
     log "N=$n: deleting the namespaces before the next N"
@@ -326,7 +329,8 @@ for n in "${COUNTS[@]}"; do
     "WARN log lines, Warning Events by reason" "${R[$n,warn]}; ${R[$n,warn_events]} (goal 0, none)" \
     "spec change 1->2 on all, after the last apply" "${R[$n,spec]:--} s (from its start ${R[$n,spec_total]:--} s, CPU-s ${R[$n,spec_cpu]:--}; goal <= 60 s at 1000)" \
     "RSS before / with $UNRELATED unrelated objects" "${R[$n,rss_before_unrelated]:--} / ${R[$n,rss_unrelated]:--} MiB (peak over the run ${R[$n,hwm_end]:--})" \
-    "WARN log lines over the whole run" "${R[$n,warn_end]:--}"
+    "WARN log lines over the whole run" "${R[$n,warn_end]:--}" \
+    "live heap at the end (class histogram)" "${R[$n,live]:--} MiB ($OUT/histogram-$n.txt)"
   echo "  writes by resource while idle (operator running, then stopped; see $OUT):"
   diff_writes "$OUT/idle-$n.0" "$OUT/idle-$n.1" | head -20
   echo "  --- baseline"

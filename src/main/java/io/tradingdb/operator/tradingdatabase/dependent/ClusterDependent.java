@@ -15,6 +15,10 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 /**
  * A Kubernetes object of a cluster that the operator keeps equal to a pure builder's output. The
  * reconciler resolves the {@link ClusterModel} once and shares it through the workflow context.
+ * Subclasses create with a plain forced apply ({@code createResourceOnlyIfNotExistingWithSSA = false}):
+ * a reconcile that runs before the informer has seen the object its predecessor created would
+ * otherwise send resourceVersion "1" and get a 409 Conflict; applying the same built object twice is
+ * harmless. Generated Secrets keep create-only, so a password is never replaced.
  */
 public abstract class ClusterDependent<R extends HasMetadata>
     extends CRUDKubernetesDependentResource<R, TradingDatabase> {
