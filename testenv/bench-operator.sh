@@ -80,7 +80,12 @@ start_operator() { # $1: log file
   PID=$!
   until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
     sleep 0.2
-    alive || { tail -20 "$1" >&2; return 1; }
+    # A failed start (informers not synced in time on a loaded machine) can leave the JVM running.
+    if ! alive || grep -q "Error starting operator" "$1"; then
+      tail -20 "$1" >&2
+      stop_operator
+      return 1
+    fi
   done
 }
 alive() { [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; }
