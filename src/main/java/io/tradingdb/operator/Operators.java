@@ -43,7 +43,9 @@ public final class Operators {
               o.withKubernetesClient(client)
                   .withConcurrentReconciliationThreads(RECONCILE_THREADS)
                   .withConcurrentWorkflowExecutorThreads(RECONCILE_THREADS)
-                  .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).build())
+                  // Per-controller metrics only: per-resource ones were a timer histogram per cluster.
+                  .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry)
+                      .notCollectingMetricsPerResource().build())
                   .withCloseClientOnStop(false);
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(
@@ -57,14 +59,18 @@ public final class Operators {
             c.settingNamespaces(config.watchNamespaces());
           }
         };
-    operator.register(new TradingDatabaseReconciler(client, clock, config.databaseChecks() ? new DatabaseChecks(client, connections, clock) : null), namespaces::accept);
+    MemoryPressure.process().bindTo(registry);
+    TradingDatabaseReconciler clusters = new TradingDatabaseReconciler(
+        client, clock, config.databaseChecks() ? new DatabaseChecks(client, connections, clock) : null);
+    operator.register(clusters, namespaces::accept);
     operator.register(
         new DbUserReconciler(client, connections, clock,
             DbUserReconciler.Settings.defaults().withConnectToTradingDatabases(config.databaseChecks())
                 .withExternalTargets(config.externalTargets())),
         namespaces::accept);
     operator.register(
-        new BackupScheduleReconciler(client, new BackupMetrics(registry), clock, config.externalTargets()), namespaces::accept);
+        new BackupScheduleReconciler(client, new BackupMetrics(registry), clock, config.externalTargets(), clusters::cached),
+        namespaces::accept);
     return operator;
   }
 }

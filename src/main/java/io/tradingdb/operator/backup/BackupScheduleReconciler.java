@@ -22,6 +22,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleStatus;
 import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
@@ -29,6 +30,8 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.DatabaseTargets;
 import io.tradingdb.operator.kube.EventRecorder;
 import io.tradingdb.operator.kube.ExternalTargetPolicy;
+import io.tradingdb.operator.kube.InformerCaches;
+import io.tradingdb.operator.kube.StatusPatch;
 import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.postgres.ConnectionTarget;
@@ -39,8 +42,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,15 +72,31 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
 
   private final EventRecorder events;
   private final ExternalTargetPolicy externalTargets;
+  private final Function<ResourceID, Optional<TradingDatabase>> clusters;
 
-  /** @param externalTargets the hosts target.external may name; a schedule naming another gets no CronJob */
+  /**
+   * Reads target clusters from the API server; the operator passes the TradingDatabase controller's cache instead.
+   *
+   * @param externalTargets the hosts target.external may name; a schedule naming another gets no CronJob
+   */
   public BackupScheduleReconciler(
       KubernetesClient client, BackupMetrics metrics, Clock clock, ExternalTargetPolicy externalTargets) {
+    this(client, metrics, clock, externalTargets, id -> Optional.empty());
+  }
+
+  /**
+   * @param externalTargets the hosts target.external may name; a schedule naming another gets no CronJob
+   * @param clusters the TradingDatabases the process already caches; a cluster it does not hold at
+   *     the version this controller was told about is read from the API server
+   */
+  public BackupScheduleReconciler(KubernetesClient client, BackupMetrics metrics, Clock clock,
+      ExternalTargetPolicy externalTargets, Function<ResourceID, Optional<TradingDatabase>> clusters) {
     this.events = new EventRecorder(client, clock);
     this.client = client;
     this.metrics = metrics;
     this.clock = clock;
     this.externalTargets = externalTargets;
+    this.clusters = clusters;
   }
 
   @Override
@@ -89,14 +110,16 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
 
   /**
    * The TradingDatabases schedules back up: a change there (instances, spec.pgBackRest, the
-   * cluster appearing or going) reconciles the schedules that target it, and the reconciler
-   * reads the cluster from this cache instead of asking the API server each time.
+   * cluster appearing or going) reconciles the schedules that target it. This informer keeps only
+   * each cluster's name and version; the spec comes from {@link #clusters}, so the process caches
+   * TradingDatabases once.
    */
   private static InformerEventSource<TradingDatabase, BackupSchedule> targetClusters(
       EventSourceContext<BackupSchedule> context) {
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(TradingDatabase.class, BackupSchedule.class)
             .withName(TARGET_CLUSTERS)
+            .withItemStore(new TransformingItemStore<>(c -> InformerCaches.identityOnly(c, TradingDatabase::new)))
             .withSecondaryToPrimaryMapper(cluster -> context.getPrimaryCache()
                 .list(cluster.getMetadata().getNamespace())
                 .filter(s -> s.getSpec() != null && cluster.getMetadata().getName()
@@ -134,7 +157,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     String invalid = null;
     String onDemandToken = null;
     try {
-      TradingDatabase cluster = context.getSecondaryResource(TradingDatabase.class).orElse(null);
+      TradingDatabase cluster = context.getSecondaryResource(TradingDatabase.class).map(this::cluster).orElse(null);
       model = validModel(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), cluster), cluster);
       // The backup Job would connect to it: refused before any CronJob exists.
       externalTargets.check(schedule.getSpec().getTarget());
@@ -193,8 +216,17 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     if (outcome.status().equals(previous)) {
       return UpdateControl.<BackupSchedule>noUpdate().rescheduleAfter(recheck);
     }
-    schedule.setStatus(outcome.status());
-    return UpdateControl.patchStatus(schedule).rescheduleAfter(recheck);
+    return UpdateControl.patchStatus(StatusPatch.of(schedule, outcome.status(), BackupSchedule::new))
+        .rescheduleAfter(recheck);
+  }
+
+  /** The cluster at the version this controller's informer saw, from the shared cache when it has that version. */
+  private TradingDatabase cluster(TradingDatabase seen) {
+    String version = seen.getMetadata().getResourceVersion();
+    return clusters.apply(ResourceID.fromResource(seen))
+        .filter(c -> Objects.equals(version, c.getMetadata().getResourceVersion()))
+        .orElseGet(() -> client.resources(TradingDatabase.class).inNamespace(seen.getMetadata().getNamespace())
+            .withName(seen.getMetadata().getName()).get());
   }
 
   @Override

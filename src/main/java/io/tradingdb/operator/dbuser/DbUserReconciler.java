@@ -19,6 +19,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.dbuser.GrantPlanner.GrantPlan;
 import io.tradingdb.operator.dbuser.GrantPlanner.PasswordIntent;
 import io.tradingdb.operator.kube.Conditions;
+import io.tradingdb.operator.kube.StatusPatch;
 import io.tradingdb.operator.kube.DatabaseTargets.TargetUnavailableException;
 import io.tradingdb.operator.kube.ExternalTargetPolicy;
 import io.tradingdb.operator.kube.StatusMessages;
@@ -156,8 +157,7 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     if (next.equals(previous)) {
       control = UpdateControl.noUpdate();
     } else {
-      user.setStatus(next);
-      control = UpdateControl.patchStatus(user);
+      control = UpdateControl.patchStatus(StatusPatch.of(user, next, DbUser::new));
     }
     return outcome.requeue() == null ? control : control.rescheduleAfter(outcome.requeue());
   }
@@ -171,8 +171,7 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     if (next.equals(previous)) {
       return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
-    user.setStatus(next);
-    return ErrorStatusUpdateControl.patchStatus(user);
+    return ErrorStatusUpdateControl.patchStatus(StatusPatch.of(user, next, DbUser::new));
   }
 
   @Override

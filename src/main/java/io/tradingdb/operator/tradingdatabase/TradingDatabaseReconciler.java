@@ -7,7 +7,10 @@ import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -20,6 +23,9 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.tradingdb.operator.kube.InformerCaches;
+import io.tradingdb.operator.kube.StatusPatch;
+import io.tradingdb.operator.MemoryPressure;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.HealthStatus;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
@@ -58,6 +64,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -68,7 +75,8 @@ import org.slf4j.LoggerFactory;
  * apply the desired objects, grow volumes, and report what was observed in the status.
  */
 @ControllerConfiguration(
-    name = "tradingdatabase",
+    name = ClusterDependent.FIELD_MANAGER,
+    informer = @Informer(itemStore = TradingDatabaseReconciler.CachedClusters.class),
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 @Workflow(
     explicitInvocation = true,
@@ -179,12 +187,22 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   private final PrometheusOperatorObjects prometheusObjects;
   private final DatabaseChecks databaseChecks;
   private final Map<ResourceID, DatabaseChecks.Outcome> lastChecks = new java.util.concurrent.ConcurrentHashMap<>();
+  private final MemoryPressure memory;
+  private volatile IndexerResourceCache<TradingDatabase> clusters;
+
+  /** The cache of TradingDatabases: without managedFields and kubectl's last-applied copy of the spec. */
+  public static final class CachedClusters extends TransformingItemStore<TradingDatabase> {
+    public CachedClusters() {
+      super(InformerCaches::primary);
+    }
+  }
 
   /**
    * @param databaseChecks connects to each cluster's primary for logins and health queries; null
    *     where the pods run no PostgreSQL (simulated nodes)
    */
   public TradingDatabaseReconciler(KubernetesClient client, Clock clock, DatabaseChecks databaseChecks) {
+    this.memory = MemoryPressure.process();
     this.client = client;
     this.databaseChecks = databaseChecks;
     this.clock = clock;
@@ -197,12 +215,18 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   @Override
   public List<EventSource<?, TradingDatabase>> prepareEventSources(
       EventSourceContext<TradingDatabase> context) {
+    clusters = context.getPrimaryCache();
     return List.of(
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Pod.class, TradingDatabase.class)
                 .withName(PODS)
                 .withLabelSelector(ClusterDependent.SELECTOR)
                 .withSecondaryToPrimaryMapper(TradingDatabaseReconciler::byInstanceLabel)
+                // Only a pod's name, labels and deletion are read: kwok's or the kubelet's status
+                // writes need no reconcile (the StatefulSet's status brings readiness).
+                .withItemStore(new TransformingItemStore<>(InformerCaches::podMetadata))
+                .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getMetadata().getLabels(), previous.getMetadata().getLabels())
+                    || !Objects.equals(next.getMetadata().getDeletionTimestamp(), previous.getMetadata().getDeletionTimestamp()))
                 .build(),
             context),
         new InformerEventSource<>(
@@ -210,8 +234,20 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
                 .withName(CLAIMS)
                 .withLabelSelector(ClusterDependent.SELECTOR)
                 .withSecondaryToPrimaryMapper(TradingDatabaseReconciler::byInstanceLabel)
+                // Volume expansion reads a claim's spec only; binding and resize status need no reconcile.
+                .withItemStore(new TransformingItemStore<>(InformerCaches::claimSpec))
+                .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getSpec(), previous.getSpec()))
                 .build(),
             context));
+  }
+
+  /**
+   * A TradingDatabase from this controller's cache, for other controllers that read clusters
+   * (BackupSchedule): one cache of them in the process, not one per controller.
+   */
+  public Optional<TradingDatabase> cached(ResourceID id) {
+    IndexerResourceCache<TradingDatabase> cache = clusters;
+    return cache == null ? Optional.empty() : cache.get(id);
   }
 
   /** Pods and claims are owned by the StatefulSet; their instance label names the cluster. */
@@ -226,6 +262,10 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   @Override
   public UpdateControl<TradingDatabase> reconcile(
       TradingDatabase db, Context<TradingDatabase> context) {
+    return memory.throttled(() -> reconcileNow(db, context));
+  }
+
+  private UpdateControl<TradingDatabase> reconcileNow(TradingDatabase db, Context<TradingDatabase> context) {
     ClusterModel model;
     try {
       model = ClusterModel.from(db);
@@ -307,8 +347,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     events.record(db, EventRecorder.WARNING, "ReconcileError", message);
-    db.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(db);
+    return ErrorStatusUpdateControl.patchStatus(StatusPatch.of(db, status, TradingDatabase::new));
   }
 
   /** Writes the status only when it changed, recording an Event when the phase changes. */
@@ -327,8 +366,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
           .map(c -> c.getMessage()).orElse(status.getPhase());
       events.record(db, type, status.getPhase(), message);
     }
-    db.setStatus(status);
-    return UpdateControl.patchStatus(db);
+    return UpdateControl.patchStatus(StatusPatch.of(db, status, TradingDatabase::new));
   }
 
   private boolean allowsExpansion(String storageClass) {

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.util.List;
@@ -13,6 +15,10 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 /**
  * A Kubernetes object of a cluster that the operator keeps equal to a pure builder's output. The
  * reconciler resolves the {@link ClusterModel} once and shares it through the workflow context.
+ * Subclasses create with a plain forced apply ({@code createResourceOnlyIfNotExistingWithSSA = false}):
+ * a reconcile that runs before the informer has seen the object its predecessor created would
+ * otherwise send resourceVersion "1" and get a 409 Conflict; applying the same built object twice is
+ * harmless. Generated Secrets keep create-only, so a password is never replaced.
  */
 public abstract class ClusterDependent<R extends HasMetadata>
     extends CRUDKubernetesDependentResource<R, TradingDatabase> {
@@ -21,6 +27,18 @@ public abstract class ClusterDependent<R extends HasMetadata>
   /** Informers of the TradingDatabase controller see only objects made for TradingDatabases. */
   public static final String SELECTOR =
       "app.kubernetes.io/managed-by=tradingdb-operator,app.kubernetes.io/name=tradingdatabase";
+  /** The TradingDatabase controller's name, which the SDK uses as its server-side apply field manager. */
+  public static final String FIELD_MANAGER = "tradingdatabase";
+
+  /**
+   * The cache of every dependent's informer: objects without other managers' managedFields entries
+   * (kube-controller-manager's, kwok's, kubectl's), which nothing here reads.
+   */
+  public static final class CachedObjects<R extends HasMetadata> extends TransformingItemStore<R> {
+    public CachedObjects() {
+      super(object -> InformerCaches.keepOwnApplyEntry(object, FIELD_MANAGER));
+    }
+  }
 
   protected ClusterDependent(Class<R> type) {
     super(type);

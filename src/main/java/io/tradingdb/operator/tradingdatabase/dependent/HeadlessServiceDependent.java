@@ -9,7 +9,9 @@ import io.tradingdb.operator.tradingdatabase.ClusterServices;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 
-@KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR))
+@KubernetesDependent(
+    createResourceOnlyIfNotExistingWithSSA = false,
+    informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
 public class HeadlessServiceDependent extends ClusterDependent<Service> {
 
   public HeadlessServiceDependent() {

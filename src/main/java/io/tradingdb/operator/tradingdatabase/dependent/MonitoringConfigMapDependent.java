@@ -9,7 +9,9 @@ import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.monitoring.MonitoringConfig;
 
-@KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR))
+@KubernetesDependent(
+    createResourceOnlyIfNotExistingWithSSA = false,
+    informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
 public class MonitoringConfigMapDependent extends ClusterDependent<ConfigMap> {
 
   public MonitoringConfigMapDependent() {

@@ -25,7 +25,7 @@ import java.util.Objects;
  * certificate for the instances' pgBackRest servers and the client certificate they accept from
  * backup Jobs. Re-issued 30 days before either expires.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
 public class PgBackRestTlsDependent extends KubernetesDependentResource<Secret, TradingDatabase>
     implements Creator<Secret, TradingDatabase>, Updater<Secret, TradingDatabase>,
         GarbageCollected<TradingDatabase> {

@@ -10,7 +10,9 @@ import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.network.ClusterNetworkPolicy;
 
-@KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR))
+@KubernetesDependent(
+    createResourceOnlyIfNotExistingWithSSA = false,
+    informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
 public class PoolerNetworkPolicyDependent extends ClusterDependent<NetworkPolicy> {
 
   /** Like the cluster's policy, it admits the operator's pods from the namespace the chart passes in. */

@@ -15,7 +15,7 @@ public final class SecretsDependent {
 
   private SecretsDependent() {}
 
-  @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
   public static class Superuser extends GeneratedSecretDependent {
     @Override
     protected String name(ClusterNames names) {
@@ -28,7 +28,7 @@ public final class SecretsDependent {
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
   public static class Replication extends GeneratedSecretDependent {
     @Override
     protected String name(ClusterNames names) {
@@ -42,7 +42,7 @@ public final class SecretsDependent {
   }
 
   /** Password of the pooler's lookup login (auth_query). */
-  @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
   public static class PoolerAuth extends GeneratedSecretDependent {
     @Override
     protected String name(ClusterNames names) {
@@ -56,7 +56,7 @@ public final class SecretsDependent {
   }
 
   /** Password of the exporter's monitoring login. */
-  @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
   public static class MonitoringAuth extends GeneratedSecretDependent {
     @Override
     protected String name(ClusterNames names) {

@@ -10,7 +10,9 @@ import io.tradingdb.operator.tradingdatabase.PatroniConfig;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 
-@KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR))
+@KubernetesDependent(
+    createResourceOnlyIfNotExistingWithSSA = false,
+    informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
 public class StatefulSetDependent extends ClusterDependent<StatefulSet> {
 
   public StatefulSetDependent() {

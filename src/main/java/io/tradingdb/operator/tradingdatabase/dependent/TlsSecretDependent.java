@@ -23,7 +23,7 @@ import java.util.Objects;
  * The server certificate Secret, issued by the cluster's own CA (created on first use, kept in
  * {@code <cluster>-ca}) and re-issued 30 days before it expires or when a service name is missing.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
 public class TlsSecretDependent extends KubernetesDependentResource<Secret, TradingDatabase>
     implements Creator<Secret, TradingDatabase>, Updater<Secret, TradingDatabase>,
         GarbageCollected<TradingDatabase> {

@@ -1,0 +1,99 @@
+package io.tradingdb.operator.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.testsupport.Samples;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class InformerCachesTest {
+
+  private static ManagedFieldsEntry entry(String manager, String operation, String subresource) {
+    return new ManagedFieldsEntryBuilder().withManager(manager).withOperation(operation)
+        .withSubresource(subresource).withNewFieldsV1().addToAdditionalProperties("f:spec", Map.of()).endFieldsV1()
+        .build();
+  }
+
+  @Test
+  void aDependentKeepsOnlyTheOperatorsOwnApplyEntry() {
+    StatefulSet sts = new StatefulSetBuilder().withNewMetadata().withName("db").withNamespace("ns")
+        .withManagedFields(entry("tradingdatabase", "Apply", null), entry("kube-controller-manager", "Update", "status"),
+            entry("kubectl-edit", "Update", null), entry("tradingdatabase", "Update", null))
+        .endMetadata().withNewSpec().withReplicas(2).endSpec().build();
+
+    StatefulSet cached = InformerCaches.keepOwnApplyEntry(sts, "tradingdatabase");
+
+    assertThat(cached.getMetadata().getManagedFields())
+        .extracting(e -> e.getManager() + "/" + e.getOperation())
+        .containsExactly("tradingdatabase/Apply");
+    assertThat(cached.getSpec().getReplicas()).isEqualTo(2);
+  }
+
+  @Test
+  void anObjectTheOperatorNeverAppliedKeepsNoEntry() {
+    StatefulSet sts = new StatefulSetBuilder().withNewMetadata().withName("db")
+        .withManagedFields(entry("someone", "Apply", null)).endMetadata().build();
+
+    assertThat(InformerCaches.keepOwnApplyEntry(sts, "tradingdatabase").getMetadata().getManagedFields()).isNullOrEmpty();
+  }
+
+  @Test
+  void aPodKeepsWhatTheReconcilerReadsAndNothingElse() {
+    Pod pod = new PodBuilder().withNewMetadata().withName("db-0").withNamespace("ns").withUid("u").withResourceVersion("7")
+        .withLabels(Map.of("role", "primary", "app.kubernetes.io/instance", "db"))
+        .withDeletionTimestamp("2026-11-30T10:00:00Z")
+        .withAnnotations(Map.of("status", "{\"big\":\"patroni state\"}"))
+        .withManagedFields(entry("kwok", "Update", "status"))
+        .endMetadata()
+        .withNewSpec().withNodeName("kwok-node-0").addNewContainer().withName("postgres").endContainer().endSpec()
+        .withNewStatus().withPhase("Running").endStatus()
+        .build();
+
+    Pod cached = InformerCaches.podMetadata(pod);
+
+    assertThat(cached.getMetadata().getName()).isEqualTo("db-0");
+    assertThat(cached.getMetadata().getNamespace()).isEqualTo("ns");
+    assertThat(cached.getMetadata().getResourceVersion()).isEqualTo("7");
+    assertThat(cached.getMetadata().getLabels()).containsEntry("role", "primary");
+    assertThat(cached.getMetadata().getDeletionTimestamp()).isEqualTo("2026-11-30T10:00:00Z");
+    assertThat(cached.getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
+    assertThat(cached.getSpec()).isNull();
+    assertThat(cached.getStatus()).isNull();
+  }
+
+  @Test
+  void aCustomResourceLosesManagedFieldsAndKubectlsCopyOfItsSpec() {
+    TradingDatabase db = Samples.tradingDatabase("ns", "db");
+    db.getMetadata().setManagedFields(new java.util.ArrayList<>(java.util.List.of(entry("kubectl", "Apply", null))));
+    db.getMetadata().setAnnotations(new HashMap<>(Map.of(
+        InformerCaches.LAST_APPLIED, "{\"spec\":{}}", "team", "market-data")));
+
+    TradingDatabase cached = InformerCaches.primary(db);
+
+    assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
+    assertThat(cached.getMetadata().getAnnotations()).containsOnlyKeys("team");
+    assertThat(cached.getSpec().getDatabaseName()).isEqualTo("ai_trading");
+  }
+
+  @Test
+  void anIdentityOnlyCopyKeepsNameNamespaceAndVersion() {
+    TradingDatabase db = Samples.tradingDatabase("ns", "db");
+    db.getMetadata().setResourceVersion("42");
+
+    TradingDatabase slim = InformerCaches.identityOnly(db, TradingDatabase::new);
+
+    assertThat(slim.getMetadata().getName()).isEqualTo("db");
+    assertThat(slim.getMetadata().getNamespace()).isEqualTo("ns");
+    assertThat(slim.getMetadata().getResourceVersion()).isEqualTo("42");
+    assertThat(slim.getSpec()).isNull();
+  }
+}
