@@ -33,6 +33,8 @@
 #   TRADINGDB_NODES           number of kwok nodes            (default 3)
 #   TRADINGDB_REAL_NODE       1 = also start the real node (default; needs root),
 #                             0 = kwok nodes only
+#   TRADINGDB_NODE_IMAGES     testenv/images names to import into the real node
+#                             (default: all but the operator; built on first use)
 #   TRADINGDB_ETCD_BIN        use this etcd instead of the one built
 #   TRADINGDB_KEEP_ON_FAILURE 1 = leave processes running when `up` fails
 #   KUBECTL                   kubectl to use (default: a 1.33 one if the

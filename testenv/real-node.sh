@@ -36,6 +36,8 @@ PAUSE_IMAGE=localhost/pause:3.10.1
 TOOLBOX_IMAGE=localhost/toolbox:busybox
 NODE_DIR=$STATE/node
 NODE_COMPONENTS=(apiserver-bridge containerd kubelet kube-proxy coredns)
+# testenv/images names imported at `up` (TRADINGDB_NODE_IMAGES; empty: none).
+NODE_STANDIN_IMAGES=${TRADINGDB_NODE_IMAGES-timescaledb-ha pgbouncer pgbouncer-exporter postgres-exporter backup-tools}
 # Kernel settings the kubelet changes (unless protectKernelDefaults) or the node needs;
 # saved at `up` and put back at `down`.
 NODE_SYSCTLS=(vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops
@@ -382,6 +384,14 @@ node_up() {
     start containerd containerd --config "$d/containerd.toml"
   wait_until containerd 30 node_ctr version
   node_images
+  # The stand-in images (testenv/images, built on first use, then cached). The operator image
+  # is left to whoever has the jar to put in it (RealNodeIT builds it after `mvn package`).
+  if [[ -x "$HERE/images/build.sh" && -n "$NODE_STANDIN_IMAGES" ]]; then
+    log "importing images: $NODE_STANDIN_IMAGES"
+    # shellcheck disable=SC2086
+    "$HERE/images/build.sh" --import "$d/containerd.sock" $NODE_STANDIN_IMAGES >/dev/null ||
+      fail containerd "testenv/images/build.sh failed"
+  fi
 
   kc apply -f - >/dev/null < <(node_system_manifests) || fail kube-apiserver "could not create the node's system objects"
 
