@@ -81,8 +81,8 @@ debian_rootfs() {
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*' \
     --setup-hook='mkdir -p "$1"/var/cache/apt/archives' \
     --setup-hook="sync-in '$apt_cache' /var/cache/apt/archives/" \
-    "$@" \
     --customize-hook="sync-out /var/cache/apt/archives '$apt_cache'" \
+    "$@" \
     "$suite" "$out" "${src[@]}"
 }
 

@@ -11,5 +11,6 @@ CONFIG_CMD=(/etc/pgbouncer/pgbouncer.ini)
 CONFIG_PORTS=(6432/tcp)
 
 customize() {
-  test -x "$1/usr/bin/pgbouncer"
+  # Debian installs it in /usr/sbin; the pooler's run script (and PoolerSpec's doc) expect /usr/bin.
+  ln -s ../sbin/pgbouncer "$1/usr/bin/pgbouncer"
 }
