@@ -39,7 +39,7 @@ load_image() {
   [ -f "$IMAGES_DIR/$name.sh" ] || die "no image '$name' (known: $(image_names | tr '\n' ' '))"
   IMAGE_REF="" ; IMAGE_ALIASES=() ; SUITE=trixie ; PACKAGES=() ; USERS=()
   CONFIG_USER=root ; CONFIG_WORKDIR=/ ; CONFIG_ENV=() ; CONFIG_ENTRYPOINT=() ; CONFIG_CMD=()
-  CONFIG_PORTS=() ; CONFIG_STOPSIGNAL="" ; ESSENTIAL_HOOK=true
+  CONFIG_PORTS=() ; CONFIG_STOPSIGNAL="" ; ESSENTIAL_HOOK=true ; MMDEBSTRAP_ARGS=()
   inputs() { :; }
   prepare() { :; }
   customize() { :; }
@@ -117,7 +117,7 @@ build_image() {
   BUILD_TMP=$tmp
   pkgs=$(IFS=,; echo "${PACKAGES[*]}")
   debian_rootfs "$SUITE" "$tmp/rootfs.tar" \
-    ${pkgs:+--include="$pkgs"} \
+    ${pkgs:+--include="$pkgs"} "${MMDEBSTRAP_ARGS[@]}" \
     --essential-hook="$(users_hook)" --essential-hook="$ESSENTIAL_HOOK" \
     --customize-hook="'$IMAGES_DIR/build.sh' --customize '$name' \"\$1\""
 

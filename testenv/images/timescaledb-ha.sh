@@ -33,6 +33,8 @@ CONFIG_ENV=(
   LANG=C.UTF-8
   PAGER=
 )
+# /var/run/postgresql (in /run) stays, as in the real image; customize clears the rest of /run.
+MMDEBSTRAP_ARGS=(--skip=cleanup/run)
 CONFIG_PORTS=(5432/tcp 8008/tcp 8081/tcp)
 CONFIG_CMD=(patroni --version)
 CONFIG_STOPSIGNAL=SIGINT
@@ -78,6 +80,7 @@ customize() {
   install -o 1000 -g 1000 -m 0750 -d "$root$PGROOT/pg_log" "$root$PGROOT/pgdata/data" \
     "$root$PGROOT/pgdata/backup" "$root/var/lib/postgresql"
   chmod 755 "$root$PGROOT"
+  find "$root/run" -mindepth 1 -maxdepth 1 ! -name lock -exec rm -rf {} +
   install -o 1000 -g 1000 -m 1777 -d "$root/var/run/postgresql"
   rm -f "$root/etc/pgbackrest.conf"
   ln -s "$PGROOT/pgdata/backup/pgbackrest.conf" "$root/etc/pgbackrest.conf"
