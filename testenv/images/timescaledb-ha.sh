@@ -77,13 +77,14 @@ customize() {
     sed -r -i "s/[#]*\s*(shared_preload_libraries)\s*=\s*'(.*)'/\1 = 'timescaledb,\2'/;s/,'/'/" "$sample"
     echo "listen_addresses = '*'" >> "$sample"
   done
-  install -o 1000 -g 1000 -m 0750 -d "$root$PGROOT/pg_log" "$root$PGROOT/pgdata/data" \
-    "$root$PGROOT/pgdata/backup" "$root/var/lib/postgresql"
-  chmod 755 "$root$PGROOT"
+  # Inside the chroot, so that links such as /var/run -> /run resolve in the rootfs, not on this machine.
   find "$root/run" -mindepth 1 -maxdepth 1 ! -name lock -exec rm -rf {} +
-  install -o 1000 -g 1000 -m 1777 -d "$root/var/run/postgresql"
-  rm -f "$root/etc/pgbackrest.conf"
-  ln -s "$PGROOT/pgdata/backup/pgbackrest.conf" "$root/etc/pgbackrest.conf"
-  chown -R 1000:1000 "$root/var/log/pgbackrest" "$root/var/lib/pgbackrest" "$root/var/spool/pgbackrest"
+  chroot "$root" sh -ec "
+    install -o postgres -g postgres -m 0750 -d $PGROOT/pg_log $PGROOT/pgdata/data $PGROOT/pgdata/backup /var/lib/postgresql
+    chmod 755 $PGROOT
+    install -o postgres -g postgres -m 1777 -d /var/run/postgresql
+    rm -f /etc/pgbackrest.conf
+    ln -s $PGROOT/pgdata/backup/pgbackrest.conf /etc/pgbackrest.conf
+    chown -R postgres:postgres /var/log/pgbackrest /var/lib/pgbackrest /var/spool/pgbackrest"
   test -x "$root$pg/bin/postgres" && test -f "$root$pg/lib/timescaledb-$TIMESCALEDB_VERSION.so"
 }
