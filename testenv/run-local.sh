@@ -55,20 +55,15 @@ else
   echo "operator started (pid $!), log: $STATE/operator.log, metrics: http://127.0.0.1:$HTTP_PORT/metrics"
 fi
 
-# The development sample on the real node: the stand-in images, a toleration of the node's taint,
-# and the WaitForFirstConsumer class, whose volumes are local to that node (fsGroup applies).
+# The development sample on the real node (real-pods-patch.json): the stand-in images, a toleration
+# of the node's taint, and the WaitForFirstConsumer class, whose volumes are local to that node.
 real_pods=false
 if $local_mode && [ "${TRADINGDB_REAL_NODE:-1}" = 1 ] && kc get node real-node >/dev/null 2>&1; then
   real_pods=true
 fi
 for f in samples/*.yaml; do
   if $real_pods && [ "$(basename "$f")" = tradingdatabase-development.yaml ]; then
-    kc patch --local -f "$f" --type merge -o yaml -p '{"spec": {
-        "image": "localhost/tradingdb/timescaledb-ha:pg17", "imagePullPolicy": "IfNotPresent",
-        "monitoring": {"exporterImage": "localhost/tradingdb/postgres-exporter:0.17"},
-        "storage": {"data": {"storageClassName": "standard-wffc"}},
-        "scheduling": {"nodeSelector": {"kubernetes.io/hostname": "real-node"},
-                       "tolerations": [{"key": "tradingdb.io/real-node", "operator": "Exists", "effect": "NoSchedule"}]}}}' |
+    kc patch --local -f "$f" --type merge -o yaml --patch-file testenv/real-pods-patch.json |
       kc apply --server-side -n "$NS" -f - >/dev/null
   else
     kc apply --server-side -n "$NS" -f "$f" >/dev/null

@@ -85,18 +85,18 @@ class OperatorOnRealNodeIT {
         l -> l != null && l.getSpec().getHolderIdentity() != null);
     assertThat(lease.getSpec().getHolderIdentity()).startsWith(operator.getMetadata().getName());
 
+    // The sample as run-local.sh puts it on the real node.
     TradingDatabase db = Serialization.unmarshal(Files.readString(PROJECT.resolve("samples/tradingdatabase-development.yaml")),
         TradingDatabase.class);
-    db.getMetadata().setNamespace(ns);
-    db.getSpec().setImage(TIMESCALEDB_IMAGE);
-    db.getSpec().setImagePullPolicy("IfNotPresent");
-    TradingDatabase patch = Serialization.unmarshal("""
-        {"spec": {"storage": {"data": {"storageClassName": "standard-wffc"}}, "scheduling": %s,
-                  "monitoring": {"exporterImage": "localhost/tradingdb/postgres-exporter:0.17"}}}""".formatted(ON_REAL_NODE),
+    TradingDatabase patch = Serialization.unmarshal(Files.readString(PROJECT.resolve("testenv/real-pods-patch.json")),
         TradingDatabase.class);
+    db.getMetadata().setNamespace(ns);
+    db.getSpec().setImage(patch.getSpec().getImage());
+    db.getSpec().setImagePullPolicy(patch.getSpec().getImagePullPolicy());
     db.getSpec().setScheduling(patch.getSpec().getScheduling());
     db.getSpec().setStorage(patch.getSpec().getStorage());
     db.getSpec().setMonitoring(patch.getSpec().getMonitoring());
+    assertThat(db.getSpec().getImage()).isEqualTo(TIMESCALEDB_IMAGE);
     client.resource(db).create();
     String name = db.getMetadata().getName();
 
