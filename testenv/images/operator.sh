@@ -5,6 +5,9 @@ OPERATOR_VERSION=$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$PR
 IMAGE_REF=localhost/tradingdb/tradingdb-operator:$OPERATOR_VERSION
 SUITE=bookworm
 PACKAGES=(openjdk-17-jre-headless)
+# The JRE's postinst links its man pages with update-alternatives, which fails if the folder is
+# missing (build.sh keeps man pages out of the images).
+ESSENTIAL_HOOK='mkdir -p "$1/usr/share/man/man1"'
 CONFIG_USER=65532:65532
 CONFIG_WORKDIR=/app
 # The chart's jvmOptions, which the Dockerfile repeats (DockerfileTest keeps the two equal).
