@@ -34,6 +34,9 @@ customize() {
   install -d "$root/app/lib"
   cp "$(operator_jar)" "$root/app/tradingdb-operator.jar"
   cp "$PROJECT_DIR"/target/lib/* "$root/app/lib/"
+  # The archive records each jar's mtime; the image tarball clamps mtimes to the build epoch, so
+  # set them to it first or the JVM refuses the archive ("not the one used while building").
+  find "$root/app" -exec touch -h -d "@$EPOCH" {} +
   # The Dockerfile's class-data sharing archive, made by the same training run.
   chroot "$root" java -XX:ArchiveClassesAtExit=/app/tradingdb-operator.jsa -jar /app/tradingdb-operator.jar --cds-training >&2
   test -s "$root/app/tradingdb-operator.jsa"
