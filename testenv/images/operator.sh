@@ -5,6 +5,9 @@ OPERATOR_VERSION=$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$PR
 IMAGE_REF=localhost/tradingdb/tradingdb-operator:$OPERATOR_VERSION
 SUITE=bookworm
 PACKAGES=(openjdk-17-jre-headless)
+# The JRE's postinst links its man pages with update-alternatives, which fails if the folder is
+# missing (build.sh keeps man pages out of the images).
+ESSENTIAL_HOOK='mkdir -p "$1/usr/share/man/man1"'
 CONFIG_USER=65532:65532
 CONFIG_WORKDIR=/app
 # The chart's jvmOptions, which the Dockerfile repeats (DockerfileTest keeps the two equal).
@@ -31,6 +34,9 @@ customize() {
   install -d "$root/app/lib"
   cp "$(operator_jar)" "$root/app/tradingdb-operator.jar"
   cp "$PROJECT_DIR"/target/lib/* "$root/app/lib/"
+  # The archive records each jar's mtime; the image tarball clamps mtimes to the build epoch, so
+  # set them to it first or the JVM refuses the archive ("not the one used while building").
+  find "$root/app" -exec touch -h -d "@$EPOCH" {} +
   # The Dockerfile's class-data sharing archive, made by the same training run.
   chroot "$root" java -XX:ArchiveClassesAtExit=/app/tradingdb-operator.jsa -jar /app/tradingdb-operator.jar --cds-training >&2
   test -s "$root/app/tradingdb-operator.jsa"

@@ -81,6 +81,7 @@ customize() {
   find "$root/run" -mindepth 1 -maxdepth 1 ! -name lock -exec rm -rf {} +
   chroot "$root" sh -ec "
     install -o postgres -g postgres -m 0750 -d $PGROOT/pg_log $PGROOT/pgdata/data $PGROOT/pgdata/backup /var/lib/postgresql
+    chown -R postgres:postgres $PGROOT
     chmod 755 $PGROOT
     install -o postgres -g postgres -m 1777 -d /var/run/postgresql
     rm -f /etc/pgbackrest.conf

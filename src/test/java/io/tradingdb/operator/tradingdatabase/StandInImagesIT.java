@@ -14,6 +14,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.testsupport.Samples;
 import io.tradingdb.operator.testsupport.StandInImage;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.monitoring.MonitoringConfig;
 import io.tradingdb.operator.tradingdatabase.monitoring.PoolerExporterSidecar;
 import io.tradingdb.operator.tradingdatabase.pooler.PoolerConfig;
@@ -173,34 +174,50 @@ class StandInImagesIT {
   }
 
   @Test
-  void exporterImagesServeMetricsWithTheSidecarsArguments() throws Exception {
+  void postgresExporterImageServesMetricsWithTheSidecarsArguments() {
     ClusterModel model = model(true);
-    Container exporter = clusterPod(model).getContainers().stream()
+    PodSpec pod = clusterPod(model);
+    Container exporter = pod.getContainers().stream()
         .filter(c -> c.getImage().equals(postgresExporter.ref())).findFirst().orElseThrow();
     MonitoringConfig.queriesConfigMap(model).getData()
         .forEach((file, text) -> postgresExporter.write(exporter.getVolumeMounts().get(0).getMountPath() + "/" + file, text));
-    PodSpec poolerPod = PoolerDeployment.build(model).getSpec().getTemplate().getSpec();
-    Container poolerExporter = poolerPod.getContainers().get(1);
 
-    StandInImage.Result postgresRun = runFor(postgresExporter, clusterPod(model), exporter);
-    StandInImage.Result pgbouncerRun = runFor(pgbouncerExporter, poolerPod, poolerExporter);
+    StandInImage.Result run = runFor(postgresExporter, pod, exporter, List.of());
 
-    // The sidecar's image name is fixed in the operator; the stand-in is imported under it too.
-    assertThat(poolerExporter.getImage()).isEqualTo(PoolerExporterSidecar.IMAGE);
-    assertThat(Files.readString(Path.of(System.getProperty("basedir", "."), "testenv/images/pgbouncer-exporter.sh")))
-        .contains("IMAGE_ALIASES=(" + PoolerExporterSidecar.IMAGE + ")");
-    assertThat(postgresRun.output()).contains("Listening on").contains(":9187").doesNotContain("level=ERROR");
-    assertThat(postgresRun.exitCode()).isEqualTo(124);
-    assertThat(pgbouncerRun.output()).contains("Listening on").contains(":9127").doesNotContain("level=ERROR");
-    assertThat(pgbouncerRun.exitCode()).isEqualTo(124);
+    assertThat(run.output()).contains("Listening on").contains(":9187").doesNotContain("level=ERROR");
+    assertThat(run.exitCode()).as("still running when stopped after 3 s").isEqualTo(124);
   }
 
-  /** The image's entrypoint with the container's arguments and root filesystem setting, stopped after 3 s. */
-  private static StandInImage.Result runFor(StandInImage image, PodSpec pod, Container c) {
+  /**
+   * pgbouncer_exporter 0.10.2 (upstream's image too) exits when pgBouncer does not answer at its
+   * start, so alone it cannot be seen serving: it accepts the sidecar's arguments (an unknown flag
+   * fails even with --version) and dials the address of the connection string they give.
+   */
+  @Test
+  void pgBouncerExporterImageTakesTheSidecarsArguments() throws Exception {
+    PodSpec pod = PoolerDeployment.build(model(true)).getSpec().getTemplate().getSpec();
+    Container exporter = pod.getContainers().get(1);
+
+    StandInImage.Result version = runFor(pgbouncerExporter, pod, exporter, List.of("--version"));
+    StandInImage.Result run = runFor(pgbouncerExporter, pod, exporter, List.of());
+
+    // The sidecar's image name is fixed in the operator; the stand-in is imported under it too.
+    assertThat(exporter.getImage()).isEqualTo(PoolerExporterSidecar.IMAGE);
+    assertThat(Files.readString(Path.of(System.getProperty("basedir", "."), "testenv/images/pgbouncer-exporter.sh")))
+        .contains("IMAGE_ALIASES=(" + PoolerExporterSidecar.IMAGE + ")");
+    assertThat(version.output()).startsWith("pgbouncer_exporter, version 0.10.2");
+    assertThat(version.exitCode()).isZero();
+    assertThat(run.output()).contains("error pinging pgbouncer: dial tcp 127.0.0.1:" + ClusterNames.POOLER_PORT)
+        .doesNotContain("unknown long flag");
+  }
+
+  /** The image's entrypoint with the container's arguments (then {@code more}) and root filesystem setting, for 3 s. */
+  private static StandInImage.Result runFor(StandInImage image, PodSpec pod, Container c, List<String> more) {
     Map<String, String> env = new LinkedHashMap<>();
     c.getEnv().forEach(v -> env.put(v.getName(), v.getValue() != null ? v.getValue() : "placeholder"));
     List<String> command = new ArrayList<>(image.entrypoint());
     command.addAll(c.getArgs());
+    command.addAll(more);
     return image.exec(pod.getSecurityContext().getRunAsUser(), pod.getSecurityContext().getRunAsGroup(), env,
         StandInImage.emptyDirMounts(pod, c), StandInImage.readOnlyRoot(c), 3, command);
   }
