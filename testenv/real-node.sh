@@ -44,7 +44,15 @@ NODE_SYSCTLS=(vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_
   kernel.keys.root_maxkeys kernel.keys.root_maxbytes net.bridge.bridge-nf-call-iptables
   net.bridge.bridge-nf-call-ip6tables)
 
+# containerd's root (content and unpacked images) outlives the node like the binary cache does:
+# a warm `up` finds every image unpacked. `down` deletes all containers, so only images stay.
+NODE_IMAGE_STORE=$CACHE/real-node/containerd-root
+
 node_ctr() { ctr --address "$NODE_DIR/containerd.sock" -n k8s.io "$@"; }
+# Manifest digest of an OCI layout tar, and of an image in the store (empty when absent):
+# equal means the image is there already and need not be imported again.
+node_tar_digest() { tar -xOf "$1" ./index.json | jq -r '.manifests[0].digest'; }
+node_image_digest() { node_ctr images ls "name==$1" | awk 'NR == 2 { print $3 }'; }
 
 # ------------------------------------------------------------------ certificates
 
@@ -92,7 +100,8 @@ node_image() {
     mv "$tar.part" "$tar"
     rm -rf "$tmp"
   fi
-  node_ctr images import --base-name "${ref%:*}" --digests "$tar" >/dev/null
+  [[ "$(node_tar_digest "$tar")" == "$(node_image_digest "$ref")" ]] ||
+    node_ctr images import --base-name "${ref%:*}" --digests "$tar" >/dev/null
 }
 
 # The pause image from Kubernetes' own pause.c, static like upstream's (build/pause/Makefile).
@@ -140,10 +149,10 @@ node_net_up() {
 
 node_config() {
   local d=$NODE_DIR pki=$STATE/pki
-  mkdir -p "$d"/{containerd/root,containerd/state,runc,cni/net.d,cni/ipam,kubelet,pod-logs,volumes,volume-plugins}
+  mkdir -p "$d"/{containerd/state,runc,cni/net.d,cni/ipam,kubelet,pod-logs,volumes,volume-plugins} "$NODE_IMAGE_STORE"
   cat >"$d/containerd.toml" <<EOF
 version = 2
-root = "$d/containerd/root"
+root = "$NODE_IMAGE_STORE"
 state = "$d/containerd/state"
 # This sandbox denies negative oom_score_adj: keep containerd at 0 ...
 oom_score = 0
@@ -387,10 +396,19 @@ node_up() {
   # The stand-in images (testenv/images, built on first use, then cached). The operator image
   # is left to whoever has the jar to put in it (RealNodeIT builds it after `mvn package`).
   if [[ -x "$HERE/images/build.sh" && -n "$NODE_STANDIN_IMAGES" ]]; then
-    log "importing images: $NODE_STANDIN_IMAGES"
-    # shellcheck disable=SC2086
-    "$HERE/images/build.sh" --import "$d/containerd.sock" $NODE_STANDIN_IMAGES >/dev/null ||
-      fail containerd "testenv/images/build.sh failed"
+    local -a names stale=()
+    read -ra names <<<"$NODE_STANDIN_IMAGES"
+    local built ref tar i=0
+    built=$("$HERE/images/build.sh" "${names[@]}") || fail containerd "testenv/images/build.sh failed"
+    while IFS=$'\t' read -r ref tar; do
+      [[ "$(node_tar_digest "$tar")" == "$(node_image_digest "$ref")" ]] || stale+=("${names[i]}")
+      i=$((i + 1))
+    done <<<"$built"
+    if ((${#stale[@]})); then
+      log "importing images: ${stale[*]}"
+      "$HERE/images/build.sh" --import "$d/containerd.sock" "${stale[@]}" >/dev/null ||
+        fail containerd "testenv/images/build.sh --import failed"
+    fi
   fi
 
   kc apply -f - >/dev/null < <(node_system_manifests) || fail kube-apiserver "could not create the node's system objects"
@@ -449,7 +467,8 @@ node_down() {
   done
   # Mounts: overlay rootfs, shm, secret/projected tmpfs, netns bind mounts; deepest first.
   local m
-  for m in $(awk -v p="$d/" 'index($5, p) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+  for m in $(awk -v p="$d/" -v s="$NODE_IMAGE_STORE/" 'index($5, p) == 1 || index($5, s) == 1 { print $5 }' \
+    /proc/self/mountinfo | sort -r); do
     umount -l "$m" 2>/dev/null || true
   done
   # Network namespaces the CRI plugin created (containerd 1.6 names them cni-<uuid>).
@@ -497,7 +516,8 @@ node_leftovers() {
   while read -r line; do [[ -n "$line" ]] && report "process $line"; done < <(
     pgrep -af "$d/|bind=$NODE_IP" | grep -v -e pgrep -e leftovers || true)
   while read -r line; do [[ -n "$line" ]] && report "mount $line"; done < <(
-    awk -v p="$d" 'index($5, p) == 1 || $5 ~ "^/run/netns/cni-" { print $5 }' /proc/self/mountinfo)
+    awk -v p="$d" -v s="$NODE_IMAGE_STORE/" 'index($5, p) == 1 || index($5, s) == 1 || $5 ~ "^/run/netns/cni-" { print $5 }' \
+      /proc/self/mountinfo)
   for line in /run/netns/cni-*; do [[ -e "$line" ]] && report "network namespace $line"; done
   ip link show "$NODE_BRIDGE" >/dev/null 2>&1 && report "bridge $NODE_BRIDGE"
   while read -r line; do [[ -n "$line" ]] && report "veth $line"; done < <(ip -o link show type veth | awk -F': ' '{print $2}')
