@@ -156,7 +156,7 @@ class OperatorOnRealNodeIT {
     Process p = new ProcessBuilder(command).redirectErrorStream(false).redirectError(log.toFile()).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)).as("%s finished", command.get(0)).isTrue();
-    assertThat(p.exitValue()).as("%s failed:%n%s%s", String.join(" ", command.subList(0, 2)), out,
+    assertThat(p.exitValue()).as("%s failed:%n%s%s", String.join(" ", command.subList(0, Math.min(2, command.size()))), out,
         Files.readString(log)).isZero();
     return out;
   }
