@@ -126,7 +126,8 @@ class OperatorOnRealNodeIT {
     String host = name + "-rw." + ns + ".svc";
     String sql = "CREATE EXTENSION IF NOT EXISTS timescaledb; "
         + "CREATE TABLE ticks (time timestamptz NOT NULL, symbol text, price numeric); "
-        + "SELECT hypertable_name FROM create_hypertable('ticks', by_range('time')) ; "
+        + "SELECT created FROM create_hypertable('ticks', by_range('time')); "
+        + "SELECT hypertable_name FROM timescaledb_information.hypertables; "
         + "SELECT extversion FROM pg_extension WHERE extname = 'timescaledb';";
     String out;
     try {
@@ -137,7 +138,7 @@ class OperatorOnRealNodeIT {
     } finally {
       Files.delete(pgpass);
     }
-    assertThat(out).contains("ticks").contains("2.29.2");
+    assertThat(out.lines().toList()).containsSequence("t", "ticks", "2.29.2");
   }
 
   static byte[] decode(Secret secret, String key) {
