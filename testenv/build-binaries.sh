@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
 # Builds, or reuses from the cache, the binaries that cluster.sh runs:
 #
-#   k8s-<version>/   kube-apiserver, kube-controller-manager, kube-scheduler
-#                    (from k8s/go.mod) and testenv-storage (k8s/cmd/...)
-#   kwok-<version>/  kwok (from kwok/go.mod)
-#   etcd-<version>/  etcd (see ETCD below)
+#   k8s-<version>/     kube-apiserver, kube-controller-manager, kube-scheduler,
+#                      kubelet, kube-proxy (from k8s/go.mod) and our helpers
+#                      testenv-storage, testenv-egress (k8s/cmd/...)
+#   kwok-<version>/    kwok (from kwok/go.mod)
+#   etcd-<version>/    etcd (see ETCD below)
+#   coredns-<version>/ coredns with the plugins cluster.local needs (coredns/)
+#   helm-<version>/    the Helm CLI (helm/go.mod)
 #   argocd-lua-<gopher-lua version>/  Argo CD's Lua runtime for the health-check tests
-#                    (from argocd-lua/go.mod)
+#                      (from argocd-lua/go.mod)
 #
 # under ${TRADINGDB_CACHE:-$HOME/.cache/tradingdb-operator}/bin/.
 #
-# Needs only Go (>= 1.24) and the Go module proxy; the versions come from the
+# Needs only Go (>= 1.26: CoreDNS 1.15 and Helm 3.22 ask for it) and the Go module proxy; the versions come from the
 # go.mod files next to this script, so they are pinned in one place. A folder
 # is reused when its .stamp matches a hash of everything that went into it
 # (go.mod, go.sum, sources, flags, Go version), so editing a go.mod rebuilds
 # and a second run costs seconds. Concurrent runs wait for each other.
 #
 # Progress goes to stderr. stdout gets shell assignments for cluster.sh:
-#   KUBE_BIN_DIR=...  KWOK_BIN=...  ETCD_BIN=...
+#   KUBE_BIN_DIR=...  KWOK_BIN=...  ETCD_BIN=...  COREDNS_BIN=...  HELM_BIN=...
+#   KUBE_SRC_DIR=... (the pinned k8s.io/kubernetes source: pause.c for the pause image)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,7 +31,7 @@ BIN_ROOT=$CACHE/bin
 log() { printf '[build-binaries] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-command -v go >/dev/null || die "Go is not installed (need >= 1.24)"
+command -v go >/dev/null || die "Go is not installed (need >= 1.26)"
 
 # Reproducible, self-contained builds whatever the caller's Go settings:
 # - readonly: the committed go.sum is the truth; a missing entry is an error
@@ -48,8 +52,11 @@ module_version() {
 KUBE_VERSION=$(module_version "$HERE/k8s/go.mod" k8s.io/kubernetes)
 KWOK_VERSION=$(module_version "$HERE/kwok/go.mod" sigs.k8s.io/kwok)
 ETCD_VERSION=$(module_version "$HERE/etcd/go.mod" go.etcd.io/etcd/server/v3)
+COREDNS_VERSION=$(module_version "$HERE/coredns/go.mod" github.com/coredns/coredns)
+HELM_VERSION=$(module_version "$HERE/helm/go.mod" helm.sh/helm/v3)
 GOPHER_LUA_VERSION=$(module_version "$HERE/argocd-lua/go.mod" github.com/yuin/gopher-lua)
-[[ -n "$KUBE_VERSION" && -n "$KWOK_VERSION" && -n "$ETCD_VERSION" && -n "$GOPHER_LUA_VERSION" ]] ||
+[[ -n "$KUBE_VERSION" && -n "$KWOK_VERSION" && -n "$ETCD_VERSION" && -n "$COREDNS_VERSION" && -n "$HELM_VERSION" &&
+  -n "$GOPHER_LUA_VERSION" ]] ||
   die "could not read the pinned versions from the go.mod files"
 
 # stamp MODDIR LDFLAGS: hash of everything a build depends on.
@@ -112,6 +119,14 @@ build "kwok-$KWOK_VERSION" "$HERE/kwok" \
 
 build "etcd-$ETCD_VERSION" "$HERE/etcd" "-s -w" ./cmd/etcd
 
+build "coredns-$COREDNS_VERSION" "$HERE/coredns" \
+  "-s -w" ./cmd/coredns
+
+# Helm's version comes from ldflags too (its Makefile), else `helm version` says v3.x-dev.
+build "helm-$HELM_VERSION" "$HERE/helm" \
+  "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean" \
+  helm.sh/helm/v3/cmd/helm
+
 build "argocd-lua-$GOPHER_LUA_VERSION" "$HERE/argocd-lua" "-s -w" ./cmd/argocd-lua
 
 ((${#BUILT[@]})) && log "built:  ${BUILT[*]}"
@@ -122,5 +137,8 @@ cat <<EOF
 KUBE_BIN_DIR=$BIN_ROOT/k8s-$KUBE_VERSION
 KWOK_BIN=$BIN_ROOT/kwok-$KWOK_VERSION/kwok
 ETCD_BIN=$BIN_ROOT/etcd-$ETCD_VERSION/etcd
+COREDNS_BIN=$BIN_ROOT/coredns-$COREDNS_VERSION/coredns
+HELM_BIN=$BIN_ROOT/helm-$HELM_VERSION/helm
+KUBE_SRC_DIR=$(cd "$HERE/k8s" && go list -m -f '{{.Dir}}' k8s.io/kubernetes)
 ARGOCD_LUA_BIN=$BIN_ROOT/argocd-lua-$GOPHER_LUA_VERSION/argocd-lua
 EOF

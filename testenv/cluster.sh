@@ -4,17 +4,22 @@
 #
 #   etcd -> kube-apiserver -> kube-controller-manager, kube-scheduler,
 #                             kwok (fake nodes and pod lifecycles),
-#                             testenv-storage (fake volume provisioner)
+#                             testenv-storage (volume provisioner)
 #           testenv-egress: the API server's own outbound connections
 #                           (webhooks, kubelet, pod/service proxy) go through
-#                           it, and it lets through loopback targets only
+#                           it, and it lets through loopback and the real
+#                           node's bridge (198.18.0.0/16) only
+#   and one real node (real-node.sh): containerd, kubelet, kube-proxy, CoreDNS
+#   on a bridge 198.18.0.1/16 that has no uplink
 #
-# Usage: testenv/cluster.sh up|down|status|env
+# Usage: testenv/cluster.sh up|down|status|env|leftovers
+#   leftovers: exit 1 and list them if `down` left anything of the real node
+#              (process, mount, netns, veth, bridge, iptables rule, cgroup)
 #
-# Everything listens on 127.0.0.1 only and nothing is configured to reach any
-# other address: pods never really run (kwok only writes their status), and
-# the IPs kwok gives them are never contacted. See README.md for the
-# rules a test must follow so it stays that way.
+# The control plane listens on 127.0.0.1; the real node's parts on the bridge
+# address 198.18.0.1 or loopback. Nothing is configured to reach any other
+# address: kwok pods never really run and their IPs are never answered. See
+# README.md for the rules a test must follow so it stays that way.
 #
 # Settings (environment):
 #   TRADINGDB_STATE           state dir: pids, logs, certs, etcd data, kubeconfig
@@ -26,6 +31,10 @@
 #   TRADINGDB_KCM_PORT        controller-manager secure port (default 26257)
 #   TRADINGDB_SCHEDULER_PORT  scheduler secure port          (default 26259)
 #   TRADINGDB_NODES           number of kwok nodes            (default 3)
+#   TRADINGDB_REAL_NODE       1 = also start the real node (default; needs root),
+#                             0 = kwok nodes only
+#   TRADINGDB_NODE_IMAGES     testenv/images names to import into the real node
+#                             (default: all but the operator; built on first use)
 #   TRADINGDB_ETCD_BIN        use this etcd instead of the one built
 #   TRADINGDB_KEEP_ON_FAILURE 1 = leave processes running when `up` fails
 #   KUBECTL                   kubectl to use (default: a 1.33 one if the
@@ -41,16 +50,21 @@ KCM_PORT=${TRADINGDB_KCM_PORT:-26257}
 SCHEDULER_PORT=${TRADINGDB_SCHEDULER_PORT:-26259}
 NODES=${TRADINGDB_NODES:-3}
 KEEP_ON_FAILURE=${TRADINGDB_KEEP_ON_FAILURE:-0}
+REAL_NODE=${TRADINGDB_REAL_NODE:-1}
+CACHE=${TRADINGDB_CACHE:-$HOME/.cache/tradingdb-operator}
 
-# Only ever allocated in the API, never routed: no kube-proxy or CNI runs.
-SERVICE_CIDR=10.96.0.0/16
-# Pod IPs that kwok writes into pod status. Nothing connects to them.
-POD_CIDR=10.244.0.1/16
+# shellcheck source=real-node.sh
+source "$HERE/real-node.sh"
+# Routed by kube-proxy on the real node only; see real-node.sh for the addresses.
+SERVICE_CIDR=$NODE_SERVICE_CIDR
+# Pod IPs that kwok writes into pod status. Nothing answers them.
+POD_CIDR=$KWOK_POD_CIDR
 # The StorageClass provisioner served by testenv-storage.
 PROVISIONER=testenv.tradingdb.io/hostpath
 
-# Start order; `down` stops them in reverse.
+# Start order; `down` stops them in reverse (the real node's first, see node_down).
 COMPONENTS=(etcd testenv-egress kube-apiserver kube-controller-manager kube-scheduler kwok testenv-storage)
+((REAL_NODE)) && COMPONENTS+=("${NODE_COMPONENTS[@]}")
 
 # kubectl 1.32 is two minors behind the 1.34 server (outside the supported
 # skew); the Google Cloud SDK also ships 1.33, which is inside it.
@@ -172,12 +186,12 @@ make_pki() {
   local client="basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=clientAuth"
-  # 10.96.0.1 is the `kubernetes` Service IP; in-cluster clients would verify
-  # against it (none run here, but the cert should match a real cluster's).
+  # 198.19.0.1 is the `kubernetes` Service IP in-cluster clients verify
+  # against; 198.18.0.1 the node address pods reach it through.
   sign apiserver "/CN=kube-apiserver" "basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
-subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:10.96.0.1"
+subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:${SERVICE_CIDR%.0/*}.1,IP:$NODE_IP"
   # system:masters bypasses RBAC: only for the admin and the simulators.
   sign admin "/O=system:masters/CN=tradingdb-testenv-admin" "$client"
   sign kwok "/O=system:masters/CN=kwok" "$client"
@@ -186,8 +200,8 @@ subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,
   # built-in RBAC roles are bound to, as on a real cluster.
   sign kube-controller-manager "/CN=system:kube-controller-manager" "$client"
   sign kube-scheduler "/CN=system:kube-scheduler" "$client"
-  # API server client cert for kubelet calls (logs/exec); kwok nodes have
-  # 127.0.0.1 as their address, so such calls stay on loopback.
+  # API server client cert for kubelet calls (logs/exec): kwok nodes have
+  # 127.0.0.1 as their address, the real node its bridge address.
   sign apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "$client"
 
   # Front proxy (aggregation layer), as kubeadm sets it up: without it the
@@ -195,6 +209,7 @@ subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,
   # requestheader CA, and aggregated APIs could not authenticate users.
   new_ca front-proxy-ca tradingdb-testenv-front-proxy-ca
   sign front-proxy-client "/CN=front-proxy-client" "$client" front-proxy-ca
+  ((REAL_NODE)) && node_pki
 
   # Service account tokens: the API server signs and verifies with this
   # pair, the controller manager signs legacy token Secrets with the key.
@@ -299,20 +314,23 @@ cmd_up() {
   for c in "${COMPONENTS[@]}"; do
     if running "$c"; then any=1; else all=0; fi
   done
+  # Starting over would pull the cluster from under whoever uses it.
   if ((all)) && kc get --raw /readyz >/dev/null 2>&1; then
-    log "already up"
-    cmd_env
-    return 0
+    log "ERROR: a cluster is already running in $STATE (kube-apiserver https://127.0.0.1:$APISERVER_PORT)."
+    log "Use it (eval \"\$(testenv/cluster.sh env)\") or stop it first (testenv/cluster.sh down)."
+    exit 1
   fi
   if ((any)); then
     log "partly running: restarting from scratch"
     cmd_down
   fi
+  ((REAL_NODE)) && node_refuse_second
 
   # Paths of the cached binaries (this builds them on the first run).
   local paths
   paths=$("$HERE/build-binaries.sh") || fail "" "build-binaries.sh failed"
   eval "$paths"
+  GOMODCACHE_K8S=$KUBE_SRC_DIR
   # Escape hatch to try another etcd (e.g. Debian's /usr/bin/etcd).
   ETCD_BIN=${TRADINGDB_ETCD_BIN:-$ETCD_BIN}
 
@@ -354,7 +372,9 @@ cmd_up() {
   # The unix socket path must fit in sun_path (108 bytes).
   local egress_sock=$STATE/egress.sock
   ((${#egress_sock} < 100)) || fail "" "TRADINGDB_STATE path too long for a unix socket: $egress_sock"
-  start testenv-egress "$KUBE_BIN_DIR/testenv-egress" --socket "$egress_sock"
+  local egress_allow=()
+  ((REAL_NODE)) && egress_allow=(--allow-cidr "$NODE_POD_SUBNET")
+  start testenv-egress "$KUBE_BIN_DIR/testenv-egress" --socket "$egress_sock" "${egress_allow[@]}"
   wait_until testenv-egress 10 test -S "$egress_sock"
   # "cluster": kubelets, pods, services, service-referenced webhooks and
   # aggregated APIs; "controlplane": URL webhooks and authn/authz webhooks.
@@ -373,12 +393,16 @@ cmd_up() {
   # Node,RBAC: RBAC is really enforced (tests impersonate service accounts
   # and expect denials). The default admission plugins include PodSecurity;
   # NodeRestriction is added as on a kubeadm cluster.
-  # --endpoint-reconciler-type none: the `kubernetes` Service would point at
-  # the advertise address, and Endpoints may not hold loopback addresses
-  # (the reconciler logs an error every 10s); nothing in-cluster needs it.
+  # With the real node the `kubernetes` Service points at the node address,
+  # where apiserver-bridge forwards to loopback. Without it there is nothing
+  # in-cluster to serve, and Endpoints may not hold loopback addresses (the
+  # reconciler would log an error every 10s): no reconciler then.
+  # Kubelets are dialled by InternalIP: node names must never reach a resolver.
+  local advertise=(--advertise-address "$NODE_IP")
+  ((REAL_NODE)) || advertise=(--advertise-address 127.0.0.1 --endpoint-reconciler-type none)
   start kube-apiserver "$KUBE_BIN_DIR/kube-apiserver" \
     --bind-address 127.0.0.1 \
-    --advertise-address 127.0.0.1 \
+    "${advertise[@]}" \
     --secure-port "$APISERVER_PORT" \
     --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
     --tls-cert-file "$pki/apiserver.crt" \
@@ -386,11 +410,11 @@ cmd_up() {
     --client-ca-file "$pki/ca.crt" \
     --kubelet-client-certificate "$pki/apiserver-kubelet-client.crt" \
     --kubelet-client-key "$pki/apiserver-kubelet-client.key" \
+    --kubelet-preferred-address-types InternalIP \
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
     --service-account-key-file "$pki/sa.pub" \
     --service-account-signing-key-file "$pki/sa.key" \
     --service-cluster-ip-range "$SERVICE_CIDR" \
-    --endpoint-reconciler-type none \
     --egress-selector-config-file "$STATE/egress-selector.yaml" \
     --requestheader-client-ca-file "$pki/front-proxy-ca.crt" \
     --requestheader-allowed-names front-proxy-client \
@@ -444,9 +468,11 @@ cmd_up() {
     --cidr "$POD_CIDR" \
     --node-lease-duration-seconds 40
 
+  local local_volumes=()
+  ((REAL_NODE)) && local_volumes=(--local-node "$NODE_NAME" --local-path "$NODE_DIR/volumes")
   start testenv-storage "$KUBE_BIN_DIR/testenv-storage" \
     --kubeconfig "$STATE/testenv-storage.kubeconfig" \
-    --provisioner "$PROVISIONER"
+    --provisioner "$PROVISIONER" "${local_volumes[@]}"
 
   { node_manifests; storage_manifests; } | kc apply -f - >/dev/null ||
     fail kube-apiserver "could not create nodes and storage classes"
@@ -458,28 +484,39 @@ cmd_up() {
   wait_until kube-controller-manager 30 curl -fsSk "https://127.0.0.1:$KCM_PORT/healthz"
   wait_until kube-scheduler 30 curl -fsSk "https://127.0.0.1:$SCHEDULER_PORT/healthz"
 
-  log "up in $((SECONDS - t0))s: kube-apiserver https://127.0.0.1:$APISERVER_PORT, $NODES kwok nodes Ready"
+  local real=""
+  if ((REAL_NODE)); then
+    node_up
+    real=" + real node $NODE_NAME ($NODE_IP)"
+  fi
+  log "up in $((SECONDS - t0))s: kube-apiserver https://127.0.0.1:$APISERVER_PORT, $NODES kwok nodes$real Ready"
   cmd_env
 }
 
+stop_component() {
+  local c=$1 pf pid
+  pf=$(pidfile "$c")
+  [[ -f "$pf" ]] || return 0
+  if running "$c"; then
+    pid=$(<"$pf")
+    log "stopping $c (pid $pid)"
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    local deadline=$((SECONDS + 15))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+    # Whatever ignored SIGTERM, or was forked into the group, goes now.
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  fi
+  rm -f "$pf" "$STATE/pids/$c.bin"
+}
+
 cmd_down() {
-  local i c pf pid
+  local i
+  # The real node goes first and whole (it checks what it owns), whatever TRADINGDB_REAL_NODE says.
+  node_down
   [[ -d "$STATE/pids" ]] || { log "nothing to stop"; return 0; }
   # Reverse start order: clients first, etcd last.
   for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
-    c=${COMPONENTS[i]}
-    pf=$(pidfile "$c")
-    [[ -f "$pf" ]] || continue
-    if running "$c"; then
-      pid=$(<"$pf")
-      log "stopping $c (pid $pid)"
-      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-      local deadline=$((SECONDS + 15))
-      while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
-      # Whatever ignored SIGTERM, or was forked into the group, goes now.
-      kill -KILL -- "-$pid" 2>/dev/null || true
-    fi
-    rm -f "$pf" "$STATE/pids/$c.bin"
+    stop_component "${COMPONENTS[i]}"
   done
 }
 
@@ -509,8 +546,9 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   env) cmd_env ;;
+  leftovers) node_leftovers ;;
   *)
-    echo "usage: $0 up|down|status|env" >&2
+    echo "usage: $0 up|down|status|env|leftovers" >&2
     exit 2
     ;;
 esac

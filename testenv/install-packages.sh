@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests run for real: PostgreSQL and its client tools, pgBouncer,
-# pgBackRest, Patroni (config validation), postgres_exporter, promtool, the AWS CLI, compressors.
+# pgBackRest, Patroni (config validation), postgres_exporter, promtool, the AWS CLI, compressors;
+# and the real node: containerd, runc, the CNI plugins, iptables and conntrack (kube-proxy), socat
+# (pods reach the API server), gcc and umoci (pause image), busybox-static (a toolbox image).
 # Idempotent: packages already present are not fetched again.
 set -euo pipefail
 
@@ -9,6 +11,7 @@ PACKAGES=(
   pgbouncer pgbackrest patroni
   prometheus-postgres-exporter prometheus
   awscli jq zstd lz4 gzip pigz openssl procps util-linux
+  containerd runc containernetworking-plugins iptables conntrack iproute2 socat gcc libc6-dev umoci busybox-static
 )
 
 missing=()

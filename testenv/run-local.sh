@@ -2,11 +2,16 @@
 # The README's run command: the operator's main job on this machine.
 #
 # With KUBECONFIG set: runs the operator against that cluster and applies samples/ to namespace
-# "trading". Without it: starts the local control plane (testenv/cluster.sh) and a throwaway
-# PostgreSQL (testenv/postgres.sh) on 127.0.0.1 first, and also applies testenv/local-samples/,
-# whose DbUsers and BackupSchedules target that PostgreSQL as an external database, so they do
-# real work. Pods run on kwok's simulated nodes: no PostgreSQL runs inside them, and this script
-# plays Patroni's one visible act (labelling the primary pod) so the clusters can reach Ready.
+# "trading". Without it: starts the local control plane (testenv/cluster.sh) with its real node
+# and a throwaway PostgreSQL (testenv/postgres.sh) on 127.0.0.1 first, and also applies
+# testenv/local-samples/, whose DbUsers and BackupSchedules target that PostgreSQL as an external
+# database, so they do real work.
+#
+# The development sample runs on the real node: PostgreSQL 17, TimescaleDB and Patroni really run
+# in its pod (the stand-in image from testenv/images), and Patroni labels the primary itself. The
+# staging and production samples stay on kwok's simulated nodes: nothing runs in those pods, and
+# this script plays Patroni's one visible act (labelling the primary pod) so they can reach Ready.
+# TRADINGDB_REAL_NODE=0 puts everything on kwok, as before.
 #
 # Stop everything with testenv/stop-local.sh.
 set -euo pipefail
@@ -22,7 +27,7 @@ if [ -z "${KUBECONFIG:-}" ]; then
   testenv/install-packages.sh
   testenv/build-binaries.sh
   testenv/postgres.sh up >/dev/null
-  testenv/cluster.sh up
+  testenv/cluster.sh status >/dev/null 2>&1 || testenv/cluster.sh up
   eval "$(testenv/cluster.sh env)"
 fi
 KUBECTL=${KUBECTL:-kubectl}
@@ -54,7 +59,20 @@ else
   echo "operator started (pid $!), log: $STATE/operator.log, metrics: http://127.0.0.1:$HTTP_PORT/metrics"
 fi
 
-kc apply --server-side -n "$NS" -f samples/ >/dev/null
+# The development sample on the real node (real-pods-patch.json): the stand-in images, a toleration
+# of the node's taint, and the WaitForFirstConsumer class, whose volumes are local to that node.
+real_pods=false
+if $local_mode && [ "${TRADINGDB_REAL_NODE:-1}" = 1 ] && kc get node real-node >/dev/null 2>&1; then
+  real_pods=true
+fi
+for f in samples/*.yaml; do
+  if $real_pods && [ "$(basename "$f")" = tradingdatabase-development.yaml ]; then
+    kc patch --local -f "$f" --type merge -o yaml --patch-file testenv/real-pods-patch.json |
+      kc apply --server-side -n "$NS" -f - >/dev/null
+  else
+    kc apply --server-side -n "$NS" -f "$f" >/dev/null
+  fi
+done
 if $local_mode && [ -d testenv/local-samples ]; then
   eval "$(testenv/postgres.sh env)"
   # The admin credentials reach the cluster as a Secret made from the password file, never a file in git.
@@ -66,12 +84,16 @@ if $local_mode && [ -d testenv/local-samples ]; then
 fi
 
 if $local_mode; then
-  # Simulated Patroni: label instance 0 of each cluster as primary once its pod is Running.
+  # Simulated Patroni on kwok nodes: label instance 0 of each cluster as primary once its pod is
+  # Running. On the real node Patroni does it.
   for i in $(seq 1 90); do
     pending=0
     for tdb in $(kc get tdb -n "$NS" -o jsonpath='{.items[*].metadata.name}'); do
       phase=$(kc get pod "$tdb-0" -n "$NS" -o jsonpath='{.status.phase}' 2>/dev/null || true)
-      if [ "$phase" = Running ]; then
+      node=$(kc get pod "$tdb-0" -n "$NS" -o jsonpath='{.spec.nodeName}' 2>/dev/null || true)
+      if [ "$node" = real-node ]; then
+        :
+      elif [ "$phase" = Running ]; then
         kc label pod "$tdb-0" -n "$NS" role=primary --overwrite >/dev/null
         for r in $(kc get pods -n "$NS" -l "app.kubernetes.io/instance=$tdb,app.kubernetes.io/component=postgresql" -o name | grep -v "/$tdb-0$"); do
           kc label "$r" -n "$NS" role=replica --overwrite >/dev/null

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The test command (README, CI): installs what the tests need, starts a throwaway PostgreSQL and a
-# real Kubernetes control plane on 127.0.0.1, runs the whole Maven suite (unit tests, then the
-# integration tests against those servers), and stops everything again, pass or fail.
+# real Kubernetes control plane on 127.0.0.1 with kwok nodes and one real node, runs the whole
+# Maven suite (unit tests, then the integration tests against those servers), and stops everything
+# again, pass or fail. Two checks of cluster.sh itself ride along: a second `up` must refuse, and
+# `down` must leave nothing of the real node behind (processes, mounts, netns, veths, bridge,
+# iptables rules, cgroups); either failing fails the run.
 #
 # Extra arguments go to Maven, e.g. `testenv/test.sh -Dit.test=TradingDatabaseIT`.
 set -euo pipefail
@@ -15,14 +18,24 @@ TRADINGDB_ARGOCD_LUA=$(sed -n 's/^ARGOCD_LUA_BIN=//p' <<<"$binaries")
 export TRADINGDB_ARGOCD_LUA
 
 cleanup() {
-  testenv/cluster.sh down || true
+  local rc=$?
+  testenv/cluster.sh down || rc=1
+  if ! testenv/cluster.sh leftovers; then
+    echo "FAILED: cluster.sh down left the above behind" >&2
+    rc=1
+  fi
   testenv/postgres.sh down || true
+  exit $rc
 }
 trap cleanup EXIT
 
 testenv/postgres.sh up >/dev/null
 eval "$(testenv/postgres.sh env)"
 testenv/cluster.sh up
+if testenv/cluster.sh up 2>/dev/null; then
+  echo "FAILED: a second cluster.sh up did not refuse while the cluster runs" >&2
+  exit 1
+fi
 eval "$(testenv/cluster.sh env)"
 export TRADINGDB_TEST_KUBECONFIG="$KUBECONFIG"
 # The tests must never fall back to a user's cluster: only the test kubeconfig is used.

@@ -1,4 +1,4 @@
-// Command testenv-egress keeps the test cluster's kube-apiserver on loopback.
+// Command testenv-egress keeps the test cluster's kube-apiserver on this machine.
 //
 // The API server opens connections of its own on behalf of clients: to
 // kubelets (logs, exec, port-forward), to pods, services and nodes (the
@@ -7,10 +7,11 @@
 // must never be contacted, so cluster.sh gives the API server an
 // EgressSelectorConfiguration that sends all of that "cluster" traffic
 // through this HTTP CONNECT proxy on a unix socket. The proxy connects only
-// to loopback addresses (127.0.0.0/8, ::1, "localhost") and refuses anything
-// else with 403, without any DNS lookup, so a test that asks for a pod proxy
-// gets an error instead of sending packets off the machine. Webhooks served
-// by the test itself on 127.0.0.1 still work.
+// to loopback addresses (127.0.0.0/8, ::1, "localhost") and to the ranges
+// given with --allow-cidr (the real node's bridge, which has no uplink), and
+// refuses anything else with 403, without any DNS lookup, so a test that asks
+// for a kwok pod's proxy gets an error instead of sending packets off the
+// machine. Webhooks served by the test itself on 127.0.0.1 still work.
 //
 // Every decision is logged, so a blocked attempt is easy to find.
 package main
@@ -25,13 +26,24 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 )
 
+// allowed holds the --allow-cidr ranges besides loopback.
+var allowed []*net.IPNet
+
 func main() {
 	socket := flag.String("socket", "", "unix socket to listen on")
+	flag.Func("allow-cidr", "also allow targets in this range (repeatable)", func(v string) error {
+		_, n, err := net.ParseCIDR(v)
+		if err == nil {
+			allowed = append(allowed, n)
+		}
+		return err
+	})
 	flag.Parse()
 	if *socket == "" {
 		log.Fatal("--socket is required")
@@ -47,7 +59,11 @@ func main() {
 		<-sig
 		_ = ln.Close()
 	}()
-	log.Printf("egress proxy on %s: loopback only", *socket)
+	ranges := []string{"loopback"}
+	for _, n := range allowed {
+		ranges = append(ranges, n.String())
+	}
+	log.Printf("egress proxy on %s: %s only", *socket, strings.Join(ranges, ", "))
 	for {
 		conn, err := ln.Accept()
 		if err != nil {
@@ -62,9 +78,9 @@ func main() {
 	}
 }
 
-// loopback reports whether addr ("host:port") names a loopback endpoint
-// literally, so no name ever reaches a DNS server.
-func loopback(addr string) bool {
+// permitted reports whether addr ("host:port") names a loopback endpoint or
+// one in an --allow-cidr range literally, so no name ever reaches a DNS server.
+func permitted(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return false
@@ -73,7 +89,18 @@ func loopback(addr string) bool {
 		return true
 	}
 	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	if ip == nil {
+		return false
+	}
+	if ip.IsLoopback() {
+		return true
+	}
+	for _, n := range allowed {
+		if n.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 func serve(client net.Conn) {
@@ -92,8 +119,8 @@ func serve(client net.Conn) {
 		log.Printf("REFUSED %s %s: not CONNECT", req.Method, target)
 		return
 	}
-	if !loopback(target) {
-		reply(client, http.StatusForbidden, "testenv: egress to "+target+" blocked, only loopback is allowed")
+	if !permitted(target) {
+		reply(client, http.StatusForbidden, "testenv: egress to "+target+" blocked, only loopback and the real node's bridge are allowed")
 		log.Printf("BLOCKED CONNECT %s", target)
 		return
 	}

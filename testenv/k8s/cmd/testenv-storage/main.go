@@ -16,11 +16,17 @@
 //     allowVolumeExpansion) gets its PV capacity and its own status.capacity
 //     raised, which is what a resize looks like once it has completed.
 //
-// The PVs are hostPath volumes under a path that nothing ever creates: no
-// kubelet runs, so nothing mounts them and no data is ever written. The path
-// is outside /tmp on purpose: the in-tree hostPath deleter only removes paths
-// under /tmp, so even a misconfigured class cannot make the controller
-// manager delete files.
+// For kwok nodes the PVs are hostPath volumes under a path that nothing ever
+// creates: no kubelet runs there, so nothing mounts them and no data is ever
+// written. The path is outside /tmp on purpose: the in-tree hostPath deleter
+// only removes paths under /tmp, so even a misconfigured class cannot make the
+// controller manager delete files.
+//
+// For the real node (--local-node, a WaitForFirstConsumer class whose claim
+// the scheduler put there) the PV is a `local` volume in a new directory under
+// --local-path with node affinity to that node: the kubelet applies fsGroup
+// ownership to local volumes (not to hostPath), so non-root pods can write.
+// Deleting such a PV removes its directory.
 //
 // It talks only to the API server named in --kubeconfig.
 package main
@@ -30,6 +36,8 @@ import (
 	"flag"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -61,6 +69,8 @@ type controller struct {
 	client      kubernetes.Interface
 	provisioner string
 	pathPrefix  string
+	localNode   string
+	localPath   string
 	pvcs        corelisters.PersistentVolumeClaimLister
 	pvs         corelisters.PersistentVolumeLister
 	classes     storagelisters.StorageClassLister
@@ -74,6 +84,8 @@ func main() {
 	kubeconfig := flag.String("kubeconfig", "", "kubeconfig of the cluster")
 	provisioner := flag.String("provisioner", "testenv.tradingdb.io/hostpath", "StorageClass provisioner name to serve")
 	pathPrefix := flag.String("path-prefix", "/var/lib/tradingdb-testenv/fake-volumes", "hostPath prefix written into PVs (never created)")
+	localNode := flag.String("local-node", "", "real node whose claims get local volumes")
+	localPath := flag.String("local-path", "", "directory on this machine holding the local volumes")
 	flag.Parse()
 
 	cfg, err := clientcmd.BuildConfigFromFlags("", *kubeconfig)
@@ -91,6 +103,8 @@ func main() {
 		client:      client,
 		provisioner: *provisioner,
 		pathPrefix:  *pathPrefix,
+		localNode:   *localNode,
+		localPath:   *localPath,
 		pvcs:        factory.Core().V1().PersistentVolumeClaims().Lister(),
 		pvs:         factory.Core().V1().PersistentVolumes().Lister(),
 		classes:     factory.Storage().V1().StorageClasses().Lister(),
@@ -212,6 +226,22 @@ func (c *controller) provision(ctx context.Context, pvc *v1.PersistentVolumeClai
 		reclaim = *sc.ReclaimPolicy
 	}
 	pvName := "pvc-" + string(pvc.UID)
+	source := v1.PersistentVolumeSource{
+		HostPath: &v1.HostPathVolumeSource{Path: c.pathPrefix + "/" + pvName},
+	}
+	var affinity *v1.VolumeNodeAffinity
+	if node := pvc.Annotations[annSelectedNode]; c.localNode != "" && node == c.localNode {
+		dir := filepath.Join(c.localPath, pvName)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		source = v1.PersistentVolumeSource{Local: &v1.LocalVolumeSource{Path: dir}}
+		affinity = &v1.VolumeNodeAffinity{Required: &v1.NodeSelector{NodeSelectorTerms: []v1.NodeSelectorTerm{{
+			MatchExpressions: []v1.NodeSelectorRequirement{{
+				Key: "kubernetes.io/hostname", Operator: v1.NodeSelectorOpIn, Values: []string{node},
+			}},
+		}}}}
+	}
 	pv := &v1.PersistentVolume{
 		ObjectMeta: metav1.ObjectMeta{
 			Name:        pvName,
@@ -232,9 +262,8 @@ func (c *controller) provision(ctx context.Context, pvc *v1.PersistentVolumeClai
 				Name:       pvc.Name,
 				UID:        pvc.UID,
 			},
-			PersistentVolumeSource: v1.PersistentVolumeSource{
-				HostPath: &v1.HostPathVolumeSource{Path: c.pathPrefix + "/" + pvName},
-			},
+			PersistentVolumeSource: source,
+			NodeAffinity:           affinity,
 		},
 	}
 	_, err := c.client.CoreV1().PersistentVolumes().Create(ctx, pv, metav1.CreateOptions{})
@@ -320,6 +349,12 @@ func (c *controller) syncVolume(ctx context.Context, name string) error {
 	}
 	if pv.Status.Phase != v1.VolumeReleased || pv.Spec.PersistentVolumeReclaimPolicy != v1.PersistentVolumeReclaimDelete {
 		return nil
+	}
+	if local := pv.Spec.Local; local != nil && c.localPath != "" &&
+		strings.HasPrefix(local.Path, filepath.Clean(c.localPath)+"/") {
+		if err := os.RemoveAll(local.Path); err != nil {
+			return err
+		}
 	}
 	err = c.client.CoreV1().PersistentVolumes().Delete(ctx, pv.Name, metav1.DeleteOptions{
 		Preconditions: &metav1.Preconditions{UID: &pv.UID},

@@ -36,8 +36,11 @@ class BackupToolsImageTest {
     assertThat(install.find()).isTrue();
     Set<String> packages = withDependencies(Arrays.asList(install.group(1).trim().split("\\s+")));
 
+    Set<String> tools = toolsTheScriptsCall(BackupScripts.SHELL_FILES, BackupScripts.PGBACKREST_SHELL_FILES);
+    assertThat(tools).as("the scan finds the scripts' main tools").contains("aws", "jq", "pigz", "pg_dump", "pgbackrest")
+        .as("the result library builds JSON with jq only").doesNotContain("python3");
     List<String> missing = new ArrayList<>();
-    for (String tool : toolsTheScriptsCall()) {
+    for (String tool : tools) {
       if (POSTGRES_CLIENT.contains(tool)) {
         continue;
       }
@@ -49,14 +52,13 @@ class BackupToolsImageTest {
     assertThat(missing).as("tools the scripts call that the image lacks").isEmpty();
   }
 
-  /** Commands at the start of a pipeline stage or after $( in the shell scripts, checked against a known list. */
-  private static Set<String> toolsTheScriptsCall() throws Exception {
+  /** Commands at the start of a pipeline stage or after $( in the given scripts, checked against a known list. */
+  @SafeVarargs
+  static Set<String> toolsTheScriptsCall(List<String>... scripts) {
     Set<String> candidates = Set.of("aws", "jq", "pigz", "zstd", "lz4", "gzip", "sha256sum", "tee", "pg_dump", "pg_restore",
         "psql", "pgbackrest", "python3", "awk", "sed", "grep", "tar", "date", "cut", "tr", "wc", "sort", "mktemp");
     Set<String> used = new TreeSet<>();
-    Set<String> scripts = new TreeSet<>(BackupScripts.SHELL_FILES);
-    scripts.addAll(BackupScripts.PGBACKREST_SHELL_FILES);
-    for (String script : scripts) {
+    for (String script : Arrays.stream(scripts).flatMap(List::stream).toList()) {
       String text = BackupScripts.resource(script);
       for (String tool : candidates) {
         if (Pattern.compile("(^|[\\s|(;&$])" + Pattern.quote(tool) + "(\\s|$)", Pattern.MULTILINE).matcher(text).find()) {
@@ -64,8 +66,6 @@ class BackupToolsImageTest {
         }
       }
     }
-    assertThat(used).as("the scan finds the scripts' main tools").contains("aws", "jq", "pigz", "pg_dump", "pgbackrest")
-        .as("the result library builds JSON with jq only").doesNotContain("python3");
     return used;
   }
 

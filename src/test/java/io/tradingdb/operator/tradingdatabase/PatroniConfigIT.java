@@ -61,10 +61,10 @@ class PatroniConfigIT {
       env.put(var.getName(), var.getValue() != null ? var.getValue() : "placeholder");
     }
     // A pod IP as the kubelet would report it; the validator only parses it, nothing connects.
-    env.put("PATRONI_KUBERNETES_POD_IP", "10.244.1.7");
+    env.put("PATRONI_KUBERNETES_POD_IP", "198.18.1.7");
     env.put("PATRONI_NAME", "market-0");
-    env.put("PATRONI_POSTGRESQL_CONNECT_ADDRESS", "10.244.1.7:5432");
-    env.put("PATRONI_RESTAPI_CONNECT_ADDRESS", "10.244.1.7:8008");
+    env.put("PATRONI_POSTGRESQL_CONNECT_ADDRESS", "198.18.1.7:5432");
+    env.put("PATRONI_RESTAPI_CONNECT_ADDRESS", "198.18.1.7:8008");
     Process p = pb.start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
