@@ -63,10 +63,11 @@ public final class StandInImage {
         JsonNode config = JSON.readTree(blob(layout, manifest.at("/config/digest").asText()).toFile());
         assertThat(manifest.get("layers")).as("one layer per stand-in image").hasSize(1);
         String layer = manifest.at("/layers/0/digest").asText();
-        Path dir = UNPACKED.resolve(layer.substring("sha256:".length(), 23));
+        // One unpacked layer per image name: an older build's is removed.
+        Path dir = UNPACKED.resolve(name).resolve(layer.substring("sha256:".length(), 23));
         Path rootfs = dir.resolve("rootfs");
         if (!Files.exists(dir.resolve(".complete"))) {
-          check(run(List.of("rm", "-rf", dir.toString())));
+          check(run(List.of("rm", "-rf", dir.getParent().toString())));
           Files.createDirectories(rootfs);
           check(run(List.of("tar", "-C", rootfs.toString(), "--numeric-owner", "-xzf", blob(layout, layer).toString())));
           Files.createFile(dir.resolve(".complete"));
