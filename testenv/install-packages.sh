@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests run for real: PostgreSQL and its client tools, pgBouncer,
-# pgBackRest, Patroni (config validation), postgres_exporter, promtool, the AWS CLI, compressors.
+# pgBackRest, Patroni (config validation), postgres_exporter, Prometheus (and promtool), Alertmanager,
+# the AWS CLI, compressors.
 # Idempotent: packages already present are not fetched again.
 set -euo pipefail
 
 PACKAGES=(
   postgresql postgresql-client
   pgbouncer pgbackrest patroni
-  prometheus-postgres-exporter prometheus
+  prometheus-postgres-exporter prometheus prometheus-alertmanager
   awscli jq zstd lz4 gzip pigz openssl procps util-linux
 )
 
