@@ -378,7 +378,7 @@ class AlertsEndToEndIT {
       try {
         SlackSink.Message m = awaitFiring("TradingDbExporterCannotConnect", cause);
         assertThat(m.text()).contains("The metrics exporter cannot reach PostgreSQL", CLUSTER + "-0",
-            "the other alerts are blind");
+            "so the other alerts are blind");
         record("TradingDbExporterCannotConnect", "exporter login refused (ALTER ROLE NOLOGIN, sessions ended), "
             + "for: 5m -> 5s", cause, m);
       } finally {

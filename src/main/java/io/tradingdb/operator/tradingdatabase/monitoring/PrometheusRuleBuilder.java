@@ -94,10 +94,13 @@ public final class PrometheusRuleBuilder {
             "{{ $labels.pod }} kept a client waiting {{ $value | humanizeDuration }}; raise "
                 + "spec.pooler.defaultPoolSize or find the long transactions."),
         alert("TradingDbExporterCannotConnect",
-            "max " + BY_POD + " (pg_up{" + db + "}) == 0",
+            // A scrape that times out leaves no pg_up at all; the target's own up series says so.
+            "max " + BY_POD + " (pg_up{" + db + "}) == 0 or max " + BY_POD + " (up{" + db
+                + ",component=\"postgresql\"}) == 0",
             "5m", "warning",
             "The metrics exporter cannot reach PostgreSQL",
-            "{{ $labels.pod }}: the exporter's queries fail, so the other alerts are blind.")));
+            "{{ $labels.pod }}: the exporter cannot query PostgreSQL or cannot be scraped, so the other "
+                + "alerts are blind.")));
     rules.addAll(checks(model, db));
     if (model.profile() == Profile.PRODUCTION) {
       // absent(): no BackupSchedule at all must raise this too, not leave an empty result.
