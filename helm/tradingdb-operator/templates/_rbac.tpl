@@ -44,7 +44,7 @@ for Patroni (pods, endpoints, configmaps, services), since RBAC forbids granting
   resources: ["networkpolicies"]
   verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
 - apiGroups: ["monitoring.coreos.com"]
-  resources: ["podmonitors", "prometheusrules"]
+  resources: ["podmonitors", "prometheusrules", "alertmanagerconfigs"]
   verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
 - apiGroups: ["cert-manager.io"]
   resources: ["certificates"]

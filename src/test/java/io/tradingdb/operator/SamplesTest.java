@@ -70,7 +70,7 @@ class SamplesTest {
     assertThat(model.pooler().enabled()).isTrue();
     assertThat(model.pooler().poolMode()).isEqualTo("transaction");
     assertThat(model.monitoring().connectionsPercent()).isEqualTo(80);
-    assertThat(model.monitoring().databaseSizeGiB()).isEqualTo(50);
+    assertThat(model.monitoring().databaseSizeGiB()).isEqualTo(50.0);
     assertThat(model.postgresParameters()).containsEntry("timescaledb.telemetry_level", "off");
     assertThat(model.pgBackRest()).as("production archives WAL for point-in-time recovery").isPresent();
   }

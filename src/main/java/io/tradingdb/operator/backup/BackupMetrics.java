@@ -15,10 +15,20 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Prometheus metrics per BackupSchedule, tagged by namespace and name: last success time, size and
- * duration, whether the last backup and the last restore test succeeded, and failure counters.
+ * Prometheus metrics per BackupSchedule: last success and failure times, the time by which the next
+ * success is due, size and duration, whether the last backup and the last restore test succeeded,
+ * and failure counters. Labels are {@link #LABELS}, the ones the alert rules and the dashboard
+ * select: {@code namespace} would be overwritten with the operator's own namespace at scrape time.
  */
 public final class BackupMetrics {
+
+  /** The TradingDatabase's namespace, its name (empty for an external target) and the schedule's name. */
+  public static final List<String> LABELS = List.of("tradingdatabase_namespace", "tradingdatabase", "backupschedule");
+  public static final String LAST_SUCCESS = "tradingdb_backup_last_success_timestamp_seconds";
+  public static final String LAST_FAILURE = "tradingdb_backup_last_failure_timestamp_seconds";
+  public static final String SUCCESS_DEADLINE = "tradingdb_backup_success_deadline_timestamp_seconds";
+  public static final String FAILURES = "tradingdb_backup_failures_total";
+  public static final String VERIFICATION_FAILURES = "tradingdb_backup_verification_failures_total";
 
   private final MeterRegistry registry;
   private final Map<String, Values> schedules = new ConcurrentHashMap<>();
@@ -29,7 +39,10 @@ public final class BackupMetrics {
 
   /** Mutable holders the gauges read. */
   static final class Values {
-    volatile double lastSuccessSeconds = Double.NaN;
+    // 0 means never: a NaN would make "failure newer than success" and "past the deadline" silently false.
+    volatile double lastSuccessSeconds;
+    volatile double lastFailureSeconds;
+    volatile double successDeadlineSeconds = Double.NaN;
     volatile double lastSizeBytes = Double.NaN;
     volatile double lastDurationSeconds = Double.NaN;
     volatile double lastSucceeded = Double.NaN;
@@ -44,10 +57,18 @@ public final class BackupMetrics {
     });
   }
 
-  public void record(String namespace, String name, BackupScheduleStatus status,
-      List<BackupStatusCalculator.Finding> findings) {
-    Tags tags = Tags.of("namespace", namespace, "name", name);
+  /**
+   * @param cluster the target TradingDatabase's name, or null for an external database
+   * @param successDeadline when the next successful backup is due at the latest (null: suspended or no schedule)
+   */
+  public void record(String namespace, String name, String cluster, BackupScheduleStatus status,
+      List<BackupStatusCalculator.Finding> findings, Instant successDeadline) {
+    Tags tags = tags(namespace, name, cluster);
     Values v = schedules.computeIfAbsent(namespace + "/" + name, k -> register(tags));
+    v.successDeadlineSeconds = successDeadline == null ? Double.NaN : successDeadline.getEpochSecond();
+    if (status.getLastFailureTime() != null) {
+      v.lastFailureSeconds = Instant.parse(status.getLastFailureTime()).getEpochSecond();
+    }
     BackupRecord last = status.getLastBackup();
     if (last != null) {
       v.lastSuccessSeconds = Instant.parse(last.getCompletedAt()).getEpochSecond();
@@ -65,9 +86,9 @@ public final class BackupMetrics {
         continue;
       }
       if ("BackupFailed".equals(f.reason())) {
-        registry.counter("tradingdb_backup_failures_total", tags).increment();
+        registry.counter(FAILURES, tags).increment();
       } else if ("VerificationFailed".equals(f.reason())) {
-        registry.counter("tradingdb_backup_verification_failures_total", tags).increment();
+        registry.counter(VERIFICATION_FAILURES, tags).increment();
       }
     }
   }
@@ -77,19 +98,27 @@ public final class BackupMetrics {
     if (v != null) {
       v.meters.forEach(registry::remove);
     }
-    Tags tags = Tags.of("namespace", namespace, "name", name);
-    for (String counter : List.of("tradingdb_backup_failures_total", "tradingdb_backup_verification_failures_total")) {
-      Counter c = registry.find(counter).tags(tags).counter();
-      if (c != null) {
+    Tags tags = Tags.of(LABELS.get(0), namespace, LABELS.get(2), name);
+    for (String counter : List.of(FAILURES, VERIFICATION_FAILURES)) {
+      for (Counter c : registry.find(counter).tags(tags).counters()) {
         registry.remove(c);
       }
     }
   }
 
+  static Tags tags(String namespace, String name, String cluster) {
+    return Tags.of(LABELS.get(0), namespace, LABELS.get(1), cluster == null ? "" : cluster, LABELS.get(2), name);
+  }
+
   private Values register(Tags tags) {
     Values v = new Values();
-    v.meters.add(Gauge.builder("tradingdb_backup_last_success_timestamp_seconds", v, x -> x.lastSuccessSeconds)
-        .description("Unix time when the last successful backup finished").tags(tags).register(registry));
+    v.meters.add(Gauge.builder(LAST_SUCCESS, v, x -> x.lastSuccessSeconds)
+        .description("Unix time when the last successful backup finished, 0 if none has").tags(tags).register(registry));
+    v.meters.add(Gauge.builder(LAST_FAILURE, v, x -> x.lastFailureSeconds)
+        .description("Unix time when the last failed backup finished, 0 if none has").tags(tags).register(registry));
+    v.meters.add(Gauge.builder(SUCCESS_DEADLINE, v, x -> x.successDeadlineSeconds)
+        .description("Unix time by which a successful backup is overdue: two scheduled runs plus the Job's "
+            + "deadline after the last success (or the schedule's creation)").tags(tags).register(registry));
     v.meters.add(Gauge.builder("tradingdb_backup_last_size_bytes", v, x -> x.lastSizeBytes)
         .description("Stored size of the last successful backup").baseUnit("bytes").tags(tags).register(registry));
     v.meters.add(Gauge.builder("tradingdb_backup_last_duration_seconds", v, x -> x.lastDurationSeconds)
@@ -98,7 +127,7 @@ public final class BackupMetrics {
         .description("1 when LastBackupSucceeded is True, 0 when False").tags(tags).register(registry));
     v.meters.add(Gauge.builder("tradingdb_backup_verification_succeeded", v, x -> x.verificationSucceeded)
         .description("1 when the last restore test passed, 0 when it failed").tags(tags).register(registry));
-    registry.counter("tradingdb_backup_failures_total", tags);
+    registry.counter(FAILURES, tags);
     return v;
   }
 }

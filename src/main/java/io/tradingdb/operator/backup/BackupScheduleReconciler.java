@@ -210,7 +210,11 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     for (BackupStatusCalculator.Finding finding : outcome.findings()) {
       event(schedule, finding.warning(), finding.reason(), finding.message());
     }
-    metrics.record(namespace, name, outcome.status(), outcome.findings());
+    String lastSuccess = outcome.status().getLastSuccessTime();
+    metrics.record(namespace, name, DatabaseTargets.tradingDatabaseName(schedule.getSpec().getTarget()),
+        outcome.status(), outcome.findings(), model == null ? null : BackupStatusCalculator.successDeadline(
+            observed.schedule(), lastSuccess != null ? Instant.parse(lastSuccess) : observed.createdAt(),
+            model.activeDeadlineSeconds()));
 
     Duration recheck = invalid != null ? Duration.ofMinutes(1) : MAX_RECHECK;
     if (outcome.status().equals(previous)) {

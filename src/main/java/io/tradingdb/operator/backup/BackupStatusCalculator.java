@@ -57,6 +57,22 @@ public final class BackupStatusCalculator {
     }
   }
 
+  /**
+   * When a successful backup is overdue for the alert rules: two scheduled runs after the last
+   * success (or the schedule's creation) have passed, plus the time the second run's Job may take.
+   * Derived from the schedule's own cron, so a weekly schedule gets a two-week window, not a day's.
+   * Null when suspended or when the schedule never runs.
+   */
+  public static Instant successDeadline(Schedule schedule, Instant reference, long activeDeadlineSeconds) {
+    if (schedule == null || schedule.suspend() || reference == null) {
+      return null;
+    }
+    ZoneId zone = ZoneId.of(schedule.timeZone());
+    ZonedDateTime first = schedule.next(reference.atZone(zone), zone);
+    ZonedDateTime second = first == null ? null : schedule.next(first, zone);
+    return second == null ? null : second.toInstant().plusSeconds(activeDeadlineSeconds);
+  }
+
   /** Something that happened since the last status: becomes an Event and a metric update. */
   public record Finding(boolean warning, String reason, String message, String kind, BackupRecord backup) {}
 

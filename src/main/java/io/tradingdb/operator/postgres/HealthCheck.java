@@ -22,11 +22,13 @@ public final class HealthCheck {
    * @param cacheHitRatio buffer hits / (hits + reads) since statistics were reset
    * @param cacheBlocks hits + reads, the sample the ratio stands on
    * @param walArchiveFailing archive_mode is on and the last archive_command run failed
+   * @param blockedSessions sessions waiting for a lock another session holds
+   * @param transactionIdAge the highest age(datfrozenxid) of the server's databases
    */
   public record Result(
       int connections, int maxConnections, long databaseSizeBytes, double cacheHitRatio,
       long cacheBlocks, int unusedIndexes, int duplicateIndexes, long longestQuerySeconds,
-      boolean walArchiveFailing) {}
+      boolean walArchiveFailing, int blockedSessions, long idleInTransactionSeconds, long transactionIdAge) {}
 
   private HealthCheck() {}
 
@@ -37,6 +39,7 @@ public final class HealthCheck {
     Map<String, Number> indexes = row(connection, "tradingdb_indexes");
     Map<String, Number> longest = row(connection, "tradingdb_longest_query");
     Map<String, Number> archive = row(connection, "tradingdb_wal_archive");
+    Map<String, Number> locks = row(connection, "tradingdb_locks");
     return new Result(
         connections.get("used").intValue(),
         connections.get("max").intValue(),
@@ -46,7 +49,22 @@ public final class HealthCheck {
         indexes.get("unused").intValue(),
         indexes.get("duplicate").intValue(),
         (long) Math.floor(longest.get("seconds").doubleValue()),
-        archive.get("enabled").intValue() == 1 && archive.get("failing").intValue() == 1);
+        archive.get("enabled").intValue() == 1 && archive.get("failing").intValue() == 1,
+        locks.get("blocked_sessions").intValue(),
+        (long) Math.floor(longest.get("idle_in_transaction_seconds").doubleValue()),
+        maxOf(connection, "tradingdb_wraparound", "transaction_id_age"));
+  }
+
+  /** The largest value of one column over the rows of a per-database query. */
+  private static long maxOf(Connection connection, String query, String column) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(ExporterQueries.get(query).sql())) {
+      long max = 0;
+      while (rs.next()) {
+        max = Math.max(max, rs.getLong(column));
+      }
+      return max;
+    }
   }
 
   /** The numeric columns of a single-row exporter query. */

@@ -7,10 +7,11 @@ import java.util.Locale;
 /** Turns a health check into the reasons a cluster is Degraded; pure, so every rule is testable. */
 public final class HealthEvaluator {
 
-  private static final long GIB = 1024L * 1024 * 1024;
-
-  /** The limits, as resolved from spec.monitoring.alerts (the same ones the alert rules use). */
-  public record Thresholds(int connectionsPercent, int databaseSizeGiB, double cacheHitRatio) {}
+  /**
+   * The limits, as resolved from spec.monitoring.alerts (the same ones the alert rules use). The
+   * database-size threshold is a notification only (an info alert), so it is not judged here.
+   */
+  public record Thresholds(int connectionsPercent, double cacheHitRatio) {}
 
   /** Why the cluster is Degraded: a CamelCase reason and a message for people. */
   public record Finding(String reason, String message) {}
@@ -35,11 +36,6 @@ public final class HealthEvaluator {
     if (health.cacheBlocks() >= HealthCheck.MIN_CACHE_BLOCKS && health.cacheHitRatio() < limits.cacheHitRatio()) {
       findings.add(new Finding("CacheHitRatioLow", String.format(Locale.ROOT,
           "cache-hit ratio %.4f is below %s", health.cacheHitRatio(), limits.cacheHitRatio())));
-    }
-    if (health.databaseSizeBytes() > limits.databaseSizeGiB() * GIB) {
-      findings.add(new Finding("DatabaseLarge", String.format(Locale.ROOT,
-          "database is %.1f GiB, above %d GiB", health.databaseSizeBytes() / (double) GIB,
-          limits.databaseSizeGiB())));
     }
     return List.copyOf(findings);
   }

@@ -28,6 +28,9 @@ public final class MonitoringRoleSetup {
     return new Plan(List.of(
         ServiceRoles.createOrAlter(ROLE, roleExists, attributes),
         "GRANT pg_monitor TO " + role,
+        // Size functions lock each table: behind an ALTER TABLE the exporter would hang its whole
+        // scrape (and every alert with it) instead of failing that one query.
+        "ALTER ROLE " + role + " SET lock_timeout = '100ms'",
         "GRANT CONNECT ON DATABASE " + SqlQuote.identifier(database) + " TO " + role,
         "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"));
   }

@@ -276,7 +276,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     }
     context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.MODEL_KEY, model);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-    prometheusObjects.reconcile(db, model);
+    String alerting = prometheusObjects.reconcile(db, model);
     List<String> pending = new ArrayList<>();
     if (model.tlsEnabled() && model.tlsSource() == ClusterModel.TlsSource.CERT_MANAGER) {
       if (optionalResources.installed(CertManagerCertificate.KIND)) {
@@ -326,6 +326,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
       nextCheck = due.isZero() ? java.time.Duration.ofSeconds(30) : due;
     }
     TradingDatabaseStatus status = ClusterStatus.compute(db, model, observed, checks, clock);
+    status.setAlerting(alerting);
     BootstrapRestore.Outcome restore = bootstrapRestore.reconcile(db, model, ClusterStatus.primaryPod(pods) != null);
     if (restore != null) {
       status = ClusterStatus.withBootstrap(status, restore, db.getMetadata().getGeneration(), clock);

@@ -117,7 +117,8 @@ class BackupScheduleReconcilerTest {
       assertThat(current.getStatus().getPhase()).isEqualTo("Failing");
       assertThat(client.v1().events().inNamespace("trading").list().getItems())
           .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BackupFailed"));
-      assertThat(registry.get("tradingdb_backup_failures_total").tags("namespace", "trading", "name", "nightly")
+      assertThat(registry.get("tradingdb_backup_failures_total")
+          .tags("tradingdatabase_namespace", "trading", "backupschedule", "nightly")
           .counter().count()).isEqualTo(1.0);
     });
   }

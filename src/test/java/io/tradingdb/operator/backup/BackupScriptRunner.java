@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * values. Only the folders the pod would mount (scripts, scratch, termination log, volume) move
  * to temp folders.
  */
-final class BackupScriptRunner {
+public final class BackupScriptRunner {
 
   /** Debian's tools only (the Debian awscli, not one a developer installed elsewhere). */
   static final String PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
@@ -30,7 +30,7 @@ final class BackupScriptRunner {
   private final Map<String, Map<String, String>> secrets;
   private final String user;
 
-  BackupScriptRunner(Path root, Map<String, Map<String, String>> secrets) {
+  public BackupScriptRunner(Path root, Map<String, Map<String, String>> secrets) {
     this(root, secrets, null);
   }
 
@@ -47,8 +47,8 @@ final class BackupScriptRunner {
   }
 
   /** What one script run printed and returned. */
-  record Run(int exitCode, String stdout, String stderr, JsonNode result, String terminationMessage) {
-    boolean succeeded() {
+  public record Run(int exitCode, String stdout, String stderr, JsonNode result, String terminationMessage) {
+    public boolean succeeded() {
       return exitCode == 0 && result != null && "Succeeded".equals(result.path("result").asText());
     }
 
@@ -58,7 +58,7 @@ final class BackupScriptRunner {
   }
 
   /** Runs the container of {@code job} with extra (or replaced) variables. */
-  Run run(Container container, BackupModel model, Map<String, String> overrides) throws Exception {
+  public Run run(Container container, BackupModel model, Map<String, String> overrides) throws Exception {
     Path scripts = Files.createDirectories(root.resolve("scripts-" + System.nanoTime()));
     for (Map.Entry<String, String> file : BackupScripts.files(model).entrySet()) {
       Files.writeString(scripts.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);

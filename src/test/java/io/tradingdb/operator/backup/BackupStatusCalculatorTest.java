@@ -28,6 +28,25 @@ class BackupStatusCalculatorTest {
       new BackupStatusCalculator.Schedule("0 3 * * *", "Etc/UTC", false, Duration.ofHours(1));
 
   @Test
+  void theSuccessDeadlineIsTwoRunsOfTheScheduleItselfPlusTheJobDeadline() {
+    Instant lastSuccess = Instant.parse("2026-11-22T03:00:40Z");
+    // Weekly, Sundays at 03:00: the next two runs are 29 Nov and 6 Dec, then six hours for the Job.
+    var weekly = new BackupStatusCalculator.Schedule("0 3 * * 0", "UTC", false, Duration.ofHours(2));
+    assertThat(BackupStatusCalculator.successDeadline(weekly, lastSuccess, 21600))
+        .isEqualTo(Instant.parse("2026-12-06T09:00:00Z"));
+    var daily = new BackupStatusCalculator.Schedule("0 3 * * *", "UTC", false, Duration.ofHours(2));
+    assertThat(BackupStatusCalculator.successDeadline(daily, lastSuccess, 3600))
+        .isEqualTo(Instant.parse("2026-11-24T04:00:00Z"));
+    // pgBackRest: any backup type counts, so the densest schedule sets the window.
+    var pgBackRest = new BackupStatusCalculator.Schedule(List.of("0 1 * * 0", "0 1 * * 1-6"), "UTC", false,
+        Duration.ofHours(2));
+    assertThat(BackupStatusCalculator.successDeadline(pgBackRest, lastSuccess, 3600))
+        .isEqualTo(Instant.parse("2026-11-24T02:00:00Z"));
+    var suspended = new BackupStatusCalculator.Schedule("0 3 * * *", "UTC", true, Duration.ofHours(2));
+    assertThat(BackupStatusCalculator.successDeadline(suspended, lastSuccess, 3600)).isNull();
+  }
+
+  @Test
   void aSuccessfulJobBecomesTheLastBackup() {
     var outcome = compute(null, "2026-11-26T10:00:00Z", List.of(
         JobStates.job("nightly-29000000", "backup", "2026-11-26T03:00:00Z", "2026-11-26T03:02:01Z", true, null)),

@@ -2,6 +2,7 @@ package io.tradingdb.operator.e2e;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tradingdb.operator.OperatorConfig;
 import io.tradingdb.operator.Operators;
@@ -16,14 +17,28 @@ final class OperatorHarness implements AutoCloseable {
   private final Operator operator;
 
   OperatorHarness(KubernetesClient client, String... namespaces) {
-    this(client, TestExternalTargets.policy(), namespaces);
+    this(client, new SimpleMeterRegistry(), TestExternalTargets.policy(), namespaces);
   }
 
   OperatorHarness(KubernetesClient client, ExternalTargetPolicy externalTargets, String... namespaces) {
+    this(client, new SimpleMeterRegistry(), externalTargets, namespaces);
+  }
+
+  /** With the registry the operator's /metrics would serve (a PrometheusMeterRegistry for scraping). */
+  OperatorHarness(KubernetesClient client, MeterRegistry registry, String... namespaces) {
+    this(client, registry, TestExternalTargets.policy(), namespaces);
+  }
+
+  OperatorHarness(KubernetesClient client, MeterRegistry registry, ExternalTargetPolicy externalTargets,
+      String... namespaces) {
     OperatorConfig config = new OperatorConfig(
         Set.of(namespaces), "tradingdb-system", false, "127.0.0.1", 0, false, false, externalTargets);
-    operator = Operators.create(client, config, new SimpleMeterRegistry(), Clock.systemUTC(), new io.tradingdb.operator.postgres.PostgresConnections(), o -> {});
+    operator = Operators.create(client, config, registry, Clock.systemUTC(), new io.tradingdb.operator.postgres.PostgresConnections(), o -> {});
     operator.start();
+  }
+
+  Operator operator() {
+    return operator;
   }
 
   @Override

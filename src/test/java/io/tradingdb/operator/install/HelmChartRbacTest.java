@@ -38,7 +38,7 @@ class HelmChartRbacTest {
       rbac.authorization.k8s.io  roles,rolebindings  get,list,watch,create,patch,update,delete
       batch                 cronjobs,jobs  get,list,watch,create,patch,update,delete
       networking.k8s.io     networkpolicies  get,list,watch,create,patch,update,delete
-      monitoring.coreos.com podmonitors,prometheusrules  get,list,watch,create,patch,update,delete
+      monitoring.coreos.com podmonitors,prometheusrules,alertmanagerconfigs  get,list,watch,create,patch,update,delete
       cert-manager.io       certificates  get,list,watch,create,patch,update,delete
       """);
   /** Cluster-scoped reads: can a StorageClass expand volumes; are Prometheus Operator and cert-manager installed. */

@@ -97,6 +97,41 @@ class HealthCheckIT {
   }
 
   @Test
+  void blockedSessionsAndIdleTransactionsAreSeen() throws Exception {
+    try (Connection holder = TestPostgres.connectAsAdmin(database); Statement h = holder.createStatement();
+        Connection waiter = TestPostgres.connectAsAdmin(database);
+        Connection c = TestPostgres.connectAsAdmin(database)) {
+      assertThat(HealthCheck.run(c).blockedSessions()).isZero();
+      h.execute("CREATE TABLE locked (id int)");
+      holder.setAutoCommit(false);
+      h.execute("LOCK TABLE locked IN ACCESS EXCLUSIVE MODE");
+      // Its own thread: the common pool may have a single thread on a small machine.
+      java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+      java.util.concurrent.Future<?> blocked = thread.submit(() -> {
+        try (Statement s = waiter.createStatement()) {
+          s.execute("SELECT count(*) FROM locked");
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      thread.shutdown();
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        HealthCheck.Result r = HealthCheck.run(c);
+        assertThat(r.blockedSessions()).isEqualTo(1);
+        // The lock holder is idle inside its transaction meanwhile.
+        assertThat(r.idleInTransactionSeconds()).isGreaterThanOrEqualTo(1);
+      });
+      holder.commit();
+      blocked.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(HealthCheck.run(c).blockedSessions()).isZero();
+      assertThat(HealthCheck.run(c).transactionIdAge()).isPositive();
+      // Other tests here count the database's tables.
+      h.execute("DROP TABLE locked");
+      holder.commit();
+    }
+  }
+
+  @Test
   void vacuumAnalyzeRunsEveryUserTable() throws SQLException {
     try (Connection c = TestPostgres.connectAsAdmin(database); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE \"Odd \"\"Name\" (id int)");

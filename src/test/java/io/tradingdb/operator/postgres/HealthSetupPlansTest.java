@@ -33,6 +33,7 @@ class HealthSetupPlansTest {
         "CREATE ROLE \"tradingdb_monitor\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION"
             + " NOBYPASSRLS CONNECTION LIMIT 5",
         "GRANT pg_monitor TO \"tradingdb_monitor\"",
+        "ALTER ROLE \"tradingdb_monitor\" SET lock_timeout = '100ms'",
         "GRANT CONNECT ON DATABASE \"ai\"\"trading\" TO \"tradingdb_monitor\"",
         "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
   }

@@ -309,6 +309,53 @@ class TradingDatabaseReconcilerTest {
   }
 
   @Test
+  void slackAlertingBecomesAnAlertmanagerConfigScopedToTheCluster() {
+    installCrd("monitoring.coreos.com", "AlertmanagerConfig", "v1alpha1");
+    TradingDatabase db = Samples.tradingDatabase(NS, "paged");
+    db.getSpec().setMonitoring(slackAlerting("#trading-alerts"));
+    client.resource(db).create();
+    var configs = new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+        .withGroup("monitoring.coreos.com").withVersion("v1alpha1").withKind("AlertmanagerConfig")
+        .withPlural("alertmanagerconfigs").withNamespaced(true).build();
+    var config = await().atMost(Duration.ofSeconds(20)).until(
+        () -> client.genericKubernetesResources(configs).inNamespace(NS).withName("paged-alerts").get(), c -> c != null);
+    String yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(config.getAdditionalProperties().get("spec"));
+    assertThat(yaml).contains("name: \"tradingdatabase\"", "value: \"paged\"", "name: \"slack-webhook\"",
+        "key: \"url\"", "channel: \"#trading-alerts\"", "sendResolved: true");
+    assertThat(config.getMetadata().getOwnerReferences()).extracting(o -> o.getName()).containsExactly("paged");
+    await().untilAsserted(() -> assertThat(status("paged").getAlerting())
+        .isEqualTo("AlertmanagerConfig paged-alerts routes this cluster's alerts to Slack channel #trading-alerts "
+            + "(URL from Secret slack-webhook)"));
+
+    edit(db, d -> d.getSpec().getMonitoring().setAlerting(null));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(client.genericKubernetesResources(configs).inNamespace(NS).withName("paged-alerts").get()).isNull();
+      assertThat(status("paged").getAlerting()).isNull();
+    });
+  }
+
+  @Test
+  void withoutTheAlertmanagerConfigCrdTheStatusPointsToThePlainRoute() {
+    TradingDatabase db = Samples.tradingDatabase(NS, "unrouted");
+    db.getSpec().setMonitoring(slackAlerting(null));
+    client.resource(db).create();
+    await().untilAsserted(() -> assertThat(status("unrouted").getAlerting())
+        .startsWith("the AlertmanagerConfig CRD (monitoring.coreos.com/v1alpha1) is not installed")
+        .contains("docs/monitoring.md"));
+  }
+
+  private static io.tradingdb.operator.api.v1alpha1.tradingdatabase.MonitoringSpec slackAlerting(String channel) {
+    var monitoring = new io.tradingdb.operator.api.v1alpha1.tradingdatabase.MonitoringSpec();
+    var alerting = new io.tradingdb.operator.api.v1alpha1.tradingdatabase.AlertingSpec();
+    var slack = new io.tradingdb.operator.api.v1alpha1.tradingdatabase.AlertingSpec.Slack();
+    slack.setWebhookUrlSecret(new io.tradingdb.operator.api.v1alpha1.common.SecretKeyRef("slack-webhook", null));
+    slack.setChannel(channel);
+    alerting.setSlack(slack);
+    monitoring.setAlerting(alerting);
+    return monitoring;
+  }
+
+  @Test
   void certManagerIssuerRequestsACertificateOrSaysCertManagerIsMissing() {
     TradingDatabase db = Samples.tradingDatabase(NS, "issued");
     db.getSpec().setTls(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.TlsSpec());
@@ -414,13 +461,17 @@ class TradingDatabaseReconcilerTest {
   }
 
   private void installCrd(String group, String kind) {
+    installCrd(group, kind, "v1");
+  }
+
+  private void installCrd(String group, String kind, String version) {
     String plural = kind.toLowerCase() + "s";
     client.apiextensions().v1().customResourceDefinitions().resource(
         new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
             .withNewMetadata().withName(plural + "." + group).endMetadata()
             .withNewSpec().withGroup(group).withScope("Namespaced")
             .withNewNames().withKind(kind).withPlural(plural).endNames()
-            .addNewVersion().withName("v1").withServed(true).withStorage(true)
+            .addNewVersion().withName(version).withServed(true).withStorage(true)
             .withNewSchema().withNewOpenAPIV3Schema().withType("object")
             .withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema().endVersion()
             .endSpec().build()).create();

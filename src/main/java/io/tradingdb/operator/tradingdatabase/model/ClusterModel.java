@@ -77,9 +77,21 @@ public record ClusterModel(
 
   public record Monitoring(
       boolean enabled, String exporterImage, ResourceRequirements exporterResources,
-      int connectionsPercent, int databaseSizeGiB, double cacheHitRatio,
+      int connectionsPercent, double databaseSizeGiB, double cacheHitRatio,
       int replicationLagSeconds, int poolerWaitSeconds, String healthCheckInterval,
-      String vacuumAnalyzeSchedule) {}
+      String vacuumAnalyzeSchedule, Optional<Alerting> alerting, Checks checks) {}
+
+  /** Thresholds of the guide's further checks (disk, locks, sessions, wraparound, dead rows). */
+  public record Checks(
+      int diskUsagePercent, int diskUsageCriticalPercent, int lockWaitSeconds, int longRunningQuerySeconds,
+      int idleInTransactionSeconds, long transactionIdAge, long deadTuples) {}
+
+  /** spec.monitoring.alerting with default keys resolved; exactly one of slack or webhook is set. */
+  public record Alerting(Optional<Slack> slack, Optional<SecretKey> webhookUrl) {}
+
+  public record Slack(SecretKey webhookUrl, String channel) {}
+
+  public record SecretKey(String secret, String key) {}
 
   /**
    * Who besides the operator's own components may connect; {@code enabled} false means no
@@ -360,12 +372,37 @@ public record ClusterModel(
             ? checkResources(m.getExporterResources(), "spec.monitoring.exporterResources")
             : resources("50m", "64Mi", "128Mi"),
         Optional.ofNullable(a.getConnectionsPercent()).orElse(80),
-        Optional.ofNullable(a.getDatabaseSizeGiB()).orElse(50),
+        Optional.ofNullable(a.getDatabaseSizeGiB()).orElse(50.0),
         Optional.ofNullable(a.getCacheHitRatio()).orElse(0.99),
         Optional.ofNullable(a.getReplicationLagSeconds()).orElse(30),
         Optional.ofNullable(a.getPoolerWaitSeconds()).orElse(5),
         m != null && m.getHealthCheckInterval() != null ? m.getHealthCheckInterval() : "5m",
-        m == null ? null : m.getVacuumAnalyzeSchedule());
+        m == null ? null : m.getVacuumAnalyzeSchedule(),
+        Optional.ofNullable(m == null ? null : m.getAlerting()).map(ClusterModel::alerting),
+        new Checks(
+            Optional.ofNullable(a.getDiskUsagePercent()).orElse(80),
+            Optional.ofNullable(a.getDiskUsageCriticalPercent()).orElse(90),
+            Optional.ofNullable(a.getLockWaitSeconds()).orElse(30),
+            Optional.ofNullable(a.getLongRunningQuerySeconds()).orElse(300),
+            Optional.ofNullable(a.getIdleInTransactionSeconds()).orElse(60),
+            Optional.ofNullable(a.getTransactionIdAge()).orElse(1_000_000_000L),
+            Optional.ofNullable(a.getDeadTuples()).orElse(100_000L)));
+  }
+
+  private static Alerting alerting(io.tradingdb.operator.api.v1alpha1.tradingdatabase.AlertingSpec a) {
+    if ((a.getSlack() == null) == (a.getWebhook() == null)) {
+      throw new InvalidSpecException("spec.monitoring.alerting: set exactly one of slack or webhook");
+    }
+    return new Alerting(
+        Optional.ofNullable(a.getSlack()).map(s -> new Slack(secretKey(s.getWebhookUrlSecret()), s.getChannel())),
+        Optional.ofNullable(a.getWebhook()).map(w -> secretKey(w.getUrlSecret())));
+  }
+
+  private static SecretKey secretKey(io.tradingdb.operator.api.v1alpha1.common.SecretKeyRef ref) {
+    if (ref == null || ref.getName() == null) {
+      throw new InvalidSpecException("spec.monitoring.alerting: the URL's Secret reference needs a name");
+    }
+    return new SecretKey(ref.getName(), ref.getKey() == null ? "url" : ref.getKey());
   }
 
   static ResourceRequirements resources(String cpu, String memoryRequest, String memoryLimit) {

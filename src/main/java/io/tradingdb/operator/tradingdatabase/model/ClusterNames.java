@@ -30,6 +30,7 @@ public record ClusterNames(String cluster, String namespace) {
   public String monitoringSecret() { return cluster + "-monitoring-auth"; }
   public String podMonitor() { return cluster; }
   public String prometheusRule() { return cluster; }
+  public String alertmanagerConfig() { return cluster + "-alerts"; }
   public String dashboardConfig() { return cluster + "-dashboard"; }
   public String tlsSecret() { return cluster + "-tls"; }
   public String bootstrapRestoreJob() { return cluster + "-bootstrap-restore"; }

@@ -16,7 +16,7 @@ public final class HealthReport {
 
   public static HealthEvaluator.Thresholds thresholds(ClusterModel model) {
     ClusterModel.Monitoring m = model.monitoring();
-    return new HealthEvaluator.Thresholds(m.connectionsPercent(), m.databaseSizeGiB(), m.cacheHitRatio());
+    return new HealthEvaluator.Thresholds(m.connectionsPercent(), m.cacheHitRatio());
   }
 
   public static List<HealthEvaluator.Finding> findings(ClusterModel model, HealthCheck.Result result) {
@@ -34,6 +34,9 @@ public final class HealthReport {
     status.setUnusedIndexes(result.unusedIndexes());
     status.setDuplicateIndexes(result.duplicateIndexes());
     status.setLongestQuerySeconds(result.longestQuerySeconds());
+    status.setBlockedSessions(result.blockedSessions());
+    status.setIdleInTransactionSeconds(result.idleInTransactionSeconds());
+    status.setTransactionIdAge(result.transactionIdAge());
     status.setLastVacuum(lastVacuum);
     return status;
   }

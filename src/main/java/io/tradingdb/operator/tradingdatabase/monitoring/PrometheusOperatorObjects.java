@@ -17,13 +17,17 @@ public final class PrometheusOperatorObjects {
   static final OptionalResources.Kind PROMETHEUS_RULE =
       OptionalResources.Kind.of("monitoring.coreos.com", "v1", "PrometheusRule", "prometheusrules");
 
+  static final OptionalResources.Kind ALERTMANAGER_CONFIG = OptionalResources.Kind.of(
+      "monitoring.coreos.com", "v1alpha1", "AlertmanagerConfig", "alertmanagerconfigs");
+
   private final OptionalResources optional;
 
   public PrometheusOperatorObjects(OptionalResources optional) {
     this.optional = optional;
   }
 
-  public void reconcile(HasMetadata owner, ClusterModel model) {
+  /** Creates, updates or deletes the objects; returns status.alerting (null when alerting is unset). */
+  public String reconcile(HasMetadata owner, ClusterModel model) {
     Set<String> crds = new HashSet<>();
     for (OptionalResources.Kind kind : List.of(POD_MONITOR, PROMETHEUS_RULE)) {
       if (optional.installed(kind)) {
@@ -38,6 +42,11 @@ public final class PrometheusOperatorObjects {
       apply(owner, model, PROMETHEUS_RULE, PrometheusOperatorResources.shouldCreatePrometheusRule(model, crds)
           ? PrometheusRuleBuilder.build(model) : null, model.names().prometheusRule());
     }
+    boolean routing = optional.installed(ALERTMANAGER_CONFIG);
+    if (routing) {
+      apply(owner, model, ALERTMANAGER_CONFIG, AlertRouting.alertmanagerConfig(model), model.names().alertmanagerConfig());
+    }
+    return AlertRouting.statusMessage(model, routing);
   }
 
   private void apply(

@@ -39,8 +39,13 @@ public final class PrometheusOperatorResources {
 
   static GenericKubernetesResource resource(
       String kind, String name, ClusterModel model, Map<String, Object> spec) {
+    return resource(API_VERSION, kind, name, model, spec);
+  }
+
+  static GenericKubernetesResource resource(
+      String apiVersion, String kind, String name, ClusterModel model, Map<String, Object> spec) {
     return new GenericKubernetesResourceBuilder()
-        .withApiVersion(API_VERSION)
+        .withApiVersion(apiVersion)
         .withKind(kind)
         .withNewMetadata()
         .withName(name)

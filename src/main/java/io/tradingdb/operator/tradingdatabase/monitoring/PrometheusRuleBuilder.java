@@ -3,7 +3,10 @@ package io.tradingdb.operator.tradingdatabase.monitoring;
 import static io.tradingdb.operator.tradingdatabase.monitoring.PrometheusOperatorResources.ordered;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile;
+import io.tradingdb.operator.backup.BackupMetrics;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,16 +14,13 @@ import java.util.Map;
 /**
  * The alert rules for one TradingDatabase, thresholds from spec.monitoring.alerts. Database series
  * carry the {@code tradingdatabase} label from the PodMonitor; backup series come from the
- * operator's own /metrics with {@code tradingdatabase_namespace} and {@code tradingdatabase}.
+ * operator's own /metrics with {@link BackupMetrics#LABELS}. Every alert carries the cluster's
+ * {@code namespace} and {@code tradingdatabase} labels, which Alertmanager routes on.
  */
 public final class PrometheusRuleBuilder {
 
-  /** Daily backups plus two hours of slack. */
-  public static final int BACKUP_STALE_HOURS = 26;
-  public static final String BACKUP_SUCCESS_METRIC = "tradingdb_backup_last_success_timestamp_seconds";
-  public static final String BACKUP_FAILURES_METRIC = "tradingdb_backup_failures_total";
-
   private static final String BY_POD = "by (namespace, tradingdatabase, pod)";
+  private static final String BY_SCHEDULE = "by (" + String.join(", ", BackupMetrics.LABELS) + ")";
 
   private PrometheusRuleBuilder() {}
 
@@ -34,12 +34,12 @@ public final class PrometheusRuleBuilder {
     ClusterModel.Monitoring m = model.monitoring();
     String db = "namespace=\"" + model.names().namespace() + "\",tradingdatabase=\""
         + model.names().cluster() + "\"";
-    String backup = "tradingdatabase_namespace=\"" + model.names().namespace()
-        + "\",tradingdatabase=\"" + model.names().cluster() + "\"";
-    long sizeBytes = m.databaseSizeGiB() * 1024L * 1024 * 1024;
+    String backup = BackupMetrics.LABELS.get(0) + "=\"" + model.names().namespace()
+        + "\"," + BackupMetrics.LABELS.get(1) + "=\"" + model.names().cluster() + "\"";
+    long sizeBytes = Math.round(m.databaseSizeGiB() * 1024 * 1024 * 1024);
     String hit = "sum " + BY_POD + " (rate(tradingdb_cache_blocks_hit{" + db + "}[10m]))";
     String read = "sum " + BY_POD + " (rate(tradingdb_cache_blocks_read{" + db + "}[10m]))";
-    List<Map<String, Object>> rules = List.of(
+    List<Map<String, Object>> rules = new ArrayList<>(List.of(
         alert("TradingDbConnectionsHigh",
             "100 * max " + BY_POD + " (tradingdb_connections_used{" + db + "}) / max " + BY_POD
                 + " (tradingdb_connections_max{" + db + "}) > " + m.connectionsPercent(),
@@ -50,8 +50,8 @@ public final class PrometheusRuleBuilder {
         alert("TradingDbDatabaseLarge",
             "max by (namespace, tradingdatabase, datname) (tradingdb_database_size_bytes{" + db + "}) > "
                 + sizeBytes,
-            "30m", "warning",
-            "Database larger than " + m.databaseSizeGiB() + " GiB",
+            "30m", "info",
+            "Database larger than " + format(m.databaseSizeGiB()) + " GiB",
             "{{ $labels.datname }} is {{ $value | humanize1024 }}B; check retention and compression policies."),
         alert("TradingDbCacheHitRatioLow",
             hit + " / (" + hit + " + " + read + ") < " + format(m.cacheHitRatio()),
@@ -64,17 +64,23 @@ public final class PrometheusRuleBuilder {
             "Replica more than " + m.replicationLagSeconds() + "s behind",
             "{{ $labels.pod }} replays WAL {{ $value | humanizeDuration }} behind the primary."),
         alert("TradingDbBackupStale",
-            "time() - max by (tradingdatabase_namespace, tradingdatabase) (" + BACKUP_SUCCESS_METRIC
-                + "{" + backup + "}) > " + BACKUP_STALE_HOURS * 3600,
-            "10m", "critical",
-            "No successful backup for " + BACKUP_STALE_HOURS + " hours",
-            "The last successful backup finished {{ $value | humanizeDuration }} ago."),
+            "time() - max " + BY_SCHEDULE + " (" + BackupMetrics.LAST_SUCCESS + "{" + backup + "}) and on ("
+                + String.join(", ", BackupMetrics.LABELS) + ") (max " + BY_SCHEDULE + " ("
+                + BackupMetrics.SUCCESS_DEADLINE + "{" + backup + "}) < time())",
+            "5m", "critical",
+            "No successful backup within two scheduled runs",
+            "BackupSchedule {{ $labels.backupschedule }} missed two scheduled runs and its Job deadline: "
+                + "{{ if gt $value 1e9 }}no backup has ever succeeded{{ else }}the last successful backup "
+                + "finished {{ $value | humanizeDuration }} ago{{ end }}. See kubectl describe backupschedule "
+                + "{{ $labels.backupschedule }}."),
         alert("TradingDbBackupFailed",
-            "sum by (tradingdatabase_namespace, tradingdatabase, backupschedule) (increase("
-                + BACKUP_FAILURES_METRIC + "{" + backup + "}[1h])) > 0",
+            "max " + BY_SCHEDULE + " (" + BackupMetrics.LAST_FAILURE + "{" + backup + "}) > max " + BY_SCHEDULE
+                + " (" + BackupMetrics.LAST_SUCCESS + "{" + backup + "})",
             "0m", "warning",
-            "A backup failed",
-            "BackupSchedule {{ $labels.backupschedule }} failed in the last hour."),
+            "The last backup failed",
+            "BackupSchedule {{ $labels.backupschedule }}: the backup that finished at "
+                + "{{ $value | humanizeTimestamp }} failed and none has succeeded since. Its reason is in "
+                + "kubectl describe backupschedule {{ $labels.backupschedule }}."),
         alert("TradingDbWalArchivingFailing",
             "max " + BY_POD + " (tradingdb_wal_archive_failing{" + db + "}) == 1",
             "5m", "critical",
@@ -88,13 +94,104 @@ public final class PrometheusRuleBuilder {
             "{{ $labels.pod }} kept a client waiting {{ $value | humanizeDuration }}; raise "
                 + "spec.pooler.defaultPoolSize or find the long transactions."),
         alert("TradingDbExporterCannotConnect",
-            "max " + BY_POD + " (pg_up{" + db + "}) == 0",
+            // A scrape that times out leaves no pg_up at all; the target's own up series says so.
+            "max " + BY_POD + " (pg_up{" + db + "}) == 0 or max " + BY_POD + " (up{" + db
+                + ",component=\"postgresql\"}) == 0",
             "5m", "warning",
             "The metrics exporter cannot reach PostgreSQL",
-            "{{ $labels.pod }}: the exporter's queries fail, so the other alerts are blind."));
+            "{{ $labels.pod }}: the exporter cannot query PostgreSQL or cannot be scraped, so the other "
+                + "alerts are blind.")));
+    rules.addAll(checks(model, db));
+    if (model.profile() == Profile.PRODUCTION) {
+      // absent(): no BackupSchedule at all must raise this too, not leave an empty result.
+      rules.add(alert("TradingDbNoSuccessfulBackup",
+          "absent(max(" + BackupMetrics.LAST_SUCCESS + "{" + backup + "}) > 0)",
+          "1h", "critical",
+          "Production database without a successful backup",
+          model.names().cluster() + " has the production profile but no BackupSchedule targeting it has "
+              + "ever completed a backup (or none exists, or the operator's metrics are not scraped)."));
+    }
+    for (Map<String, Object> rule : rules) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> labels = (Map<String, Object>) rule.get("labels");
+      labels.put("namespace", model.names().namespace());
+      labels.put("tradingdatabase", model.names().cluster());
+    }
     return List.of(ordered(
         "name", "tradingdb." + model.names().namespace() + "." + model.names().cluster(),
         "rules", rules));
+  }
+
+  /** The guide's further checks: disk, locks, long and idle transactions, wraparound, vacuum. */
+  private static List<Map<String, Object>> checks(ClusterModel model, String db) {
+    ClusterModel.Checks c = model.monitoring().checks();
+    String claims = "namespace=\"" + model.names().namespace() + "\",persistentvolumeclaim=~\"(pgdata|pgwal)-"
+        + model.names().cluster() + "-[0-9]+\"";
+    String byClaim = "by (namespace, persistentvolumeclaim)";
+    String usage = "100 * max " + byClaim + " (kubelet_volume_stats_used_bytes{" + claims + "}) / max " + byClaim
+        + " (kubelet_volume_stats_capacity_bytes{" + claims + "})";
+    String byTable = "by (namespace, tradingdatabase, schemaname, relname)";
+    return List.of(
+        alert("TradingDbDiskUsageHigh", usage + " > " + c.diskUsagePercent(), "5m", "warning",
+            "Volume more than " + c.diskUsagePercent() + "% full",
+            "{{ $labels.persistentvolumeclaim }} is {{ $value | printf \"%.0f\" }}% full; grow spec.storage "
+                + "(volumes are expanded in place) or free space."),
+        alert("TradingDbDiskUsageCritical", usage + " > " + c.diskUsageCriticalPercent(), "2m", "critical",
+            "Volume more than " + c.diskUsageCriticalPercent() + "% full",
+            "{{ $labels.persistentvolumeclaim }} is {{ $value | printf \"%.0f\" }}% full; PostgreSQL stops "
+                + "when the data or WAL volume is full."),
+        alert("TradingDbLockWait",
+            "max " + BY_POD + " (tradingdb_locks_longest_wait_seconds{" + db + "}) > " + c.lockWaitSeconds(),
+            "1m", "warning",
+            "A session waits more than " + c.lockWaitSeconds() + "s for a lock",
+            "{{ $labels.pod }}: a session has waited {{ $value | humanizeDuration }} for a lock; "
+                + "pg_blocking_pids() in pg_stat_activity names the blocker."),
+        alert("TradingDbLongRunningQuery",
+            "max " + BY_POD + " (tradingdb_longest_query_seconds{" + db + "}) > " + c.longRunningQuerySeconds(),
+            "1m", "warning",
+            "A query runs longer than " + c.longRunningQuerySeconds() + "s",
+            "{{ $labels.pod }}: a query has been running for {{ $value | humanizeDuration }}."),
+        alert("TradingDbIdleInTransaction",
+            "max " + BY_POD + " (tradingdb_longest_query_idle_in_transaction_seconds{" + db + "}) > "
+                + c.idleInTransactionSeconds(),
+            "1m", "warning",
+            "A transaction is left idle longer than " + c.idleInTransactionSeconds() + "s",
+            "{{ $labels.pod }}: a transaction has been idle for {{ $value | humanizeDuration }}; it holds its "
+                + "locks and keeps VACUUM from removing dead rows."),
+        alert("TradingDbTransactionIdWraparound",
+            "max by (namespace, tradingdatabase, datname) (tradingdb_wraparound_transaction_id_age{" + db + "}) > "
+                + c.transactionIdAge(),
+            "10m", "critical",
+            "Transaction ID age above " + c.transactionIdAge(),
+            "{{ $labels.datname }} is {{ $value | humanize }} transactions old; PostgreSQL stops writes near "
+                + "2.1 billion. Find what blocks autovacuum's freezing (long transactions, replication slots)."),
+        alert("TradingDbAutovacuumOff",
+            "min " + BY_POD + " (tradingdb_autovacuum_enabled{" + db + "}) == 0",
+            "10m", "warning",
+            "Autovacuum is turned off",
+            "{{ $labels.pod }}: autovacuum or track_counts is off, so dead rows pile up and tables are not "
+                + "frozen against wraparound."),
+        alert("TradingDbAutovacuumDisabledTables",
+            "max " + BY_POD + " (tradingdb_autovacuum_disabled_tables{" + db + "}) > 0",
+            "10m", "warning",
+            "Autovacuum is disabled on some tables",
+            "{{ $labels.pod }}: {{ $value }} tables have autovacuum_enabled = false; dead rows there are "
+                + "removed only by a manual VACUUM."),
+        alert("TradingDbDeadTuplesNotVacuumed",
+            "max " + byTable + " (tradingdb_table_maintenance_dead_tuples{" + db + "}) > " + c.deadTuples()
+                + " and on (namespace, tradingdatabase, schemaname, relname) (time() - max " + byTable
+                + " (tradingdb_table_maintenance_last_autovacuum_timestamp_seconds{" + db + "}) > 86400)",
+            "30m", "warning",
+            "More than " + c.deadTuples() + " dead rows and no autovacuum for a day",
+            "{{ $labels.schemaname }}.{{ $labels.relname }} has {{ $value | humanize }} dead rows and autovacuum "
+                + "has not run on it for a day; check its autovacuum settings and long transactions."),
+        alert("TradingDbChecksumFailures",
+            "sum by (namespace, tradingdatabase, datname) (increase(tradingdb_database_errors_checksum_failures{"
+                + db + "}[1h])) > 0",
+            "0m", "critical",
+            "Data page checksum failures",
+            "{{ $labels.datname }}: PostgreSQL read pages whose checksum does not match, a sign of storage "
+                + "corruption; see the server log for the relations and restore from a backup."));
   }
 
   private static Map<String, Object> alert(
@@ -109,6 +206,6 @@ public final class PrometheusRuleBuilder {
   }
 
   private static String format(double value) {
-    return String.format(Locale.ROOT, "%s", value);
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 }

@@ -189,6 +189,7 @@ public final class ClusterStatus {
     s.setPendingChanges(previous.getPendingChanges());
     s.setHealth(previous.getHealth());
     s.setBootstrap(previous.getBootstrap());
+    s.setAlerting(previous.getAlerting());
     return s;
   }
 

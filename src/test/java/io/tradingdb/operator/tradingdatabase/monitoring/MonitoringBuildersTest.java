@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.tradingdb.operator.backup.BackupMetrics;
 import io.tradingdb.operator.postgres.ExporterQueries;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.pooler.Golden;
@@ -22,7 +23,7 @@ class MonitoringBuildersTest {
 
   /** Series that do not come from queries.yaml: the operator's backup metrics and other exporters. */
   static final Set<String> EXTERNAL_METRICS = Set.of(
-      PrometheusRuleBuilder.BACKUP_SUCCESS_METRIC, PrometheusRuleBuilder.BACKUP_FAILURES_METRIC,
+      BackupMetrics.LAST_SUCCESS, BackupMetrics.LAST_FAILURE, BackupMetrics.SUCCESS_DEADLINE, BackupMetrics.FAILURES,
       "pgbouncer_pools_client_maxwait_seconds", "pgbouncer_pools_client_active_connections",
       "pgbouncer_pools_client_waiting_connections", "pg_up");
 
@@ -66,6 +67,49 @@ class MonitoringBuildersTest {
   }
 
   @Test
+  void everyAlertCarriesTheLabelsAlertmanagerRoutesOn() {
+    @SuppressWarnings("unchecked")
+    var rules = (List<Map<String, Object>>) PrometheusRuleBuilder.groups(production).get(0).get("rules");
+    assertThat(rules).hasSize(20).allSatisfy(r -> assertThat((Map<String, Object>) r.get("labels"))
+        .containsEntry("namespace", "markets").containsEntry("tradingdatabase", "trading").containsKey("severity"));
+    // The production profile adds the no-backup-at-all alert; absent() keeps an empty result from meaning silence.
+    assertThat(rules).extracting(r -> r.get("alert")).contains("TradingDbNoSuccessfulBackup");
+    ClusterModel staging = TestClusters.model("pooler/staging-no-tls.yaml");
+    @SuppressWarnings("unchecked")
+    var stagingRules = (List<Map<String, Object>>) PrometheusRuleBuilder.groups(staging).get(0).get("rules");
+    assertThat(stagingRules).extracting(r -> r.get("alert")).doesNotContain("TradingDbNoSuccessfulBackup");
+  }
+
+  @Test
+  void alertingBecomesAnAlertmanagerConfigAndTheDocumentedPlainRoute() throws Exception {
+    ClusterModel slack = TestClusters.model("markets", "trading", """
+          databaseName: ai_trading
+          monitoring:
+            alerting:
+              slack: {webhookUrlSecret: {name: slack-webhook}, channel: "#trading-alerts"}
+        """);
+    Golden.assertYaml("monitoring/alertmanagerconfig-slack.yaml", AlertRouting.alertmanagerConfig(slack));
+    AlertRouting.Plain plain = AlertRouting.plain(slack, "/etc/alertmanager/secrets/slack-webhook/url", null);
+    Map<String, Object> config = new java.util.LinkedHashMap<>();
+    config.put("route", Map.of("routes", List.of(plain.route())));
+    config.put("receivers", List.of(plain.receiver()));
+    String documented = Serialization.asYaml(config);
+    Golden.assertText("monitoring/alertmanager-plain-slack.yaml", documented);
+    // docs/monitoring.md shows exactly this route.
+    assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("docs/monitoring.md")))
+        .contains(documented.replaceFirst("^---\n", ""));
+
+    ClusterModel webhook = TestClusters.model("markets", "trading", """
+          databaseName: ai_trading
+          monitoring:
+            alerting:
+              webhook: {urlSecret: {name: pager, key: endpoint}}
+        """);
+    Golden.assertYaml("monitoring/alertmanagerconfig-webhook.yaml", AlertRouting.alertmanagerConfig(webhook));
+    assertThat(AlertRouting.alertmanagerConfig(production)).isNull();
+  }
+
+  @Test
   void prometheusOperatorObjectsOnlyWhenTheirCrdsExist() {
     assertThat(PrometheusOperatorResources.shouldCreatePodMonitor(production, Set.of())).isFalse();
     assertThat(PrometheusOperatorResources.shouldCreatePodMonitor(
@@ -99,7 +143,9 @@ class MonitoringBuildersTest {
         .filter(c -> !"LABEL".equals(c.usage()))
         .forEach(c -> exported.add(q.name() + "_" + c.name())));
     Set<String> used = new TreeSet<>();
-    collect(Serialization.asYaml(PrometheusRuleBuilder.groups(production)), used);
+    @SuppressWarnings("unchecked")
+    var rules = (List<Map<String, Object>>) PrometheusRuleBuilder.groups(production).get(0).get("rules");
+    rules.forEach(r -> collect((String) r.get("expr"), used));
     String dashboard = new String(
         DashboardConfigMap.class.getResourceAsStream(DashboardConfigMap.RESOURCE).readAllBytes());
     collect(dashboard, used);

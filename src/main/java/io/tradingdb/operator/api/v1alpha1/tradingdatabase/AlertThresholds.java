@@ -14,9 +14,11 @@ public class AlertThresholds {
   @JsonPropertyDescription("Alert when connections exceed this percentage of max_connections. Defaults to 80.")
   private Integer connectionsPercent;
 
-  @Min(1)
-  @JsonPropertyDescription("Alert when the database is larger than this many GiB. Defaults to 50.")
-  private Integer databaseSizeGiB;
+  @Min(0.001)
+  @JsonPropertyDescription(
+      "Notify (severity info, not Degraded) when the database is larger than this many GiB; fractions "
+          + "such as 0.5 are allowed. Defaults to 50.")
+  private Double databaseSizeGiB;
 
   @Min(0)
   @Max(1)
@@ -31,14 +33,64 @@ public class AlertThresholds {
   @JsonPropertyDescription("Alert when clients wait in the pooler for longer than this many seconds. Defaults to 5.")
   private Integer poolerWaitSeconds;
 
+  @Min(1)
+  @Max(100)
+  @JsonPropertyDescription("Warn when a data or WAL volume is fuller than this percentage. Defaults to 80.")
+  private Integer diskUsagePercent;
+
+  @Min(1)
+  @Max(100)
+  @JsonPropertyDescription("Critical alert when a data or WAL volume is fuller than this percentage. Defaults to 90.")
+  private Integer diskUsageCriticalPercent;
+
+  @Min(1)
+  @JsonPropertyDescription("Alert when a session has waited for a lock longer than this many seconds. Defaults to 30.")
+  private Integer lockWaitSeconds;
+
+  @Min(1)
+  @JsonPropertyDescription("Alert when a query has run longer than this many seconds. Defaults to 300.")
+  private Integer longRunningQuerySeconds;
+
+  @Min(1)
+  @JsonPropertyDescription(
+      "Alert when a transaction has been left idle for longer than this many seconds. Defaults to 60.")
+  private Integer idleInTransactionSeconds;
+
+  @Min(1)
+  @Max(2000000000)
+  @JsonPropertyDescription(
+      "Alert when a database's transaction ID age (age(datfrozenxid)) exceeds this; PostgreSQL stops "
+          + "writes near 2^31. Defaults to 1000000000.")
+  private Long transactionIdAge;
+
+  @Min(1)
+  @JsonPropertyDescription(
+      "Alert when a table has more dead rows than this and autovacuum has not run on it for a day. "
+          + "Defaults to 100000.")
+  private Long deadTuples;
+
   public Integer getConnectionsPercent() { return connectionsPercent; }
   public void setConnectionsPercent(Integer connectionsPercent) { this.connectionsPercent = connectionsPercent; }
-  public Integer getDatabaseSizeGiB() { return databaseSizeGiB; }
-  public void setDatabaseSizeGiB(Integer databaseSizeGiB) { this.databaseSizeGiB = databaseSizeGiB; }
+  public Double getDatabaseSizeGiB() { return databaseSizeGiB; }
+  public void setDatabaseSizeGiB(Double databaseSizeGiB) { this.databaseSizeGiB = databaseSizeGiB; }
   public Double getCacheHitRatio() { return cacheHitRatio; }
   public void setCacheHitRatio(Double cacheHitRatio) { this.cacheHitRatio = cacheHitRatio; }
   public Integer getReplicationLagSeconds() { return replicationLagSeconds; }
   public void setReplicationLagSeconds(Integer replicationLagSeconds) { this.replicationLagSeconds = replicationLagSeconds; }
+  public Integer getDiskUsagePercent() { return diskUsagePercent; }
+  public void setDiskUsagePercent(Integer diskUsagePercent) { this.diskUsagePercent = diskUsagePercent; }
+  public Integer getDiskUsageCriticalPercent() { return diskUsageCriticalPercent; }
+  public void setDiskUsageCriticalPercent(Integer diskUsageCriticalPercent) { this.diskUsageCriticalPercent = diskUsageCriticalPercent; }
+  public Integer getLockWaitSeconds() { return lockWaitSeconds; }
+  public void setLockWaitSeconds(Integer lockWaitSeconds) { this.lockWaitSeconds = lockWaitSeconds; }
+  public Integer getLongRunningQuerySeconds() { return longRunningQuerySeconds; }
+  public void setLongRunningQuerySeconds(Integer longRunningQuerySeconds) { this.longRunningQuerySeconds = longRunningQuerySeconds; }
+  public Integer getIdleInTransactionSeconds() { return idleInTransactionSeconds; }
+  public void setIdleInTransactionSeconds(Integer idleInTransactionSeconds) { this.idleInTransactionSeconds = idleInTransactionSeconds; }
+  public Long getTransactionIdAge() { return transactionIdAge; }
+  public void setTransactionIdAge(Long transactionIdAge) { this.transactionIdAge = transactionIdAge; }
+  public Long getDeadTuples() { return deadTuples; }
+  public void setDeadTuples(Long deadTuples) { this.deadTuples = deadTuples; }
   public Integer getPoolerWaitSeconds() { return poolerWaitSeconds; }
   public void setPoolerWaitSeconds(Integer poolerWaitSeconds) { this.poolerWaitSeconds = poolerWaitSeconds; }
 }

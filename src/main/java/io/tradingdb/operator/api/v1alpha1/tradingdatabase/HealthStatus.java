@@ -23,9 +23,21 @@ public class HealthStatus {
   private Integer duplicateIndexes;
   @JsonPropertyDescription("Age in seconds of the longest-running active query.")
   private Long longestQuerySeconds;
+  @JsonPropertyDescription("Sessions waiting for a lock another session holds.")
+  private Integer blockedSessions;
+  @JsonPropertyDescription("Age in seconds of the oldest transaction left idle.")
+  private Long idleInTransactionSeconds;
+  @JsonPropertyDescription("Highest transaction ID age (age(datfrozenxid)) of the server's databases; writes stop near 2^31.")
+  private Long transactionIdAge;
   @JsonPropertyDescription("Result of the last scheduled VACUUM ANALYZE.")
   private String lastVacuum;
 
+  public Integer getBlockedSessions() { return blockedSessions; }
+  public void setBlockedSessions(Integer blockedSessions) { this.blockedSessions = blockedSessions; }
+  public Long getIdleInTransactionSeconds() { return idleInTransactionSeconds; }
+  public void setIdleInTransactionSeconds(Long idleInTransactionSeconds) { this.idleInTransactionSeconds = idleInTransactionSeconds; }
+  public Long getTransactionIdAge() { return transactionIdAge; }
+  public void setTransactionIdAge(Long transactionIdAge) { this.transactionIdAge = transactionIdAge; }
   public String getCheckedAt() { return checkedAt; }
   public void setCheckedAt(String checkedAt) { this.checkedAt = checkedAt; }
   public Integer getConnections() { return connections; }
@@ -52,7 +64,10 @@ public class HealthStatus {
         && Objects.equals(databaseSizeBytes, h.databaseSizeBytes)
         && Objects.equals(cacheHitRatio, h.cacheHitRatio) && Objects.equals(unusedIndexes, h.unusedIndexes)
         && Objects.equals(duplicateIndexes, h.duplicateIndexes)
-        && Objects.equals(longestQuerySeconds, h.longestQuerySeconds) && Objects.equals(lastVacuum, h.lastVacuum);
+        && Objects.equals(longestQuerySeconds, h.longestQuerySeconds) && Objects.equals(lastVacuum, h.lastVacuum)
+        && Objects.equals(blockedSessions, h.blockedSessions)
+        && Objects.equals(idleInTransactionSeconds, h.idleInTransactionSeconds)
+        && Objects.equals(transactionIdAge, h.transactionIdAge);
   }
 
   @Override

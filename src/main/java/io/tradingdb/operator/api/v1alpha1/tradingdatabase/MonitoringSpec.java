@@ -23,6 +23,11 @@ public class MonitoringSpec {
   @JsonPropertyDescription("Alert thresholds; the defaults are the trading guide's.")
   private AlertThresholds alerts;
 
+  @JsonPropertyDescription(
+      "Route this cluster's alerts to Slack or a webhook. Creates an AlertmanagerConfig when the "
+          + "Prometheus Operator's CRD is installed; otherwise status.alerting says so.")
+  private AlertingSpec alerting;
+
   @Pattern("^([0-9]+(s|m|h))+$")
   @JsonPropertyDescription(
       "How often the operator runs its read-only health queries, for example 5m. Defaults to 5m.")
@@ -42,6 +47,8 @@ public class MonitoringSpec {
   public void setExporterResources(ResourceRequirements exporterResources) { this.exporterResources = exporterResources; }
   public AlertThresholds getAlerts() { return alerts; }
   public void setAlerts(AlertThresholds alerts) { this.alerts = alerts; }
+  public AlertingSpec getAlerting() { return alerting; }
+  public void setAlerting(AlertingSpec alerting) { this.alerting = alerting; }
   public String getHealthCheckInterval() { return healthCheckInterval; }
   public void setHealthCheckInterval(String healthCheckInterval) { this.healthCheckInterval = healthCheckInterval; }
   public String getVacuumAnalyzeSchedule() { return vacuumAnalyzeSchedule; }

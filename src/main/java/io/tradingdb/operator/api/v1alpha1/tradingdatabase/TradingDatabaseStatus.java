@@ -42,9 +42,16 @@ public class TradingDatabaseStatus extends ResourceStatus {
       "Progress of spec.bootstrap.fromBackup: restoring, restored (which backup, when) or why it failed.")
   private String bootstrap;
 
+  @JsonPropertyDescription(
+      "Where spec.monitoring.alerting sends alerts (the AlertmanagerConfig's name), or why it cannot "
+          + "(the AlertmanagerConfig CRD is not installed). Never contains the webhook URL.")
+  private String alerting;
+
   @JsonPropertyDescription("Result of the operator's last health queries.")
   private HealthStatus health;
 
+  public String getAlerting() { return alerting; }
+  public void setAlerting(String alerting) { this.alerting = alerting; }
   public Integer getInstances() { return instances; }
   public void setInstances(Integer instances) { this.instances = instances; }
   public Integer getReadyInstances() { return readyInstances; }
