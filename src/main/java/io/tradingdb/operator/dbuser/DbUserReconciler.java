@@ -159,6 +159,8 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     } else {
       control = UpdateControl.patchStatus(StatusPatch.of(user, next, DbUser::new));
     }
+    // The caller's copy shows the new status too (the SDK hands a clone; direct callers read it back).
+    user.setStatus(next);
     return outcome.requeue() == null ? control : control.rescheduleAfter(outcome.requeue());
   }
 
