@@ -103,7 +103,8 @@ class DbUserPrivilegeModelIT {
       MonitoringRoleSetup.apply(admin, db.name, MONITOR_PASSWORD);
     }
     connections = new PostgresConnections();
-    reconciler = new DbUserReconciler(client, connections, Clock.systemUTC());
+    reconciler = new DbUserReconciler(client, connections, Clock.systemUTC(),
+        DbUserReconciler.Settings.defaults().withExternalTargets(io.tradingdb.operator.testsupport.TestExternalTargets.policy()));
   }
 
   @AfterAll
