@@ -20,11 +20,7 @@ public final class StatusMessages {
 
   /** The most specific human message in {@code e}: an API server Status, a PostgreSQL error, or the root cause. */
   public static String of(Throwable e) {
-    Throwable t = e;
-    if (t instanceof AggregatedOperatorException aggregated && !aggregated.getAggregatedExceptions().isEmpty()) {
-      // The workflow's summary message embeds every dependent's stack trace; one failure is enough to act on.
-      t = aggregated.getAggregatedExceptions().values().iterator().next();
-    }
+    Throwable t = unwrapWorkflowFailure(e);
     String message = null;
     for (Throwable c = t; c != null && message == null; c = c.getCause() == c ? null : c.getCause()) {
       if (c instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
@@ -43,6 +39,27 @@ public final class StatusMessages {
           : t.getMessage() != null ? t.getMessage() : root.getClass().getSimpleName();
     }
     return sentence(message);
+  }
+
+  /**
+   * The workflow's summary message embeds every dependent's stack trace; one failure is enough to act on. The
+   * SDK may hand the summary over wrapped, or nest one workflow's summary in another's, so unwrap until none is left.
+   */
+  private static Throwable unwrapWorkflowFailure(Throwable e) {
+    Throwable t = e;
+    for (int depth = 0; depth < 10; depth++) {
+      AggregatedOperatorException aggregated = null;
+      for (Throwable c = t; c != null && aggregated == null; c = c.getCause() == c ? null : c.getCause()) {
+        if (c instanceof AggregatedOperatorException a && !a.getAggregatedExceptions().isEmpty()) {
+          aggregated = a;
+        }
+      }
+      if (aggregated == null) {
+        return t;
+      }
+      t = aggregated.getAggregatedExceptions().values().iterator().next();
+    }
+    return t;
   }
 
   /** The first line of {@code text}, without trailing blanks, at most {@value #MAX_LENGTH} characters. */

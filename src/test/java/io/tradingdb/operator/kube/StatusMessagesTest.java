@@ -34,6 +34,21 @@ class StatusMessagesTest {
   }
 
   @Test
+  void aWrappedOrNestedWorkflowFailureBecomesTheApiServersOwnSentenceToo() {
+    String forbidden = "rolebindings.rbac.authorization.k8s.io is forbidden: User \"system:serviceaccount:x:y\" cannot "
+        + "create resource \"rolebindings\"";
+    KubernetesClientException refused = new KubernetesClientException(
+        new StatusBuilder().withCode(403).withMessage(forbidden).build());
+    AggregatedOperatorException inner = new AggregatedOperatorException(
+        "Exception(s) during workflow execution.", Map.of("rolebinding", refused));
+    AggregatedOperatorException outer = new AggregatedOperatorException(
+        "Exception(s) during workflow execution.", Map.of("workflow", inner));
+
+    assertThat(StatusMessages.of(new RuntimeException(outer))).isEqualTo(forbidden);
+    assertThat(StatusMessages.of(outer)).isEqualTo(forbidden);
+  }
+
+  @Test
   void aPostgresErrorKeepsItsMessageButNotItsDetailLines() {
     PSQLException e = new PSQLException(new ServerErrorMessage(
         "SERROR\0C42501\0Mpermission denied for table trades\0Dthe role lacks SELECT\0Wline 1\0"));
