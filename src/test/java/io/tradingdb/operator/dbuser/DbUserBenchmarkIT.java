@@ -56,8 +56,7 @@ class DbUserBenchmarkIT {
 
   @Test
   void fiftyUsersFirstTimeAndWithNothingToChange() {
-    DbUserReconciler reconciler = new DbUserReconciler(client, connections, Clock.systemUTC(),
-        DbUserReconciler.Settings.defaults().withExternalTargets(io.tradingdb.operator.testsupport.TestExternalTargets.policy()));
+    DbUserReconciler reconciler = DbUserFixtures.reconciler(client, connections, Clock.systemUTC());
     List<DbUser> users = new ArrayList<>();
     String[] fixtures = {"app-user.yaml", "readonly-user.yaml"};
     for (int i = 0; i < USERS; i++) {

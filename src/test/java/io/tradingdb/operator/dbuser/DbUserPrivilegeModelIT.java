@@ -103,8 +103,7 @@ class DbUserPrivilegeModelIT {
       MonitoringRoleSetup.apply(admin, db.name, MONITOR_PASSWORD);
     }
     connections = new PostgresConnections();
-    reconciler = new DbUserReconciler(client, connections, Clock.systemUTC(),
-        DbUserReconciler.Settings.defaults().withExternalTargets(io.tradingdb.operator.testsupport.TestExternalTargets.policy()));
+    reconciler = DbUserFixtures.reconciler(client, connections, Clock.systemUTC());
   }
 
   @AfterAll

@@ -69,8 +69,7 @@ class DbUserReconcilerIT {
         "INSERT INTO news_articles (title) VALUES ('seed')",
         "INSERT INTO prices VALUES ('AAPL', 1)");
     connections = new PostgresConnections();
-    reconciler = new DbUserReconciler(client, connections, clock,
-        DbUserReconciler.Settings.defaults().withExternalTargets(io.tradingdb.operator.testsupport.TestExternalTargets.policy()));
+    reconciler = DbUserFixtures.reconciler(client, connections, clock);
   }
 
   @AfterAll

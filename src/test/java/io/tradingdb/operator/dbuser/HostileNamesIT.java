@@ -64,8 +64,7 @@ class HostileNamesIT {
           "INSERT INTO " + SqlQuote.qualified(SCHEMA, name) + " VALUES (1)");
     }
     connections = new PostgresConnections();
-    reconciler = new DbUserReconciler(client, connections, Clock.systemUTC(),
-        DbUserReconciler.Settings.defaults().withExternalTargets(io.tradingdb.operator.testsupport.TestExternalTargets.policy()));
+    reconciler = DbUserFixtures.reconciler(client, connections, Clock.systemUTC());
   }
 
   @AfterAll
