@@ -38,7 +38,36 @@ public final class StatusMessages {
       message = root.getMessage() != null ? root.getMessage()
           : t.getMessage() != null ? t.getMessage() : root.getClass().getSimpleName();
     }
-    return sentence(message);
+    return sentence(withoutClassNames(message));
+  }
+
+  private static final java.util.regex.Pattern QUALIFIED_THROWABLE =
+      java.util.regex.Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+([A-Z][\\w$]*(?:Exception|Error))\\b(?::\\s*)?");
+
+  /** Wrappers print their cause as "java.lang.InterruptedException": a person needs the class's simple name at most. */
+  static String withoutClassNames(String message) {
+    java.util.regex.Matcher m = QUALIFIED_THROWABLE.matcher(message);
+    StringBuilder out = new StringBuilder();
+    String last = null;
+    int end = 0;
+    while (m.find()) {
+      out.append(message, end, m.start());
+      last = m.group(1);
+      end = m.end();
+    }
+    out.append(message.substring(end));
+    String text = out.toString().strip();
+    return text.isEmpty() && last != null ? last : text;
+  }
+
+  /** Whether {@code e} is the operator stopping (a reconcile interrupted), not a failure of the resource. */
+  public static boolean isInterruption(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -341,6 +341,11 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   @Override
   public ErrorStatusUpdateControl<TradingDatabase> updateErrorStatus(
       TradingDatabase db, Context<TradingDatabase> context, Exception e) {
+    if (StatusMessages.isInterruption(e)) {
+      // The operator is stopping (or lost its lease): not a problem of this cluster, so no status and no Event.
+      LOG.info("reconcile of {}/{} interrupted", db.getMetadata().getNamespace(), db.getMetadata().getName());
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     String message = "reconcile failed, retrying: " + StatusMessages.of(e);
     LOG.warn("reconcile of {}/{} failed", db.getMetadata().getNamespace(), db.getMetadata().getName(), e);
     TradingDatabaseStatus status = ClusterStatus.reconcileError(db, message, clock);

@@ -49,6 +49,17 @@ class StatusMessagesTest {
   }
 
   @Test
+  void wrappedClassNamesBecomeSimpleNamesAndAnInterruptionIsRecognised() {
+    RuntimeException wrapped = new RuntimeException("io.javaoperatorsdk.operator.OperatorException: java.lang.InterruptedException",
+        new InterruptedException());
+    assertThat(StatusMessages.of(wrapped)).isEqualTo("InterruptedException").doesNotContain(".");
+    assertThat(StatusMessages.withoutClassNames("io.fabric8.kubernetes.client.KubernetesClientException: quota exceeded"))
+        .isEqualTo("quota exceeded");
+    assertThat(StatusMessages.isInterruption(wrapped)).isTrue();
+    assertThat(StatusMessages.isInterruption(new IllegalStateException("x"))).isFalse();
+  }
+
+  @Test
   void aPostgresErrorKeepsItsMessageButNotItsDetailLines() {
     PSQLException e = new PSQLException(new ServerErrorMessage(
         "SERROR\0C42501\0Mpermission denied for table trades\0Dthe role lacks SELECT\0Wline 1\0"));
