@@ -20,6 +20,11 @@ import java.util.Map;
 public final class PrometheusRuleBuilder {
 
   private static final String BY_POD = "by (namespace, tradingdatabase, pod)";
+
+  /** The highest value of {@code metric} per instance of this cluster. */
+  private static String perPod(String metric, String db) {
+    return "max " + BY_POD + " (" + metric + "{" + db + "})";
+  }
   private static final String BY_SCHEDULE = "by (" + String.join(", ", BackupMetrics.LABELS) + ")";
 
   private PrometheusRuleBuilder() {}
@@ -59,7 +64,7 @@ public final class PrometheusRuleBuilder {
             "Buffer cache-hit ratio below " + format(m.cacheHitRatio()),
             "{{ $labels.pod }} finds only {{ $value | humanizePercentage }} of blocks in shared buffers."),
         alert("TradingDbReplicationLag",
-            "max " + BY_POD + " (tradingdb_replica_lag_seconds{" + db + "}) > " + m.replicationLagSeconds(),
+            perPod("tradingdb_replica_lag_seconds", db) + " > " + m.replicationLagSeconds(),
             "2m", "critical",
             "Replica more than " + m.replicationLagSeconds() + "s behind",
             "{{ $labels.pod }} replays WAL {{ $value | humanizeDuration }} behind the primary."),
@@ -82,20 +87,20 @@ public final class PrometheusRuleBuilder {
                 + "{{ $value | humanizeTimestamp }} failed and none has succeeded since. Its reason is in "
                 + "kubectl describe backupschedule {{ $labels.backupschedule }}."),
         alert("TradingDbWalArchivingFailing",
-            "max " + BY_POD + " (tradingdb_wal_archive_failing{" + db + "}) == 1",
+            perPod("tradingdb_wal_archive_failing", db) + " == 1",
             "5m", "critical",
             "WAL archiving to pgBackRest is failing",
             "{{ $labels.pod }}: archive_command fails, so WAL piles up in pg_wal and point-in-time "
                 + "recovery stops at the last archived segment."),
         alert("TradingDbPoolerClientsWaiting",
-            "max " + BY_POD + " (pgbouncer_pools_client_maxwait_seconds{" + db + "}) > " + m.poolerWaitSeconds(),
+            perPod("pgbouncer_pools_client_maxwait_seconds", db) + " > " + m.poolerWaitSeconds(),
             "2m", "warning",
             "Clients wait more than " + m.poolerWaitSeconds() + "s for a pooled connection",
             "{{ $labels.pod }} kept a client waiting {{ $value | humanizeDuration }}; raise "
                 + "spec.pooler.defaultPoolSize or find the long transactions."),
         alert("TradingDbExporterCannotConnect",
             // A scrape that times out leaves no pg_up at all; the target's own up series says so.
-            "max " + BY_POD + " (pg_up{" + db + "}) == 0 or max " + BY_POD + " (up{" + db
+            perPod("pg_up", db) + " == 0 or max " + BY_POD + " (up{" + db
                 + ",component=\"postgresql\"}) == 0",
             "5m", "warning",
             "The metrics exporter cannot reach PostgreSQL",
@@ -141,18 +146,18 @@ public final class PrometheusRuleBuilder {
             "{{ $labels.persistentvolumeclaim }} is {{ $value | printf \"%.0f\" }}% full; PostgreSQL stops "
                 + "when the data or WAL volume is full."),
         alert("TradingDbLockWait",
-            "max " + BY_POD + " (tradingdb_locks_longest_wait_seconds{" + db + "}) > " + c.lockWaitSeconds(),
+            perPod("tradingdb_locks_longest_wait_seconds", db) + " > " + c.lockWaitSeconds(),
             "1m", "warning",
             "A session waits more than " + c.lockWaitSeconds() + "s for a lock",
             "{{ $labels.pod }}: a session has waited {{ $value | humanizeDuration }} for a lock; "
                 + "pg_blocking_pids() in pg_stat_activity names the blocker."),
         alert("TradingDbLongRunningQuery",
-            "max " + BY_POD + " (tradingdb_longest_query_seconds{" + db + "}) > " + c.longRunningQuerySeconds(),
+            perPod("tradingdb_longest_query_seconds", db) + " > " + c.longRunningQuerySeconds(),
             "1m", "warning",
             "A query runs longer than " + c.longRunningQuerySeconds() + "s",
             "{{ $labels.pod }}: a query has been running for {{ $value | humanizeDuration }}."),
         alert("TradingDbIdleInTransaction",
-            "max " + BY_POD + " (tradingdb_longest_query_idle_in_transaction_seconds{" + db + "}) > "
+            perPod("tradingdb_longest_query_idle_in_transaction_seconds", db) + " > "
                 + c.idleInTransactionSeconds(),
             "1m", "warning",
             "A transaction is left idle longer than " + c.idleInTransactionSeconds() + "s",
@@ -172,7 +177,7 @@ public final class PrometheusRuleBuilder {
             "{{ $labels.pod }}: autovacuum or track_counts is off, so dead rows pile up and tables are not "
                 + "frozen against wraparound."),
         alert("TradingDbAutovacuumDisabledTables",
-            "max " + BY_POD + " (tradingdb_autovacuum_disabled_tables{" + db + "}) > 0",
+            perPod("tradingdb_autovacuum_disabled_tables", db) + " > 0",
             "10m", "warning",
             "Autovacuum is disabled on some tables",
             "{{ $labels.pod }}: {{ $value }} tables have autovacuum_enabled = false; dead rows there are "
