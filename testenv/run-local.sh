@@ -35,7 +35,7 @@ kc() { "$KUBECTL" "$@"; }
 
 if ! ls target/tradingdb-operator-*.jar >/dev/null 2>&1 || [ -n "$(find src pom.xml -newer "$(ls target/tradingdb-operator-*.jar | head -1)" -print -quit)" ]; then
   echo "building the operator"
-  mvn -B -q -ntp package -DskipTests
+  ./mvnw -B -q -ntp package -DskipTests
 fi
 JAR=$(ls target/tradingdb-operator-*.jar | head -1)
 

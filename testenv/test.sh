@@ -44,5 +44,5 @@ unset KUBECONFIG
 # Failsafe merges its summary files with earlier runs' in target/; start from fresh ones.
 rm -f target/failsafe-reports/failsafe-summary*.xml
 echo "servers ready after $(( $(date +%s) - started ))s; running the suite"
-mvn -B -ntp verify "$@"
+./mvnw -B -ntp verify "$@"
 echo "whole run took $(( $(date +%s) - started ))s"
