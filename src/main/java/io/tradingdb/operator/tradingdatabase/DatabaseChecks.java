@@ -1,11 +1,12 @@
 package io.tradingdb.operator.tradingdatabase;
 
+import io.tradingdb.operator.postgres.SqlFailure;
+import io.tradingdb.operator.tradingdatabase.status.CheckOutcome;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.HealthStatus;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.kube.AdminConnection;
-import io.tradingdb.operator.kube.DatabaseTargets.TargetUnavailableException;
+import io.tradingdb.operator.postgres.AdminConnection;
+import io.tradingdb.operator.kube.TargetUnavailableException;
 import io.tradingdb.operator.kube.CronSchedule;
 import io.tradingdb.operator.kube.Durations;
 import io.tradingdb.operator.kube.SecretData;
@@ -35,9 +36,6 @@ public class DatabaseChecks {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DatabaseChecks.class);
 
-  /** What one round found: the health for the status, a threshold crossed, or why it could not run. */
-  public record Outcome(HealthStatus health, HealthEvaluator.Finding finding, String error) {}
-
   private final KubernetesClient client;
   private final PostgresConnections connections;
   private final Clock clock;
@@ -45,8 +43,7 @@ public class DatabaseChecks {
 
   /** Connects through the cluster's read-write Service as the superuser, verifying its CA. */
   public DatabaseChecks(KubernetesClient client, PostgresConnections connections, Clock clock) {
-    this(client, connections, clock, model -> AdminConnection.resolve(
-        client, model.names().namespace(), DatabaseTarget.tradingDatabase(model.names().cluster())));
+    this(client, connections, clock, model -> AdminConnection.resolve(client, model.names().namespace(), model.connectionTarget()));
   }
 
   /** @param primary where and as whom to reach a cluster's primary */
@@ -69,7 +66,7 @@ public class DatabaseChecks {
     return since.compareTo(interval) >= 0 ? Duration.ZERO : interval.minus(since);
   }
 
-  public Outcome run(TradingDatabase db, ClusterModel model, HealthStatus previous) {
+  public CheckOutcome run(TradingDatabase db, ClusterModel model, HealthStatus previous) {
     String namespace = model.names().namespace();
     try {
       AdminConnection admin = primary.apply(model);
@@ -89,13 +86,13 @@ public class DatabaseChecks {
         }
         HealthCheck.Result result = HealthCheck.run(connection.jdbc());
         HealthStatus health = HealthReport.status(result, Instant.now(clock), lastVacuum);
-        return new Outcome(health, HealthEvaluator.summary(HealthReport.findings(model, result)), null);
+        return new CheckOutcome(health, HealthEvaluator.summary(HealthReport.findings(model, result)), null);
       }
     } catch (SQLException e) {
       LOG.warn("TradingDatabase {}/{}: health queries failed", db.getMetadata().getNamespace(), db.getMetadata().getName(), e);
-      return new Outcome(previous, null, "health queries failed: " + io.tradingdb.operator.kube.StatusMessages.of(e));
+      return new CheckOutcome(previous, null, "health queries failed: " + SqlFailure.message(e));
     } catch (TargetUnavailableException e) {
-      return new Outcome(previous, null, e.getMessage());
+      return new CheckOutcome(previous, null, e.getMessage());
     }
   }
 
