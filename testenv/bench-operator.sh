@@ -308,6 +308,8 @@ run() {
   R[$n,rss_unrelated]=$(rss_mib VmRSS)
   R[$n,hwm_end]=$(rss_mib VmHWM)
   R[$n,warn_end]=$(grep -cE ' (WARN|ERROR) ' "$wlog" "$rlog" | awk -F: '{s += $2} END {print s}')
+  # Overload: reconciles run one at a time while the heap is short (MemoryPressure), said in a log line and metrics.
+  R[$n,pressure]="$(grep -hc 'memory pressure:' "$wlog" "$rlog" | awk '{s += $1} END {print s + 0}') log lines, $(metric_sum tradingdb_operator_reconciles_throttled_total '') reconciles throttled (restarted process), live heap ratio $(curl -sf "http://127.0.0.1:$PORT/metrics" | awk '/^tradingdb_operator_heap_live_ratio/ {print $NF}')"
   # Last, as it forces a full collection: the live heap and its biggest classes.
   [ "${BENCH_NMT:-0}" = 1 ] && { jcmd "$PID" VM.native_memory summary >"$OUT/nmt-$n.txt" 2>&1 || true; }
   jcmd "$PID" GC.class_histogram >"$OUT/histogram-$n.txt" 2>&1 || true
@@ -346,6 +348,7 @@ for n in "${COUNTS[@]}"; do
     "spec change 1->2 on all, after the last apply" "${R[$n,spec]:--} s (from its start ${R[$n,spec_total]:--} s, CPU-s ${R[$n,spec_cpu]:--}; goal <= 60 s at 1000)" \
     "RSS before / with $UNRELATED unrelated objects" "${R[$n,rss_before_unrelated]:--} / ${R[$n,rss_unrelated]:--} MiB (peak over the run ${R[$n,hwm_end]:--})" \
     "WARN log lines over the whole run" "${R[$n,warn_end]:--}" \
+    "memory pressure (overload)" "${R[$n,pressure]:--}" \
     "live heap at the end (class histogram)" "${R[$n,live]:--} MiB ($OUT/histogram-$n.txt)" \
     "machine load: create / converged / spec / done" "${R[$n,load]}"
   if [ -s "$OUT/nmt-$n.txt" ]; then
