@@ -19,21 +19,23 @@
 # Uses the control plane of testenv/cluster.sh when it runs (it needs enough kwok nodes for 2N pods:
 # TRADINGDB_NODES >= 2N/100 + 1); otherwise starts one with enough nodes and stops it at the end.
 # Settings: BENCH_IDLE_SECONDS (60), BENCH_UNRELATED (10000), BENCH_MAX_RAM (the chart's memory limit),
-# BENCH_HTTP_PORT (the operator's /metrics port; default: a free one), BENCH_KEEP=1 keeps the namespaces.
-# The operator's logs stay in $TRADINGDB_STATE/bench/.
+# BENCH_HTTP_PORT (the operator's /metrics port; default: a free one), BENCH_KEEP=1 keeps the namespaces,
+# BENCH_NMT=1 adds -XX:NativeMemoryTracking=summary and prints where native memory goes at the end,
+# BENCH_OUT (default $TRADINGDB_STATE/bench): the operator's logs, histograms and write counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -gt 0 ] && COUNTS=("$@") || COUNTS=(100 300 1000)
 IDLE=${BENCH_IDLE_SECONDS:-60}
 UNRELATED=${BENCH_UNRELATED:-10000}
 STATE=${TRADINGDB_STATE:-/tmp/tradingdb-testenv}
-OUT=$STATE/bench
+OUT=${BENCH_OUT:-$STATE/bench}
 mkdir -p "$OUT"
 MAX_N=$(printf '%s\n' "${COUNTS[@]}" | sort -n | tail -1)
 NODES_NEEDED=$((2 * MAX_N / 100 + 1))
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
+load1() { cut -d' ' -f1 /proc/loadavg; }
 secs() { awk -v ms="$1" 'BEGIN {printf "%.1f", ms / 1000}'; }
 
 # ---------------------------------------------------------------- control plane, jar, JVM options
@@ -53,11 +55,12 @@ if [ "$nodes" -lt "$NODES_NEEDED" ]; then
   exit 1
 fi
 
-JAR=$(ls target/tradingdb-operator-*.jar 2>/dev/null | grep -v sources | head -1 || true)
+operator_jar() { find target -maxdepth 1 -name 'tradingdb-operator-*.jar' ! -name '*-sources.jar' 2>/dev/null | head -1; }
+JAR=$(operator_jar)
 if [ -z "$JAR" ] || [ -n "$(find src/main pom.xml -newer "$JAR" -type f | head -1)" ]; then
   log "packaging the operator"
   nice -n 10 mvn -B -q -ntp package -DskipTests >&2
-  JAR=$(ls target/tradingdb-operator-*.jar | grep -v sources | head -1)
+  JAR=$(operator_jar)
 fi
 VALUES=helm/tradingdb-operator/values.yaml
 JVM_OPTS=$(sed -n '/^jvmOptions: >-/,/^$/p' "$VALUES" | tail -n +2 | tr -s ' \n' ' ')
@@ -66,8 +69,11 @@ LIMIT=$(awk '/^resources:/ {r = 1} r && /^  limits:/ {l = 1} r && l && /memory:/
 MAX_RAM=${BENCH_MAX_RAM:-$(echo "$LIMIT" | sed -e 's/Mi$/m/' -e 's/Gi$/g/')}
 # As the image build does: a class-data archive from a training run, here under target/.
 ARCHIVE=$PWD/target/tradingdb-operator.jsa
-[ -s "$ARCHIVE" ] && [ "$ARCHIVE" -nt "$JAR" ] || java -XX:ArchiveClassesAtExit="$ARCHIVE" -cp "$JAR" io.tradingdb.operator.CdsTraining >/dev/null 2>&1
+if ! [ -s "$ARCHIVE" ] || ! [ "$ARCHIVE" -nt "$JAR" ]; then
+  java -XX:ArchiveClassesAtExit="$ARCHIVE" -cp "$JAR" io.tradingdb.operator.CdsTraining >/dev/null 2>&1
+fi
 JVM_OPTS=${JVM_OPTS//\/app\/tradingdb-operator.jsa/$ARCHIVE}
+[ "${BENCH_NMT:-0}" = 1 ] && JVM_OPTS="$JVM_OPTS -XX:NativeMemoryTracking=summary"
 k apply --server-side --force-conflicts -f crds/ >/dev/null
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PORT=${BENCH_HTTP_PORT:-$(free_port)}
@@ -166,14 +172,14 @@ warning_reasons() { # $1 namespace; the operator's own Events (the scheduler's a
 # ConfigMap, 3 Services, ServiceAccount, Role, RoleBinding, StatefulSet; a PodDisruptionBudget from 2 instances.
 dependents_complete() { # $1 namespace, $2 N, $3 instances
   local ns=$1 n=$2
-  [ "$(count /apis/apps/v1/namespaces/$ns/statefulsets)" -ge "$n" ] &&
-    [ "$(count /api/v1/namespaces/$ns/services)" -ge $((3 * n)) ] &&
-    [ "$(count /api/v1/namespaces/$ns/secrets)" -ge $((4 * n)) ] &&
-    [ "$(count /api/v1/namespaces/$ns/configmaps)" -ge $((n + 1)) ] &&
-    [ "$(count /api/v1/namespaces/$ns/serviceaccounts)" -ge $((n + 1)) ] &&
-    [ "$(count /apis/rbac.authorization.k8s.io/v1/namespaces/$ns/roles)" -ge "$n" ] &&
-    [ "$(count /apis/rbac.authorization.k8s.io/v1/namespaces/$ns/rolebindings)" -ge "$n" ] &&
-    { [ "$3" -lt 2 ] || [ "$(count /apis/policy/v1/namespaces/$ns/poddisruptionbudgets)" -ge "$n" ]; }
+  [ "$(count "/apis/apps/v1/namespaces/$ns/statefulsets")" -ge "$n" ] &&
+    [ "$(count "/api/v1/namespaces/$ns/services")" -ge $((3 * n)) ] &&
+    [ "$(count "/api/v1/namespaces/$ns/secrets")" -ge $((4 * n)) ] &&
+    [ "$(count "/api/v1/namespaces/$ns/configmaps")" -ge $((n + 1)) ] &&
+    [ "$(count "/api/v1/namespaces/$ns/serviceaccounts")" -ge $((n + 1)) ] &&
+    [ "$(count "/apis/rbac.authorization.k8s.io/v1/namespaces/$ns/roles")" -ge "$n" ] &&
+    [ "$(count "/apis/rbac.authorization.k8s.io/v1/namespaces/$ns/rolebindings")" -ge "$n" ] &&
+    { [ "$3" -lt 2 ] || [ "$(count "/apis/policy/v1/namespaces/$ns/poddisruptionbudgets")" -ge "$n" ]; }
 }
 
 # Waits until every TradingDatabase in $1 converged ($2 N, $3 instances); prints the wall time it took in ms.
@@ -219,6 +225,7 @@ run() {
   c0=$(cpu_ticks)
 
   log "N=$n: creating $n TradingDatabases in one apply"
+  R[$n,load]=$(load1)
   t0=$(now_ms)
   tdbs "$ns" "$n" 1 | k apply --server-side -f - >/dev/null
   t1=$(now_ms)
@@ -231,6 +238,7 @@ run() {
   fi
   R[$n,create]=$(secs $((t1 - t0)))
   R[$n,conv]=$(secs "$ms")
+  R[$n,load]="${R[$n,load]} / $(load1)"
   R[$n,conv_total]=$(secs $((t1 - t0 + ms)))
   R[$n,cpu]=$(cpu_s $(($(cpu_ticks) - c0)))
   R[$n,cpu_total]=$(cpu_s "$(cpu_ticks)")
@@ -274,12 +282,14 @@ run() {
 
   log "N=$n: spec change, instances 1 -> 2 on all"
   c1=$(cpu_ticks)
+  R[$n,load]="${R[$n,load]} / $(load1)"
   t0=$(now_ms)
   tdbs "$ns" "$n" 2 | k apply --server-side -f - >/dev/null
   t1=$(now_ms)
   ms=$(await_converged "$ns" "$n" 2)
   if [ "$ms" -lt 0 ]; then R[$n,spec]=died; R[$n,died]=1; return; fi
   R[$n,spec]=$(secs "$ms")
+  R[$n,load]="${R[$n,load]} / $(load1)"
   R[$n,spec_total]=$(secs $((t1 - t0 + ms)))
   R[$n,spec_cpu]=$(cpu_s $(($(cpu_ticks) - c1)))
 
@@ -298,7 +308,10 @@ run() {
   R[$n,rss_unrelated]=$(rss_mib VmRSS)
   R[$n,hwm_end]=$(rss_mib VmHWM)
   R[$n,warn_end]=$(grep -cE ' (WARN|ERROR) ' "$wlog" "$rlog" | awk -F: '{s += $2} END {print s}')
+  # Overload: reconciles run one at a time while the heap is short (MemoryPressure), said in a log line and metrics.
+  R[$n,pressure]="$(grep -hc 'memory pressure:' "$wlog" "$rlog" | awk '{s += $1} END {print s + 0}') log lines, $(metric_sum tradingdb_operator_reconciles_throttled_total '') reconciles throttled (restarted process), live heap ratio $(curl -sf "http://127.0.0.1:$PORT/metrics" | awk '/^tradingdb_operator_heap_live_ratio/ {print $NF}')"
   # Last, as it forces a full collection: the live heap and its biggest classes.
+  [ "${BENCH_NMT:-0}" = 1 ] && { jcmd "$PID" VM.native_memory summary >"$OUT/nmt-$n.txt" 2>&1 || true; }
   jcmd "$PID" GC.class_histogram >"$OUT/histogram-$n.txt" 2>&1 || true
   R[$n,live]=$(awk '/^Total/ {printf "%d", $3 / 1048576}' "$OUT/histogram-$n.txt")
   stop_operator
@@ -335,7 +348,13 @@ for n in "${COUNTS[@]}"; do
     "spec change 1->2 on all, after the last apply" "${R[$n,spec]:--} s (from its start ${R[$n,spec_total]:--} s, CPU-s ${R[$n,spec_cpu]:--}; goal <= 60 s at 1000)" \
     "RSS before / with $UNRELATED unrelated objects" "${R[$n,rss_before_unrelated]:--} / ${R[$n,rss_unrelated]:--} MiB (peak over the run ${R[$n,hwm_end]:--})" \
     "WARN log lines over the whole run" "${R[$n,warn_end]:--}" \
-    "live heap at the end (class histogram)" "${R[$n,live]:--} MiB ($OUT/histogram-$n.txt)"
+    "memory pressure (overload)" "${R[$n,pressure]:--}" \
+    "live heap at the end (class histogram)" "${R[$n,live]:--} MiB ($OUT/histogram-$n.txt)" \
+    "machine load: create / converged / spec / done" "${R[$n,load]}"
+  if [ -s "$OUT/nmt-$n.txt" ]; then
+    echo "  native memory (NMT, committed KiB) at the end:"
+    grep -E '^(Total|-  *[A-Za-z ]+ \(reserved)' "$OUT/nmt-$n.txt" | sed -E 's/reserved=[0-9]+KB, //; s/^/    /' | head -14
+  fi
   echo "  writes by resource while idle (operator running, then stopped; see $OUT):"
   diff_writes "$OUT/idle-$n.0" "$OUT/idle-$n.1" | head -20
   echo "  --- baseline"

@@ -9,7 +9,9 @@ set -euo pipefail
 
 STATE="${TRADINGDB_STATE:-/tmp/tradingdb-testenv}/postgres"
 PORT="${TRADINGDB_PG_PORT:-25432}"
-PGBIN="${TRADINGDB_PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
+# The newest installed server (the pattern itself when none is: the -x check below then installs one).
+newest_pgbin() { printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1; }
+PGBIN="${TRADINGDB_PGBIN:-$(newest_pgbin)}"
 
 run_as_postgres() {
   # initdb and postgres refuse to run as root; the Debian package creates this user.
@@ -19,7 +21,7 @@ run_as_postgres() {
 ensure_installed() {
   if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-    PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+    PGBIN="$(newest_pgbin)"
   fi
 }
 

@@ -25,6 +25,7 @@ NODE_POD_SUBNET=198.18.0.0/16
 NODE_POD_RANGE_START=198.18.0.10
 NODE_POD_RANGE_END=198.18.127.254
 # Where kwok's fake pod IPs come from: on the bridge's subnet, never handed to a real pod.
+# shellcheck disable=SC2034  # read by cluster.sh, which sources this file
 KWOK_POD_CIDR=198.18.128.1/17
 NODE_SERVICE_CIDR=198.19.0.0/16
 NODE_DNS_IP=198.19.0.10
@@ -35,6 +36,7 @@ NODE_OWNER=/run/tradingdb-testenv-node.owner
 PAUSE_IMAGE=localhost/pause:3.10.1
 TOOLBOX_IMAGE=localhost/toolbox:busybox
 NODE_DIR=$STATE/node
+# shellcheck disable=SC2034  # read by cluster.sh
 NODE_COMPONENTS=(apiserver-bridge containerd kubelet kube-proxy coredns)
 # testenv/images names imported at `up` (TRADINGDB_NODE_IMAGES; empty: none).
 NODE_STANDIN_IMAGES=${TRADINGDB_NODE_IMAGES-timescaledb-ha pgbouncer pgbouncer-exporter postgres-exporter backup-tools}
@@ -46,6 +48,7 @@ NODE_SYSCTLS=(vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_
 
 # containerd's root (content and unpacked images) outlives the node like the binary cache does:
 # a warm `up` finds every image unpacked. `down` deletes all containers, so only images stay.
+# shellcheck disable=SC2153  # CACHE is cluster.sh's binary and image cache
 NODE_IMAGE_STORE=$CACHE/real-node/containerd-root
 
 node_ctr() { ctr --address "$NODE_DIR/containerd.sock" -n k8s.io "$@"; }
@@ -363,9 +366,10 @@ node_refuse_second() {
 
 node_up() {
   local d=$NODE_DIR
-  command -v containerd >/dev/null && command -v runc >/dev/null && [[ -x /usr/lib/cni/bridge ]] &&
-    command -v iptables >/dev/null && command -v socat >/dev/null ||
+  if ! { command -v containerd && command -v runc && [[ -x /usr/lib/cni/bridge ]] &&
+    command -v iptables && command -v socat; } >/dev/null; then
     fail "" "the real node needs containerd, runc, containernetworking-plugins, iptables and socat (testenv/install-packages.sh)"
+  fi
   [[ $EUID == 0 ]] || fail "" "the real node needs root (namespaces, cgroups, iptables); TRADINGDB_REAL_NODE=0 runs kwok only"
   echo "$STATE" >"$NODE_OWNER"
   rm -rf "${d:?}"
@@ -389,7 +393,7 @@ node_up() {
     "TCP:127.0.0.1:$APISERVER_PORT"
 
   # Pulls go to a proxy that refuses, so a missing image fails here instead of leaving the machine.
-  HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 NO_PROXY= \
+  HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 NO_PROXY='' \
     start containerd containerd --config "$d/containerd.toml"
   wait_until containerd 30 node_ctr version
   node_images
@@ -431,7 +435,7 @@ node_up() {
 
 # Everything the node made, in dependency order; safe to run on a half-started node.
 node_down() {
-  local d=$NODE_DIR c pf pid
+  local d=$NODE_DIR c pid
   [[ -d "$d" ]] || return 0
   if [[ -e "$NODE_OWNER" && "$(<"$NODE_OWNER")" != "$STATE" ]]; then
     log "the real node on this machine belongs to $(<"$NODE_OWNER"); leaving it alone"
@@ -459,7 +463,9 @@ node_down() {
   local cg
   for cg in /sys/fs/cgroup/*/"$NODE_CGROUP"; do
     [[ -d "$cg" ]] || continue
-    find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
+    local procs
+    mapfile -t procs < <(find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null)
+    ((${#procs[@]} == 0)) || kill -KILL "${procs[@]}" 2>/dev/null || true
   done
   sleep 0.2
   for cg in /sys/fs/cgroup/*/"$NODE_CGROUP"; do
@@ -467,10 +473,10 @@ node_down() {
   done
   # Mounts: overlay rootfs, shm, secret/projected tmpfs, netns bind mounts; deepest first.
   local m
-  for m in $(awk -v p="$d/" -v s="$NODE_IMAGE_STORE/" 'index($5, p) == 1 || index($5, s) == 1 { print $5 }' \
-    /proc/self/mountinfo | sort -r); do
+  while read -r m; do
     umount -l "$m" 2>/dev/null || true
-  done
+  done < <(awk -v p="$d/" -v s="$NODE_IMAGE_STORE/" 'index($5, p) == 1 || index($5, s) == 1 { print $5 }' \
+    /proc/self/mountinfo | sort -r)
   # Network namespaces the CRI plugin created (containerd 1.6 names them cni-<uuid>).
   for m in /run/netns/cni-*; do
     [[ -e "$m" ]] || continue

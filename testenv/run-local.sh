@@ -33,11 +33,13 @@ fi
 KUBECTL=${KUBECTL:-kubectl}
 kc() { "$KUBECTL" "$@"; }
 
-if ! ls target/tradingdb-operator-*.jar >/dev/null 2>&1 || [ -n "$(find src pom.xml -newer "$(ls target/tradingdb-operator-*.jar | head -1)" -print -quit)" ]; then
+operator_jar() { find target -maxdepth 1 -name 'tradingdb-operator-*.jar' ! -name '*-sources.jar' 2>/dev/null | head -1; }
+JAR=$(operator_jar)
+if [ -z "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then
   echo "building the operator"
   ./mvnw -B -q -ntp package -DskipTests
+  JAR=$(operator_jar)
 fi
-JAR=$(ls target/tradingdb-operator-*.jar | head -1)
 
 kc apply --server-side --force-conflicts -f crds/ >/dev/null
 kc create namespace "$NS" --dry-run=client -o yaml | kc apply --server-side -f - >/dev/null
@@ -48,12 +50,12 @@ else
   # On simulated nodes no PostgreSQL runs in the pods: the operator must not try to reach them
   # (their *.svc names would even be looked up outside this machine).
   checks=true
-  targets_denied=""
+  targets_denied=()
   $local_mode && checks=false
   # The local samples' external database is the throwaway PostgreSQL on this machine's loopback, which the
   # chart's defaults deny (in a cluster it would be the operator pod's own loopback).
-  $local_mode && targets_denied="EXTERNAL_TARGETS_DENIED=169.254.0.0/16,fe80::/10"
-  env $targets_denied DATABASE_CHECKS=$checks WATCH_NAMESPACES=$NS HTTP_BIND=127.0.0.1 HTTP_PORT=$HTTP_PORT \
+  $local_mode && targets_denied=("EXTERNAL_TARGETS_DENIED=169.254.0.0/16,fe80::/10")
+  env "${targets_denied[@]}" DATABASE_CHECKS="$checks" WATCH_NAMESPACES="$NS" HTTP_BIND=127.0.0.1 HTTP_PORT="$HTTP_PORT" \
     nohup java -jar "$JAR" >"$STATE/operator.log" 2>&1 &
   echo $! >"$STATE/operator.pid"
   echo "operator started (pid $!), log: $STATE/operator.log, metrics: http://127.0.0.1:$HTTP_PORT/metrics"
@@ -86,7 +88,7 @@ fi
 if $local_mode; then
   # Simulated Patroni on kwok nodes: label instance 0 of each cluster as primary once its pod is
   # Running. On the real node Patroni does it.
-  for i in $(seq 1 90); do
+  for _ in $(seq 1 90); do
     pending=0
     for tdb in $(kc get tdb -n "$NS" -o jsonpath='{.items[*].metadata.name}'); do
       phase=$(kc get pod "$tdb-0" -n "$NS" -o jsonpath='{.status.phase}' 2>/dev/null || true)

@@ -4,7 +4,8 @@
 # Maven suite (unit tests, then the integration tests against those servers), and stops everything
 # again, pass or fail. Two checks of cluster.sh itself ride along: a second `up` must refuse, and
 # `down` must leave nothing of the real node behind (processes, mounts, netns, veths, bridge,
-# iptables rules, cgroups); either failing fails the run.
+# iptables rules, cgroups); either failing fails the run. Before all that, shellcheck must find
+# nothing in the project's shell scripts.
 #
 # Extra arguments go to Maven, e.g. `testenv/test.sh -Dit.test=TradingDatabaseIT`.
 set -euo pipefail
@@ -12,6 +13,11 @@ cd "$(dirname "$0")/.."
 
 started=$(date +%s)
 testenv/install-packages.sh
+# Every shell script of the project, shellcheck-clean at every severity: a finding fails the run
+# before any server starts. -x follows `source` to the files next to a script.
+mapfile -t scripts < <(find testenv src/main/resources -name '*.sh' -type f | sort; echo .ci/run)
+shellcheck -x -P SCRIPTDIR "${scripts[@]}"
+echo "shellcheck: ${#scripts[@]} scripts, no findings"
 binaries=$(testenv/build-binaries.sh)
 # Argo CD's Lua runtime, for the health-check tests.
 TRADINGDB_ARGOCD_LUA=$(sed -n 's/^ARGOCD_LUA_BIN=//p' <<<"$binaries")

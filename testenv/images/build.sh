@@ -12,6 +12,7 @@
 set -euo pipefail
 
 IMAGES_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck disable=SC2034  # read by the recipes this script sources
 PROJECT_DIR=$(cd "$IMAGES_DIR/../.." && pwd)
 CACHE_DIR="${TRADINGDB_CACHE:-$HOME/.cache/tradingdb-operator}/images"
 MIRROR="${TRADINGDB_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
@@ -74,6 +75,7 @@ debian_rootfs() {
   local -a src
   mapfile -t src < <(sources "$suite")
   mkdir -p "$apt_cache"
+  # shellcheck disable=SC2016  # "$1" in a hook is the root folder, expanded by mmdebstrap when the hook runs
   SOURCE_DATE_EPOCH=$EPOCH nice -n 10 mmdebstrap --variant=apt --quiet \
     --skip=essential/unlink --skip=output/dev --skip=output/mknod \
     --aptopt='APT::Install-Recommends "false"' \

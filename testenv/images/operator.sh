@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # a recipe sourced by build.sh, which reads these variables
 # The operator image as the Dockerfile at the top of the repository builds it, on Debian's Java 17
 # runtime (Debian 12: Debian 13 has no Java 17) instead of eclipse-temurin:17-jre.
 # Needs the jar and target/lib from `mvn package`; builds them when target/ has none.
@@ -7,6 +8,7 @@ SUITE=bookworm
 PACKAGES=(openjdk-17-jre-headless)
 # The JRE's postinst links its man pages with update-alternatives, which fails if the folder is
 # missing (build.sh keeps man pages out of the images).
+# shellcheck disable=SC2016  # $1 is the root folder, expanded by mmdebstrap when it runs the hook
 ESSENTIAL_HOOK='mkdir -p "$1/usr/share/man/man1"'
 CONFIG_USER=65532:65532
 CONFIG_WORKDIR=/app
@@ -18,7 +20,10 @@ CONFIG_ENV=(
 CONFIG_ENTRYPOINT=(java -jar /app/tradingdb-operator.jar)
 CONFIG_PORTS=(8080/tcp)
 
-operator_jar() { ls "$PROJECT_DIR"/target/tradingdb-operator-*.jar 2>/dev/null | grep -v -- '-sources\|-javadoc' | head -1; }
+operator_jar() {
+  find "$PROJECT_DIR/target" -maxdepth 1 -name 'tradingdb-operator-*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' \
+    2>/dev/null | head -1
+}
 
 inputs() {
   if [ -z "$(operator_jar)" ]; then

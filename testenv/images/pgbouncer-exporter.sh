@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # a recipe sourced by build.sh, which reads these variables
 # Stand-in for quay.io/prometheuscommunity/pgbouncer-exporter:v0.10.2, which the pooler's exporter
 # sidecar names itself (PoolerExporterSidecar.IMAGE): Debian 13 packages that same version.
 IMAGE_REF=localhost/tradingdb/pgbouncer-exporter:0.10

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # a recipe sourced by build.sh, which reads these variables
 # Stand-in for CloudNativePG's pgBouncer image (ClusterModel.DEFAULT_POOLER_IMAGE): Debian 13's
 # pgBouncer 1.24, run as the uid/gid the operator's pooler pods use (PoolerDeployment).
 IMAGE_REF=localhost/tradingdb/pgbouncer:1.24

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # a recipe sourced by build.sh, which reads these variables
 # Stand-in for quay.io/prometheuscommunity/postgres-exporter (the exporter sidecar's default):
 # Debian 13's postgres_exporter. The sidecar passes only arguments, so the entrypoint is the binary.
 IMAGE_REF=localhost/tradingdb/postgres-exporter:0.17

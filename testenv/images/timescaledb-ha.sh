@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # a recipe sourced by build.sh, which reads these variables
 # Stand-in for timescale/timescaledb-ha: PostgreSQL 17, Patroni 4 and pgBackRest from Debian 13,
 # TimescaleDB built from the vendored source. User, paths and environment follow the real image's
 # Dockerfile; testenv/README.md lists every difference.
@@ -5,10 +6,11 @@ IMAGE_REF=localhost/tradingdb/timescaledb-ha:pg17
 SUITE=trixie
 PG_MAJOR=17
 # jq: the pgBackRest Jobs report their results with it (result.sh); the real image ships it too.
-PACKAGES=(postgresql-$PG_MAJOR patroni pgbackrest ca-certificates procps jq)
+PACKAGES=("postgresql-$PG_MAJOR" patroni pgbackrest ca-certificates procps jq)
 # The real image creates postgres (uid 1000) before installing anything.
 USERS=("postgres:1000:1000:/home/postgres:/bin/bash")
 # As the real image: installing the server creates no cluster (Patroni runs initdb).
+# shellcheck disable=SC2016  # $1 is the root folder, expanded by mmdebstrap when it runs the hook
 ESSENTIAL_HOOK='mkdir -p "$1/etc/postgresql-common/createcluster.d" && echo "create_main_cluster = false" > "$1/etc/postgresql-common/createcluster.d/no-main-cluster.conf"'
 
 TIMESCALEDB_VERSION=2.29.2
@@ -16,20 +18,20 @@ TIMESCALEDB_SHA256=0f987b8c6a0ef996502b779d9c75ff38cc5057e11c7d3a2e3e4748e3607c0
 TIMESCALEDB_TARBALL="${TRADINGDB_VENDOR_DIR:-$PROJECT_DIR/../shared/vendor}/timescaledb-$TIMESCALEDB_VERSION.tar.gz"
 # Telemetry off at build time: nothing in the test cluster may reach a public address.
 TIMESCALEDB_CMAKE="-DREGRESS_CHECKS=OFF -DWARNINGS_AS_ERRORS=OFF -DTAP_CHECKS=OFF -DUSE_TELEMETRY=OFF -DCMAKE_BUILD_TYPE=Release"
-TIMESCALEDB_BUILD_PACKAGES=(postgresql-server-dev-$PG_MAJOR cmake gcc make libssl-dev libkrb5-dev libicu-dev)
+TIMESCALEDB_BUILD_PACKAGES=("postgresql-server-dev-$PG_MAJOR" cmake gcc make libssl-dev libkrb5-dev libicu-dev)
 
 PGROOT=/home/postgres
 CONFIG_USER=postgres
 CONFIG_WORKDIR=$PGROOT
 CONFIG_ENV=(
-  PGROOT=$PGROOT
-  PGDATA=$PGROOT/pgdata/data
-  PGLOG=$PGROOT/pg_log
-  PGSOCKET=$PGROOT/pgdata
-  BACKUPROOT=$PGROOT/pgdata/backup
-  PGBACKREST_CONFIG=$PGROOT/pgdata/backup/pgbackrest.conf
+  "PGROOT=$PGROOT"
+  "PGDATA=$PGROOT/pgdata/data"
+  "PGLOG=$PGROOT/pg_log"
+  "PGSOCKET=$PGROOT/pgdata"
+  "BACKUPROOT=$PGROOT/pgdata/backup"
+  "PGBACKREST_CONFIG=$PGROOT/pgdata/backup/pgbackrest.conf"
   PGBACKREST_STANZA=poddb
-  PATH=/usr/lib/postgresql/$PG_MAJOR/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+  "PATH=/usr/lib/postgresql/$PG_MAJOR/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
   LC_ALL=C.UTF-8
   LANG=C.UTF-8
   PAGER=

@@ -2,6 +2,8 @@ package io.tradingdb.operator.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -11,6 +13,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.testsupport.Samples;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -95,5 +98,60 @@ class InformerCachesTest {
     assertThat(slim.getMetadata().getNamespace()).isEqualTo("ns");
     assertThat(slim.getMetadata().getResourceVersion()).isEqualTo("42");
     assertThat(slim.getSpec()).isNull();
+  }
+
+  private static ManagedFieldsEntry applyEntry(String ownerUid) {
+    Map<String, Object> template = new LinkedHashMap<>();
+    template.put("f:metadata", new LinkedHashMap<>(Map.of("f:labels", new LinkedHashMap<>(Map.of("f:app", Map.of())))));
+    template.put("f:spec", new LinkedHashMap<>(Map.of("f:containers", new LinkedHashMap<>(
+        Map.of("k:{\"name\":\"postgres\"}", new LinkedHashMap<>(Map.of("f:image", Map.of(), ".", Map.of())))))));
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("f:labels", new LinkedHashMap<>(Map.of("f:app", Map.of())));
+    metadata.put("f:ownerReferences", new LinkedHashMap<>(Map.of("k:{\"uid\":\"" + ownerUid + "\"}", Map.of())));
+    return new ManagedFieldsEntryBuilder().withManager("tradingdatabase").withOperation("Apply")
+        .withNewFieldsV1()
+        .addToAdditionalProperties("f:metadata", metadata)
+        .addToAdditionalProperties("f:spec", new LinkedHashMap<>(Map.of("f:replicas", Map.of(), "f:template", template)))
+        .endFieldsV1().build();
+  }
+
+  private static StatefulSet withEntry(String name, ManagedFieldsEntry entry) {
+    return new StatefulSetBuilder().withNewMetadata().withName(name).withManagedFields(entry).endMetadata().build();
+  }
+
+  @Test
+  void twoObjectsShareEveryFieldSubtreeButTheirOwnersUid() {
+    StatefulSet a = InformerCaches.keepOwnApplyEntry(withEntry("a", applyEntry("uid-a")), "tradingdatabase");
+    StatefulSet b = InformerCaches.keepOwnApplyEntry(withEntry("b", applyEntry("uid-b")), "tradingdatabase");
+
+    Map<String, Object> fieldsA = a.getMetadata().getManagedFields().get(0).getFieldsV1().getAdditionalProperties();
+    Map<String, Object> fieldsB = b.getMetadata().getManagedFields().get(0).getFieldsV1().getAdditionalProperties();
+    // The same content as received: the matcher reads what the API server wrote.
+    assertThat(fieldsA).isEqualTo(applyEntry("uid-a").getFieldsV1().getAdditionalProperties());
+    assertThat(fieldsA.get("f:spec")).isSameAs(fieldsB.get("f:spec"));
+    assertThat(fieldsA.get("f:metadata")).isNotEqualTo(fieldsB.get("f:metadata"));
+    assertThat(((Map<?, ?>) fieldsA.get("f:metadata")).get("f:labels"))
+        .isSameAs(((Map<?, ?>) fieldsB.get("f:metadata")).get("f:labels"));
+  }
+
+  @Test
+  void aConfigMapKeepsDigestsOfItsDataAndMatchesOnThem() {
+    String dashboard = "{\"panels\": []}".repeat(1000);
+    ConfigMap configMap = new ConfigMapBuilder().withNewMetadata().withName("db-dashboard")
+        .withManagedFields(entry("tradingdatabase", "Apply", null), entry("kubectl-edit", "Update", null))
+        .endMetadata().withData(Map.of("db.json", dashboard)).build();
+    ConfigMap desired = new ConfigMapBuilder().withNewMetadata().withName("db-dashboard").endMetadata()
+        .withData(Map.of("db.json", dashboard)).build();
+
+    ConfigMap cached = InformerCaches.configMapDigests(configMap, "tradingdatabase");
+
+    String digest = cached.getData().get("db.json");
+    assertThat(digest).startsWith(InformerCaches.DIGEST_PREFIX).hasSizeLessThan(100);
+    assertThat(cached.getMetadata().getManagedFields()).hasSize(1);
+    assertThat(InformerCaches.withDataDigests(desired).getData()).containsExactly(Map.entry("db.json", digest));
+    assertThat(InformerCaches.withDataDigests(cached).getData()).containsExactly(Map.entry("db.json", digest));
+    assertThat(desired.getData()).containsEntry("db.json", dashboard);
+    assertThat(InformerCaches.withDataDigests(new ConfigMapBuilder(desired).withData(Map.of("db.json", dashboard + " "))
+        .build()).getData().get("db.json")).isNotEqualTo(digest);
   }
 }

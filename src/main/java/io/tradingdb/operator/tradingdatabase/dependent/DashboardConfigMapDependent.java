@@ -11,12 +11,8 @@ import io.tradingdb.operator.tradingdatabase.monitoring.DashboardConfigMap;
 
 @KubernetesDependent(
     createResourceOnlyIfNotExistingWithSSA = false,
-    informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
-public class DashboardConfigMapDependent extends ClusterDependent<ConfigMap> {
-
-  public DashboardConfigMapDependent() {
-    super(ConfigMap.class);
-  }
+    informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterConfigMapDependent.CachedConfigMaps.class))
+public class DashboardConfigMapDependent extends ClusterConfigMapDependent {
 
   @Override
   protected String name(ClusterNames names) {

@@ -11,12 +11,8 @@ import io.tradingdb.operator.tradingdatabase.monitoring.MonitoringConfigMap;
 
 @KubernetesDependent(
     createResourceOnlyIfNotExistingWithSSA = false,
-    informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
-public class MonitoringConfigMapDependent extends ClusterDependent<ConfigMap> {
-
-  public MonitoringConfigMapDependent() {
-    super(ConfigMap.class);
-  }
+    informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterConfigMapDependent.CachedConfigMaps.class))
+public class MonitoringConfigMapDependent extends ClusterConfigMapDependent {
 
   @Override
   protected String name(ClusterNames names) {

@@ -11,12 +11,8 @@ import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 
 @KubernetesDependent(
     createResourceOnlyIfNotExistingWithSSA = false,
-    informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
-public class PatroniConfigMapDependent extends ClusterDependent<ConfigMap> {
-
-  public PatroniConfigMapDependent() {
-    super(ConfigMap.class);
-  }
+    informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterConfigMapDependent.CachedConfigMaps.class))
+public class PatroniConfigMapDependent extends ClusterConfigMapDependent {
 
   @Override
   protected String name(ClusterNames names) {

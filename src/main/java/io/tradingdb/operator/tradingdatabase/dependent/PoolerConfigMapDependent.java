@@ -11,12 +11,8 @@ import io.tradingdb.operator.tradingdatabase.pooler.PoolerConfigMap;
 
 @KubernetesDependent(
     createResourceOnlyIfNotExistingWithSSA = false,
-    informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
-public class PoolerConfigMapDependent extends ClusterDependent<ConfigMap> {
-
-  public PoolerConfigMapDependent() {
-    super(ConfigMap.class);
-  }
+    informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterConfigMapDependent.CachedConfigMaps.class))
+public class PoolerConfigMapDependent extends ClusterConfigMapDependent {
 
   @Override
   protected String name(ClusterNames names) {
