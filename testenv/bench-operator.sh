@@ -59,7 +59,7 @@ operator_jar() { find target -maxdepth 1 -name 'tradingdb-operator-*.jar' ! -nam
 JAR=$(operator_jar)
 if [ -z "$JAR" ] || [ -n "$(find src/main pom.xml -newer "$JAR" -type f | head -1)" ]; then
   log "packaging the operator"
-  nice -n 10 mvn -B -q -ntp package -DskipTests >&2
+  nice -n 10 ./mvnw -B -q -ntp package -DskipTests >&2
   JAR=$(operator_jar)
 fi
 VALUES=helm/tradingdb-operator/values.yaml
