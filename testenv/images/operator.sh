@@ -28,7 +28,7 @@ operator_jar() {
 inputs() {
   if [ -z "$(operator_jar)" ]; then
     log "operator: no jar in target/, running mvn package"
-    (cd "$PROJECT_DIR" && nice -n 10 mvn -B -ntp -q package -Dmaven.test.skip=true >&2)
+    (cd "$PROJECT_DIR" && nice -n 10 ./mvnw -B -ntp -q package -Dmaven.test.skip=true >&2)
   fi
   (cd "$PROJECT_DIR/target" && sha256sum "$(basename "$(operator_jar)")" lib/*)
   printf '%s\n' "${CONFIG_ENV[@]}"
