@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,16 @@ class OperatorOnRealNodeIT {
     ns = RealCluster.createNamespace(client, "real-db", restricted);
 
     RealNodeOperator.helmInstall("tdb", operatorNs, ns);
+  }
+
+  @AfterAll
+  static void uninstall() throws Exception {
+    // The E2E suites after this one get the node's cores back.
+    if (client != null) {
+      RealNodeOperator.deleteNamespace(client, ns);
+      RealNodeOperator.helmUninstall("tdb", operatorNs);
+      client.namespaces().withName(operatorNs).delete();
+    }
   }
 
   @Test

@@ -95,7 +95,7 @@ class ProductionClusterE2EIT {
       return;
     }
     // The next ITs get the node's two cores back.
-    client.namespaces().withName(ns).delete();
+    RealNodeOperator.deleteNamespace(client, ns);
     RealNodeOperator.helmUninstall("tdb", operatorNs);
     client.namespaces().withName(operatorNs).delete();
   }
@@ -183,7 +183,8 @@ class ProductionClusterE2EIT {
   @Test
   @Order(3)
   void tlsWithTheOperatorsCaOnEveryServiceAndPlainTextRefused() throws Exception {
-    Map<String, String> su = superuser();
+    // The application's login: the pooler refuses superusers by design.
+    Map<String, String> su = connectionSecret("ticks-app-connection");
     for (String service : List.of(NAME + "-rw", NAME + "-ro", NAME + "-pooler")) {
       assertThat(psql(service, su, "SELECT 1").strip()).as(service).isEqualTo("1");
       RealNodeOperator.Process.Result plain = psqlRaw(service, su, "disable", "SELECT 1");
@@ -274,8 +275,8 @@ class ProductionClusterE2EIT {
   @Test
   @Order(6)
   void failoverInSynchronousModeLosesNoAcknowledgedWrite() throws Exception {
-    Map<String, String> su = superuser();
-    psql(NAME + "-rw", su, "CREATE TABLE failover_log (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())");
+    Map<String, String> su = connectionSecret("ticks-app-connection");
+    psql(NAME + "-pooler", su, "CREATE TABLE failover_log (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())");
 
     String first = status().getCurrentPrimary();
     try (Writer writer = new Writer(su)) {
@@ -338,6 +339,58 @@ class ProductionClusterE2EIT {
     client.resources(TradingDatabase.class).inNamespace(ns).withName(NAME).delete();
     await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(claims)
         .allSatisfy(c -> assertThat(client.persistentVolumeClaims().inNamespace(ns).withName(c).get()).isNull()));
+  }
+
+  /**
+   * Bad input the API cannot catch: an image without Patroni. The container's own reason reaches
+   * status, and while the kubelet keeps restarting it the operator writes little: one reconcile per
+   * change of that reason, not one per kubelet status update.
+   */
+  @Test
+  @Order(8)
+  void anImageThatCannotStartIsReportedWithTheContainersReasonWithoutARetryStorm() throws Exception {
+    TradingDatabase broken = RealNodeOperator.sample("tradingdatabase-development.yaml", ns,
+        "{\"metadata\": {\"name\": \"broken\"}, \"spec\": {\"image\": \"localhost/toolbox:busybox\"}}");
+    client.resource(broken).create();
+    var brokenDb = client.resources(TradingDatabase.class).inNamespace(ns).withName("broken");
+    io.fabric8.kubernetes.api.model.Condition notReady = await().atMost(Duration.ofMinutes(4))
+        .pollInterval(Duration.ofSeconds(2)).until(
+            () -> brokenDb.get().getStatus() == null ? null : brokenDb.get().getStatus().getConditions().stream()
+                .filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null),
+            c -> c != null && c.getMessage().contains("CrashLoopBackOff"));
+    assertThat(notReady.getStatus()).isEqualTo("False");
+    assertThat(notReady.getReason()).isEqualTo("ContainerNotStarting");
+    assertThat(notReady.getMessage()).isEqualTo(
+        "waiting for the first instance: 0/1 ready; container postgres of pod broken-0: CrashLoopBackOff");
+
+    // The kubelet keeps restarting the container; the operator's writes stay few.
+    int restartsBefore = restarts("broken-0");
+    String versionBefore = brokenDb.get().getMetadata().getResourceVersion();
+    List<String> versions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (var watch = brokenDb.watch(new io.fabric8.kubernetes.client.Watcher<TradingDatabase>() {
+      @Override
+      public void eventReceived(Action action, TradingDatabase resource) {
+        versions.add(resource.getMetadata().getResourceVersion());
+      }
+
+      @Override
+      public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+    })) {
+      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(5))
+          .until(() -> restarts("broken-0") >= restartsBefore + 2);
+    }
+    long writes = versions.stream().filter(v -> !v.equals(versionBefore)).distinct().count();
+    System.out.printf("crash loop: %d restarts, %d writes to the TradingDatabase%n",
+        restarts("broken-0") - restartsBefore, writes);
+    assertThat(writes).as("TradingDatabase writes while the container restarted twice").isLessThanOrEqualTo(6);
+    assertThat(client.apps().statefulSets().inNamespace(ns).withName("broken").get().getMetadata().getGeneration())
+        .as("the StatefulSet is not rewritten").isEqualTo(1L);
+    brokenDb.delete();
+  }
+
+  static int restarts(String pod) {
+    return client.pods().inNamespace(ns).withName(pod).get().getStatus().getContainerStatuses().stream()
+        .filter(c -> ClusterStatefulSet.CONTAINER.equals(c.getName())).mapToInt(c -> c.getRestartCount()).sum();
   }
 
   // ---- helpers: a client as a user runs it, from this machine through kube-proxy ----

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import java.io.IOException;
@@ -55,6 +56,12 @@ public final class RealNodeOperator {
         "--set-json", "tolerations=" + Serialization.asJson(onRealNode.get("tolerations")),
         "--wait", "--timeout", "5m"));
     run(command, Duration.ofMinutes(6));
+  }
+
+  /** Deletes a namespace and waits while the operator still runs to clear its finalizers. */
+  public static void deleteNamespace(KubernetesClient client, String namespace) {
+    client.namespaces().withName(namespace).delete();
+    client.namespaces().withName(namespace).waitUntilCondition(java.util.Objects::isNull, 5, TimeUnit.MINUTES);
   }
 
   public static void helmUninstall(String release, String operatorNs) throws Exception {
