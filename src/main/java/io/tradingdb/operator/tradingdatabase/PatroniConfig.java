@@ -44,6 +44,8 @@ public final class PatroniConfig {
   public static final String MOUNT_PATH = "/etc/patroni";
   public static final String DATA_MOUNT = "/home/postgres/pgdata";
   public static final String DATA_DIR = DATA_MOUNT + "/data";
+  /** The label Patroni selects its cluster's pods by, with the scope (the cluster's name) as value. */
+  public static final String SCOPE_LABEL = "tradingdb.io/cluster";
   public static final String WAL_MOUNT = "/home/postgres/pgwal";
   public static final String TLS_MOUNT = "/etc/tradingdb/tls";
 
@@ -112,7 +114,7 @@ public final class PatroniConfig {
 
     Map<String, Object> kubernetes = new LinkedHashMap<>();
     kubernetes.put("labels", ClusterServices.podSelector(model, null));
-    kubernetes.put("scope_label", "tradingdb.io/cluster");
+    kubernetes.put("scope_label", SCOPE_LABEL);
     kubernetes.put("role_label", ClusterServices.ROLE_LABEL);
     kubernetes.put("leader_label_value", ClusterServices.PRIMARY);
     kubernetes.put("follower_label_value", ClusterServices.REPLICA);
