@@ -16,7 +16,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
 import io.tradingdb.operator.testsupport.RealCluster;
 import io.tradingdb.operator.testsupport.RealNodeOperator;
-import io.tradingdb.operator.tradingdatabase.ClusterStatefulSet;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
