@@ -46,11 +46,8 @@ class OperatorOnRealNodeIT {
   @BeforeAll
   static void install() throws Exception {
     client = RealCluster.client();
-    Map<String, String> restricted = Map.of(
-        "pod-security.kubernetes.io/enforce", "restricted",
-        "pod-security.kubernetes.io/enforce-version", "latest");
-    operatorNs = RealCluster.createNamespace(client, "tradingdb-system", restricted);
-    ns = RealCluster.createNamespace(client, "real-db", restricted);
+    operatorNs = RealCluster.createNamespace(client, "tradingdb-system", RealNodeOperator.RESTRICTED);
+    ns = RealCluster.createNamespace(client, "real-db", RealNodeOperator.RESTRICTED);
 
     RealNodeOperator.helmInstall("tdb", operatorNs, ns);
   }

@@ -81,11 +81,8 @@ class ProductionClusterE2EIT {
   @BeforeAll
   static void install() throws Exception {
     client = RealCluster.client();
-    Map<String, String> restricted = Map.of(
-        "pod-security.kubernetes.io/enforce", "restricted",
-        "pod-security.kubernetes.io/enforce-version", "latest");
-    operatorNs = RealCluster.createNamespace(client, "e2e-system", restricted);
-    ns = RealCluster.createNamespace(client, "e2e-prod", restricted);
+    operatorNs = RealCluster.createNamespace(client, "e2e-system", RealNodeOperator.RESTRICTED);
+    ns = RealCluster.createNamespace(client, "e2e-prod", RealNodeOperator.RESTRICTED);
     RealNodeOperator.helmInstall("tdb", operatorNs, ns);
   }
 

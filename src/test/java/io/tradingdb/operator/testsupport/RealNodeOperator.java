@@ -30,6 +30,10 @@ public final class RealNodeOperator {
   public static final String ON_REAL_NODE = """
       {"nodeSelector": {"kubernetes.io/hostname": "real-node"},
        "tolerations": [{"key": "tradingdb.io/real-node", "operator": "Exists", "effect": "NoSchedule"}]}""";
+  /** Namespace labels: Pod Security `restricted` enforced, as the real-node tests run everything. */
+  public static final Map<String, String> RESTRICTED = Map.of(
+      "pod-security.kubernetes.io/enforce", "restricted",
+      "pod-security.kubernetes.io/enforce-version", "latest");
   /** What run-local.sh changes in a sample so it runs on the real node with the stand-in images. */
   public static final Path REAL_PODS_PATCH = PROJECT.resolve("testenv/real-pods-patch.json");
 
