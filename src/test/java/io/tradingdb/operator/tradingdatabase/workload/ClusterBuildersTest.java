@@ -48,9 +48,9 @@ class ClusterBuildersTest {
     db.getSpec().setProfile(Profile.PRODUCTION);
     ClusterModel model = ClusterModel.from(db);
     @SuppressWarnings("unchecked")
-    Map<String, Object> kubernetes = (Map<String, Object>) PatroniConfig.document(model).get("kubernetes");
+    Map<String, Object> kubernetes = (Map<String, Object>) PatroniConfigMap.document(model).get("kubernetes");
     Map<String, String> selector = new java.util.HashMap<>((Map<String, String>) kubernetes.get("labels"));
-    selector.put((String) kubernetes.get("scope_label"), (String) PatroniConfig.document(model).get("scope"));
+    selector.put((String) kubernetes.get("scope_label"), (String) PatroniConfigMap.document(model).get("scope"));
 
     Map<String, String> podLabels = ClusterStatefulSet.build(model, "x", Map.of()).getSpec().getTemplate()
         .getMetadata().getLabels();
