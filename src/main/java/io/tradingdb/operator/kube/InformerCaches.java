@@ -1,6 +1,8 @@
 package io.tradingdb.operator.kube;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -8,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.SSABasedGenericKubernetesResourceMatcher;
 import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +20,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.Supplier;
 
@@ -118,6 +122,10 @@ public final class InformerCaches {
         .withDeletionTimestamp(pod.getMetadata().getDeletionTimestamp())
         .withOwnerReferences(pod.getMetadata().getOwnerReferences())
         .build());
+    List<ContainerStatus> waiting = waitingContainers(pod);
+    if (!waiting.isEmpty()) {
+      slim.setStatus(new PodStatusBuilder().withContainerStatuses(waiting).build());
+    }
     return slim;
   }
 
@@ -162,6 +170,25 @@ public final class InformerCaches {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
+  }
+
+  /**
+   * The containers of a pod that wait for a reason a user must act on (CrashLoopBackOff,
+   * ImagePullBackOff, ...), each as its name and that reason only: what status reports when an
+   * instance cannot start. ContainerCreating and PodInitializing are progress, not problems.
+   */
+  public static List<ContainerStatus> waitingContainers(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return List.of();
+    }
+    return pod.getStatus().getContainerStatuses().stream()
+        .filter(c -> c.getState() != null && c.getState().getWaiting() != null
+            && c.getState().getWaiting().getReason() != null
+            && !Set.of("ContainerCreating", "PodInitializing").contains(c.getState().getWaiting().getReason()))
+        .map(c -> new ContainerStatusBuilder().withName(c.getName())
+            .withNewState().withNewWaiting().withReason(c.getState().getWaiting().getReason()).endWaiting().endState()
+            .build())
+        .toList();
   }
 
   /** A volume claim as volume expansion reads it: metadata and spec. */

@@ -24,11 +24,19 @@ public final class HealthCheck {
    * @param walArchiveFailing archive_mode is on and the last archive_command run failed
    * @param blockedSessions sessions waiting for a lock another session holds
    * @param transactionIdAge the highest age(datfrozenxid) of the server's databases
+   * @param streamingReplicas standbys streaming WAL from this server (pg_stat_replication)
+   * @param synchronousReplicas of those, the ones a commit waits for
    */
   public record Result(
       int connections, int maxConnections, long databaseSizeBytes, double cacheHitRatio,
       long cacheBlocks, int unusedIndexes, int duplicateIndexes, long longestQuerySeconds,
-      boolean walArchiveFailing, int blockedSessions, long idleInTransactionSeconds, long transactionIdAge) {}
+      boolean walArchiveFailing, int blockedSessions, long idleInTransactionSeconds, long transactionIdAge,
+      int streamingReplicas, int synchronousReplicas) {}
+
+  /** Replication as the primary sees it; the superuser session reads every standby's state. */
+  static final String REPLICATION = "SELECT count(*) FILTER (WHERE state = 'streaming') AS streaming,"
+      + " count(*) FILTER (WHERE state = 'streaming' AND sync_state IN ('sync', 'quorum')) AS synchronous"
+      + " FROM pg_catalog.pg_stat_replication";
 
   private HealthCheck() {}
 
@@ -40,6 +48,7 @@ public final class HealthCheck {
     Map<String, Number> longest = row(connection, "tradingdb_longest_query");
     Map<String, Number> archive = row(connection, "tradingdb_wal_archive");
     Map<String, Number> locks = row(connection, "tradingdb_locks");
+    int[] replication = replication(connection);
     return new Result(
         connections.get("used").intValue(),
         connections.get("max").intValue(),
@@ -52,7 +61,15 @@ public final class HealthCheck {
         archive.get("enabled").intValue() == 1 && archive.get("failing").intValue() == 1,
         locks.get("blocked_sessions").intValue(),
         (long) Math.floor(longest.get("idle_in_transaction_seconds").doubleValue()),
-        maxOf(connection, "tradingdb_wraparound", "transaction_id_age"));
+        maxOf(connection, "tradingdb_wraparound", "transaction_id_age"),
+        replication[0], replication[1]);
+  }
+
+  private static int[] replication(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(REPLICATION)) {
+      rs.next();
+      return new int[] {rs.getInt("streaming"), rs.getInt("synchronous")};
+    }
   }
 
   /** The largest value of one column over the rows of a per-database query. */

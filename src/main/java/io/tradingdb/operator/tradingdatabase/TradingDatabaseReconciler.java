@@ -237,11 +237,13 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
                 .withName(PODS)
                 .withLabelSelector(ClusterDependent.SELECTOR)
                 .withSecondaryToPrimaryMapper(TradingDatabaseReconciler::byInstanceLabel)
-                // Only a pod's name, labels and deletion are read: kwok's or the kubelet's status
-                // writes need no reconcile (the StatefulSet's status brings readiness).
+                // Only a pod's name, labels, deletion and containers stuck waiting are read: other
+                // status writes of kwok or the kubelet need no reconcile (the StatefulSet's status
+                // brings readiness), and a crash loop reconciles once per change of its reason.
                 .withItemStore(new TransformingItemStore<>(InformerCaches::podMetadata))
                 .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getMetadata().getLabels(), previous.getMetadata().getLabels())
-                    || !Objects.equals(next.getMetadata().getDeletionTimestamp(), previous.getMetadata().getDeletionTimestamp()))
+                    || !Objects.equals(next.getMetadata().getDeletionTimestamp(), previous.getMetadata().getDeletionTimestamp())
+                    || !InformerCaches.waitingContainers(next).equals(InformerCaches.waitingContainers(previous)))
                 .build(),
             context),
         new InformerEventSource<>(

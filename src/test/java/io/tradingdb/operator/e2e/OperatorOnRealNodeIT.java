@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.tradingdb.operator.OperatorSettings;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.testsupport.RealCluster;
+import io.tradingdb.operator.testsupport.RealNodeOperator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,12 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 class OperatorOnRealNodeIT {
 
-  static final Path PROJECT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
-  static final String OPERATOR_IMAGE = "localhost/tradingdb/tradingdb-operator";
-  static final String TIMESCALEDB_IMAGE = "localhost/tradingdb/timescaledb-ha:pg17";
-  static final String ON_REAL_NODE = """
-      {"nodeSelector": {"kubernetes.io/hostname": "real-node"},
-       "tolerations": [{"key": "tradingdb.io/real-node", "operator": "Exists", "effect": "NoSchedule"}]}""";
+  static final String TIMESCALEDB_IMAGE = RealNodeOperator.TIMESCALEDB_IMAGE;
 
   static KubernetesClient client;
   static String operatorNs;
@@ -49,29 +46,20 @@ class OperatorOnRealNodeIT {
   @BeforeAll
   static void install() throws Exception {
     client = RealCluster.client();
-    Map<String, String> restricted = Map.of(
-        "pod-security.kubernetes.io/enforce", "restricted",
-        "pod-security.kubernetes.io/enforce-version", "latest");
-    operatorNs = RealCluster.createNamespace(client, "tradingdb-system", restricted);
-    ns = RealCluster.createNamespace(client, "real-db", restricted);
+    operatorNs = RealCluster.createNamespace(client, "tradingdb-system", RealNodeOperator.RESTRICTED);
+    ns = RealCluster.createNamespace(client, "real-db", RealNodeOperator.RESTRICTED);
 
-    Path kubeconfig = Path.of(System.getenv("TRADINGDB_TEST_KUBECONFIG"));
-    Path socket = kubeconfig.getParent().resolve("node/containerd.sock");
-    // The image around the jar this build just packaged (cached by its hash), into the node's containerd.
-    String built = run(List.of(PROJECT.resolve("testenv/images/build.sh").toString(), "--import", socket.toString(),
-        "operator"), Duration.ofMinutes(15));
-    String ref = built.strip().lines().reduce((a, b) -> b).orElseThrow().split("\t")[0];
-    assertThat(ref).startsWith(OPERATOR_IMAGE + ":");
+    RealNodeOperator.helmInstall("tdb", operatorNs, ns);
+  }
 
-    String helm = binary("HELM_BIN");
-    List<String> command = new ArrayList<>(List.of(helm, "install", "tdb", PROJECT.resolve("helm/tradingdb-operator").toString(),
-        "--kubeconfig", kubeconfig.toString(), "--namespace", operatorNs,
-        "--set", "image.repository=" + OPERATOR_IMAGE, "--set", "image.tag=" + ref.substring(ref.indexOf(':') + 1),
-        "--set", "replicaCount=1", "--set", "watchNamespaces={" + ns + "}",
-        "--set-json", "nodeSelector=" + Serialization.asJson(Serialization.unmarshal(ON_REAL_NODE, Map.class).get("nodeSelector")),
-        "--set-json", "tolerations=" + Serialization.asJson(Serialization.unmarshal(ON_REAL_NODE, Map.class).get("tolerations")),
-        "--wait", "--timeout", "5m"));
-    run(command, Duration.ofMinutes(6));
+  @AfterAll
+  static void uninstall() throws Exception {
+    // The E2E suites after this one get the node's cores back.
+    if (client != null) {
+      RealNodeOperator.deleteNamespace(client, ns);
+      RealNodeOperator.helmUninstall("tdb", operatorNs);
+      client.namespaces().withName(operatorNs).delete();
+    }
   }
 
   @Test
@@ -86,16 +74,7 @@ class OperatorOnRealNodeIT {
     assertThat(lease.getSpec().getHolderIdentity()).startsWith(operator.getMetadata().getName());
 
     // The sample as run-local.sh puts it on the real node.
-    TradingDatabase db = Serialization.unmarshal(Files.readString(PROJECT.resolve("samples/tradingdatabase-development.yaml")),
-        TradingDatabase.class);
-    TradingDatabase patch = Serialization.unmarshal(Files.readString(PROJECT.resolve("testenv/real-pods-patch.json")),
-        TradingDatabase.class);
-    db.getMetadata().setNamespace(ns);
-    db.getSpec().setImage(patch.getSpec().getImage());
-    db.getSpec().setImagePullPolicy(patch.getSpec().getImagePullPolicy());
-    db.getSpec().setScheduling(patch.getSpec().getScheduling());
-    db.getSpec().setStorage(patch.getSpec().getStorage());
-    db.getSpec().setMonitoring(patch.getSpec().getMonitoring());
+    TradingDatabase db = RealNodeOperator.sample("tradingdatabase-development.yaml", ns, null);
     assertThat(db.getSpec().getImage()).isEqualTo(TIMESCALEDB_IMAGE);
     client.resource(db).create();
     String name = db.getMetadata().getName();
@@ -142,23 +121,10 @@ class OperatorOnRealNodeIT {
   }
 
   static byte[] decode(Secret secret, String key) {
-    return Base64.getDecoder().decode(secret.getData().get(key));
+    return RealNodeOperator.decode(secret, key);
   }
 
-  /** A path that testenv/build-binaries.sh prints (it reuses the cached binaries in a second). */
-  static String binary(String variable) throws Exception {
-    String out = run(List.of(PROJECT.resolve("testenv/build-binaries.sh").toString()), Duration.ofMinutes(30));
-    return out.lines().filter(l -> l.startsWith(variable + "=")).findFirst().orElseThrow()
-        .substring(variable.length() + 1);
-  }
-
-  static String run(List<String> command, Duration timeout) throws IOException, InterruptedException {
-    Path log = Files.createTempFile("real-node-it", ".log");
-    Process p = new ProcessBuilder(command).redirectErrorStream(false).redirectError(log.toFile()).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)).as("%s finished", command.get(0)).isTrue();
-    assertThat(p.exitValue()).as("%s failed:%n%s%s", String.join(" ", command.subList(0, Math.min(2, command.size()))), out,
-        Files.readString(log)).isZero();
-    return out;
+  static String run(List<String> command, Duration timeout) throws Exception {
+    return RealNodeOperator.run(command, timeout);
   }
 }

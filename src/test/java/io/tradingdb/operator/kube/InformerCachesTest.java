@@ -74,6 +74,31 @@ class InformerCachesTest {
   }
 
   @Test
+  void aPodKeepsOnlyTheReasonOfAContainerThatCannotStart() {
+    Pod pod = new PodBuilder().withNewMetadata().withName("db-0").withNamespace("ns").endMetadata()
+        .withNewStatus().withPhase("Running")
+        .addNewContainerStatus().withName("postgres").withRestartCount(4).withNewState().withNewWaiting()
+        .withReason("CrashLoopBackOff").withMessage("back-off 40s restarting failed container").endWaiting().endState()
+        .endContainerStatus()
+        .addNewContainerStatus().withName("exporter").withNewState().withNewWaiting().withReason("ContainerCreating")
+        .endWaiting().endState().endContainerStatus()
+        .addNewContainerStatus().withName("sidecar").withNewState().withNewRunning().endRunning().endState()
+        .endContainerStatus()
+        .endStatus().build();
+
+    Pod cached = InformerCaches.podMetadata(pod);
+
+    assertThat(cached.getStatus().getPhase()).isNull();
+    assertThat(cached.getStatus().getContainerStatuses()).singleElement().satisfies(c -> {
+      assertThat(c.getName()).isEqualTo("postgres");
+      assertThat(c.getState().getWaiting().getReason()).isEqualTo("CrashLoopBackOff");
+      assertThat(c.getState().getWaiting().getMessage()).isNull();
+      assertThat(c.getRestartCount()).isNull();
+    });
+    assertThat(InformerCaches.waitingContainers(cached)).isEqualTo(InformerCaches.waitingContainers(pod));
+  }
+
+  @Test
   void aCustomResourceLosesManagedFieldsAndKubectlsCopyOfItsSpec() {
     TradingDatabase db = Samples.tradingDatabase("ns", "db");
     db.getMetadata().setManagedFields(new java.util.ArrayList<>(java.util.List.of(entry("kubectl", "Apply", null))));

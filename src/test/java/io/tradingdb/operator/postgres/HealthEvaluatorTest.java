@@ -11,7 +11,7 @@ class HealthEvaluatorTest {
   private static final long GIB = 1024L * 1024 * 1024;
 
   private static HealthCheck.Result health(int connections, long sizeBytes, double ratio, long blocks) {
-    return new HealthCheck.Result(connections, 100, sizeBytes, ratio, blocks, 3, 1, 12, false, 0, 0, 1000);
+    return new HealthCheck.Result(connections, 100, sizeBytes, ratio, blocks, 3, 1, 12, false, 0, 0, 1000, 0, 0);
   }
 
   @Test
@@ -45,7 +45,7 @@ class HealthEvaluatorTest {
 
   @Test
   void failingWalArchivingComesFirst() {
-    var failing = new HealthCheck.Result(81, 100, GIB, 0.999, 1_000_000, 0, 0, 1, true, 0, 0, 1000);
+    var failing = new HealthCheck.Result(81, 100, GIB, 0.999, 1_000_000, 0, 0, 1, true, 0, 0, 1000, 0, 0);
     assertThat(HealthEvaluator.evaluate(failing, GUIDE)).extracting(HealthEvaluator.Finding::reason)
         .containsExactly("WalArchivingFailing", "ConnectionsHigh");
   }

@@ -37,6 +37,8 @@ public final class HealthReport {
     status.setBlockedSessions(result.blockedSessions());
     status.setIdleInTransactionSeconds(result.idleInTransactionSeconds());
     status.setTransactionIdAge(result.transactionIdAge());
+    status.setStreamingReplicas(result.streamingReplicas());
+    status.setSynchronousReplicas(result.synchronousReplicas());
     status.setLastVacuum(lastVacuum);
     return status;
   }

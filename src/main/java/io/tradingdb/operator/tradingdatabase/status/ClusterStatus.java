@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
 import io.tradingdb.operator.kube.Conditions;
+import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.postgres.HealthEvaluator;
 import io.tradingdb.operator.tradingdatabase.workload.ClusterServices;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -72,8 +73,9 @@ public final class ClusterStatus {
       c.add(new WantedCondition(Conditions.PROGRESSING, false, "Reconciled", "the cluster matches its spec"));
     } else if (!everReady && ready == 0) {
       phase = CREATING;
-      c.add(new WantedCondition(Conditions.READY, false, "Creating",
-          "waiting for the first instance: 0/" + model.instances() + " ready"));
+      String stuck = stuckContainer(observed.pods());
+      c.add(new WantedCondition(Conditions.READY, false, stuck == null ? "Creating" : "ContainerNotStarting",
+          "waiting for the first instance: 0/" + model.instances() + " ready" + (stuck == null ? "" : "; " + stuck)));
       c.add(new WantedCondition(Conditions.PROGRESSING, true, "Creating", "creating the cluster"));
     } else if (rolling) {
       phase = UPDATING;
@@ -83,9 +85,11 @@ public final class ClusterStatus {
           "applying the new pod template or instance count"));
     } else {
       phase = DEGRADED;
-      String why = primary == null
+      String stuck = stuckContainer(observed.pods());
+      String why = (primary == null
           ? "no instance holds the primary role"
-          : (model.instances() - ready) + " of " + model.instances() + " instances are not ready";
+          : (model.instances() - ready) + " of " + model.instances() + " instances are not ready")
+          + (stuck == null ? "" : "; " + stuck);
       c.add(new WantedCondition(Conditions.READY, false, primary == null ? "NoPrimary" : "InstancesNotReady", why));
       c.add(new WantedCondition(Conditions.PROGRESSING, false, "Waiting", "waiting for instances to recover"));
     }
@@ -189,6 +193,18 @@ public final class ClusterStatus {
     s.setBootstrap(previous.getBootstrap());
     s.setAlerting(previous.getAlerting());
     return s;
+  }
+
+  /** The first instance container that cannot start, as "container C of pod P: REASON"; null when none. */
+  static String stuckContainer(Collection<Pod> pods) {
+    return pods.stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
+        .flatMap(p -> InformerCaches.waitingContainers(p).stream()
+            .map(c -> "container " + c.getName() + " of pod " + p.getMetadata().getName() + ": "
+                + c.getState().getWaiting().getReason()))
+        .findFirst()
+        .orElse(null);
   }
 
   /** The running pod Patroni labelled primary; null during an election or before bootstrap. */

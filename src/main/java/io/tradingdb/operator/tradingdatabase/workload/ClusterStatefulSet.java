@@ -53,6 +53,8 @@ public final class ClusterStatefulSet {
     ClusterNames n = model.names();
     Map<String, String> podLabels =
         new LinkedHashMap<>(Labels.of("tradingdatabase", n.cluster(), "postgresql"));
+    // Patroni finds the members (and the leader's address to clone from) by its labels plus this one.
+    podLabels.put(PatroniConfigMap.SCOPE_LABEL, n.cluster());
     List<PersistentVolumeClaim> claims = new ArrayList<>();
     claims.add(claim(model, ClusterNames.DATA_VOLUME, model.data(), existingClaimSizes));
     boolean withWal = walVolume(model, existingClaimSizes);

@@ -42,6 +42,8 @@ public final class PatroniConfigMap {
   public static final String PGBACKREST_WORK_DIR = "/tmp/pgbackrest";
   public static final String PGBACKREST_TLS_MOUNT = "/etc/tradingdb/pgbackrest-tls";
   public static final String MOUNT_PATH = "/etc/patroni";
+  /** The label Patroni selects its cluster's pods by, with the scope (the cluster's name) as value. */
+  public static final String SCOPE_LABEL = "tradingdb.io/cluster";
   public static final String WAL_MOUNT = "/home/postgres/pgwal";
   public static final String TLS_MOUNT = "/etc/tradingdb/tls";
 
@@ -110,7 +112,7 @@ public final class PatroniConfigMap {
 
     Map<String, Object> kubernetes = new LinkedHashMap<>();
     kubernetes.put("labels", ClusterServices.podSelector(model, null));
-    kubernetes.put("scope_label", "tradingdb.io/cluster");
+    kubernetes.put("scope_label", SCOPE_LABEL);
     kubernetes.put("role_label", ClusterServices.ROLE_LABEL);
     kubernetes.put("leader_label_value", ClusterServices.PRIMARY);
     kubernetes.put("follower_label_value", ClusterServices.REPLICA);

@@ -39,6 +39,25 @@ class ClusterBuildersTest {
   }
 
   /**
+   * Patroni lists its members by the configured labels plus its scope label; a pod without one of
+   * them is invisible to the others, and a replica then has no leader address to clone from.
+   */
+  @Test
+  void thePodsCarryEveryLabelPatroniSelectsItsMembersBy() {
+    TradingDatabase db = Samples.tradingDatabase("trading", "prod");
+    db.getSpec().setProfile(Profile.PRODUCTION);
+    ClusterModel model = ClusterModel.from(db);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> kubernetes = (Map<String, Object>) PatroniConfigMap.document(model).get("kubernetes");
+    Map<String, String> selector = new java.util.HashMap<>((Map<String, String>) kubernetes.get("labels"));
+    selector.put((String) kubernetes.get("scope_label"), (String) PatroniConfigMap.document(model).get("scope"));
+
+    Map<String, String> podLabels = ClusterStatefulSet.build(model, "x", Map.of()).getSpec().getTemplate()
+        .getMetadata().getLabels();
+    assertThat(podLabels).containsAllEntriesOf(selector);
+  }
+
+  /**
    * WAL archiving: archive settings, the pgBackRest file and restore_command in Patroni's
    * ConfigMap, the TLS server sidecar, S3 keys by reference only; and a point-in-time bootstrap.
    */

@@ -31,6 +31,15 @@ public class HealthStatus {
   private Long transactionIdAge;
   @JsonPropertyDescription("Result of the last scheduled VACUUM ANALYZE.")
   private String lastVacuum;
+  @JsonPropertyDescription("Replicas streaming WAL from the primary.")
+  private Integer streamingReplicas;
+  @JsonPropertyDescription("Of those, the replicas a commit waits for (synchronous mode).")
+  private Integer synchronousReplicas;
+
+  public Integer getStreamingReplicas() { return streamingReplicas; }
+  public void setStreamingReplicas(Integer streamingReplicas) { this.streamingReplicas = streamingReplicas; }
+  public Integer getSynchronousReplicas() { return synchronousReplicas; }
+  public void setSynchronousReplicas(Integer synchronousReplicas) { this.synchronousReplicas = synchronousReplicas; }
 
   public Integer getBlockedSessions() { return blockedSessions; }
   public void setBlockedSessions(Integer blockedSessions) { this.blockedSessions = blockedSessions; }
@@ -67,7 +76,9 @@ public class HealthStatus {
         && Objects.equals(longestQuerySeconds, h.longestQuerySeconds) && Objects.equals(lastVacuum, h.lastVacuum)
         && Objects.equals(blockedSessions, h.blockedSessions)
         && Objects.equals(idleInTransactionSeconds, h.idleInTransactionSeconds)
-        && Objects.equals(transactionIdAge, h.transactionIdAge);
+        && Objects.equals(transactionIdAge, h.transactionIdAge)
+        && Objects.equals(streamingReplicas, h.streamingReplicas)
+        && Objects.equals(synchronousReplicas, h.synchronousReplicas);
   }
 
   @Override

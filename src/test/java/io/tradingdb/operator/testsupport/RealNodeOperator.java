@@ -1,0 +1,145 @@
+package io.tradingdb.operator.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The README's install on the real node: the operator image around the jar this build packaged,
+ * imported into the node's containerd, and `helm install` of helm/tradingdb-operator with it.
+ */
+public final class RealNodeOperator {
+
+  public static final Path PROJECT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
+  public static final String OPERATOR_IMAGE = "localhost/tradingdb/tradingdb-operator";
+  public static final String TIMESCALEDB_IMAGE = "localhost/tradingdb/timescaledb-ha:pg17";
+  public static final String ON_REAL_NODE = """
+      {"nodeSelector": {"kubernetes.io/hostname": "real-node"},
+       "tolerations": [{"key": "tradingdb.io/real-node", "operator": "Exists", "effect": "NoSchedule"}]}""";
+  /** Namespace labels: Pod Security `restricted` enforced, as the real-node tests run everything. */
+  public static final Map<String, String> RESTRICTED = Map.of(
+      "pod-security.kubernetes.io/enforce", "restricted",
+      "pod-security.kubernetes.io/enforce-version", "latest");
+  /** What run-local.sh changes in a sample so it runs on the real node with the stand-in images. */
+  public static final Path REAL_PODS_PATCH = PROJECT.resolve("testenv/real-pods-patch.json");
+
+  private RealNodeOperator() {}
+
+  public static Path kubeconfig() {
+    return Path.of(System.getenv("TRADINGDB_TEST_KUBECONFIG"));
+  }
+
+  /** Builds (or reuses) the operator image, imports it and installs the chart watching {@code watched}. */
+  public static void helmInstall(String release, String operatorNs, String... watched) throws Exception {
+    Path socket = kubeconfig().getParent().resolve("node/containerd.sock");
+    String built = run(List.of(PROJECT.resolve("testenv/images/build.sh").toString(), "--import", socket.toString(),
+        "operator"), Duration.ofMinutes(15));
+    String ref = built.strip().lines().reduce((a, b) -> b).orElseThrow().split("\t")[0];
+    assertThat(ref).startsWith(OPERATOR_IMAGE + ":");
+    Map<?, ?> onRealNode = Serialization.unmarshal(ON_REAL_NODE, Map.class);
+    List<String> command = new ArrayList<>(List.of(binary("HELM_BIN"), "install", release,
+        PROJECT.resolve("helm/tradingdb-operator").toString(),
+        "--kubeconfig", kubeconfig().toString(), "--namespace", operatorNs,
+        "--set", "image.repository=" + OPERATOR_IMAGE, "--set", "image.tag=" + ref.substring(ref.indexOf(':') + 1),
+        "--set", "replicaCount=1", "--set", "watchNamespaces={" + String.join(",", watched) + "}",
+        "--set-json", "nodeSelector=" + Serialization.asJson(onRealNode.get("nodeSelector")),
+        "--set-json", "tolerations=" + Serialization.asJson(onRealNode.get("tolerations")),
+        "--wait", "--timeout", "5m"));
+    run(command, Duration.ofMinutes(6));
+  }
+
+  /** Deletes a namespace and waits while the operator still runs to clear its finalizers. */
+  public static void deleteNamespace(KubernetesClient client, String namespace) {
+    client.namespaces().withName(namespace).delete();
+    client.namespaces().withName(namespace).waitUntilCondition(java.util.Objects::isNull, 5, TimeUnit.MINUTES);
+  }
+
+  public static void helmUninstall(String release, String operatorNs) throws Exception {
+    run(List.of(binary("HELM_BIN"), "uninstall", release, "--kubeconfig", kubeconfig().toString(),
+        "--namespace", operatorNs, "--wait", "--timeout", "3m"), Duration.ofMinutes(4));
+  }
+
+  /**
+   * A sample as it runs on the real node: its own fields, then run-local.sh's patch, then the
+   * test's overlay, each merged into the previous one (JSON merge: nested objects merge).
+   */
+  public static TradingDatabase sample(String file, String namespace, String overlayJson) throws IOException {
+    ObjectMapper merging = Serialization.jsonMapper().copy().setDefaultMergeable(true);
+    TradingDatabase db = Serialization.unmarshal(Files.readString(PROJECT.resolve("samples").resolve(file)),
+        TradingDatabase.class);
+    merging.readerForUpdating(db).readValue(Files.readString(REAL_PODS_PATCH));
+    if (overlayJson != null) {
+      merging.readerForUpdating(db).readValue(overlayJson);
+    }
+    db.getMetadata().setNamespace(namespace);
+    return db;
+  }
+
+  public static byte[] decode(Secret secret, String key) {
+    return Base64.getDecoder().decode(secret.getData().get(key));
+  }
+
+  public static String decodeString(Secret secret, String key) {
+    return new String(decode(secret, key), StandardCharsets.UTF_8);
+  }
+
+  /** A path that testenv/build-binaries.sh prints (it reuses the cached binaries in a second). */
+  public static String binary(String variable) throws Exception {
+    String out = run(List.of(PROJECT.resolve("testenv/build-binaries.sh").toString()), Duration.ofMinutes(30));
+    return out.lines().filter(l -> l.startsWith(variable + "=")).findFirst().orElseThrow()
+        .substring(variable.length() + 1);
+  }
+
+  public static String run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+    return run(command, Map.of(), timeout);
+  }
+
+  /** Runs {@code command} with extra environment (passwords go there, never on the command line). */
+  public static String run(List<String> command, Map<String, String> env, Duration timeout)
+      throws IOException, InterruptedException {
+    Process.Result r = Process.run(command, env, timeout);
+    assertThat(r.exit()).as("%s failed:%n%s%s", String.join(" ", command.subList(0, Math.min(2, command.size()))),
+        r.out(), r.err()).isZero();
+    return r.out();
+  }
+
+  /** A finished command: exit code, stdout, stderr. */
+  public static final class Process {
+    public record Result(int exit, String out, String err) {}
+
+    private Process() {}
+
+    public static Result run(List<String> command, Map<String, String> env, Duration timeout)
+        throws IOException, InterruptedException {
+      Path log = Files.createTempFile("real-node-it", ".log");
+      try {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
+        builder.environment().putAll(env);
+        java.lang.Process p = builder.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          throw new AssertionError(command.get(0) + " did not finish within " + timeout);
+        }
+        return new Result(p.exitValue(), out, Files.readString(log));
+      } finally {
+        Files.delete(log);
+      }
+    }
+  }
+}
