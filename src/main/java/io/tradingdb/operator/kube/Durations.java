@@ -1,7 +1,7 @@
 package io.tradingdb.operator.kube;
 
 import io.tradingdb.operator.api.v1alpha1.common.Formats;
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

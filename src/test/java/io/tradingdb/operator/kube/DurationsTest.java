@@ -3,7 +3,7 @@ package io.tradingdb.operator.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
