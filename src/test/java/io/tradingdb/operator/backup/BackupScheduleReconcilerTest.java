@@ -149,10 +149,10 @@ class BackupScheduleReconcilerTest {
     BackupSchedule current = client.resources(BackupSchedule.class).inNamespace("trading").withName("adhoc").get();
     current.getMetadata().getLabels();
     current.getMetadata().setAnnotations(Map.of(BackupSchedule.BACKUP_NOW_ANNOTATION, "before-upgrade", "touch", "1"));
-    long before = metrics.succeeded("backupschedule");
+    long before = metrics.succeeded("BackupSchedule");
     client.resource(current).update();
     await("a reconcile after the update").atMost(Duration.ofSeconds(20))
-        .until(() -> metrics.succeeded("backupschedule") > before);
+        .until(() -> metrics.succeeded("BackupSchedule") > before);
     assertThat(client.batch().v1().jobs().inNamespace("trading").withName("adhoc-now-before-upgrade").get()).isNull();
   }
 

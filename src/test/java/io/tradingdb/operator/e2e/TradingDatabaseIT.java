@@ -24,7 +24,6 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeSpec;
 import io.tradingdb.operator.HealthServer;
 import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.testsupport.OperatorMetrics;
-import io.tradingdb.operator.tradingdatabase.dependent.ClusterDependent;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
@@ -115,11 +114,11 @@ class TradingDatabaseIT {
     // Settle first: the reconciles that wrote the Ready status may still be finishing.
     await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
     operatorWrites.reset();
-    long before = metrics.succeeded(ClusterDependent.FIELD_MANAGER);
+    long before = metrics.succeeded("TradingDatabase");
     assertThat(before).as("reconciles of TradingDatabases so far, from /metrics").isPositive();
     admin.services().inNamespace(ns).withName("e2e-rw").patch(MERGE, "{\"metadata\":{\"annotations\":{\"touched-by-test\":\"1\"}}}");
     await("a reconcile after the touch").atMost(RealCluster.timeout())
-        .until(() -> metrics.succeeded(ClusterDependent.FIELD_MANAGER) > before);
+        .until(() -> metrics.succeeded("TradingDatabase") > before);
     assertThat(operatorWrites.writes()).as("writes during an idle reconcile").isEmpty();
   }
 

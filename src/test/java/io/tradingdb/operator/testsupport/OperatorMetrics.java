@@ -43,26 +43,24 @@ public final class OperatorMetrics {
     return new OperatorMetrics(registry::scrape);
   }
 
-  /** Reconciles of {@code controller} (its @ControllerConfiguration name) that returned normally. */
-  public long succeeded(String controller) {
-    return count("operator_sdk_reconciliations_success_total", controller);
+  /** Reconciles of resources of {@code kind} (for example TradingDatabase) that returned normally. */
+  public long succeeded(String kind) {
+    return count("operator_sdk_reconciliations_success_total", kind);
   }
 
-  /** Reconciles of {@code controller} that threw (each one schedules a retry). */
-  public long failed(String controller) {
-    return count("operator_sdk_reconciliations_failed_total", controller);
+  /**
+   * Reconciles of resources of {@code kind} that threw (each one schedules a retry). JOSDK creates the
+   * counter at the first failure, so 0 means something only once {@link #succeeded} has counted.
+   */
+  public long failed(String kind) {
+    return count("operator_sdk_reconciliations_failed_total", kind);
   }
 
-  /** Reconciles of {@code controller} started so far. */
-  public long started(String controller) {
-    return count("operator_sdk_reconciliations_started_total", controller);
-  }
-
-  private long count(String metric, String controller) {
+  /** JOSDK tags its counters with the resource's group, version and kind (no controller name). */
+  private long count(String metric, String kind) {
     List<String> samples = scrape.get().lines()
-        .filter(l -> l.startsWith(metric + "{") && l.contains("controller_name=\"" + controller + "\""))
+        .filter(l -> l.startsWith(metric + "{") && l.contains("=\"" + kind + "\""))
         .toList();
-    // Counters appear once the controller registers; until its first event they read 0.
     return samples.stream().mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 }

@@ -32,7 +32,6 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.StorageSpec;
 import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.testsupport.OperatorMetrics;
-import io.tradingdb.operator.tradingdatabase.dependent.ClusterDependent;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.testsupport.Crds;
@@ -211,8 +210,8 @@ class TradingDatabaseReconcilerTest {
     });
     // The reconcile that wrote that status has returned, and without an exception: JOSDK retries
     // (and would report again) only after one that threw.
-    await().until(() -> metrics.succeeded(ClusterDependent.FIELD_MANAGER) >= 1);
-    assertThat(metrics.failed(ClusterDependent.FIELD_MANAGER)).as("reconciles that threw").isZero();
+    await().until(() -> metrics.succeeded("TradingDatabase") >= 1);
+    assertThat(metrics.failed("TradingDatabase")).as("reconciles that threw").isZero();
     assertThat(client.apps().statefulSets().inNamespace(NS).withName("broken").get()).isNull();
     assertThat(eventReasons("broken")).containsExactly("Failed");
   }
@@ -282,8 +281,8 @@ class TradingDatabaseReconcilerTest {
     assertThat(awaitObject(ConfigMap.class, "pooled-pooler").getData().values())
         .anySatisfy(v -> assertThat(v).contains("pool_mode = transaction").contains("max_client_conn = 100"));
     awaitObject(Secret.class, "pooled-pooler-auth");
-    await().untilAsserted(() -> assertThat(status("pooled").getEndpoints().getPooler())
-        .isEqualTo("pooled-pooler.trading.svc"));
+    await().untilAsserted(() -> assertThat(status("pooled").getEndpoints()).isNotNull()
+        .extracting(e -> e.getPooler()).isEqualTo("pooled-pooler.trading.svc"));
     // The exporter sidecar runs next to PostgreSQL, with its queries ConfigMap and login.
     assertThat(awaitObject(StatefulSet.class, "pooled").getSpec().getTemplate().getSpec().getContainers())
         .extracting(c -> c.getName()).containsExactly("postgres", "metrics-exporter");
