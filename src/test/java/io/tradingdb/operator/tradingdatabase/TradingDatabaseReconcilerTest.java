@@ -25,7 +25,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tradingdb.operator.OperatorConfig;
+import io.tradingdb.operator.OperatorSettings;
 import io.tradingdb.operator.Operators;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeSpec;
@@ -61,7 +61,7 @@ class TradingDatabaseReconcilerTest {
   @BeforeEach
   void start() {
     Crds.install(client);
-    OperatorConfig config = new OperatorConfig(Set.of(), "tradingdb-system", false, "127.0.0.1", 0, false, false);
+    OperatorSettings config = new OperatorSettings(Set.of(), "tradingdb-system", false, "127.0.0.1", 0, false);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     metrics = OperatorMetrics.of(registry);
     operator =
