@@ -1,5 +1,7 @@
 package io.tradingdb.operator.tradingdatabase;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.tradingdb.operator.testsupport.RecordMockSecrets;
 import io.tradingdb.operator.tradingdatabase.status.CheckOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * the cluster Degraded with the reason.
  */
 @EnableKubernetesMockClient(crud = true)
+@ExtendWith(RecordMockSecrets.class)
 class DatabaseChecksIT {
 
   static KubernetesClient client;

@@ -32,6 +32,8 @@ public final class ClusterStatus {
   public record Observed(StatefulSet statefulSet, Collection<Pod> pods, List<String> pendingChanges) {}
 
   public static final String HEALTH_CHECKED = "HealthChecked";
+  /** Present only with spec.bootstrap.fromBackup: True once the backup is in, with which backup and when. */
+  public static final String RESTORED = "Restored";
 
   /**
    * @param checks the latest round of in-database checks, or null when none ran (disabled, or no
@@ -124,11 +126,13 @@ public final class ClusterStatus {
    */
   public static TradingDatabaseStatus withBootstrap(
       TradingDatabaseStatus computed, RestoreOutcome restore, Long generation, Clock clock) {
-    computed.setBootstrap(restore.message());
+    List<WantedCondition> c = new ArrayList<>();
+    c.add(new WantedCondition(RESTORED, restore.done(),
+        restore.done() ? "Restored" : restore.failed() ? "RestoreFailed" : "Restoring", restore.message()));
     if (restore.done()) {
+      computed.setConditions(apply(computed, c, generation, clock));
       return computed;
     }
-    List<WantedCondition> c = new ArrayList<>();
     c.add(new WantedCondition(Conditions.READY, false, restore.failed() ? "RestoreFailed" : "Restoring", restore.message()));
     if (restore.failed()) {
       c.add(new WantedCondition(Conditions.DEGRADED, true, "RestoreFailed", restore.message()));
@@ -190,7 +194,6 @@ public final class ClusterStatus {
     s.setImage(previous.getImage());
     s.setPendingChanges(previous.getPendingChanges());
     s.setHealth(previous.getHealth());
-    s.setBootstrap(previous.getBootstrap());
     s.setAlerting(previous.getAlerting());
     return s;
   }

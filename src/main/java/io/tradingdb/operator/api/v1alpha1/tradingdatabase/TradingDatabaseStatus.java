@@ -37,10 +37,6 @@ public class TradingDatabaseStatus extends ResourceStatus {
   private List<String> pendingChanges;
 
   @JsonPropertyDescription(
-      "Progress of spec.bootstrap.fromBackup: restoring, restored (which backup, when) or why it failed.")
-  private String bootstrap;
-
-  @JsonPropertyDescription(
       "Where spec.monitoring.alerting sends alerts (the AlertmanagerConfig's name), or why it cannot "
           + "(the AlertmanagerConfig CRD is not installed). Never contains the webhook URL.")
   private String alerting;
@@ -64,8 +60,6 @@ public class TradingDatabaseStatus extends ResourceStatus {
   public void setImage(String image) { this.image = image; }
   public List<String> getPendingChanges() { return pendingChanges; }
   public void setPendingChanges(List<String> pendingChanges) { this.pendingChanges = pendingChanges; }
-  public String getBootstrap() { return bootstrap; }
-  public void setBootstrap(String bootstrap) { this.bootstrap = bootstrap; }
   public HealthStatus getHealth() { return health; }
   public void setHealth(HealthStatus health) { this.health = health; }
 
@@ -77,8 +71,7 @@ public class TradingDatabaseStatus extends ResourceStatus {
         && Objects.equals(readyInstances, s.readyInstances)
         && Objects.equals(currentPrimary, s.currentPrimary) && Objects.equals(endpoints, s.endpoints)
         && Objects.equals(superuserSecret, s.superuserSecret) && Objects.equals(image, s.image)
-        && Objects.equals(pendingChanges, s.pendingChanges) && Objects.equals(health, s.health)
-        && Objects.equals(bootstrap, s.bootstrap);
+        && Objects.equals(pendingChanges, s.pendingChanges) && Objects.equals(health, s.health);
   }
 
   @Override
