@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Go-style durations as Kubernetes users write them: 720h, 24h30m, 90s. */
+/** Go-style durations as Kubernetes users write them: 720h, 24h30m, 90s, and days (7d). */
 public final class Durations {
 
-  private static final Pattern WHOLE = Pattern.compile("^([0-9]+(h|m|s))+$");
-  private static final Pattern PART = Pattern.compile("([0-9]+)(h|m|s)");
+  private static final Pattern WHOLE = Pattern.compile("^([0-9]+(d|h|m|s))+$");
+  private static final Pattern PART = Pattern.compile("([0-9]+)(d|h|m|s)");
 
   private Durations() {}
 
@@ -21,6 +21,7 @@ public final class Durations {
     while (m.find()) {
       long amount = Long.parseLong(m.group(1));
       total = total.plus(switch (m.group(2)) {
+        case "d" -> Duration.ofDays(amount);
         case "h" -> Duration.ofHours(amount);
         case "m" -> Duration.ofMinutes(amount);
         default -> Duration.ofSeconds(amount);

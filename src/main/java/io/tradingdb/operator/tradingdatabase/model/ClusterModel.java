@@ -15,6 +15,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeDeletionPolicy;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeSpec;
 import io.tradingdb.operator.backup.BackupModel;
 import io.tradingdb.operator.backup.PgBackRestConfig;
+import io.tradingdb.operator.kube.Durations;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -81,10 +82,14 @@ public record ClusterModel(
       int replicationLagSeconds, int poolerWaitSeconds, String healthCheckInterval,
       String vacuumAnalyzeSchedule, Optional<Alerting> alerting, Checks checks) {}
 
-  /** Thresholds of the guide's further checks (disk, locks, sessions, wraparound, dead rows). */
+  /**
+   * Thresholds of the guide's further checks (disk, locks, sessions, wraparound, dead rows, the
+   * errors pg_stat_database counts within {@code errorWindow}, a duration PromQL reads as written).
+   */
   public record Checks(
       int diskUsagePercent, int diskUsageCriticalPercent, int lockWaitSeconds, int longRunningQuerySeconds,
-      int idleInTransactionSeconds, long transactionIdAge, long deadTuples) {}
+      int idleInTransactionSeconds, long transactionIdAge, long deadTuples, int deadlocks,
+      long tempFileBytes, String errorWindow) {}
 
   /** spec.monitoring.alerting with default keys resolved; exactly one of slack or webhook is set. */
   public record Alerting(Optional<Slack> slack, Optional<SecretKey> webhookUrl) {}
@@ -386,7 +391,24 @@ public record ClusterModel(
             Optional.ofNullable(a.getLongRunningQuerySeconds()).orElse(300),
             Optional.ofNullable(a.getIdleInTransactionSeconds()).orElse(60),
             Optional.ofNullable(a.getTransactionIdAge()).orElse(1_000_000_000L),
-            Optional.ofNullable(a.getDeadTuples()).orElse(100_000L)));
+            Optional.ofNullable(a.getDeadTuples()).orElse(100_000L),
+            Optional.ofNullable(a.getDeadlocks()).orElse(1),
+            checkQuantity("spec.monitoring.alerts.tempFileBytes",
+                new Quantity(Optional.ofNullable(a.getTempFileBytes()).orElse("10Gi")), "10Gi").longValue(),
+            errorWindow(a.getErrorWindow())));
+  }
+
+  private static String errorWindow(String window) {
+    String text = Optional.ofNullable(window).orElse("1h");
+    try {
+      if (Durations.parse(text).isZero()) {
+        throw new IllegalArgumentException("zero");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSpecException(
+          "spec.monitoring.alerts.errorWindow: '" + text + "' is not a duration such as 1h or 1d");
+    }
+    return text;
   }
 
   private static Alerting alerting(io.tradingdb.operator.api.v1alpha1.tradingdatabase.AlertingSpec a) {

@@ -70,7 +70,7 @@ class MonitoringBuildersTest {
   void everyAlertCarriesTheLabelsAlertmanagerRoutesOn() {
     @SuppressWarnings("unchecked")
     var rules = (List<Map<String, Object>>) PrometheusRuleBuilder.groups(production).get(0).get("rules");
-    assertThat(rules).hasSize(20).allSatisfy(r -> assertThat((Map<String, Object>) r.get("labels"))
+    assertThat(rules).hasSize(22).allSatisfy(r -> assertThat((Map<String, Object>) r.get("labels"))
         .containsEntry("namespace", "markets").containsEntry("tradingdatabase", "trading").containsKey("severity"));
     // The production profile adds the no-backup-at-all alert; absent() keeps an empty result from meaning silence.
     assertThat(rules).extracting(r -> r.get("alert")).contains("TradingDbNoSuccessfulBackup");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 
 /** Thresholds for the PrometheusRule and for the Degraded condition from health checks. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -69,6 +70,35 @@ public class AlertThresholds {
           + "Defaults to 100000.")
   private Long deadTuples;
 
+  @Min(1)
+  @JsonPropertyDescription(
+      "Alert when this many deadlocks or more happen in one database within errorWindow (each aborts a "
+          + "transaction). Defaults to 1.")
+  private Integer deadlocks;
+
+  @Pattern(QUANTITY)
+  @JsonPropertyDescription(
+      "Alert when queries write more than this to temporary files in one database within errorWindow "
+          + "(sorts and hashes larger than work_mem), a quantity such as 10Gi. Defaults to 10Gi.")
+  private String tempFileBytes;
+
+  @Pattern(DURATION)
+  @JsonPropertyDescription(
+      "Window over which deadlocks, checksum failures and temporary-file bytes are counted, such as 1h or "
+          + "1d. Defaults to 1h.")
+  private String errorWindow;
+
+  /** A Kubernetes quantity of bytes (no fraction of a byte below Ki). */
+  public static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$";
+  /** The one duration format of the API. */
+  public static final String DURATION = "^([0-9]+(s|m|h|d))+$";
+
+  public Integer getDeadlocks() { return deadlocks; }
+  public void setDeadlocks(Integer deadlocks) { this.deadlocks = deadlocks; }
+  public String getTempFileBytes() { return tempFileBytes; }
+  public void setTempFileBytes(String tempFileBytes) { this.tempFileBytes = tempFileBytes; }
+  public String getErrorWindow() { return errorWindow; }
+  public void setErrorWindow(String errorWindow) { this.errorWindow = errorWindow; }
   public Integer getConnectionsPercent() { return connectionsPercent; }
   public void setConnectionsPercent(Integer connectionsPercent) { this.connectionsPercent = connectionsPercent; }
   public Double getDatabaseSizeGiB() { return databaseSizeGiB; }
