@@ -1,6 +1,7 @@
 package io.tradingdb.operator.tradingdatabase.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,6 +65,29 @@ class MonitoringBuildersTest {
         .anySatisfy(e -> assertThat(e).endsWith("< 0.95"))
         .anySatisfy(e -> assertThat(e).contains("tradingdb_replica_lag_seconds").endsWith("> 10"))
         .anySatisfy(e -> assertThat(e).contains("pgbouncer_pools_client_maxwait_seconds").endsWith("> 2"));
+  }
+
+  @Test
+  void errorAlertsCountOverTheSpecWindowWithAQuantityOfBytes() {
+    ClusterModel custom = TestClusters.model("n", "t", """
+          databaseName: ai_trading
+          monitoring:
+            alerts: {deadlocks: 3, tempFileBytes: 512Mi, errorWindow: 1d}
+        """);
+    @SuppressWarnings("unchecked")
+    var rules = (List<Map<String, Object>>) PrometheusRuleBuilder.groups(custom).get(0).get("rules");
+    assertThat(rules).extracting(r -> (String) r.get("expr"))
+        .anySatisfy(e -> assertThat(e).contains("tradingdb_database_errors_deadlocks{").contains("[1d]").endsWith(">= 3"))
+        .anySatisfy(e -> assertThat(e).contains("tradingdb_database_errors_temp_bytes{").contains("[1d]")
+            .endsWith("> 536870912"))
+        .anySatisfy(e -> assertThat(e).contains("tradingdb_database_errors_checksum_failures{").contains("[1d]"));
+    assertThat(rules).extracting(r -> ((Map<?, ?>) r.get("annotations")).get("summary"))
+        .contains("3 or more deadlocks within 1d", "More than 512Mi written to temporary files within 1d");
+    for (String bad : List.of("errorWindow: 0s", "tempFileBytes: lots")) {
+      assertThatThrownBy(() -> TestClusters.model("n", "t", "databaseName: ai_trading\nmonitoring:\n  alerts: {" + bad + "}\n"))
+          .isInstanceOf(io.tradingdb.operator.tradingdatabase.model.InvalidSpecException.class)
+          .hasMessageStartingWith("spec.monitoring.alerts.");
+    }
   }
 
   @Test
