@@ -1,5 +1,6 @@
 package io.tradingdb.operator;
 
+import io.tradingdb.operator.kube.MemoryPressure;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;

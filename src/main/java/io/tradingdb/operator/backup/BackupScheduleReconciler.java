@@ -1,5 +1,7 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import io.tradingdb.operator.kube.TargetUnavailableException;
 import io.tradingdb.operator.kube.CronSchedule;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -27,7 +29,6 @@ import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleStatus;
 import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.kube.DatabaseTargets;
 import io.tradingdb.operator.kube.EventRecorder;
 import io.tradingdb.operator.kube.ExternalTargetPolicy;
 import io.tradingdb.operator.kube.InformerCaches;
@@ -35,7 +36,7 @@ import io.tradingdb.operator.kube.StatusPatch;
 import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.postgres.ConnectionTarget;
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,11 +124,11 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
             .withSecondaryToPrimaryMapper(cluster -> context.getPrimaryCache()
                 .list(cluster.getMetadata().getNamespace())
                 .filter(s -> s.getSpec() != null && cluster.getMetadata().getName()
-                    .equals(DatabaseTargets.tradingDatabaseName(s.getSpec().getTarget())))
+                    .equals(ClusterModel.tradingDatabaseName(s.getSpec().getTarget())))
                 .map(ResourceID::fromResource)
                 .collect(java.util.stream.Collectors.toSet()))
             .withPrimaryToSecondaryMapper((BackupSchedule s) -> {
-              String name = s.getSpec() == null ? null : DatabaseTargets.tradingDatabaseName(s.getSpec().getTarget());
+              String name = s.getSpec() == null ? null : ClusterModel.tradingDatabaseName(s.getSpec().getTarget());
               return name == null ? Set.of() : Set.of(new ResourceID(name, s.getMetadata().getNamespace()));
             })
             .build(),
@@ -158,10 +159,10 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     String onDemandToken = null;
     try {
       TradingDatabase cluster = context.getSecondaryResource(TradingDatabase.class).map(this::cluster).orElse(null);
-      model = validModel(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), cluster), cluster);
+      model = validModel(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), cluster), cluster);
       // The backup Job would connect to it: refused before any CronJob exists.
       externalTargets.check(schedule.getSpec().getTarget());
-    } catch (InvalidSpecException | IllegalArgumentException | DatabaseTargets.TargetUnavailableException
+    } catch (InvalidSpecException | IllegalArgumentException | TargetUnavailableException
         | ExternalTargetPolicy.TargetNotAllowedException e) {
       model = null;
       invalid = e.getMessage();
@@ -211,7 +212,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
       event(schedule, finding.warning(), finding.reason(), finding.message());
     }
     String lastSuccess = outcome.status().getLastSuccessTime();
-    metrics.record(namespace, name, DatabaseTargets.tradingDatabaseName(schedule.getSpec().getTarget()),
+    metrics.record(namespace, name, ClusterModel.tradingDatabaseName(schedule.getSpec().getTarget()),
         outcome.status(), outcome.findings(), model == null ? null : BackupStatusCalculator.successDeadline(
             observed.schedule(), lastSuccess != null ? Instant.parse(lastSuccess) : observed.createdAt(),
             model.activeDeadlineSeconds()));

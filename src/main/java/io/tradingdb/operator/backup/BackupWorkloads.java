@@ -1,5 +1,8 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.tradingdatabase.model.PodLayout;
+import io.tradingdb.operator.pgbackrest.PgBackRestConfig;
+import io.tradingdb.operator.pgbackrest.RepositoryStorage;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -22,9 +25,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
 import io.tradingdb.operator.kube.Labels;
-import io.tradingdb.operator.tradingdatabase.ClusterStatefulSet;
-import io.tradingdb.operator.tradingdatabase.ClusterTls;
-import io.tradingdb.operator.tradingdatabase.PatroniConfig;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterTls;
+import io.tradingdb.operator.tradingdatabase.workload.PatroniConfig;
 import io.tradingdb.operator.postgres.ConnectionTarget;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,9 +86,9 @@ public final class BackupWorkloads {
     BackupModel.PgBackRestJobs pgbr = model.pgBackRest();
     return PgBackRestConfig.backupJob(
         pgbr.stanza(), pgbr.repository(), pgbr.retention(), "zst", 2, pgbr.hosts(), PgBackRestConfig.SERVER_PORT,
-        PatroniConfig.postgres(),
-        new PgBackRestConfig.Tls(PGBACKREST_TLS_DIR + "/" + ClusterTls.CA_CERT,
-            PGBACKREST_TLS_DIR + "/" + ClusterTls.CLIENT_CERT, PGBACKREST_TLS_DIR + "/" + ClusterTls.CLIENT_KEY),
+        PodLayout.postgres(),
+        new PgBackRestConfig.Tls(PGBACKREST_TLS_DIR + "/" + PodLayout.CA_CERT,
+            PGBACKREST_TLS_DIR + "/" + PodLayout.CLIENT_CERT, PGBACKREST_TLS_DIR + "/" + PodLayout.CLIENT_KEY),
         PGBACKREST_WORK);
   }
 
@@ -183,7 +186,7 @@ public final class BackupWorkloads {
 
   /** The postgres user of the image: the client image's, or the cluster image's for pgBackRest. */
   private static long runAs(BackupModel model) {
-    return model.pgBackRest() == null ? RUN_AS : ClusterStatefulSet.POSTGRES_UID;
+    return model.pgBackRest() == null ? RUN_AS : PodLayout.POSTGRES_UID;
   }
 
   private static Container container(BackupModel model, String script, List<EnvVar> extraEnv) {
@@ -243,7 +246,7 @@ public final class BackupWorkloads {
       env.add(value("RETENTION_MAX_COUNT", model.retention().maxCount().toString()));
     }
     env.add(value("VERIFY_DATABASE", model.verification().scratchDatabase()));
-    BackupModel.S3 s3 = model.storage().s3();
+    RepositoryStorage.S3 s3 = model.storage().s3();
     if (s3 != null) {
       env.add(value("STORAGE_TYPE", "s3"));
       env.add(value("S3_BUCKET", s3.bucket()));
@@ -272,7 +275,7 @@ public final class BackupWorkloads {
     env.add(value("STANZA", model.pgBackRest().stanza()));
     env.add(value("PGBACKREST_CONFIG", SCRIPTS_DIR + "/" + BackupScripts.PGBACKREST_CONF));
     env.add(value("PGBACKREST_WORK", PGBACKREST_WORK));
-    BackupModel.S3 s3 = model.storage().s3();
+    RepositoryStorage.S3 s3 = model.storage().s3();
     if (s3 != null) {
       env.add(secret("PGBACKREST_REPO1_S3_KEY", s3.credentialsSecret(), "AWS_ACCESS_KEY_ID", false));
       env.add(secret("PGBACKREST_REPO1_S3_KEY_SECRET", s3.credentialsSecret(), "AWS_SECRET_ACCESS_KEY", false));
@@ -319,9 +322,9 @@ public final class BackupWorkloads {
       // The client certificate only; 0600, group-readable through fsGroup, as pgBackRest accepts.
       volumes.add(new VolumeBuilder().withName("pgbackrest-tls").withNewSecret()
           .withSecretName(model.pgBackRest().tlsSecret()).withDefaultMode(0600)
-          .addNewItem().withKey(ClusterTls.CA_CERT).withPath(ClusterTls.CA_CERT).endItem()
-          .addNewItem().withKey(ClusterTls.CLIENT_CERT).withPath(ClusterTls.CLIENT_CERT).endItem()
-          .addNewItem().withKey(ClusterTls.CLIENT_KEY).withPath(ClusterTls.CLIENT_KEY).endItem()
+          .addNewItem().withKey(PodLayout.CA_CERT).withPath(PodLayout.CA_CERT).endItem()
+          .addNewItem().withKey(PodLayout.CLIENT_CERT).withPath(PodLayout.CLIENT_CERT).endItem()
+          .addNewItem().withKey(PodLayout.CLIENT_KEY).withPath(PodLayout.CLIENT_KEY).endItem()
           .endSecret().build());
     }
     if (model.target().caSecret() != null) {

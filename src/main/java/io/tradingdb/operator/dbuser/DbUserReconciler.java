@@ -1,6 +1,6 @@
 package io.tradingdb.operator.dbuser;
 
-import io.tradingdb.operator.kube.AdminConnection;
+import io.tradingdb.operator.postgres.AdminConnection;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -20,7 +20,7 @@ import io.tradingdb.operator.dbuser.GrantPlanner.GrantPlan;
 import io.tradingdb.operator.dbuser.GrantPlanner.PasswordIntent;
 import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.kube.StatusPatch;
-import io.tradingdb.operator.kube.DatabaseTargets.TargetUnavailableException;
+import io.tradingdb.operator.kube.TargetUnavailableException;
 import io.tradingdb.operator.kube.ExternalTargetPolicy;
 import io.tradingdb.operator.kube.StatusMessages;
 import io.tradingdb.operator.kube.ExternalTargetPolicy.TargetNotAllowedException;
@@ -33,7 +33,7 @@ import io.tradingdb.operator.postgres.RoleState;
 import io.tradingdb.operator.postgres.ScramPasswords;
 import io.tradingdb.operator.postgres.SqlFailure;
 import io.tradingdb.operator.postgres.SqlPlan;
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -345,9 +345,9 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
 
   private Target resolveTarget(DbUser user) {
     String namespace = user.getMetadata().getNamespace();
-    TradingDatabase tradingDatabase = AdminConnection.tradingDatabase(client, namespace, user.getSpec().getTarget(),
+    TradingDatabase tradingDatabase = AdminTargets.tradingDatabase(client, namespace, user.getSpec().getTarget(),
         settings.connectToTradingDatabases());
-    return new Target(AdminConnection.resolve(client, namespace, user.getSpec().getTarget(), tradingDatabase),
+    return new Target(AdminTargets.resolve(client, namespace, user.getSpec().getTarget(), tradingDatabase),
         DbUserPolicy.from(tradingDatabase));
   }
 

@@ -8,10 +8,9 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.BootstrapSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.backup.BackupModel;
 import io.tradingdb.operator.backup.BackupWorkloads;
-import io.tradingdb.operator.kube.DatabaseTargets;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.util.List;
 
 /**
@@ -80,7 +79,7 @@ public class BootstrapRestore {
       try {
         // The schedule's storage and format, with this new cluster as the database to write.
         target = BackupModel.from(schedule,
-            DatabaseTargets.resolve(DatabaseTarget.tradingDatabase(model.names().cluster()), db));
+            ClusterModel.connectionTarget(DatabaseTarget.tradingDatabase(model.names().cluster()), db));
       } catch (InvalidSpecException e) {
         return Outcome.failed("cannot restore from BackupSchedule '" + from.getBackupSchedule() + "': " + e.getMessage());
       }

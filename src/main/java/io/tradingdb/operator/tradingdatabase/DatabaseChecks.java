@@ -1,11 +1,10 @@
 package io.tradingdb.operator.tradingdatabase;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.HealthStatus;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.kube.AdminConnection;
-import io.tradingdb.operator.kube.DatabaseTargets.TargetUnavailableException;
+import io.tradingdb.operator.postgres.AdminConnection;
+import io.tradingdb.operator.kube.TargetUnavailableException;
 import io.tradingdb.operator.kube.CronSchedule;
 import io.tradingdb.operator.kube.Durations;
 import io.tradingdb.operator.kube.SecretData;
@@ -45,8 +44,7 @@ public class DatabaseChecks {
 
   /** Connects through the cluster's read-write Service as the superuser, verifying its CA. */
   public DatabaseChecks(KubernetesClient client, PostgresConnections connections, Clock clock) {
-    this(client, connections, clock, model -> AdminConnection.resolve(
-        client, model.names().namespace(), DatabaseTarget.tradingDatabase(model.names().cluster())));
+    this(client, connections, clock, model -> AdminConnection.resolve(client, model.names().namespace(), model.connectionTarget()));
   }
 
   /** @param primary where and as whom to reach a cluster's primary */

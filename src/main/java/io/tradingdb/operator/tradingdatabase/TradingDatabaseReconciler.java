@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase;
 
+import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -25,7 +26,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.kube.StatusPatch;
-import io.tradingdb.operator.MemoryPressure;
+import io.tradingdb.operator.kube.MemoryPressure;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.HealthStatus;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
@@ -57,7 +58,7 @@ import io.tradingdb.operator.tradingdatabase.dependent.PgBackRestTlsDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.TlsSecretDependent;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.monitoring.PrometheusOperatorObjects;
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase;
 
+import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.pgbackrest.PgBackRestConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,16 +9,15 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupMethod;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
-import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupStorageSpec;
+import io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.PgBackRestSpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.VerificationSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PgBackRestRepositorySpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.CertificateAuthority;
-import io.tradingdb.operator.kube.DatabaseTargets;
 import io.tradingdb.operator.testsupport.Samples;
-import io.tradingdb.operator.tradingdatabase.ClusterStatefulSet;
-import io.tradingdb.operator.tradingdatabase.PatroniConfig;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
+import io.tradingdb.operator.tradingdatabase.workload.PatroniConfig;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -368,7 +368,7 @@ abstract class PgBackRestFlow {
 
 
   BackupModel model(BackupSchedule schedule) {
-    return BackupModel.from(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), cluster), cluster);
+    return BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), cluster), cluster);
   }
 
   JsonNode backup(BackupModel model, Container container, Map<String, String> extra) throws Exception {

@@ -1,9 +1,10 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.pgbackrest.PgBackRestConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupStorageSpec;
+import io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec;
 import io.tradingdb.operator.kube.CertificateAuthority;
 import java.nio.file.Files;
 import java.util.Map;

@@ -25,7 +25,6 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.backup.BackupMetrics;
 import io.tradingdb.operator.backup.BackupModel;
 import io.tradingdb.operator.backup.BackupScriptRunner;
-import io.tradingdb.operator.kube.DatabaseTargets;
 import io.tradingdb.operator.kube.Durations;
 import io.tradingdb.operator.kube.SecretData;
 import io.tradingdb.operator.postgres.MonitoringRoleSetup;
@@ -721,7 +720,7 @@ class AlertsEndToEndIT {
     Container container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     TradingDatabase cluster = admin.resources(TradingDatabase.class).inNamespace(ns).withName(CLUSTER).get();
     BackupSchedule schedule = admin.resources(BackupSchedule.class).inNamespace(ns).withName(SCHEDULE).get();
-    BackupModel model = BackupModel.from(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), cluster), cluster);
+    BackupModel model = BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), cluster), cluster);
     Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
     for (Secret secret : admin.secrets().inNamespace(ns).list().getItems()) {
       secrets.put(secret.getMetadata().getName(), SecretData.decode(secret));

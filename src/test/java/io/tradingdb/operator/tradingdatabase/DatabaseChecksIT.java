@@ -10,7 +10,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.AlertThresholds;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.MonitoringSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.kube.AdminConnection;
+import io.tradingdb.operator.postgres.AdminConnection;
 import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.postgres.ConnectionTarget;
 import io.tradingdb.operator.postgres.PostgresConnections;

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase.dependent;
 
+import io.tradingdb.operator.tradingdatabase.model.PodLayout;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -13,7 +14,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.CertificateAuthority;
-import io.tradingdb.operator.tradingdatabase.ClusterTls;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterTls;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import java.time.Instant;
@@ -46,9 +47,9 @@ public class TlsSecretDependent extends KubernetesDependentResource<Secret, Trad
     Secret ca = currentCa(primary, context);
     boolean current =
         ca != null
-            && Objects.equals(ClusterTls.decoded(ca, ClusterTls.CA_CERT), ClusterTls.decoded(actual, ClusterTls.CA_CERT))
+            && Objects.equals(ClusterTls.decoded(ca, PodLayout.CA_CERT), ClusterTls.decoded(actual, PodLayout.CA_CERT))
             && !CertificateAuthority.needsRenewal(
-                ClusterTls.decoded(actual, ClusterTls.TLS_CERT),
+                ClusterTls.decoded(actual, PodLayout.TLS_CERT),
                 ClusterTls.dnsNames(model.names()),
                 Instant.now());
     return Matcher.Result.nonComputed(current);
@@ -73,7 +74,7 @@ public class TlsSecretDependent extends KubernetesDependentResource<Secret, Trad
       return ca;
     }
     return new CertificateAuthority.Pem(
-        ClusterTls.decoded(caSecret, ClusterTls.CA_CERT), ClusterTls.decoded(caSecret, ClusterTls.CA_KEY));
+        ClusterTls.decoded(caSecret, PodLayout.CA_CERT), ClusterTls.decoded(caSecret, PodLayout.CA_KEY));
   }
 
   /**

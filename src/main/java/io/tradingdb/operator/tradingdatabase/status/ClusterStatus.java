@@ -8,7 +8,7 @@ import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.postgres.HealthEvaluator;
 import io.tradingdb.operator.tradingdatabase.BootstrapRestore;
 import io.tradingdb.operator.tradingdatabase.DatabaseChecks;
-import io.tradingdb.operator.tradingdatabase.ClusterServices;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterServices;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import java.time.Clock;

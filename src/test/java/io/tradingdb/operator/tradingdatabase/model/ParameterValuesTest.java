@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase.model;
 
+import io.tradingdb.operator.kube.InvalidSpecException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PostgresqlSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.testsupport.Samples;
-import io.tradingdb.operator.tradingdatabase.PatroniConfig;
+import io.tradingdb.operator.tradingdatabase.workload.PatroniConfig;
 import io.tradingdb.operator.tradingdatabase.pooler.PgBouncerIni;
 import io.tradingdb.operator.tradingdatabase.pooler.PoolerLayout;
 import java.util.List;

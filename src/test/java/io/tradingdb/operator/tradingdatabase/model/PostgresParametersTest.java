@@ -1,10 +1,11 @@
 package io.tradingdb.operator.tradingdatabase.model;
 
+import io.tradingdb.operator.kube.InvalidSpecException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tradingdb.operator.tradingdatabase.PatroniConfig;
+import io.tradingdb.operator.tradingdatabase.workload.PatroniConfig;
 import io.tradingdb.operator.tradingdatabase.pooler.TestClusters;
 import java.util.List;
 import java.util.Map;

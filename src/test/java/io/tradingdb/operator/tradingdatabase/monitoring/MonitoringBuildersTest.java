@@ -85,7 +85,7 @@ class MonitoringBuildersTest {
         .contains("3 or more deadlocks within 1d", "More than 512Mi written to temporary files within 1d");
     for (String bad : List.of("errorWindow: 0s", "tempFileBytes: lots")) {
       assertThatThrownBy(() -> TestClusters.model("n", "t", "databaseName: ai_trading\nmonitoring:\n  alerts: {" + bad + "}\n"))
-          .isInstanceOf(io.tradingdb.operator.tradingdatabase.model.InvalidSpecException.class)
+          .isInstanceOf(io.tradingdb.operator.kube.InvalidSpecException.class)
           .hasMessageStartingWith("spec.monitoring.alerts.");
     }
   }

@@ -1,4 +1,4 @@
-package io.tradingdb.operator.tradingdatabase;
+package io.tradingdb.operator.tradingdatabase.workload;
 
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;

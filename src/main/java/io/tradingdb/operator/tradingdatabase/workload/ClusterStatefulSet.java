@@ -1,5 +1,6 @@
-package io.tradingdb.operator.tradingdatabase;
+package io.tradingdb.operator.tradingdatabase.workload;
 
+import io.tradingdb.operator.tradingdatabase.model.PodLayout;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -19,7 +20,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeDeletionPolicy;
-import io.tradingdb.operator.backup.PgBackRestConfig;
+import io.tradingdb.operator.pgbackrest.PgBackRestConfig;
 import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.tradingdatabase.monitoring.ExporterSidecar;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -40,8 +41,6 @@ public final class ClusterStatefulSet {
   static final String PGBACKREST_REPO_VOLUME = "pgbackrest-repo";
   static final String PGBACKREST_SOURCE_VOLUME = "pgbackrest-source";
   public static final String CONFIG_CHECKSUM_ANNOTATION = "tradingdb.io/config-checksum";
-  /** The timescaledb-ha image runs PostgreSQL as this user. */
-  public static final long POSTGRES_UID = 1000L;
 
   private ClusterStatefulSet() {}
 
@@ -96,9 +95,9 @@ public final class ClusterStatefulSet {
         .withTerminationGracePeriodSeconds(60L)
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
-        .withRunAsUser(POSTGRES_UID)
-        .withRunAsGroup(POSTGRES_UID)
-        .withFsGroup(POSTGRES_UID)
+        .withRunAsUser(PodLayout.POSTGRES_UID)
+        .withRunAsGroup(PodLayout.POSTGRES_UID)
+        .withFsGroup(PodLayout.POSTGRES_UID)
         .withFsGroupChangePolicy("OnRootMismatch")
         .withNewSeccompProfile()
         .withType("RuntimeDefault")
@@ -176,12 +175,12 @@ public final class ClusterStatefulSet {
    */
   private static Container pgBackRestServer(ClusterModel model, boolean withWal) {
     List<VolumeMount> mounts = new ArrayList<>();
-    mounts.add(mount(DATA_VOLUME, PatroniConfig.DATA_MOUNT, false));
+    mounts.add(mount(DATA_VOLUME, PodLayout.DATA_MOUNT, false));
     if (withWal) {
       mounts.add(mount(WAL_VOLUME, PatroniConfig.WAL_MOUNT, false));
     }
     mounts.addAll(pgBackRestMounts(model));
-    mounts.add(mount("run", PatroniConfig.SOCKET_DIR, false));
+    mounts.add(mount("run", PodLayout.SOCKET_DIR, false));
     mounts.add(mount("tmp", "/tmp", false));
     return new ContainerBuilder()
         .withName(PGBACKREST_CONTAINER)
@@ -245,7 +244,7 @@ public final class ClusterStatefulSet {
 
   private static Container postgresContainer(ClusterModel model, boolean withWal) {
     List<VolumeMount> mounts = new ArrayList<>();
-    mounts.add(mount(DATA_VOLUME, PatroniConfig.DATA_MOUNT, false));
+    mounts.add(mount(DATA_VOLUME, PodLayout.DATA_MOUNT, false));
     if (withWal) {
       mounts.add(mount(WAL_VOLUME, PatroniConfig.WAL_MOUNT, false));
     }
@@ -322,7 +321,7 @@ public final class ClusterStatefulSet {
     env.add(secret("PATRONI_REPLICATION_PASSWORD", replication, "password"));
     env.add(secret("PATRONI_RESTAPI_USERNAME", replication, "restapi-username"));
     env.add(secret("PATRONI_RESTAPI_PASSWORD", replication, "restapi-password"));
-    env.add(value("PGDATA", PatroniConfig.DATA_DIR));
+    env.add(value("PGDATA", PodLayout.DATA_DIR));
     // archive_command, restore_command and the bootstrap restore run pgBackRest from here.
     env.addAll(pgBackRestEnv(model));
     return env;
@@ -358,9 +357,9 @@ public final class ClusterStatefulSet {
       // 0600, group-readable through fsGroup: pgBackRest accepts a key like that when root owns it.
       volumes.add(new VolumeBuilder().withName(PGBACKREST_TLS_VOLUME).withNewSecret()
           .withSecretName(model.names().pgBackRestTlsSecret()).withDefaultMode(0600)
-          .addNewItem().withKey(ClusterTls.CA_CERT).withPath(ClusterTls.CA_CERT).endItem()
-          .addNewItem().withKey(ClusterTls.TLS_CERT).withPath(ClusterTls.TLS_CERT).endItem()
-          .addNewItem().withKey(ClusterTls.TLS_KEY).withPath(ClusterTls.TLS_KEY).endItem()
+          .addNewItem().withKey(PodLayout.CA_CERT).withPath(PodLayout.CA_CERT).endItem()
+          .addNewItem().withKey(PodLayout.TLS_CERT).withPath(PodLayout.TLS_CERT).endItem()
+          .addNewItem().withKey(PodLayout.TLS_KEY).withPath(PodLayout.TLS_KEY).endItem()
           .endSecret().build());
       if (pgbr.storage().pvc() != null) {
         volumes.add(new VolumeBuilder().withName(PGBACKREST_REPO_VOLUME).withNewPersistentVolumeClaim()

@@ -1,6 +1,6 @@
-package io.tradingdb.operator.backup;
+package io.tradingdb.operator.pgbackrest;
 
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,11 +33,11 @@ public final class PgBackRestConfig {
     public static Repository s3(S3 s3) { return new Repository(null, s3); }
 
     /** The repository of a resolved storage spec; S3 must be reached over HTTPS (pgBackRest has no plain HTTP). */
-    public static Repository of(BackupModel.Storage storage, String pvcMount) {
+    public static Repository of(RepositoryStorage storage, String pvcMount) {
       if (storage.pvc() != null) {
         return posix(pvcMount + "/" + storage.pvc().subPath());
       }
-      BackupModel.S3 s3 = storage.s3();
+      RepositoryStorage.S3 s3 = storage.s3();
       String host = "s3." + s3.region() + ".amazonaws.com";
       Integer port = null;
       if (s3.endpoint() != null) {
@@ -60,15 +60,15 @@ public final class PgBackRestConfig {
 
   /** pgBackRest's own retention: full backups kept by count, or by age in days; never both. */
   public record Retention(String type, int value) {
-    public static Retention of(BackupModel.Retention retention) {
-      if (retention.maxCount() != null && retention.maxAgeSeconds() != null) {
+    public static Retention of(Long maxAgeSeconds, Integer maxCount) {
+      if (maxCount != null && maxAgeSeconds != null) {
         throw new InvalidSpecException(
             "pgBackRest keeps full backups either by count or by age: set retention.maxCount or retention.maxAge, not both");
       }
-      if (retention.maxCount() != null) {
-        return new Retention("count", retention.maxCount());
+      if (maxCount != null) {
+        return new Retention("count", maxCount);
       }
-      long days = Math.max(1, (retention.maxAgeSeconds() + 86399) / 86400);
+      long days = Math.max(1, (maxAgeSeconds + 86399) / 86400);
       return new Retention("time", (int) Math.min(days, 9_999_999));
     }
   }

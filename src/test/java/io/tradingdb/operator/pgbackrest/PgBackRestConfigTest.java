@@ -1,9 +1,11 @@
-package io.tradingdb.operator.backup;
+package io.tradingdb.operator.pgbackrest;
 
+import io.tradingdb.operator.backup.Golden;
+import io.tradingdb.operator.pgbackrest.RepositoryStorage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +14,7 @@ class PgBackRestConfigTest {
   private static final PgBackRestConfig.Postgres PG =
       new PgBackRestConfig.Postgres("/home/postgres/pgdata/data", 5432, "/var/run/postgresql");
   private static final PgBackRestConfig.Repository S3 = PgBackRestConfig.Repository.of(
-      new BackupModel.Storage(new BackupModel.S3("trading-backups", "trading/ai-trading/pgbackrest",
+      new RepositoryStorage(new RepositoryStorage.S3("trading-backups", "trading/ai-trading/pgbackrest",
           "https://minio.storage.svc:9000", "eu-west-2", "s3-credentials", true), null),
       PgBackRestConfig.PVC_MOUNT);
 
@@ -40,25 +42,25 @@ class PgBackRestConfigTest {
 
   @Test
   void awsWithoutEndpointUsesTheRegionalHostAndPvcRepositoriesTheMount() {
-    var aws = PgBackRestConfig.Repository.of(new BackupModel.Storage(
-        new BackupModel.S3("b", "p", null, "eu-west-2", "s", false), null), PgBackRestConfig.PVC_MOUNT);
+    var aws = PgBackRestConfig.Repository.of(new RepositoryStorage(
+        new RepositoryStorage.S3("b", "p", null, "eu-west-2", "s", false), null), PgBackRestConfig.PVC_MOUNT);
     assertThat(aws.s3().endpoint()).isEqualTo("s3.eu-west-2.amazonaws.com");
     assertThat(aws.s3().port()).isNull();
-    var pvc = PgBackRestConfig.Repository.of(new BackupModel.Storage(null, new BackupModel.Pvc("repo", "market-data/pgbackrest")),
+    var pvc = PgBackRestConfig.Repository.of(new RepositoryStorage(null, new RepositoryStorage.Pvc("repo", "market-data/pgbackrest")),
         PgBackRestConfig.PVC_MOUNT);
     assertThat(pvc.posixPath()).isEqualTo("/pgbackrest-repo/market-data/pgbackrest");
   }
 
   @Test
   void plainHttpEndpointsAndDoubleRetentionAreRefusedWithAReason() {
-    assertThatThrownBy(() -> PgBackRestConfig.Repository.of(new BackupModel.Storage(
-        new BackupModel.S3("b", "p", "http://minio:9000", "us-east-1", "s", true), null), PgBackRestConfig.PVC_MOUNT))
+    assertThatThrownBy(() -> PgBackRestConfig.Repository.of(new RepositoryStorage(
+        new RepositoryStorage.S3("b", "p", "http://minio:9000", "us-east-1", "s", true), null), PgBackRestConfig.PVC_MOUNT))
         .isInstanceOf(InvalidSpecException.class).hasMessageContaining("only over HTTPS");
-    assertThatThrownBy(() -> PgBackRestConfig.Retention.of(new BackupModel.Retention(86400L, 3)))
+    assertThatThrownBy(() -> PgBackRestConfig.Retention.of(86400L, 3))
         .isInstanceOf(InvalidSpecException.class).hasMessageContaining("not both");
-    assertThat(PgBackRestConfig.Retention.of(new BackupModel.Retention(7 * 86400L, null)))
+    assertThat(PgBackRestConfig.Retention.of(7 * 86400L, null))
         .isEqualTo(new PgBackRestConfig.Retention("time", 7));
-    assertThat(PgBackRestConfig.Retention.of(new BackupModel.Retention(3600L, null)))
+    assertThat(PgBackRestConfig.Retention.of(3600L, null))
         .as("less than a day keeps a day").isEqualTo(new PgBackRestConfig.Retention("time", 1));
   }
 

@@ -1,5 +1,6 @@
-package io.tradingdb.operator.tradingdatabase;
+package io.tradingdb.operator.tradingdatabase.workload;
 
+import io.tradingdb.operator.tradingdatabase.model.PodLayout;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
@@ -18,13 +19,6 @@ import java.util.Map;
 
 /** Secrets of the operator-issued TLS: the cluster's CA and the server certificate it signs. */
 public final class ClusterTls {
-
-  public static final String CA_CERT = "ca.crt";
-  public static final String CA_KEY = "ca.key";
-  public static final String TLS_CERT = "tls.crt";
-  public static final String TLS_KEY = "tls.key";
-  public static final String CLIENT_CERT = "client.crt";
-  public static final String CLIENT_KEY = "client.key";
 
   private ClusterTls() {}
 
@@ -45,17 +39,17 @@ public final class ClusterTls {
 
   public static Secret caSecret(TradingDatabase owner, ClusterModel model, CertificateAuthority.Pem ca) {
     Map<String, String> data = new LinkedHashMap<>();
-    data.put(CA_CERT, ca.certificate());
-    data.put(CA_KEY, ca.privateKey());
+    data.put(PodLayout.CA_CERT, ca.certificate());
+    data.put(PodLayout.CA_KEY, ca.privateKey());
     return secret(owner, model, model.names().caSecret(), "Opaque", data);
   }
 
   public static Secret serverSecret(
       TradingDatabase owner, ClusterModel model, String caCertificate, CertificateAuthority.Pem server) {
     Map<String, String> data = new LinkedHashMap<>();
-    data.put(CA_CERT, caCertificate);
-    data.put(TLS_CERT, server.certificate());
-    data.put(TLS_KEY, server.privateKey());
+    data.put(PodLayout.CA_CERT, caCertificate);
+    data.put(PodLayout.TLS_CERT, server.certificate());
+    data.put(PodLayout.TLS_KEY, server.privateKey());
     return secret(owner, model, model.tlsSecret(), "kubernetes.io/tls", data);
   }
 
@@ -71,11 +65,11 @@ public final class ClusterTls {
       TradingDatabase owner, ClusterModel model, String caCertificate, CertificateAuthority.Pem server,
       CertificateAuthority.Pem client) {
     Map<String, String> data = new LinkedHashMap<>();
-    data.put(CA_CERT, caCertificate);
-    data.put(TLS_CERT, server.certificate());
-    data.put(TLS_KEY, server.privateKey());
-    data.put(CLIENT_CERT, client.certificate());
-    data.put(CLIENT_KEY, client.privateKey());
+    data.put(PodLayout.CA_CERT, caCertificate);
+    data.put(PodLayout.TLS_CERT, server.certificate());
+    data.put(PodLayout.TLS_KEY, server.privateKey());
+    data.put(PodLayout.CLIENT_CERT, client.certificate());
+    data.put(PodLayout.CLIENT_KEY, client.privateKey());
     return secret(owner, model, model.names().pgBackRestTlsSecret(), "Opaque", data);
   }
 

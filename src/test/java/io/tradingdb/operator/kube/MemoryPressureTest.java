@@ -1,4 +1,4 @@
-package io.tradingdb.operator;
+package io.tradingdb.operator.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

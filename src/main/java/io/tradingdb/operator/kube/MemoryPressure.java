@@ -1,4 +1,4 @@
-package io.tradingdb.operator;
+package io.tradingdb.operator.kube;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,5 +1,7 @@
-package io.tradingdb.operator.tradingdatabase;
+package io.tradingdb.operator.tradingdatabase.workload;
 
+import io.tradingdb.operator.tradingdatabase.model.PodLayout;
+import io.tradingdb.operator.tradingdatabase.PgBackRestSamples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -80,18 +82,18 @@ class StandInImagesIT {
     PodSpec pod = clusterPod(model);
     Container postgres = pod.getContainers().get(0);
 
-    assertThat(cluster.uid()).isEqualTo(ClusterStatefulSet.POSTGRES_UID).isEqualTo(pod.getSecurityContext().getRunAsUser());
+    assertThat(cluster.uid()).isEqualTo(PodLayout.POSTGRES_UID).isEqualTo(pod.getSecurityContext().getRunAsUser());
     assertThat(cluster.passwdEntry("postgres")[5]).isEqualTo("/home/postgres");
-    assertThat(cluster.env()).containsEntry("PGDATA", PatroniConfig.DATA_DIR)
-        .containsEntry("PGROOT", "/home/postgres").containsEntry("PGSOCKET", PatroniConfig.DATA_MOUNT)
-        .containsEntry("BACKUPROOT", PatroniConfig.DATA_MOUNT + "/backup")
-        .containsEntry("PGBACKREST_CONFIG", PatroniConfig.DATA_MOUNT + "/backup/pgbackrest.conf");
+    assertThat(cluster.env()).containsEntry("PGDATA", PodLayout.DATA_DIR)
+        .containsEntry("PGROOT", "/home/postgres").containsEntry("PGSOCKET", PodLayout.DATA_MOUNT)
+        .containsEntry("BACKUPROOT", PodLayout.DATA_MOUNT + "/backup")
+        .containsEntry("PGBACKREST_CONFIG", PodLayout.DATA_MOUNT + "/backup/pgbackrest.conf");
     assertThat(cluster.env().get("PATH")).startsWith("/usr/lib/postgresql/17/bin:");
     assertThat(cluster.exposedPorts()).containsAll(postgres.getPorts().stream().map(ContainerPort::getContainerPort).toList());
     // The data volume's mount point and the socket folder, writable by the pod's uid.
     StandInImage.Result writable = cluster.exec(1000, 1000, "sh", "-c",
-        "test -w " + PatroniConfig.DATA_DIR + " && test -w /var/run/postgresql && readlink /etc/pgbackrest.conf");
-    assertThat(writable.output().strip()).isEqualTo(PatroniConfig.DATA_MOUNT + "/backup/pgbackrest.conf");
+        "test -w " + PodLayout.DATA_DIR + " && test -w /var/run/postgresql && readlink /etc/pgbackrest.conf");
+    assertThat(writable.output().strip()).isEqualTo(PodLayout.DATA_MOUNT + "/backup/pgbackrest.conf");
     assertThat(writable.exitCode()).isZero();
   }
 

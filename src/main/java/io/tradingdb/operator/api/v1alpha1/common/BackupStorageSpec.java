@@ -1,4 +1,4 @@
-package io.tradingdb.operator.api.v1alpha1.backupschedule;
+package io.tradingdb.operator.api.v1alpha1.common;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -6,8 +6,6 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.tradingdb.operator.api.v1alpha1.common.LocalObjectRef;
-import io.tradingdb.operator.api.v1alpha1.common.StoragePaths;
 
 /** Where backups go: an S3-compatible bucket or a PersistentVolumeClaim, exactly one. */
 @JsonInclude(JsonInclude.Include.NON_NULL)

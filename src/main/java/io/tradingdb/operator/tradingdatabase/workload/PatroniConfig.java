@@ -1,11 +1,12 @@
-package io.tradingdb.operator.tradingdatabase;
+package io.tradingdb.operator.tradingdatabase.workload;
 
+import io.tradingdb.operator.tradingdatabase.model.PodLayout;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.tradingdb.operator.backup.PgBackRestConfig;
+import io.tradingdb.operator.pgbackrest.PgBackRestConfig;
 import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.postgres.BootstrapSql;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -40,10 +41,7 @@ public final class PatroniConfig {
   /** pgBackRest's log, lock and spool folders in the instances (an emptyDir). */
   public static final String PGBACKREST_WORK_DIR = "/tmp/pgbackrest";
   public static final String PGBACKREST_TLS_MOUNT = "/etc/tradingdb/pgbackrest-tls";
-  public static final String SOCKET_DIR = "/var/run/postgresql";
   public static final String MOUNT_PATH = "/etc/patroni";
-  public static final String DATA_MOUNT = "/home/postgres/pgdata";
-  public static final String DATA_DIR = DATA_MOUNT + "/data";
   public static final String WAL_MOUNT = "/home/postgres/pgwal";
   public static final String TLS_MOUNT = "/etc/tradingdb/tls";
 
@@ -61,12 +59,12 @@ public final class PatroniConfig {
     data.put(BOOTSTRAP_SQL_FILE, BootstrapSql.psqlScript(model.databaseName(), model.pgBackRestBootstrap().isPresent()));
     data.put(POST_INIT_FILE, postInitScript(model));
     model.pgBackRest().ifPresent(pgbr -> data.put(PGBACKREST_FILE, PgBackRestConfig.databasePod(
-        model.names().cluster(), pgbr.repository(), postgres(), PGBACKREST_WORK_DIR,
-        new PgBackRestConfig.Tls(PGBACKREST_TLS_MOUNT + "/" + ClusterTls.CA_CERT,
-            PGBACKREST_TLS_MOUNT + "/" + ClusterTls.TLS_CERT, PGBACKREST_TLS_MOUNT + "/" + ClusterTls.TLS_KEY))));
+        model.names().cluster(), pgbr.repository(), PodLayout.postgres(), PGBACKREST_WORK_DIR,
+        new PgBackRestConfig.Tls(PGBACKREST_TLS_MOUNT + "/" + PodLayout.CA_CERT,
+            PGBACKREST_TLS_MOUNT + "/" + PodLayout.TLS_CERT, PGBACKREST_TLS_MOUNT + "/" + PodLayout.TLS_KEY))));
     model.pgBackRestBootstrap().ifPresent(source -> {
       data.put(PGBACKREST_BOOTSTRAP_FILE, PgBackRestConfig.databasePod(
-          source.stanza(), source.repository(), postgres(), PGBACKREST_WORK_DIR, null));
+          source.stanza(), source.repository(), PodLayout.postgres(), PGBACKREST_WORK_DIR, null));
       data.put(PGBACKREST_RESTORE_FILE, pgBackRestRestoreScript(source));
     });
     return new ConfigMapBuilder()
@@ -170,7 +168,7 @@ public final class PatroniConfig {
 
     Map<String, Object> postgresql = new LinkedHashMap<>();
     postgresql.put("listen", "0.0.0.0:" + ClusterNames.POSTGRES_PORT);
-    postgresql.put("data_dir", DATA_DIR);
+    postgresql.put("data_dir", PodLayout.DATA_DIR);
     postgresql.put("pgpass", "/tmp/pgpass");
     postgresql.put("use_unix_socket", true);
     postgresql.put("parameters", postgresParameters(model));
@@ -185,7 +183,7 @@ public final class PatroniConfig {
   public static Map<String, Object> postgresParameters(ClusterModel model) {
     Map<String, Object> p = new TreeMap<>(model.postgresParameters());
     p.put("shared_preload_libraries", String.join(",", model.sharedPreloadLibraries()));
-    p.put("unix_socket_directories", SOCKET_DIR);
+    p.put("unix_socket_directories", PodLayout.SOCKET_DIR);
     if (model.pgBackRest().isPresent()) {
       p.put("archive_mode", "on");
       p.put("archive_command", PgBackRestConfig.archiveCommand(model.names().cluster()));
@@ -212,10 +210,6 @@ public final class PatroniConfig {
         "local replication all peer",
         host + " replication " + ClusterSecrets.REPLICATION_USER + " all scram-sha-256",
         host + " all all all scram-sha-256");
-  }
-
-  public static PgBackRestConfig.Postgres postgres() {
-    return new PgBackRestConfig.Postgres(DATA_DIR, ClusterNames.POSTGRES_PORT, SOCKET_DIR);
   }
 
   /**

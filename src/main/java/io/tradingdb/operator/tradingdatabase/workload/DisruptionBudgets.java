@@ -1,4 +1,4 @@
-package io.tradingdb.operator.tradingdatabase;
+package io.tradingdb.operator.tradingdatabase.workload;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;

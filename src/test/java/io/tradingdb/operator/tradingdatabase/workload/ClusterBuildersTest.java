@@ -1,5 +1,6 @@
-package io.tradingdb.operator.tradingdatabase;
+package io.tradingdb.operator.tradingdatabase.workload;
 
+import io.tradingdb.operator.tradingdatabase.PgBackRestSamples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
