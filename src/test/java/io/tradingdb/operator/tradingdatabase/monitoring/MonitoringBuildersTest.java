@@ -81,7 +81,7 @@ class MonitoringBuildersTest {
         .anySatisfy(e -> assertThat(e).contains("tradingdb_database_errors_temp_bytes{").contains("[1d]")
             .endsWith("> 536870912"))
         .anySatisfy(e -> assertThat(e).contains("tradingdb_database_errors_checksum_failures{").contains("[1d]"));
-    assertThat(rules).extracting(r -> ((Map<?, ?>) r.get("annotations")).get("summary"))
+    assertThat(rules).extracting(r -> (String) ((Map<?, ?>) r.get("annotations")).get("summary"))
         .contains("3 or more deadlocks within 1d", "More than 512Mi written to temporary files within 1d");
     for (String bad : List.of("errorWindow: 0s", "tempFileBytes: lots")) {
       assertThatThrownBy(() -> TestClusters.model("n", "t", "databaseName: ai_trading\nmonitoring:\n  alerts: {" + bad + "}\n"))
