@@ -1,6 +1,6 @@
 package io.tradingdb.operator.backup;
 
-import io.tradingdb.operator.pgbackrest.PgBackRestConfig;
+import io.tradingdb.operator.pgbackrest.PgBackRestConf;
 import io.tradingdb.operator.pgbackrest.RepositoryStorage;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -66,7 +66,7 @@ public record BackupModel(
    * certificate, and a schedule per backup type (differential and incremental may be null).
    */
   public record PgBackRestJobs(
-      String stanza, PgBackRestConfig.Repository repository, PgBackRestConfig.Retention retention,
+      String stanza, PgBackRestConf.Repository repository, PgBackRestConf.Retention retention,
       List<String> hosts, String tlsSecret, String fullSchedule, String differentialSchedule,
       String incrementalSchedule) {
 
@@ -119,7 +119,7 @@ public record BackupModel(
       }
       pgBackRest = new PgBackRestJobs(
           clusterModel.names().cluster(), clusterModel.pgBackRest().get().repository(),
-          PgBackRestConfig.Retention.of(retention.maxAgeSeconds(), retention.maxCount()), List.copyOf(hosts), clusterModel.names().pgBackRestTlsSecret(),
+          PgBackRestConf.Retention.of(retention.maxAgeSeconds(), retention.maxCount()), List.copyOf(hosts), clusterModel.names().pgBackRestTlsSecret(),
           pgbr.getFullSchedule() == null ? spec.getSchedule() : pgbr.getFullSchedule(),
           pgbr.getDifferentialSchedule(), pgbr.getIncrementalSchedule());
       defaultImage = clusterModel.image();

@@ -1,7 +1,7 @@
 package io.tradingdb.operator.backup;
 
 import io.tradingdb.operator.tradingdatabase.model.PodLayout;
-import io.tradingdb.operator.pgbackrest.PgBackRestConfig;
+import io.tradingdb.operator.pgbackrest.PgBackRestConf;
 import io.tradingdb.operator.pgbackrest.RepositoryStorage;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -25,9 +25,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
 import io.tradingdb.operator.kube.Labels;
-import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
-import io.tradingdb.operator.tradingdatabase.workload.ClusterTls;
-import io.tradingdb.operator.tradingdatabase.workload.PatroniConfig;
 import io.tradingdb.operator.postgres.ConnectionTarget;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,10 +81,10 @@ public final class BackupWorkloads {
   /** The Job's pgbackrest.conf: this pod is the repository host; the instances are TLS hosts. */
   static String pgBackRestJobConfig(BackupModel model) {
     BackupModel.PgBackRestJobs pgbr = model.pgBackRest();
-    return PgBackRestConfig.backupJob(
-        pgbr.stanza(), pgbr.repository(), pgbr.retention(), "zst", 2, pgbr.hosts(), PgBackRestConfig.SERVER_PORT,
+    return PgBackRestConf.backupJob(
+        pgbr.stanza(), pgbr.repository(), pgbr.retention(), "zst", 2, pgbr.hosts(), PgBackRestConf.SERVER_PORT,
         PodLayout.postgres(),
-        new PgBackRestConfig.Tls(PGBACKREST_TLS_DIR + "/" + PodLayout.CA_CERT,
+        new PgBackRestConf.Tls(PGBACKREST_TLS_DIR + "/" + PodLayout.CA_CERT,
             PGBACKREST_TLS_DIR + "/" + PodLayout.CLIENT_CERT, PGBACKREST_TLS_DIR + "/" + PodLayout.CLIENT_KEY),
         PGBACKREST_WORK);
   }
@@ -295,7 +292,7 @@ public final class BackupWorkloads {
     mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
     if (model.storage().pvc() != null) {
       mounts.add(new VolumeMountBuilder().withName("storage")
-          .withMountPath(model.pgBackRest() == null ? STORAGE_MOUNT : PgBackRestConfig.PVC_MOUNT).build());
+          .withMountPath(model.pgBackRest() == null ? STORAGE_MOUNT : PgBackRestConf.PVC_MOUNT).build());
     }
     if (model.pgBackRest() != null) {
       mounts.add(new VolumeMountBuilder().withName("pgbackrest-tls").withMountPath(PGBACKREST_TLS_DIR).withReadOnly(true).build());

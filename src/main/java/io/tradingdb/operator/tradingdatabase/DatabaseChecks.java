@@ -1,5 +1,7 @@
 package io.tradingdb.operator.tradingdatabase;
 
+import io.tradingdb.operator.postgres.SqlFailure;
+import io.tradingdb.operator.tradingdatabase.status.CheckOutcome;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.HealthStatus;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
@@ -34,9 +36,6 @@ public class DatabaseChecks {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DatabaseChecks.class);
 
-  /** What one round found: the health for the status, a threshold crossed, or why it could not run. */
-  public record Outcome(HealthStatus health, HealthEvaluator.Finding finding, String error) {}
-
   private final KubernetesClient client;
   private final PostgresConnections connections;
   private final Clock clock;
@@ -67,7 +66,7 @@ public class DatabaseChecks {
     return since.compareTo(interval) >= 0 ? Duration.ZERO : interval.minus(since);
   }
 
-  public Outcome run(TradingDatabase db, ClusterModel model, HealthStatus previous) {
+  public CheckOutcome run(TradingDatabase db, ClusterModel model, HealthStatus previous) {
     String namespace = model.names().namespace();
     try {
       AdminConnection admin = primary.apply(model);
@@ -87,13 +86,13 @@ public class DatabaseChecks {
         }
         HealthCheck.Result result = HealthCheck.run(connection.jdbc());
         HealthStatus health = HealthReport.status(result, Instant.now(clock), lastVacuum);
-        return new Outcome(health, HealthEvaluator.summary(HealthReport.findings(model, result)), null);
+        return new CheckOutcome(health, HealthEvaluator.summary(HealthReport.findings(model, result)), null);
       }
     } catch (SQLException e) {
       LOG.warn("TradingDatabase {}/{}: health queries failed", db.getMetadata().getNamespace(), db.getMetadata().getName(), e);
-      return new Outcome(previous, null, "health queries failed: " + io.tradingdb.operator.kube.StatusMessages.of(e));
+      return new CheckOutcome(previous, null, "health queries failed: " + SqlFailure.message(e));
     } catch (TargetUnavailableException e) {
-      return new Outcome(previous, null, e.getMessage());
+      return new CheckOutcome(previous, null, e.getMessage());
     }
   }
 

@@ -35,7 +35,7 @@ import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.monitoring.AlertRouting;
 import io.tradingdb.operator.tradingdatabase.monitoring.DashboardConfigMap;
 import io.tradingdb.operator.tradingdatabase.monitoring.ExporterSidecar;
-import io.tradingdb.operator.tradingdatabase.monitoring.MonitoringConfig;
+import io.tradingdb.operator.tradingdatabase.monitoring.MonitoringConfigMap;
 import io.tradingdb.operator.tradingdatabase.pooler.LocalPostgres;
 import io.tradingdb.operator.tradingdatabase.pooler.LocalProcesses;
 import java.net.URI;
@@ -169,14 +169,14 @@ class AlertsEndToEndIT {
     }
     freezeAllDatabases();
     ConfigMap queries = admin.configMaps().inNamespace(ns).withName(model.names().monitoringConfig()).get();
-    Path queriesFile = stack.dir().resolve(MonitoringConfig.QUERIES_KEY);
-    Files.writeString(queriesFile, queries.getData().get(MonitoringConfig.QUERIES_KEY));
+    Path queriesFile = stack.dir().resolve(MonitoringConfigMap.QUERIES_KEY);
+    Files.writeString(queriesFile, queries.getData().get(MonitoringConfigMap.QUERIES_KEY));
     StatefulSet sts = admin.apps().statefulSets().inNamespace(ns).withName(CLUSTER).get();
     Container exporter = sts.getSpec().getTemplate().getSpec().getContainers().stream()
         .filter(c -> ExporterSidecar.CONTAINER.equals(c.getName())).findFirst().orElseThrow();
     List<String> args = exporter.getArgs().stream()
         .filter(a -> !a.startsWith("--web.listen-address="))
-        .map(a -> a.replace(ExporterSidecar.QUERIES_DIR + "/" + MonitoringConfig.QUERIES_KEY, queriesFile.toString()))
+        .map(a -> a.replace(ExporterSidecar.QUERIES_DIR + "/" + MonitoringConfigMap.QUERIES_KEY, queriesFile.toString()))
         .toList();
     Map<String, String> env = new LinkedHashMap<>();
     exporter.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));

@@ -12,7 +12,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.pgbackrest.PgBackRestConfig;
+import io.tradingdb.operator.pgbackrest.PgBackRestConf;
 import io.tradingdb.operator.kube.CertificateAuthority;
 import io.tradingdb.operator.tradingdatabase.workload.ClusterTls;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -51,17 +51,17 @@ public class PgBackRestTlsDependent extends KubernetesDependentResource<Secret, 
         && !CertificateAuthority.needsRenewal(
             ClusterTls.decoded(actual, PodLayout.TLS_CERT), ClusterTls.podDnsNames(model.names()), now)
         && !CertificateAuthority.needsRenewal(
-            ClusterTls.decoded(actual, PodLayout.CLIENT_CERT), List.of(PgBackRestConfig.CLIENT_CN), now);
+            ClusterTls.decoded(actual, PodLayout.CLIENT_CERT), List.of(PgBackRestConf.CLIENT_CN), now);
     return Matcher.Result.nonComputed(current);
   }
 
   @Override
   protected Secret desired(TradingDatabase primary, Context<TradingDatabase> context) {
     ClusterModel model = ClusterDependent.model(context);
-    CertificateAuthority.Pem ca = TlsSecretDependent.caOrCreate(primary, model, context);
+    CertificateAuthority.Pem ca = TlsSecretDependent.ca(primary, context);
     Instant now = Instant.now();
     return ClusterTls.pgBackRestSecret(primary, model, ca.certificate(),
         CertificateAuthority.issueServer(ca, ClusterTls.podDnsNames(model.names()), now),
-        CertificateAuthority.issueServer(ca, List.of(PgBackRestConfig.CLIENT_CN), now));
+        CertificateAuthority.issueServer(ca, List.of(PgBackRestConf.CLIENT_CN), now));
   }
 }

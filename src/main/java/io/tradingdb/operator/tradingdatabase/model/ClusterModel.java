@@ -19,10 +19,9 @@ import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
 import io.tradingdb.operator.api.v1alpha1.common.SslMode;
 import io.tradingdb.operator.kube.TargetUnavailableException;
 import io.tradingdb.operator.postgres.ConnectionTarget;
-import io.tradingdb.operator.pgbackrest.PgBackRestConfig;
+import io.tradingdb.operator.pgbackrest.PgBackRestConf;
 import io.tradingdb.operator.kube.Durations;
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -112,14 +111,14 @@ public record ClusterModel(
       LabelSelector allowedPods) {}
 
   /** The cluster's own pgBackRest repository: WAL archiving is on when present. */
-  public record PgBackRest(RepositoryStorage storage, PgBackRestConfig.Repository repository) {}
+  public record PgBackRest(RepositoryStorage storage, PgBackRestConf.Repository repository) {}
 
   /**
    * A first start restored by pgBackRest from another stanza's repository: {@code backupLabel}
    * null means the latest backup, {@code targetTime} null means replaying to the archive's end.
    */
   public record PgBackRestBootstrap(
-      String stanza, RepositoryStorage storage, PgBackRestConfig.Repository repository,
+      String stanza, RepositoryStorage storage, PgBackRestConf.Repository repository,
       String backupLabel, String targetTime) {}
 
   /** Builds the model, or throws {@link InvalidSpecException} with a message for the user. */
@@ -236,7 +235,7 @@ public record ClusterModel(
     RepositoryStorage storage = RepositoryStorage.from(
         spec.getPgBackRest().getRepository(), names.namespace() + "/" + names.cluster() + "/pgbackrest",
         names.cluster() + "/pgbackrest");
-    return Optional.of(new PgBackRest(storage, PgBackRestConfig.Repository.of(storage, PgBackRestConfig.PVC_MOUNT)));
+    return Optional.of(new PgBackRest(storage, PgBackRestConf.Repository.of(storage, PgBackRestConf.PVC_MOUNT)));
   }
 
   private static Optional<PgBackRestBootstrap> pgBackRestBootstrap(TradingDatabaseSpec spec, ClusterNames names) {
@@ -265,7 +264,7 @@ public record ClusterModel(
           + "' is not a pgBackRest backup label such as 20261126-030000F");
     }
     return Optional.of(new PgBackRestBootstrap(
-        stanza, storage, PgBackRestConfig.Repository.of(storage, PgBackRestConfig.SOURCE_PVC_MOUNT),
+        stanza, storage, PgBackRestConf.Repository.of(storage, PgBackRestConf.SOURCE_PVC_MOUNT),
         from.getBackupName(), targetTime));
   }
 

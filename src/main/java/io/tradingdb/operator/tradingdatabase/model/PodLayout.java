@@ -1,6 +1,6 @@
 package io.tradingdb.operator.tradingdatabase.model;
 
-import io.tradingdb.operator.pgbackrest.PgBackRestConfig;
+import io.tradingdb.operator.pgbackrest.PgBackRestConf;
 
 /**
  * What the database pods and the Jobs that reach them (backups, restores) must agree on: the
@@ -24,7 +24,7 @@ public final class PodLayout {
   private PodLayout() {}
 
   /** PostgreSQL as pgBackRest finds it in a database pod. */
-  public static PgBackRestConfig.Postgres postgres() {
-    return new PgBackRestConfig.Postgres(DATA_DIR, ClusterNames.POSTGRES_PORT, SOCKET_DIR);
+  public static PgBackRestConf.Postgres postgres() {
+    return new PgBackRestConf.Postgres(DATA_DIR, ClusterNames.POSTGRES_PORT, SOCKET_DIR);
   }
 }

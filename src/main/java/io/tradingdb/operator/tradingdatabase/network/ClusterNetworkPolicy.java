@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.tradingdb.operator.backup.BackupWorkloads;
-import io.tradingdb.operator.pgbackrest.PgBackRestConfig;
+import io.tradingdb.operator.pgbackrest.PgBackRestConf;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
@@ -63,7 +63,7 @@ public final class ClusterNetworkPolicy {
     if (model.pgBackRest().isPresent()) {
       // pgBackRest's TLS server: only this cluster's backup Jobs (which also need its client certificate).
       rules.add(rule(List.of(samePodsAs(Map.of(BackupWorkloads.PGBACKREST_CLIENT_LABEL, n.cluster()))),
-          PgBackRestConfig.SERVER_PORT));
+          PgBackRestConf.SERVER_PORT));
     }
     if (model.monitoring().enabled()) {
       // Metrics only, no data: open to any scraper, wherever Prometheus runs.

@@ -20,7 +20,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeDeletionPolicy;
-import io.tradingdb.operator.pgbackrest.PgBackRestConfig;
+import io.tradingdb.operator.pgbackrest.PgBackRestConf;
 import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.tradingdatabase.monitoring.ExporterSidecar;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -33,8 +33,6 @@ import java.util.Map;
 /** The StatefulSet running Patroni and PostgreSQL (timescaledb-ha image). */
 public final class ClusterStatefulSet {
 
-  public static final String DATA_VOLUME = "pgdata";
-  public static final String WAL_VOLUME = "pgwal";
   public static final String CONTAINER = "postgres";
   public static final String PGBACKREST_CONTAINER = "pgbackrest";
   static final String PGBACKREST_TLS_VOLUME = "pgbackrest-tls";
@@ -56,10 +54,10 @@ public final class ClusterStatefulSet {
     Map<String, String> podLabels =
         new LinkedHashMap<>(Labels.of("tradingdatabase", n.cluster(), "postgresql"));
     List<PersistentVolumeClaim> claims = new ArrayList<>();
-    claims.add(claim(model, DATA_VOLUME, model.data(), existingClaimSizes));
+    claims.add(claim(model, ClusterNames.DATA_VOLUME, model.data(), existingClaimSizes));
     boolean withWal = walVolume(model, existingClaimSizes);
     if (withWal) {
-      claims.add(claim(model, WAL_VOLUME, model.wal().orElse(model.data()), existingClaimSizes));
+      claims.add(claim(model, ClusterNames.WAL_VOLUME, model.wal().orElse(model.data()), existingClaimSizes));
     }
     String whenDeleted = model.volumeDeletionPolicy() == VolumeDeletionPolicy.DELETE ? "Delete" : "Retain";
 
@@ -121,7 +119,7 @@ public final class ClusterStatefulSet {
    * since they cannot change; the status then reports the difference as a pending change.
    */
   public static boolean walVolume(ClusterModel model, Map<String, String> existingClaimSizes) {
-    return existingClaimSizes.isEmpty() ? model.wal().isPresent() : existingClaimSizes.containsKey(WAL_VOLUME);
+    return existingClaimSizes.isEmpty() ? model.wal().isPresent() : existingClaimSizes.containsKey(ClusterNames.WAL_VOLUME);
   }
 
   /** Claim template sizes of an existing StatefulSet, by template name. */
@@ -175,9 +173,9 @@ public final class ClusterStatefulSet {
    */
   private static Container pgBackRestServer(ClusterModel model, boolean withWal) {
     List<VolumeMount> mounts = new ArrayList<>();
-    mounts.add(mount(DATA_VOLUME, PodLayout.DATA_MOUNT, false));
+    mounts.add(mount(ClusterNames.DATA_VOLUME, PodLayout.DATA_MOUNT, false));
     if (withWal) {
-      mounts.add(mount(WAL_VOLUME, PatroniConfig.WAL_MOUNT, false));
+      mounts.add(mount(ClusterNames.WAL_VOLUME, PatroniConfigMap.WAL_MOUNT, false));
     }
     mounts.addAll(pgBackRestMounts(model));
     mounts.add(mount("run", PodLayout.SOCKET_DIR, false));
@@ -189,7 +187,7 @@ public final class ClusterStatefulSet {
         .withCommand("pgbackrest", "server")
         .addNewPort()
         .withName("pgbackrest")
-        .withContainerPort(PgBackRestConfig.SERVER_PORT)
+        .withContainerPort(PgBackRestConf.SERVER_PORT)
         .withProtocol("TCP")
         .endPort()
         .withEnv(pgBackRestEnv(model))
@@ -213,13 +211,13 @@ public final class ClusterStatefulSet {
   private static List<VolumeMount> pgBackRestMounts(ClusterModel model) {
     List<VolumeMount> mounts = new ArrayList<>();
     model.pgBackRest().ifPresent(pgbr -> {
-      mounts.add(mount(PGBACKREST_TLS_VOLUME, PatroniConfig.PGBACKREST_TLS_MOUNT, true));
+      mounts.add(mount(PGBACKREST_TLS_VOLUME, PatroniConfigMap.PGBACKREST_TLS_MOUNT, true));
       if (pgbr.storage().pvc() != null) {
-        mounts.add(mount(PGBACKREST_REPO_VOLUME, PgBackRestConfig.PVC_MOUNT, false));
+        mounts.add(mount(PGBACKREST_REPO_VOLUME, PgBackRestConf.PVC_MOUNT, false));
       }
     });
     model.pgBackRestBootstrap().filter(source -> source.storage().pvc() != null)
-        .ifPresent(source -> mounts.add(mount(PGBACKREST_SOURCE_VOLUME, PgBackRestConfig.SOURCE_PVC_MOUNT, true)));
+        .ifPresent(source -> mounts.add(mount(PGBACKREST_SOURCE_VOLUME, PgBackRestConf.SOURCE_PVC_MOUNT, true)));
     return mounts;
   }
 
@@ -227,7 +225,7 @@ public final class ClusterStatefulSet {
   private static List<EnvVar> pgBackRestEnv(ClusterModel model) {
     List<EnvVar> env = new ArrayList<>();
     model.pgBackRest().ifPresent(pgbr -> {
-      env.add(value("PGBACKREST_CONFIG", PatroniConfig.MOUNT_PATH + "/" + PatroniConfig.PGBACKREST_FILE));
+      env.add(value("PGBACKREST_CONFIG", PatroniConfigMap.MOUNT_PATH + "/" + PatroniConfigMap.PGBACKREST_FILE));
       if (pgbr.storage().s3() != null) {
         String secret = pgbr.storage().s3().credentialsSecret();
         env.add(secret("PGBACKREST_REPO1_S3_KEY", secret, "AWS_ACCESS_KEY_ID"));
@@ -236,30 +234,30 @@ public final class ClusterStatefulSet {
     });
     model.pgBackRestBootstrap().filter(source -> source.storage().s3() != null).ifPresent(source -> {
       String secret = source.storage().s3().credentialsSecret();
-      env.add(secret(PatroniConfig.SOURCE_S3_KEY_ENV, secret, "AWS_ACCESS_KEY_ID"));
-      env.add(secret(PatroniConfig.SOURCE_S3_KEY_SECRET_ENV, secret, "AWS_SECRET_ACCESS_KEY"));
+      env.add(secret(PatroniConfigMap.SOURCE_S3_KEY_ENV, secret, "AWS_ACCESS_KEY_ID"));
+      env.add(secret(PatroniConfigMap.SOURCE_S3_KEY_SECRET_ENV, secret, "AWS_SECRET_ACCESS_KEY"));
     });
     return env;
   }
 
   private static Container postgresContainer(ClusterModel model, boolean withWal) {
     List<VolumeMount> mounts = new ArrayList<>();
-    mounts.add(mount(DATA_VOLUME, PodLayout.DATA_MOUNT, false));
+    mounts.add(mount(ClusterNames.DATA_VOLUME, PodLayout.DATA_MOUNT, false));
     if (withWal) {
-      mounts.add(mount(WAL_VOLUME, PatroniConfig.WAL_MOUNT, false));
+      mounts.add(mount(ClusterNames.WAL_VOLUME, PatroniConfigMap.WAL_MOUNT, false));
     }
-    mounts.add(mount("patroni-config", PatroniConfig.MOUNT_PATH, true));
+    mounts.add(mount("patroni-config", PatroniConfigMap.MOUNT_PATH, true));
     mounts.add(mount("run", "/var/run/postgresql", false));
     mounts.add(mount("tmp", "/tmp", false));
     if (model.tlsEnabled()) {
-      mounts.add(mount("tls", PatroniConfig.TLS_MOUNT, true));
+      mounts.add(mount("tls", PatroniConfigMap.TLS_MOUNT, true));
     }
     mounts.addAll(pgBackRestMounts(model));
     return new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(model.image())
         .withImagePullPolicy(model.imagePullPolicy())
-        .withCommand("patroni", PatroniConfig.MOUNT_PATH + "/" + PatroniConfig.CONFIG_FILE)
+        .withCommand("patroni", PatroniConfigMap.MOUNT_PATH + "/" + PatroniConfigMap.CONFIG_FILE)
         .addNewPort()
         .withName("postgresql")
         .withContainerPort(ClusterNames.POSTGRES_PORT)

@@ -35,8 +35,8 @@ public final class PatroniRbac {
   public static Role role(ClusterModel model) {
     ClusterNames n = model.names();
     List<String> dcsObjects =
-        List.of(n.cluster() + "-config", n.patroniLeaderConfigMap(), n.cluster() + "-failover",
-            n.cluster() + "-sync");
+        List.of(n.patroniDcsConfigMap(), n.patroniLeaderConfigMap(), n.patroniFailoverConfigMap(),
+            n.patroniSyncConfigMap());
     List<PolicyRule> rules =
         List.of(
             rule("", "configmaps", List.of("create", "list", "watch")),

@@ -58,11 +58,11 @@ class ClusterBuildersTest {
       assertThat(e.getValue()).isNull();
       assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("minio-credentials");
     });
-    assertThat(PatroniConfig.postgresParameters(model))
+    assertThat(PatroniConfigMap.postgresParameters(model))
         .containsEntry("archive_mode", "on")
         .containsEntry("archive_command", "pgbackrest --stanza=market-restored archive-push %p")
         .containsEntry("archive_timeout", "60");
-    assertThat(PatroniConfig.recoveryTargetTime("2026-11-26T03:00:00+01:00")).isEqualTo("2026-11-26 03:00:00.000000+01:00");
+    assertThat(PatroniConfigMap.recoveryTargetTime("2026-11-26T03:00:00+01:00")).isEqualTo("2026-11-26 03:00:00.000000+01:00");
     Golden.assertMatches("tradingdatabase/pgbackrest.yaml", objects(db, model));
   }
 
@@ -83,15 +83,15 @@ class ClusterBuildersTest {
   @Test
   void configChecksumChangesWithTheConfigurationSoPodsRoll() {
     TradingDatabase db = Samples.tradingDatabase("trading", "conf");
-    String before = PatroniConfig.checksum(PatroniConfig.configMap(ClusterModel.from(db)));
+    String before = PatroniConfigMap.checksum(PatroniConfigMap.configMap(ClusterModel.from(db)));
     db.getSpec().setPostgresql(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.PostgresqlSpec());
     db.getSpec().getPostgresql().setParameters(Map.of("work_mem", "64MB"));
-    String after = PatroniConfig.checksum(PatroniConfig.configMap(ClusterModel.from(db)));
+    String after = PatroniConfigMap.checksum(PatroniConfigMap.configMap(ClusterModel.from(db)));
     assertThat(after).isNotEqualTo(before).hasSize(16);
   }
 
   private static List<HasMetadata> objects(TradingDatabase db, ClusterModel model) {
-    var config = PatroniConfig.configMap(model);
+    var config = PatroniConfigMap.configMap(model);
     List<HasMetadata> objects = new ArrayList<>();
     objects.add(ClusterSecrets.superuser(db, model, "<generated>"));
     objects.add(ClusterSecrets.replication(db, model, "<generated>", "<generated>"));
@@ -102,7 +102,7 @@ class ClusterBuildersTest {
     objects.add(PatroniRbac.serviceAccount(model));
     objects.add(PatroniRbac.role(model));
     objects.add(PatroniRbac.roleBinding(model));
-    objects.add(ClusterStatefulSet.build(model, PatroniConfig.checksum(config), Map.of()));
+    objects.add(ClusterStatefulSet.build(model, PatroniConfigMap.checksum(config), Map.of()));
     return objects;
   }
 }

@@ -17,9 +17,9 @@ import io.tradingdb.operator.testsupport.Samples;
 import io.tradingdb.operator.testsupport.StandInImage;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
-import io.tradingdb.operator.tradingdatabase.monitoring.MonitoringConfig;
+import io.tradingdb.operator.tradingdatabase.monitoring.MonitoringConfigMap;
 import io.tradingdb.operator.tradingdatabase.monitoring.PoolerExporterSidecar;
-import io.tradingdb.operator.tradingdatabase.pooler.PoolerConfig;
+import io.tradingdb.operator.tradingdatabase.pooler.PoolerConfigMap;
 import io.tradingdb.operator.tradingdatabase.pooler.PoolerDeployment;
 import io.tradingdb.operator.tradingdatabase.pooler.PoolerLayout;
 import java.nio.file.Files;
@@ -117,7 +117,7 @@ class StandInImagesIT {
     ClusterModel model = model(true);
     PodSpec pod = clusterPod(model);
     Container postgres = pod.getContainers().get(0);
-    PatroniConfig.configMap(model).getData().forEach((file, text) -> cluster.write(PatroniConfig.MOUNT_PATH + "/" + file, text));
+    PatroniConfigMap.configMap(model).getData().forEach((file, text) -> cluster.write(PatroniConfigMap.MOUNT_PATH + "/" + file, text));
     Map<String, String> env = new LinkedHashMap<>();
     postgres.getEnv().forEach(v -> env.put(v.getName(), v.getValue() != null ? v.getValue() : "placeholder"));
     // What the kubelet fills in from the pod: its name and an address from the node's pod range.
@@ -137,7 +137,7 @@ class StandInImagesIT {
 
   @Test
   void timescaleDbLoadsThroughTheClustersPreloadListAndMakesHypertables() {
-    String preload = (String) PatroniConfig.postgresParameters(model(true)).get("shared_preload_libraries");
+    String preload = (String) PatroniConfigMap.postgresParameters(model(true)).get("shared_preload_libraries");
     String script = String.join("\n",
         "set -e",
         "initdb -D /tmp/data -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null",
@@ -162,8 +162,8 @@ class StandInImagesIT {
     ClusterModel model = model(false);
     PodSpec pod = PoolerDeployment.build(model).getSpec().getTemplate().getSpec();
     Container container = pod.getContainers().get(0);
-    PoolerConfig.configMap(model).getData().forEach((file, text) -> pgbouncer.write(PoolerLayout.CONFIG_DIR + "/" + file, text));
-    pgbouncer.write(PoolerLayout.AUTH_DIR + "/" + PoolerLayout.AUTH_FILE, PoolerConfig.authFile("test-only"));
+    PoolerConfigMap.configMap(model).getData().forEach((file, text) -> pgbouncer.write(PoolerLayout.CONFIG_DIR + "/" + file, text));
+    pgbouncer.write(PoolerLayout.AUTH_DIR + "/" + PoolerLayout.AUTH_FILE, PoolerConfigMap.authFile("test-only"));
 
     StandInImage.Result run = pgbouncer.exec(pod.getSecurityContext().getRunAsUser(), pod.getSecurityContext().getRunAsGroup(),
         Map.of(), StandInImage.emptyDirMounts(pod, container), StandInImage.readOnlyRoot(container), 5, container.getCommand());
@@ -181,7 +181,7 @@ class StandInImagesIT {
     PodSpec pod = clusterPod(model);
     Container exporter = pod.getContainers().stream()
         .filter(c -> c.getImage().equals(postgresExporter.ref())).findFirst().orElseThrow();
-    MonitoringConfig.queriesConfigMap(model).getData()
+    MonitoringConfigMap.queriesConfigMap(model).getData()
         .forEach((file, text) -> postgresExporter.write(exporter.getVolumeMounts().get(0).getMountPath() + "/" + file, text));
 
     StandInImage.Result run = runFor(postgresExporter, pod, exporter, List.of());

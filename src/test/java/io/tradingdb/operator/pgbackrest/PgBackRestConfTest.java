@@ -9,31 +9,31 @@ import io.tradingdb.operator.kube.InvalidSpecException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class PgBackRestConfigTest {
+class PgBackRestConfTest {
 
-  private static final PgBackRestConfig.Postgres PG =
-      new PgBackRestConfig.Postgres("/home/postgres/pgdata/data", 5432, "/var/run/postgresql");
-  private static final PgBackRestConfig.Repository S3 = PgBackRestConfig.Repository.of(
+  private static final PgBackRestConf.Postgres PG =
+      new PgBackRestConf.Postgres("/home/postgres/pgdata/data", 5432, "/var/run/postgresql");
+  private static final PgBackRestConf.Repository S3 = PgBackRestConf.Repository.of(
       new RepositoryStorage(new RepositoryStorage.S3("trading-backups", "trading/ai-trading/pgbackrest",
           "https://minio.storage.svc:9000", "eu-west-2", "s3-credentials", true), null),
-      PgBackRestConfig.PVC_MOUNT);
+      PgBackRestConf.PVC_MOUNT);
 
   @Test
   void theInstanceFileArchivesToS3AndServesTlsToTheBackupClientOnly() throws Exception {
-    String conf = PgBackRestConfig.databasePod("ai-trading", S3, PG, "/tmp/pgbackrest",
-        new PgBackRestConfig.Tls("/tls/ca.crt", "/tls/tls.crt", "/tls/tls.key"));
+    String conf = PgBackRestConf.databasePod("ai-trading", S3, PG, "/tmp/pgbackrest",
+        new PgBackRestConf.Tls("/tls/ca.crt", "/tls/tls.crt", "/tls/tls.key"));
     Golden.assertText("pgbackrest-instance.conf", conf);
     assertThat(conf).doesNotContain("s3-key")
         .contains("repo1-s3-endpoint=minio.storage.svc\nrepo1-storage-port=9000\n")
         .contains("tls-server-auth=pgbackrest-client=ai-trading\n");
-    assertThat(PgBackRestConfig.archiveCommand("ai-trading")).isEqualTo("pgbackrest --stanza=ai-trading archive-push %p");
+    assertThat(PgBackRestConf.archiveCommand("ai-trading")).isEqualTo("pgbackrest --stanza=ai-trading archive-push %p");
   }
 
   @Test
   void theJobFileListsEveryInstanceAsATlsHost() throws Exception {
-    String conf = PgBackRestConfig.backupJob("ai-trading", S3, new PgBackRestConfig.Retention("count", 4), "zst", 2,
+    String conf = PgBackRestConf.backupJob("ai-trading", S3, new PgBackRestConf.Retention("count", 4), "zst", 2,
         List.of("ai-trading-0.ai-trading-pods.trading.svc", "ai-trading-1.ai-trading-pods.trading.svc"),
-        PgBackRestConfig.SERVER_PORT, PG, new PgBackRestConfig.Tls("/tls/ca.crt", "/tls/client.crt", "/tls/client.key"),
+        PgBackRestConf.SERVER_PORT, PG, new PgBackRestConf.Tls("/tls/ca.crt", "/tls/client.crt", "/tls/client.key"),
         "/tmp/pgbackrest");
     Golden.assertText("pgbackrest-job.conf", conf);
     assertThat(conf).contains("pg2-host=ai-trading-1.ai-trading-pods.trading.svc\npg2-host-type=tls\n")
@@ -42,32 +42,32 @@ class PgBackRestConfigTest {
 
   @Test
   void awsWithoutEndpointUsesTheRegionalHostAndPvcRepositoriesTheMount() {
-    var aws = PgBackRestConfig.Repository.of(new RepositoryStorage(
-        new RepositoryStorage.S3("b", "p", null, "eu-west-2", "s", false), null), PgBackRestConfig.PVC_MOUNT);
+    var aws = PgBackRestConf.Repository.of(new RepositoryStorage(
+        new RepositoryStorage.S3("b", "p", null, "eu-west-2", "s", false), null), PgBackRestConf.PVC_MOUNT);
     assertThat(aws.s3().endpoint()).isEqualTo("s3.eu-west-2.amazonaws.com");
     assertThat(aws.s3().port()).isNull();
-    var pvc = PgBackRestConfig.Repository.of(new RepositoryStorage(null, new RepositoryStorage.Pvc("repo", "market-data/pgbackrest")),
-        PgBackRestConfig.PVC_MOUNT);
+    var pvc = PgBackRestConf.Repository.of(new RepositoryStorage(null, new RepositoryStorage.Pvc("repo", "market-data/pgbackrest")),
+        PgBackRestConf.PVC_MOUNT);
     assertThat(pvc.posixPath()).isEqualTo("/pgbackrest-repo/market-data/pgbackrest");
   }
 
   @Test
   void plainHttpEndpointsAndDoubleRetentionAreRefusedWithAReason() {
-    assertThatThrownBy(() -> PgBackRestConfig.Repository.of(new RepositoryStorage(
-        new RepositoryStorage.S3("b", "p", "http://minio:9000", "us-east-1", "s", true), null), PgBackRestConfig.PVC_MOUNT))
+    assertThatThrownBy(() -> PgBackRestConf.Repository.of(new RepositoryStorage(
+        new RepositoryStorage.S3("b", "p", "http://minio:9000", "us-east-1", "s", true), null), PgBackRestConf.PVC_MOUNT))
         .isInstanceOf(InvalidSpecException.class).hasMessageContaining("only over HTTPS");
-    assertThatThrownBy(() -> PgBackRestConfig.Retention.of(86400L, 3))
+    assertThatThrownBy(() -> PgBackRestConf.Retention.of(86400L, 3))
         .isInstanceOf(InvalidSpecException.class).hasMessageContaining("not both");
-    assertThat(PgBackRestConfig.Retention.of(7 * 86400L, null))
-        .isEqualTo(new PgBackRestConfig.Retention("time", 7));
-    assertThat(PgBackRestConfig.Retention.of(3600L, null))
-        .as("less than a day keeps a day").isEqualTo(new PgBackRestConfig.Retention("time", 1));
+    assertThat(PgBackRestConf.Retention.of(7 * 86400L, null))
+        .isEqualTo(new PgBackRestConf.Retention("time", 7));
+    assertThat(PgBackRestConf.Retention.of(3600L, null))
+        .as("less than a day keeps a day").isEqualTo(new PgBackRestConf.Retention("time", 1));
   }
 
   @Test
   void refusesMultiLineValues() {
-    assertThatThrownBy(() -> PgBackRestConfig.databasePod("s", PgBackRestConfig.Repository.posix("/repo"),
-        new PgBackRestConfig.Postgres("/data\n[evil]", 5432, "/run"), "/tmp", null))
-        .hasMessageContaining("single-line");
+    assertThatThrownBy(() -> PgBackRestConf.databasePod("s", PgBackRestConf.Repository.posix("/repo"),
+        new PgBackRestConf.Postgres("/data\n[evil]", 5432, "/run"), "/tmp", null))
+        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("single-line");
   }
 }

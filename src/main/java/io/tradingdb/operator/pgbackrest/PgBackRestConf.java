@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * the primary itself). S3 keys are never written here: pgBackRest reads them from
  * PGBACKREST_REPO1_S3_KEY and PGBACKREST_REPO1_S3_KEY_SECRET.
  */
-public final class PgBackRestConfig {
+public final class PgBackRestConf {
 
   /** Port of the pgBackRest TLS server beside each PostgreSQL. */
   public static final int SERVER_PORT = 8432;
@@ -25,7 +25,7 @@ public final class PgBackRestConfig {
   /** Where the PVC repository a new cluster is restored from is mounted (read-only). */
   public static final String SOURCE_PVC_MOUNT = "/pgbackrest-source";
 
-  private PgBackRestConfig() {}
+  private PgBackRestConf() {}
 
   /** A repository: exactly one of a local (posix) path or an S3 bucket. */
   public record Repository(String posixPath, S3 s3) {
@@ -174,7 +174,7 @@ public final class PgBackRestConfig {
   private static String section(String name, Map<String, String> options) {
     for (String value : options.values()) {
       if (value == null || value.contains("\n") || value.contains("\r")) {
-        throw new IllegalArgumentException("pgBackRest option values must be single-line and set: " + options);
+        throw new InvalidSpecException("pgBackRest option values must be set and single-line: " + options);
       }
     }
     return "[" + name + "]\n" + options.entrySet().stream()

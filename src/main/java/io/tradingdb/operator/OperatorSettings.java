@@ -14,43 +14,40 @@ import java.util.stream.Collectors;
  * @param leaderElection whether to elect a leader among replicas
  * @param httpBind address of the /metrics, /healthz and /readyz server
  * @param httpPort port of that server
- * @param jsonLogs whether Logback writes one JSON object per line
  * @param databaseChecks whether the operator connects to the PostgreSQL it runs (pooler and
  *     monitoring logins, health queries); off only where pods run no PostgreSQL (simulated nodes)
  * @param externalTargets the hosts DbUsers and BackupSchedules may name in target.external
  */
-public record OperatorConfig(
+public record OperatorSettings(
     Set<String> watchNamespaces,
     String operatorNamespace,
     boolean leaderElection,
     String httpBind,
     int httpPort,
-    boolean jsonLogs,
     boolean databaseChecks,
     ExternalTargetPolicy externalTargets) {
 
   public static final String LEASE_NAME = "tradingdb-operator";
 
   /** The chart's default external-target policy. */
-  public OperatorConfig(Set<String> watchNamespaces, String operatorNamespace, boolean leaderElection, String httpBind,
-      int httpPort, boolean jsonLogs, boolean databaseChecks) {
-    this(watchNamespaces, operatorNamespace, leaderElection, httpBind, httpPort, jsonLogs, databaseChecks,
+  public OperatorSettings(Set<String> watchNamespaces, String operatorNamespace, boolean leaderElection, String httpBind,
+      int httpPort, boolean databaseChecks) {
+    this(watchNamespaces, operatorNamespace, leaderElection, httpBind, httpPort, databaseChecks,
         ExternalTargetPolicy.defaults());
   }
 
-  public static OperatorConfig fromEnvironment(Map<String, String> env) {
+  public static OperatorSettings fromEnvironment(Map<String, String> env) {
     Set<String> namespaces =
         Arrays.stream(env.getOrDefault("WATCH_NAMESPACES", "").split(","))
             .map(String::trim)
             .filter(s -> !s.isEmpty())
             .collect(Collectors.toUnmodifiableSet());
-    return new OperatorConfig(
+    return new OperatorSettings(
         namespaces,
         env.getOrDefault("OPERATOR_NAMESPACE", "tradingdb-system"),
         Boolean.parseBoolean(env.getOrDefault("LEADER_ELECTION", "false")),
         env.getOrDefault("HTTP_BIND", "0.0.0.0"),
         Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080")),
-        "json".equalsIgnoreCase(env.getOrDefault("LOG_FORMAT", "text")),
         Boolean.parseBoolean(env.getOrDefault("DATABASE_CHECKS", "true")),
         ExternalTargetPolicy.parse(
             env.getOrDefault("EXTERNAL_TARGETS_ALLOWED", ExternalTargetPolicy.DEFAULT_ALLOWED),

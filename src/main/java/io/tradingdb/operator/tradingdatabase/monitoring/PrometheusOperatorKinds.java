@@ -11,13 +11,13 @@ import java.util.Set;
  * Prometheus Operator kinds, built unstructured: the operator does not depend on their Java model,
  * and creates them only when the cluster has their CRDs.
  */
-public final class PrometheusOperatorResources {
+public final class PrometheusOperatorKinds {
 
   public static final String API_VERSION = "monitoring.coreos.com/v1";
   public static final String POD_MONITOR_CRD = "podmonitors.monitoring.coreos.com";
   public static final String PROMETHEUS_RULE_CRD = "prometheusrules.monitoring.coreos.com";
 
-  private PrometheusOperatorResources() {}
+  private PrometheusOperatorKinds() {}
 
   /** Whether to create the PodMonitor, given the names of the CRDs installed in the cluster. */
   public static boolean shouldCreatePodMonitor(ClusterModel model, Set<String> crdNames) {
@@ -50,7 +50,7 @@ public final class PrometheusOperatorResources {
         .withNewMetadata()
         .withName(name)
         .withNamespace(model.names().namespace())
-        .withLabels(MonitoringConfig.labels(model))
+        .withLabels(MonitoringConfigMap.labels(model))
         .endMetadata()
         .withAdditionalProperties(ordered("spec", spec))
         .build();

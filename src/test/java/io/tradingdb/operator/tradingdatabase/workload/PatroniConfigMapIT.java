@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The generated patroni.yaml passes Patroni's own validator (Debian's patroni, run with
  * --validate-config), given the environment the StatefulSet sets in the pod.
  */
-class PatroniConfigIT {
+class PatroniConfigMapIT {
 
   @TempDir Path dir;
 
@@ -43,7 +43,7 @@ class PatroniConfigIT {
     db.getSpec().setPgBackRest(PgBackRestSamples.repository());
     db.getSpec().setBootstrap(PgBackRestSamples.pointInTime("market", "2026-11-26T03:00:00Z"));
     ClusterModel model = ClusterModel.from(db);
-    String yaml = PatroniConfig.configMap(model).getData().get(PatroniConfig.CONFIG_FILE);
+    String yaml = PatroniConfigMap.configMap(model).getData().get(PatroniConfigMap.CONFIG_FILE);
     assertThat(yaml).contains("method: pgbackrest").contains("recovery_target_time: 2026-11-26 03:00:00.000000+00:00")
         .contains("archive_mode: \"on\"");
     validate(model);
@@ -51,7 +51,7 @@ class PatroniConfigIT {
 
   private void validate(ClusterModel model) throws Exception {
     Path config = dir.resolve("patroni.yaml");
-    Files.writeString(config, PatroniConfig.configMap(model).getData().get(PatroniConfig.CONFIG_FILE));
+    Files.writeString(config, PatroniConfigMap.configMap(model).getData().get(PatroniConfigMap.CONFIG_FILE));
 
     ProcessBuilder pb = new ProcessBuilder("patroni", "--validate-config", config.toString());
     pb.redirectErrorStream(true);

@@ -11,12 +11,12 @@ import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import java.util.Map;
 
 /** The exporter's custom queries ConfigMap and the Secret of its login. */
-public final class MonitoringConfig {
+public final class MonitoringConfigMap {
 
   public static final String COMPONENT = "monitoring";
   public static final String QUERIES_KEY = "queries.yaml";
 
-  private MonitoringConfig() {}
+  private MonitoringConfigMap() {}
 
   public static Map<String, String> labels(ClusterModel model) {
     return Labels.of("tradingdatabase", model.names().cluster(), COMPONENT);

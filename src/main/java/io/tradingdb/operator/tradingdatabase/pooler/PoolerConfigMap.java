@@ -15,12 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The ConfigMap with pgbouncer.ini and its start script, and the Secret with the lookup login. */
-public final class PoolerConfig {
+public final class PoolerConfigMap {
 
   public static final String AUTH_FILE_KEY = "userlist.txt";
   public static final String RUN_SCRIPT = loadRunScript();
 
-  private PoolerConfig() {}
+  private PoolerConfigMap() {}
 
   public static ConfigMap configMap(ClusterModel model) {
     ClusterNames names = model.names();
@@ -58,7 +58,7 @@ public final class PoolerConfig {
   }
 
   private static String loadRunScript() {
-    try (InputStream in = PoolerConfig.class.getResourceAsStream("/pooler/run-pgbouncer.sh")) {
+    try (InputStream in = PoolerConfigMap.class.getResourceAsStream("/pooler/run-pgbouncer.sh")) {
       if (in == null) {
         throw new IllegalStateException("pooler/run-pgbouncer.sh is missing from the classpath");
       }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.tradingdb.operator.pgbackrest.PgBackRestConfig;
+import io.tradingdb.operator.pgbackrest.PgBackRestConf;
 import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.postgres.BootstrapSql;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * Patroni's configuration for the timescaledb-ha image, in the shape Timescale's own chart uses:
  * Kubernetes DCS, role labels on pods, secrets only through PATRONI_* environment variables.
  */
-public final class PatroniConfig {
+public final class PatroniConfigMap {
 
   public static final String CONFIG_FILE = "patroni.yaml";
   public static final String BOOTSTRAP_SQL_FILE = "bootstrap.sql";
@@ -51,19 +51,19 @@ public final class PatroniConfig {
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
           .build();
 
-  private PatroniConfig() {}
+  private PatroniConfigMap() {}
 
   public static ConfigMap configMap(ClusterModel model) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put(CONFIG_FILE, yaml(model));
     data.put(BOOTSTRAP_SQL_FILE, BootstrapSql.psqlScript(model.databaseName(), model.pgBackRestBootstrap().isPresent()));
     data.put(POST_INIT_FILE, postInitScript(model));
-    model.pgBackRest().ifPresent(pgbr -> data.put(PGBACKREST_FILE, PgBackRestConfig.databasePod(
+    model.pgBackRest().ifPresent(pgbr -> data.put(PGBACKREST_FILE, PgBackRestConf.databasePod(
         model.names().cluster(), pgbr.repository(), PodLayout.postgres(), PGBACKREST_WORK_DIR,
-        new PgBackRestConfig.Tls(PGBACKREST_TLS_MOUNT + "/" + PodLayout.CA_CERT,
+        new PgBackRestConf.Tls(PGBACKREST_TLS_MOUNT + "/" + PodLayout.CA_CERT,
             PGBACKREST_TLS_MOUNT + "/" + PodLayout.TLS_CERT, PGBACKREST_TLS_MOUNT + "/" + PodLayout.TLS_KEY))));
     model.pgBackRestBootstrap().ifPresent(source -> {
-      data.put(PGBACKREST_BOOTSTRAP_FILE, PgBackRestConfig.databasePod(
+      data.put(PGBACKREST_BOOTSTRAP_FILE, PgBackRestConf.databasePod(
           source.stanza(), source.repository(), PodLayout.postgres(), PGBACKREST_WORK_DIR, null));
       data.put(PGBACKREST_RESTORE_FILE, pgBackRestRestoreScript(source));
     });
@@ -175,7 +175,7 @@ public final class PatroniConfig {
     postgresql.put("pg_hba", pgHba(model));
     model.pgBackRest().ifPresent(pgbr ->
         // A replica that fell behind its primary's WAL catches up from the archive.
-        postgresql.put("recovery_conf", Map.of("restore_command", PgBackRestConfig.restoreCommand(model.names().cluster()))));
+        postgresql.put("recovery_conf", Map.of("restore_command", PgBackRestConf.restoreCommand(model.names().cluster()))));
     doc.put("postgresql", postgresql);
     return doc;
   }
@@ -186,7 +186,7 @@ public final class PatroniConfig {
     p.put("unix_socket_directories", PodLayout.SOCKET_DIR);
     if (model.pgBackRest().isPresent()) {
       p.put("archive_mode", "on");
-      p.put("archive_command", PgBackRestConfig.archiveCommand(model.names().cluster()));
+      p.put("archive_command", PgBackRestConf.archiveCommand(model.names().cluster()));
       // A quiet market still closes a WAL segment a minute: the point-in-time recovery window lags by at most that.
       p.putIfAbsent("archive_timeout", "60");
     }
