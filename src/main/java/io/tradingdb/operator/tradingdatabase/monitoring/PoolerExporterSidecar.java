@@ -2,6 +2,7 @@ package io.tradingdb.operator.tradingdatabase.monitoring;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.tradingdb.operator.postgres.PoolerAuthSetup;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 
