@@ -419,6 +419,8 @@ node_up() {
 
   start coredns "$COREDNS_BIN" -conf "$d/Corefile"
   start kube-proxy "$KUBE_BIN_DIR/kube-proxy" --config "$d/kube-proxy.yaml"
+  # --containerd: cAdvisor's own containerd client (not CRI) looks at the default socket; without
+  # it /metrics/cadvisor has only pod-level cgroups, no container label.
   start kubelet "$KUBE_BIN_DIR/kubelet" \
     --config "$d/kubelet.yaml" \
     --kubeconfig "$d/kubelet.kubeconfig" \
@@ -426,6 +428,7 @@ node_up() {
     --node-ip "$NODE_IP" \
     --root-dir "$d/kubelet" \
     --cert-dir "$d/kubelet/pki" \
+    --containerd "$d/containerd.sock" \
     --node-labels "type=real,topology.kubernetes.io/zone=testenv-real,topology.kubernetes.io/region=testenv" \
     --v=1
   wait_until kubelet 60 node_ready

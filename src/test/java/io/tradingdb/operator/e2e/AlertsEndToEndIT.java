@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,6 +28,7 @@ import io.tradingdb.operator.backup.BackupScriptRunner;
 import io.tradingdb.operator.kube.Durations;
 import io.tradingdb.operator.kube.SecretData;
 import io.tradingdb.operator.postgres.MonitoringRoleSetup;
+import io.tradingdb.operator.testsupport.PrometheusOperatorCrds;
 import io.tradingdb.operator.testsupport.RealCluster;
 import io.tradingdb.operator.testsupport.TestPostgres;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -36,6 +36,7 @@ import io.tradingdb.operator.tradingdatabase.monitoring.AlertRouting;
 import io.tradingdb.operator.tradingdatabase.monitoring.DashboardConfigMap;
 import io.tradingdb.operator.tradingdatabase.monitoring.ExporterSidecar;
 import io.tradingdb.operator.tradingdatabase.monitoring.MonitoringConfigMap;
+import io.tradingdb.operator.tradingdatabase.pooler.LocalPostgres;
 import io.tradingdb.operator.tradingdatabase.pooler.LocalProcesses;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -88,6 +89,8 @@ class AlertsEndToEndIT {
   static final double DATABASE_SIZE_GIB = 0.02;
   /** Low enough to cross by burning transactions; every database is frozen first. */
   static final int TRANSACTION_ID_AGE = 1000;
+  /** Window of the deadlock, checksum and temp-file alerts: short, so they resolve within the run. */
+  static final String ERROR_WINDOW = "30s";
   /** A Job whose pod requests this cannot be scheduled on kwok's nodes (32 CPUs each). */
   static final String UNSCHEDULABLE_CPU = "64";
 
@@ -105,12 +108,14 @@ class AlertsEndToEndIT {
   static String monitorPassword;
   static Path backupRoot;
   static Instant prometheusStarted;
+  /** The second instance's server: initdb --data-checksums, so a corrupted page is counted. */
+  static LocalPostgres checksummed;
 
   @BeforeAll
   static void start() throws Exception {
     admin = RealCluster.client();
     RealCluster.installCrds(admin);
-    installPrometheusOperatorCrds();
+    PrometheusOperatorCrds.install(admin);
     ns = RealCluster.createNamespace(admin, "alerts", Map.of());
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     operator = new OperatorHarness(RealCluster.client(), registry, ns);
@@ -126,24 +131,25 @@ class AlertsEndToEndIT {
         metadata: {name: %s, namespace: %s}
         spec:
           profile: production
-          instances: 1
+          instances: 2
           databaseName: ai_trading
           storage: {data: {size: 1Gi}}
           tls: {enabled: false}
           monitoring:
             alerts: {connectionsPercent: %d, databaseSize: %sGi, lockWait: 2s, longRunningQuery: 3s,
-                     idleInTransaction: 3s, transactionIdAge: %d, deadTuples: 10000}
+                     idleInTransaction: 3s, transactionIdAge: %d, deadTuples: 10000,
+                     deadlocks: 1, tempFileBytes: 1Mi, errorWindow: %s}
             alerting:
               slack:
                 webhookUrlSecretRef: {name: slack-webhook}
                 channel: "#trading-alerts"
-        """.formatted(CLUSTER, ns, CONNECTIONS_PERCENT, DATABASE_SIZE_GIB, TRANSACTION_ID_AGE), TradingDatabase.class)));
+        """.formatted(CLUSTER, ns, CONNECTIONS_PERCENT, DATABASE_SIZE_GIB, TRANSACTION_ID_AGE, ERROR_WINDOW),
+        TradingDatabase.class)));
     GenericKubernetesResource rule = awaitObject("v1", "PrometheusRule", CLUSTER);
     GenericKubernetesResource podMonitor = awaitObject("v1", "PodMonitor", CLUSTER);
     awaitObject("v1alpha1", "AlertmanagerConfig", CLUSTER + "-alerts");
-    Pod pod = await().atMost(RealCluster.timeout()).until(
-        () -> admin.pods().inNamespace(ns).withName(CLUSTER + "-0").get(),
-        p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
+    Pod pod = awaitRunning(CLUSTER + "-0");
+    Pod second = awaitRunning(CLUSTER + "-1");
     TradingDatabase db = admin.resources(TradingDatabase.class).inNamespace(ns).withName(CLUSTER).get();
     ClusterModel model = ClusterModel.from(db);
 
@@ -176,7 +182,19 @@ class AlertsEndToEndIT {
     exporter.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
     env.put("DATA_SOURCE_URI", TestPostgres.host() + ":" + TestPostgres.port() + "/" + database + "?sslmode=disable");
     env.put("DATA_SOURCE_PASS", monitorPassword);
-    stack.startExporter(args, env);
+    int exporterPort = stack.startExporter(args, env);
+
+    // The second instance's exporter, same arguments, on a server with data checksums.
+    checksummed = LocalPostgres.start(LocalProcesses.freePort(), List.of("--data-checksums"), Map.of());
+    try (Connection c = checksummed.connectAsAdmin("postgres"); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + database);
+    }
+    try (Connection c = checksummed.connectAsAdmin(database)) {
+      MonitoringRoleSetup.apply(c, database, monitorPassword);
+    }
+    Map<String, String> secondEnv = new LinkedHashMap<>(env);
+    secondEnv.put("DATA_SOURCE_URI", "127.0.0.1:" + checksummed.port() + "/" + database + "?sslmode=disable");
+    int secondExporterPort = stack.startExporter(args, secondEnv);
 
     // The backup schedule whose runs the test answers; created now so its window runs meanwhile.
     backupRoot = Files.createTempDirectory("tradingdb-alert-backups");
@@ -210,7 +228,8 @@ class AlertsEndToEndIT {
         "receivers", List.of(Map.of("name", "unrouted"), plain.receiver())));
 
     stack.startPrometheus(
-        List.of(operatorScrape(), podMonitorScrape(podMonitor, pod)),
+        List.of(operatorScrape(), podMonitorScrape(podMonitor, pod, exporterPort),
+            podMonitorScrape(podMonitor, second, secondExporterPort)),
         scaleRules(rule));
     prometheusStarted = Instant.now();
   }
@@ -232,13 +251,14 @@ class AlertsEndToEndIT {
     if (database != null) {
       TestPostgres.dropDatabase(database);
     }
+    if (checksummed != null) {
+      checksummed.close();
+    }
     if (backupRoot != null) {
       LocalProcesses.deleteTree(backupRoot);
     }
     if (admin != null) {
-      for (String crd : List.of("podmonitors", "prometheusrules", "alertmanagerconfigs")) {
-        admin.apiextensions().v1().customResourceDefinitions().withName(crd + ".monitoring.coreos.com").delete();
-      }
+      PrometheusOperatorCrds.delete(admin);
     }
   }
 
@@ -258,60 +278,28 @@ class AlertsEndToEndIT {
       assertThat(stack.series("tradingdb_table_maintenance_dead_tuples{tradingdatabase=\"" + CLUSTER + "\"}")).isNotEmpty();
     });
 
-    Map<String, String> queries = new LinkedHashMap<>();
     GenericKubernetesResource rule = admin.genericKubernetesResources(kind("v1", "PrometheusRule"))
         .inNamespace(ns).withName(CLUSTER).get();
-    for (JsonNode r : JSON.valueToTree(rule.getAdditionalProperties().get("spec")).path("groups").path(0).path("rules")) {
-      queries.put("rule " + r.path("alert").asText(), r.path("expr").asText());
-    }
-    JsonNode dashboard = JSON.readTree(DashboardConfigMap.class.getResourceAsStream(DashboardConfigMap.RESOURCE));
-    for (JsonNode panel : dashboard.path("panels")) {
-      int i = 0;
-      for (JsonNode target : panel.path("targets")) {
-        queries.put("panel " + panel.path("title").asText() + " #" + i++, target.path("expr").asText());
-      }
-    }
-    for (JsonNode variable : dashboard.path("templating").path("list")) {
-      if ("query".equals(variable.path("type").asText())) {
-        queries.put("variable " + variable.path("name").asText(), variable.path("query").path("query").asText());
-      }
-    }
+    Map<String, String> queries = PromQlSelectors.ruleAndDashboardQueries(
+        JSON.valueToTree(rule.getAdditionalProperties().get("spec")).path("groups").path(0).path("rules"));
     assertThat(queries).hasSizeGreaterThan(25);
 
-    List<String> problems = new ArrayList<>();
     Set<String> exempted = new TreeSet<>();
-    for (Map.Entry<String, String> q : queries.entrySet()) {
-      String expr = q.getValue().replace("$namespace", ns).replace("$tradingdatabase", CLUSTER);
-      List<PromQlSelectors.Selector> selectors = PromQlSelectors.selectors(expr);
-      if (selectors.isEmpty()) {
-        problems.add(q.getKey() + ": no selector found in " + expr);
-      }
-      for (PromQlSelectors.Selector s : selectors) {
-        if (NOT_RUN_HERE.stream().anyMatch(s.metric()::startsWith)) {
-          exempted.add(s.metric());
-          continue;
-        }
-        List<Map<String, String>> series = stack.series(s.text());
-        if (series.isEmpty()) {
-          problems.add(q.getKey() + ": " + s.text() + " matches no real series (metric "
-              + s.metric() + " has " + stack.series("{__name__=\"" + s.metric() + "\"}").size() + " series)");
-          continue;
-        }
-        for (String label : PromQlSelectors.labels(expr)) {
-          if (series.stream().noneMatch(labels -> labels.containsKey(label))) {
-            problems.add(q.getKey() + ": groups on '" + label + "', which no series of " + s.metric() + " carries");
-          }
-        }
-      }
-    }
+    Set<String> checked = new TreeSet<>();
+    List<String> problems = PromQlSelectors.unmatched(stack, queries, ns, CLUSTER,
+        metric -> NOT_RUN_HERE.stream().noneMatch(metric::startsWith), exempted, checked);
     assertThat(problems).isEmpty();
+    assertThat(checked).anyMatch(s -> s.startsWith("rule TradingDbDeadlocks: tradingdb_database_errors_deadlocks{"))
+        .anyMatch(s -> s.startsWith("rule TradingDbTempFilesLarge: tradingdb_database_errors_temp_bytes{"))
+        .anyMatch(s -> s.startsWith("rule TradingDbChecksumFailures: tradingdb_database_errors_checksum_failures{"));
     assertThat(exempted).allMatch(m -> NOT_RUN_HERE.stream().anyMatch(m::startsWith));
   }
 
   /**
    * Series this run cannot have: pgBouncer's exporter (the pooler pods' sidecar) is not run;
    * tradingdb_replication has a row per standby, of which a single test server has none; kwok's
-   * nodes have no kubelet, so no volume statistics (kubelet_) and no cAdvisor (container_).
+   * nodes have no kubelet, so no volume statistics (kubelet_) and no cAdvisor (container_):
+   * DiskAndPodMetricsOnRealNodeIT checks those against the real node's kubelet.
    */
   static final List<String> NOT_RUN_HERE = List.of("pgbouncer_", "tradingdb_replication_", "kubelet_", "container_");
 
@@ -552,6 +540,120 @@ class AlertsEndToEndIT {
   }
 
   @Test
+  @Order(7)
+  void aCorruptedPageCountsAsAChecksumFailure() throws Exception {
+    String[] file = new String[1];
+    try (Connection c = checksummed.connectAsAdmin(database); Statement s = c.createStatement()) {
+      try (var rs = s.executeQuery("SHOW data_checksums")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("on");
+      }
+      // Autovacuum off for it: its reads of the corrupted page would count failures of their own.
+      s.execute("CREATE TABLE prices WITH (autovacuum_enabled = false) AS "
+          + "SELECT g AS id, 'ES' AS symbol FROM generate_series(1, 1000) g");
+      s.execute("SELECT count(*) FROM prices");
+      s.execute("CHECKPOINT");
+      try (var rs = s.executeQuery("SELECT pg_relation_filepath('prices')")) {
+        rs.next();
+        file[0] = rs.getString(1);
+      }
+    }
+    // Flip bytes in the middle of the table's first page while the server is down, as failing storage would.
+    checksummed.restart(() -> {
+      try (var page = new java.io.RandomAccessFile(checksummed.dataDirectory().resolve(file[0]).toFile(), "rw")) {
+        page.seek(4096);
+        byte[] bytes = new byte[16];
+        page.readFully(bytes);
+        for (int i = 0; i < bytes.length; i++) {
+          bytes[i] = (byte) ~bytes[i];
+        }
+        page.seek(4096);
+        page.write(bytes);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    Instant cause;
+    try (Connection c = checksummed.connectAsAdmin(database); Statement s = c.createStatement()) {
+      cause = Instant.now();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.executeQuery("SELECT count(*) FROM prices"))
+          .isInstanceOf(SQLException.class).hasMessageContaining("invalid page in block 0");
+    }
+    SlackSink.Message m = awaitFiring("TradingDbChecksumFailures", cause);
+    assertThat(m.text()).contains("Data page checksum failures", "(critical)", database + ": PostgreSQL read pages "
+        + "whose checksum does not match");
+    record("TradingDbChecksumFailures", "16 bytes flipped in a heap page on disk (initdb --data-checksums), "
+        + "then SELECT; no for:, window " + ERROR_WINDOW, cause, m);
+    try (Connection c = checksummed.connectAsAdmin(database); Statement s = c.createStatement()) {
+      // Dropping reads no page; nothing counts failures any more, and the window runs out.
+      s.execute("DROP TABLE prices");
+    }
+    awaitResolved("TradingDbChecksumFailures", Instant.now());
+  }
+
+  @Test
+  @Order(8)
+  void twoSessionsDeadlock() throws Exception {
+    try (Connection c = TestPostgres.connectAsAdmin(database); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE accounts (id int PRIMARY KEY, balance int)");
+      s.execute("INSERT INTO accounts VALUES (1, 100), (2, 100)");
+    }
+    Instant cause;
+    List<String> aborted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (Connection a = TestPostgres.connectAsAdmin(database); Connection b = TestPostgres.connectAsAdmin(database)) {
+      a.setAutoCommit(false);
+      b.setAutoCommit(false);
+      a.createStatement().execute("UPDATE accounts SET balance = balance - 1 WHERE id = 1");
+      b.createStatement().execute("UPDATE accounts SET balance = balance - 1 WHERE id = 2");
+      Thread first = new Thread(() -> {
+        try (Statement w = a.createStatement()) {
+          w.execute("UPDATE accounts SET balance = balance + 1 WHERE id = 2");
+        } catch (SQLException e) {
+          aborted.add(e.getSQLState());
+        }
+      });
+      first.start();
+      try (Statement w = b.createStatement()) {
+        // Whichever update comes second closes the cycle; PostgreSQL aborts one of the two.
+        Thread.sleep(300);
+        w.execute("UPDATE accounts SET balance = balance + 1 WHERE id = 1");
+      } catch (SQLException e) {
+        aborted.add(e.getSQLState());
+      }
+      first.join(10_000);
+      cause = Instant.now();
+      a.rollback();
+      b.rollback();
+    }
+    // PostgreSQL broke the cycle by aborting exactly one of the two.
+    assertThat(aborted).containsExactly("40P01");
+    SlackSink.Message m = awaitFiring("TradingDbDeadlocks", cause);
+    assertThat(m.text()).contains("1 or more deadlocks within " + ERROR_WINDOW, database + ": ",
+        "deadlocks in the last " + ERROR_WINDOW, "each aborted a transaction");
+    record("TradingDbDeadlocks", "two sessions updating two rows in opposite order (threshold 1 in "
+        + ERROR_WINDOW + "), no for:", cause, m);
+    awaitResolved("TradingDbDeadlocks", Instant.now());
+  }
+
+  @Test
+  @Order(9)
+  void aSortLargerThanWorkMemWritesTemporaryFiles() throws Exception {
+    Instant cause;
+    try (Connection c = TestPostgres.connectAsAdmin(database); Statement s = c.createStatement()) {
+      s.execute("SET work_mem = '64kB'");
+      // A full sort (no LIMIT, which would sort in bounded memory) of about 10 MB.
+      s.execute("SELECT count(*) FROM (SELECT md5(g::text) AS h FROM generate_series(1, 200000) g ORDER BY h OFFSET 1) sorted");
+      cause = Instant.now();
+    }
+    SlackSink.Message m = awaitFiring("TradingDbTempFilesLarge", cause);
+    assertThat(m.text()).contains("More than 1Mi written to temporary files within " + ERROR_WINDOW,
+        database + ": queries wrote ", "because their sorts and hashes exceeded work_mem");
+    record("TradingDbTempFilesLarge", "ORDER BY over 200,000 rows with work_mem 64kB (threshold 1Mi in "
+        + ERROR_WINDOW + "), no for:", cause, m);
+    awaitResolved("TradingDbTempFilesLarge", Instant.now());
+  }
+
+  @Test
   @Order(20)
   void theWebhookUrlStaysInItsSecret() {
     GenericKubernetesResource config = admin.genericKubernetesResources(kind("v1alpha1", "AlertmanagerConfig"))
@@ -568,6 +670,13 @@ class AlertsEndToEndIT {
 
   /** VACUUM FREEZE in every database that takes connections, so transaction ID ages start near 0. */
   private static void freezeAllDatabases() throws SQLException {
+    if (checksummed != null) {
+      for (String name : List.of("postgres", "template1", database)) {
+        try (Connection c = checksummed.connectAsAdmin(name); Statement s = c.createStatement()) {
+          s.execute("VACUUM FREEZE");
+        }
+      }
+    }
     List<String> names = new ArrayList<>();
     try (Connection c = TestPostgres.connectAsAdmin("postgres"); Statement s = c.createStatement();
         var rs = s.executeQuery("SELECT datname FROM pg_database WHERE datallowconn")) {
@@ -683,7 +792,7 @@ class AlertsEndToEndIT {
    * address is the local exporter's (pod IPs here are never reachable).
    */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> podMonitorScrape(GenericKubernetesResource podMonitor, Pod pod) {
+  private static Map<String, Object> podMonitorScrape(GenericKubernetesResource podMonitor, Pod pod, int port) {
     Map<String, Object> spec = (Map<String, Object>) podMonitor.getAdditionalProperties().get("spec");
     Map<String, Object> endpoint = ((List<Map<String, Object>>) spec.get("podMetricsEndpoints")).get(0);
     Map<String, String> labels = new LinkedHashMap<>();
@@ -700,16 +809,21 @@ class AlertsEndToEndIT {
       });
     }
     assertThat(labels).containsEntry("tradingdatabase", CLUSTER).containsEntry("component", "postgresql");
-    return Map.of("job_name", "podMonitor/" + ns + "/" + podMonitor.getMetadata().getName() + "/0",
+    return Map.of("job_name", "podMonitor/" + ns + "/" + podMonitor.getMetadata().getName() + "/0/" + pod.getMetadata().getName(),
         "metrics_path", endpoint.get("path"),
-        "static_configs", List.of(Map.of("targets", List.of("127.0.0.1:" + stack.exporterPort), "labels", labels)));
+        "static_configs", List.of(Map.of("targets", List.of("127.0.0.1:" + port), "labels", labels)));
   }
 
   /** The PrometheusRule's groups as a rules file, every for: divided by {@link #TIME_SCALE}. */
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> scaleRules(GenericKubernetesResource rule) {
     Map<String, Object> spec = JSON.convertValue(rule.getAdditionalProperties().get("spec"), Map.class);
-    List<Map<String, Object>> groups = (List<Map<String, Object>>) spec.get("groups");
+    return scaleFor((List<Map<String, Object>>) spec.get("groups"));
+  }
+
+  /** Rule groups with every for: divided by {@link #TIME_SCALE}. */
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> scaleFor(List<Map<String, Object>> groups) {
     for (Map<String, Object> group : groups) {
       for (Map<String, Object> r : (List<Map<String, Object>>) group.get("rules")) {
         if (r.containsKey("for")) {
@@ -720,7 +834,7 @@ class AlertsEndToEndIT {
     return groups;
   }
 
-  private static Map<String, Object> scaleRoute(Map<String, Object> route) {
+  static Map<String, Object> scaleRoute(Map<String, Object> route) {
     Map<String, Object> scaled = new LinkedHashMap<>(route);
     for (String key : List.of("group_wait", "group_interval", "repeat_interval")) {
       scaled.put(key, scaled((String) route.get(key)));
@@ -732,6 +846,12 @@ class AlertsEndToEndIT {
     return Math.max(1, Durations.parse(duration).toSeconds() / TIME_SCALE) + "s";
   }
 
+  private static Pod awaitRunning(String name) {
+    return await(name + " Running").atMost(RealCluster.timeout()).until(
+        () -> admin.pods().inNamespace(ns).withName(name).get(),
+        p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
+  }
+
   private static ResourceDefinitionContext kind(String version, String kind) {
     return new ResourceDefinitionContext.Builder().withGroup("monitoring.coreos.com").withVersion(version)
         .withKind(kind).withPlural(kind.toLowerCase() + "s").withNamespaced(true).build();
@@ -741,26 +861,5 @@ class AlertsEndToEndIT {
     return await(kind + " " + name).atMost(RealCluster.timeout()).until(
         () -> admin.genericKubernetesResources(kind(version, kind)).inNamespace(ns).withName(name).get(),
         o -> o != null);
-  }
-
-  /**
-   * The three Prometheus Operator kinds the operator writes, with open schemas: enough for the API
-   * server to store them (no Prometheus Operator runs here; the test converts them itself).
-   */
-  private static void installPrometheusOperatorCrds() {
-    for (String[] k : new String[][] {{"PodMonitor", "v1"}, {"PrometheusRule", "v1"}, {"AlertmanagerConfig", "v1alpha1"}}) {
-      String plural = k[0].toLowerCase() + "s";
-      var crd = new CustomResourceDefinitionBuilder()
-          .withNewMetadata().withName(plural + ".monitoring.coreos.com").endMetadata()
-          .withNewSpec().withGroup("monitoring.coreos.com").withScope("Namespaced")
-          .withNewNames().withKind(k[0]).withPlural(plural).withListKind(k[0] + "List").withSingular(k[0].toLowerCase()).endNames()
-          .addNewVersion().withName(k[1]).withServed(true).withStorage(true)
-          .withNewSchema().withNewOpenAPIV3Schema().withType("object")
-          .withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema().endVersion()
-          .endSpec().build();
-      admin.resource(crd).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
-      admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-          .waitUntilCondition(RealCluster::established, 60, java.util.concurrent.TimeUnit.SECONDS);
-    }
   }
 }

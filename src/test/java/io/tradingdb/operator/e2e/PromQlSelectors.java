@@ -1,9 +1,16 @@
 package io.tradingdb.operator.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tradingdb.operator.tradingdatabase.monitoring.DashboardConfigMap;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,5 +63,66 @@ final class PromQlSelectors {
       }
     }
     return labels;
+  }
+
+  /**
+   * Every alert rule's expression, every dashboard panel's query and every query variable of the
+   * dashboard, keyed by where it stands.
+   */
+  static Map<String, String> ruleAndDashboardQueries(JsonNode rules) throws IOException {
+    Map<String, String> queries = new LinkedHashMap<>();
+    for (JsonNode r : rules) {
+      queries.put("rule " + r.path("alert").asText(), r.path("expr").asText());
+    }
+    JsonNode dashboard = new ObjectMapper().readTree(DashboardConfigMap.class.getResourceAsStream(DashboardConfigMap.RESOURCE));
+    for (JsonNode panel : dashboard.path("panels")) {
+      int i = 0;
+      for (JsonNode target : panel.path("targets")) {
+        queries.put("panel " + panel.path("title").asText() + " #" + i++, target.path("expr").asText());
+      }
+    }
+    for (JsonNode variable : dashboard.path("templating").path("list")) {
+      if ("query".equals(variable.path("type").asText())) {
+        queries.put("variable " + variable.path("name").asText(), variable.path("query").path("query").asText());
+      }
+    }
+    return queries;
+  }
+
+  /**
+   * What in {@code queries} no real series in {@code stack} carries: a selector (of a metric
+   * {@code checked} accepts) that matches no series, or a label grouped on that none of its
+   * series has. The dashboard's variables are read as this cluster's. Metrics not checked are
+   * added to {@code skipped}, selectors checked to {@code checkedSelectors}.
+   */
+  static List<String> unmatched(PrometheusStack stack, Map<String, String> queries, String namespace, String cluster,
+      Predicate<String> checked, Set<String> skipped, Set<String> checkedSelectors) throws Exception {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, String> q : queries.entrySet()) {
+      String expr = q.getValue().replace("$namespace", namespace).replace("$tradingdatabase", cluster);
+      List<Selector> selectors = selectors(expr);
+      if (selectors.isEmpty()) {
+        problems.add(q.getKey() + ": no selector found in " + expr);
+      }
+      for (Selector s : selectors) {
+        if (!checked.test(s.metric())) {
+          skipped.add(s.metric());
+          continue;
+        }
+        checkedSelectors.add(q.getKey() + ": " + s.text());
+        List<Map<String, String>> series = stack.series(s.text());
+        if (series.isEmpty()) {
+          problems.add(q.getKey() + ": " + s.text() + " matches no real series (metric "
+              + s.metric() + " has " + stack.series("{__name__=\"" + s.metric() + "\"}").size() + " series)");
+          continue;
+        }
+        for (String label : labels(expr)) {
+          if (series.stream().noneMatch(labels -> labels.containsKey(label))) {
+            problems.add(q.getKey() + ": groups on '" + label + "', which no series of " + s.metric() + " carries");
+          }
+        }
+      }
+    }
+    return problems;
   }
 }

@@ -38,7 +38,6 @@ final class PrometheusStack implements AutoCloseable {
   private Process exporter;
   int prometheusPort;
   int alertmanagerPort;
-  int exporterPort;
 
   PrometheusStack() throws IOException {
     LocalProcesses.requireBinary(PROMETHEUS, "prometheus");
@@ -51,18 +50,25 @@ final class PrometheusStack implements AutoCloseable {
     return dir;
   }
 
-  /** postgres_exporter with the given arguments (listen address added) and environment. */
-  void startExporter(List<String> args, Map<String, String> env) throws IOException {
-    exporterPort = LocalProcesses.freePort();
+  /**
+   * postgres_exporter with the given arguments (listen address added) and environment; returns
+   * its port. The first one started is {@link #exporter()}.
+   */
+  int startExporter(List<String> args, Map<String, String> env) throws IOException {
+    int port = LocalProcesses.freePort();
     List<String> command = new ArrayList<>(List.of(EXPORTER));
     command.addAll(args);
-    command.add("--web.listen-address=127.0.0.1:" + exporterPort);
+    command.add("--web.listen-address=127.0.0.1:" + port);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("exporter.log").toFile());
+        .redirectOutput(dir.resolve("exporter-" + port + ".log").toFile());
     builder.environment().putAll(env);
-    exporter = builder.start();
-    processes.add(exporter);
-    awaitHttp("postgres_exporter", "http://127.0.0.1:" + exporterPort + "/metrics");
+    Process started = builder.start();
+    processes.add(started);
+    if (exporter == null) {
+      exporter = started;
+    }
+    awaitHttp("postgres_exporter", "http://127.0.0.1:" + port + "/metrics");
+    return port;
   }
 
   void startAlertmanager(Map<String, Object> config) throws IOException {

@@ -88,10 +88,14 @@ public record ClusterModel(
       int replicationLagSeconds, int poolerWaitSeconds, String healthCheckInterval,
       String vacuumAnalyzeSchedule, Optional<Alerting> alerting, Checks checks) {}
 
-  /** Thresholds of the guide's further checks (disk, locks, sessions, wraparound, dead rows). */
+  /**
+   * Thresholds of the guide's further checks (disk, locks, sessions, wraparound, dead rows, the
+   * errors pg_stat_database counts within {@code errorWindow}, a duration PromQL reads as written).
+   */
   public record Checks(
       int diskUsagePercent, int diskUsageCriticalPercent, int lockWaitSeconds, int longRunningQuerySeconds,
-      int idleInTransactionSeconds, long transactionIdAge, long deadTuples) {}
+      int idleInTransactionSeconds, long transactionIdAge, long deadTuples, int deadlocks,
+      long tempFileBytes, String errorWindow) {}
 
   /** spec.monitoring.alerting with default keys resolved; exactly one of slack or webhook is set. */
   public record Alerting(Optional<Slack> slack, Optional<SecretKey> webhookUrl) {}
@@ -397,7 +401,24 @@ public record ClusterModel(
             seconds(ALERTS + "longRunningQuery", a.getLongRunningQuery(), 300),
             seconds(ALERTS + "idleInTransaction", a.getIdleInTransaction(), 60),
             Optional.ofNullable(a.getTransactionIdAge()).orElse(1_000_000_000L),
-            Optional.ofNullable(a.getDeadTuples()).orElse(100_000L)));
+            Optional.ofNullable(a.getDeadTuples()).orElse(100_000L),
+            Optional.ofNullable(a.getDeadlocks()).orElse(1),
+            checkQuantity("spec.monitoring.alerts.tempFileBytes",
+                new Quantity(Optional.ofNullable(a.getTempFileBytes()).orElse("10Gi")), "10Gi").longValue(),
+            errorWindow(a.getErrorWindow())));
+  }
+
+  private static String errorWindow(String window) {
+    String text = Optional.ofNullable(window).orElse("1h");
+    try {
+      if (Durations.parse(text).isZero()) {
+        throw new IllegalArgumentException("zero");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSpecException(
+          "spec.monitoring.alerts.errorWindow: '" + text + "' is not a duration such as 1h or 1d");
+    }
+    return text;
   }
 
   private static final String ALERTS = "spec.monitoring.alerts.";

@@ -190,12 +190,42 @@ public final class PrometheusRuleBuilder {
             "{{ $labels.schemaname }}.{{ $labels.relname }} has {{ $value | humanize }} dead rows and autovacuum "
                 + "has not run on it for a day; check its autovacuum settings and long transactions."),
         alert("TradingDbChecksumFailures",
-            "sum by (namespace, tradingdatabase, datname) (increase(tradingdb_database_errors_checksum_failures{"
-                + db + "}[1h])) > 0",
+            perDatabase("checksum_failures", db, c) + " > 0",
             "0m", "critical",
             "Data page checksum failures",
             "{{ $labels.datname }}: PostgreSQL read pages whose checksum does not match, a sign of storage "
-                + "corruption; see the server log for the relations and restore from a backup."));
+                + "corruption; see the server log for the relations and restore from a backup."),
+        alert("TradingDbDeadlocks",
+            perDatabase("deadlocks", db, c) + " >= " + c.deadlocks(),
+            "0m", "warning",
+            c.deadlocks() + " or more deadlocks within " + c.errorWindow(),
+            "{{ $labels.datname }}: {{ $value | printf \"%.0f\" }} deadlocks in the last " + c.errorWindow()
+                + "; each aborted a transaction. The server log names the statements and locks."),
+        alert("TradingDbTempFilesLarge",
+            perDatabase("temp_bytes", db, c) + " > " + c.tempFileBytes(),
+            "0m", "warning",
+            "More than " + humanBytes(c.tempFileBytes()) + " written to temporary files within " + c.errorWindow(),
+            "{{ $labels.datname }}: queries wrote {{ $value | humanize1024 }}B to temporary files in the last "
+                + c.errorWindow() + " because their sorts and hashes exceeded work_mem; the server log names "
+                + "them when log_temp_files is set."));
+  }
+
+  /** How much a pg_stat_database counter grew per database within the error window. */
+  private static String perDatabase(String counter, String db, ClusterModel.Checks c) {
+    return "sum by (namespace, tradingdatabase, datname) (increase(tradingdb_database_errors_" + counter + "{"
+        + db + "}[" + c.errorWindow() + "]))";
+  }
+
+  /** Bytes as the quantity a user writes (10Gi), when the amount is a whole number of a binary unit. */
+  private static String humanBytes(long bytes) {
+    String[] units = {"Pi", "Ti", "Gi", "Mi", "Ki"};
+    for (int i = 0; i < units.length; i++) {
+      long unit = 1L << (10 * (units.length - i));
+      if (bytes >= unit && bytes % unit == 0) {
+        return bytes / unit + units[i];
+      }
+    }
+    return bytes + " bytes";
   }
 
   private static Map<String, Object> alert(

@@ -1,6 +1,7 @@
 package io.tradingdb.operator.tradingdatabase.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,10 +68,33 @@ class MonitoringBuildersTest {
   }
 
   @Test
+  void errorAlertsCountOverTheSpecWindowWithAQuantityOfBytes() {
+    ClusterModel custom = TestClusters.model("n", "t", """
+          databaseName: ai_trading
+          monitoring:
+            alerts: {deadlocks: 3, tempFileBytes: 512Mi, errorWindow: 1d}
+        """);
+    @SuppressWarnings("unchecked")
+    var rules = (List<Map<String, Object>>) PrometheusRuleBuilder.groups(custom).get(0).get("rules");
+    assertThat(rules).extracting(r -> (String) r.get("expr"))
+        .anySatisfy(e -> assertThat(e).contains("tradingdb_database_errors_deadlocks{").contains("[1d]").endsWith(">= 3"))
+        .anySatisfy(e -> assertThat(e).contains("tradingdb_database_errors_temp_bytes{").contains("[1d]")
+            .endsWith("> 536870912"))
+        .anySatisfy(e -> assertThat(e).contains("tradingdb_database_errors_checksum_failures{").contains("[1d]"));
+    assertThat(rules).extracting(r -> (String) ((Map<?, ?>) r.get("annotations")).get("summary"))
+        .contains("3 or more deadlocks within 1d", "More than 512Mi written to temporary files within 1d");
+    for (String bad : List.of("errorWindow: 0s", "tempFileBytes: lots")) {
+      assertThatThrownBy(() -> TestClusters.model("n", "t", "databaseName: ai_trading\nmonitoring:\n  alerts: {" + bad + "}\n"))
+          .isInstanceOf(io.tradingdb.operator.kube.InvalidSpecException.class)
+          .hasMessageStartingWith("spec.monitoring.alerts.");
+    }
+  }
+
+  @Test
   void everyAlertCarriesTheLabelsAlertmanagerRoutesOn() {
     @SuppressWarnings("unchecked")
     var rules = (List<Map<String, Object>>) PrometheusRuleBuilder.groups(production).get(0).get("rules");
-    assertThat(rules).hasSize(20).allSatisfy(r -> assertThat((Map<String, Object>) r.get("labels"))
+    assertThat(rules).hasSize(22).allSatisfy(r -> assertThat((Map<String, Object>) r.get("labels"))
         .containsEntry("namespace", "markets").containsEntry("tradingdatabase", "trading").containsKey("severity"));
     // The production profile adds the no-backup-at-all alert; absent() keeps an empty result from meaning silence.
     assertThat(rules).extracting(r -> r.get("alert")).contains("TradingDbNoSuccessfulBackup");

@@ -39,6 +39,12 @@ public final class LocalPostgres implements AutoCloseable {
    * the data folder before the server starts; settings may name them relative to it.
    */
   public static LocalPostgres start(int port, Map<String, String> dataFiles, String... settings) {
+    return start(port, List.of(), dataFiles, settings);
+  }
+
+  /** As {@link #start(int, Map, String...)}, with further initdb options (such as --data-checksums). */
+  public static LocalPostgres start(
+      int port, List<String> initdbOptions, Map<String, String> dataFiles, String... settings) {
     String bin = LocalProcesses.run(List.of("sh", "-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1")).trim();
     LocalProcesses.requireBinary(bin + "/initdb", "postgresql");
     Path dir = LocalProcesses.folderForPostgres("tradingdb-pg");
@@ -46,9 +52,11 @@ public final class LocalPostgres implements AutoCloseable {
     Path pwfile = dir.resolve("pwfile");
     LocalProcesses.writeForPostgres(pwfile, password + "\n");
     Path data = dir.resolve("data");
-    LocalProcesses.run(LocalProcesses.asPostgres(List.of(), List.of(
+    List<String> initdb = new java.util.ArrayList<>(List.of(
         bin + "/initdb", "-D", data.toString(), "-U", "postgres", "--auth=scram-sha-256",
-        "--pwfile=" + pwfile, "-E", "UTF8", "--locale=C.UTF-8")));
+        "--pwfile=" + pwfile, "-E", "UTF8", "--locale=C.UTF-8"));
+    initdb.addAll(initdbOptions);
+    LocalProcesses.run(LocalProcesses.asPostgres(List.of(), initdb));
     StringBuilder conf = new StringBuilder()
         .append("listen_addresses = '127.0.0.1'\n")
         .append("port = ").append(port).append('\n')
@@ -107,6 +115,20 @@ public final class LocalPostgres implements AutoCloseable {
       s.execute("CREATE ROLE " + SqlQuote.identifier(role) + " LOGIN");
     }
     admin.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");
+  }
+
+  public Path dataDirectory() {
+    return dir.resolve("data");
+  }
+
+  /** Stops the server cleanly (a shutdown checkpoint), runs {@code whileStopped}, starts it again. */
+  public void restart(Runnable whileStopped) {
+    LocalProcesses.run(LocalProcesses.asPostgres(List.of(), List.of(
+        bin + "/pg_ctl", "-D", dataDirectory().toString(), "-m", "fast", "-w", "stop")));
+    whileStopped.run();
+    LocalProcesses.run(LocalProcesses.asPostgres(List.of(), List.of(
+        bin + "/pg_ctl", "-D", dataDirectory().toString(), "-l", dir.resolve("postgres.log").toString(), "-w",
+        "-t", "30", "start")));
   }
 
   @Override

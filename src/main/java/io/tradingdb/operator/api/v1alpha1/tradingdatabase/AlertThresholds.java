@@ -74,6 +74,30 @@ public class AlertThresholds {
           + "Defaults to 100000.")
   private Long deadTuples;
 
+  @Min(1)
+  @JsonPropertyDescription(
+      "Alert when this many deadlocks or more happen in one database within errorWindow (each aborts a "
+          + "transaction). Defaults to 1.")
+  private Integer deadlocks;
+
+  @Pattern(Formats.QUANTITY)
+  @JsonPropertyDescription(
+      "Alert when queries write more than this to temporary files in one database within errorWindow "
+          + "(sorts and hashes larger than work_mem), a quantity such as 10Gi. Defaults to 10Gi.")
+  private String tempFileBytes;
+
+  @Pattern(Formats.DURATION)
+  @JsonPropertyDescription(
+      "Window over which deadlocks, checksum failures and temporary-file bytes are counted, such as 1h or "
+          + "1d. Defaults to 1h.")
+  private String errorWindow;
+
+  public Integer getDeadlocks() { return deadlocks; }
+  public void setDeadlocks(Integer deadlocks) { this.deadlocks = deadlocks; }
+  public String getTempFileBytes() { return tempFileBytes; }
+  public void setTempFileBytes(String tempFileBytes) { this.tempFileBytes = tempFileBytes; }
+  public String getErrorWindow() { return errorWindow; }
+  public void setErrorWindow(String errorWindow) { this.errorWindow = errorWindow; }
   public Integer getConnectionsPercent() { return connectionsPercent; }
   public void setConnectionsPercent(Integer connectionsPercent) { this.connectionsPercent = connectionsPercent; }
   public Integer getDiskUsagePercent() { return diskUsagePercent; }
