@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 
 started=$(date +%s)
 testenv/install-packages.sh
+# TimescaleDB (full build) into the host's PostgreSQL, which postgres.sh preloads it into.
+testenv/build-timescaledb.sh >/dev/null
 binaries=$(testenv/build-binaries.sh)
 # Argo CD's Lua runtime, for the health-check tests.
 TRADINGDB_ARGOCD_LUA=$(sed -n 's/^ARGOCD_LUA_BIN=//p' <<<"$binaries")

@@ -8,6 +8,7 @@ import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.postgres.HealthEvaluator;
 import io.tradingdb.operator.tradingdatabase.BootstrapRestore;
 import io.tradingdb.operator.tradingdatabase.DatabaseChecks;
+import io.tradingdb.operator.tradingdatabase.HypertablePolicyRun;
 import io.tradingdb.operator.tradingdatabase.ClusterServices;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
@@ -33,6 +34,8 @@ public final class ClusterStatus {
   public record Observed(StatefulSet statefulSet, Collection<Pod> pods, List<String> pendingChanges) {}
 
   public static final String HEALTH_CHECKED = "HealthChecked";
+  /** spec.timescaledb.hypertables: True when every declared table has its policies. */
+  public static final String TIMESCALE_POLICIES = "TimescalePolicies";
 
   /**
    * @param checks the latest round of in-database checks, or null when none ran (disabled, or no
@@ -100,6 +103,15 @@ public final class ClusterStatus {
       c.add(checks.error() == null
           ? new Condition3(HEALTH_CHECKED, true, "Checked", "health queries ran on the primary")
           : new Condition3(HEALTH_CHECKED, false, "Unreachable", checks.error()));
+    }
+    HypertablePolicyRun.Outcome policies = checks == null ? null : checks.policies();
+    if (policies != null) {
+      s.setHypertables(policies.tables().isEmpty() ? null : policies.tables());
+      c.add(new Condition3(TIMESCALE_POLICIES, !policies.retrySoon(), policies.reason(), policies.message()));
+      if (READY.equals(phase) && finding == null && policies.jobFailed()) {
+        phase = DEGRADED;
+        finding = new HealthEvaluator.Finding("TimescaleJobFailed", policies.message());
+      }
     }
     if (DEGRADED.equals(phase) && finding != null && ready >= model.instances()) {
       c.add(new Condition3(Conditions.DEGRADED, true, finding.reason(), finding.message()));
@@ -190,6 +202,7 @@ public final class ClusterStatus {
     s.setHealth(previous.getHealth());
     s.setBootstrap(previous.getBootstrap());
     s.setAlerting(previous.getAlerting());
+    s.setHypertables(previous.getHypertables());
     return s;
   }
 
