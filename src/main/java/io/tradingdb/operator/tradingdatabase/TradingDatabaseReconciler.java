@@ -313,7 +313,8 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     ClusterStatus.Observed observed = new ClusterStatus.Observed(sts, pods, pending);
     java.time.Duration nextCheck = null;
     DatabaseChecks.Outcome checks = null;
-    boolean inDatabaseWork = model.monitoring().enabled() || !model.hypertables().isEmpty()
+    boolean inDatabaseWork = model.monitoring().enabled() || model.monitoring().vacuumAnalyzeSchedule() != null
+        || !model.hypertables().isEmpty()
         || (db.getStatus() != null && db.getStatus().getHypertables() != null);
     if (databaseChecks != null && inDatabaseWork && ClusterStatus.primaryPod(pods) != null) {
       ResourceID id = ResourceID.fromResource(db);
