@@ -66,7 +66,7 @@ LIMIT=$(awk '/^resources:/ {r = 1} r && /^  limits:/ {l = 1} r && l && /memory:/
 MAX_RAM=${BENCH_MAX_RAM:-$(echo "$LIMIT" | sed -e 's/Mi$/m/' -e 's/Gi$/g/')}
 # As the image build does: a class-data archive from a training run, here under target/.
 ARCHIVE=$PWD/target/tradingdb-operator.jsa
-[ -s "$ARCHIVE" ] && [ "$ARCHIVE" -nt "$JAR" ] || java -XX:ArchiveClassesAtExit="$ARCHIVE" -jar "$JAR" --cds-training >/dev/null 2>&1
+[ -s "$ARCHIVE" ] && [ "$ARCHIVE" -nt "$JAR" ] || java -XX:ArchiveClassesAtExit="$ARCHIVE" -cp "$JAR" io.tradingdb.operator.CdsTraining >/dev/null 2>&1
 JVM_OPTS=${JVM_OPTS//\/app\/tradingdb-operator.jsa/$ARCHIVE}
 k apply --server-side --force-conflicts -f crds/ >/dev/null
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

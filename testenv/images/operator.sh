@@ -38,6 +38,6 @@ customize() {
   # set them to it first or the JVM refuses the archive ("not the one used while building").
   find "$root/app" -exec touch -h -d "@$EPOCH" {} +
   # The Dockerfile's class-data sharing archive, made by the same training run.
-  chroot "$root" java -XX:ArchiveClassesAtExit=/app/tradingdb-operator.jsa -jar /app/tradingdb-operator.jar --cds-training >&2
+  chroot "$root" java -XX:ArchiveClassesAtExit=/app/tradingdb-operator.jsa -cp /app/tradingdb-operator.jar io.tradingdb.operator.CdsTraining >&2
   test -s "$root/app/tradingdb-operator.jsa"
 }

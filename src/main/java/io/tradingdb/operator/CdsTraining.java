@@ -10,24 +10,25 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseSpec;
 import io.tradingdb.operator.postgres.PostgresConnections;
-import io.tradingdb.operator.tradingdatabase.ClusterServices;
-import io.tradingdb.operator.tradingdatabase.ClusterStatefulSet;
-import io.tradingdb.operator.tradingdatabase.PatroniConfig;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterServices;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
+import io.tradingdb.operator.tradingdatabase.workload.PatroniConfigMap;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The image build runs the operator once with {@code --cds-training} under
- * -XX:ArchiveClassesAtExit: this loads the classes a start-up needs (client, SDK, model,
- * builders, YAML) without a cluster, so the class-data archive makes the real start faster.
+ * A build-time tool, not the operator: the image build runs this main once under
+ * -XX:ArchiveClassesAtExit with the operator's class path. It loads the classes a start-up needs
+ * (client, SDK, model, builders, YAML) without a cluster, so the class-data archive makes the
+ * real start faster.
  */
-final class CdsTraining {
+public final class CdsTraining {
 
   private CdsTraining() {}
 
-  static void run() {
+  public static void main(String[] args) {
     TradingDatabase db = new TradingDatabase();
     db.setMetadata(new ObjectMetaBuilder().withName("training").withNamespace("training").withUid("0").build());
     TradingDatabaseSpec spec = new TradingDatabaseSpec();
@@ -35,9 +36,9 @@ final class CdsTraining {
     spec.setDatabaseName("ai_trading");
     db.setSpec(spec);
     ClusterModel model = ClusterModel.from(db);
-    Serialization.asYaml(ClusterStatefulSet.build(model, PatroniConfig.checksum(PatroniConfig.configMap(model)), Map.of()));
+    Serialization.asYaml(ClusterStatefulSet.build(model, PatroniConfigMap.checksum(PatroniConfigMap.configMap(model)), Map.of()));
     Serialization.asYaml(ClusterServices.readWrite(model));
-    OperatorConfig config = new OperatorConfig(Set.of("training"), "training", false, "127.0.0.1", 0, false, false);
+    OperatorSettings config = new OperatorSettings(Set.of("training"), "training", false, "127.0.0.1", 0, false);
     // A client for an address nothing listens on: it is built, never used.
     try (KubernetesClient client = new KubernetesClientBuilder()
             .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("https://127.0.0.1:1").build())

@@ -30,12 +30,8 @@ public final class OperatorMain {
   private OperatorMain() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length > 0 && "--cds-training".equals(args[0])) {
-      CdsTraining.run();
-      return;
-    }
     Instant started = Instant.now();
-    OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
+    OperatorSettings config = OperatorSettings.fromEnvironment(System.getenv());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);

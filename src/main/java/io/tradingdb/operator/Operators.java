@@ -1,5 +1,6 @@
 package io.tradingdb.operator;
 
+import io.tradingdb.operator.kube.MemoryPressure;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
@@ -32,7 +33,7 @@ public final class Operators {
 
   public static Operator create(
       KubernetesClient client,
-      OperatorConfig config,
+      OperatorSettings config,
       MeterRegistry registry,
       Clock clock,
       PostgresConnections connections,
@@ -49,7 +50,7 @@ public final class Operators {
                   .withCloseClientOnStop(false);
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(OperatorConfig.LEASE_NAME, config.operatorNamespace()));
+                    new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, config.operatorNamespace()));
               }
               extra.accept(o);
             });
@@ -61,7 +62,8 @@ public final class Operators {
         };
     MemoryPressure.process().bindTo(registry);
     TradingDatabaseReconciler clusters = new TradingDatabaseReconciler(
-        client, clock, config.databaseChecks() ? new DatabaseChecks(client, connections, clock, new io.tradingdb.operator.tradingdatabase.DatabaseMetrics(registry)) : null);
+        client, clock, config.databaseChecks() ? new DatabaseChecks(client, connections, clock, new io.tradingdb.operator.tradingdatabase.DatabaseMetrics(registry)) : null,
+        config.operatorNamespace());
     operator.register(clusters, namespaces::accept);
     operator.register(
         new DbUserReconciler(client, connections, clock,

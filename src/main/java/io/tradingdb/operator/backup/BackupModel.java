@@ -1,13 +1,13 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.pgbackrest.PgBackRestConf;
+import io.tradingdb.operator.pgbackrest.RepositoryStorage;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupMethod;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleSpec;
-import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupStorageSpec;
-import io.tradingdb.operator.api.v1alpha1.common.StoragePaths;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.CompressionAlgorithm;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.DumpFormat;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.DumpScope;
@@ -19,7 +19,7 @@ import io.tradingdb.operator.api.v1alpha1.backupschedule.RetentionSpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.VerificationSpec;
 import io.tradingdb.operator.postgres.BackupSql;
 import io.tradingdb.operator.postgres.ConnectionTarget;
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
@@ -36,7 +36,7 @@ public record BackupModel(
     String timeZone,
     boolean suspend,
     DumpOptions dump,
-    Storage storage,
+    RepositoryStorage storage,
     Retention retention,
     Verification verification,
     long startingDeadlineSeconds,
@@ -57,15 +57,6 @@ public record BackupModel(
       DumpFormat format, DumpScope scope, CompressionAlgorithm compression, int level, int jobs,
       BackupSql.Selection selection) {}
 
-  /** Exactly one of s3 or pvc is non-null. */
-  public record Storage(S3 s3, Pvc pvc) {}
-
-  public record S3(
-      String bucket, String prefix, String endpoint, String region, String credentialsSecret,
-      boolean forcePathStyle) {}
-
-  public record Pvc(String claimName, String subPath) {}
-
   /** Null fields mean "no limit of this kind". */
   public record Retention(Long maxAgeSeconds, Integer maxCount) {}
 
@@ -75,7 +66,7 @@ public record BackupModel(
    * certificate, and a schedule per backup type (differential and incremental may be null).
    */
   public record PgBackRestJobs(
-      String stanza, PgBackRestConfig.Repository repository, PgBackRestConfig.Retention retention,
+      String stanza, PgBackRestConf.Repository repository, PgBackRestConf.Retention retention,
       List<String> hosts, String tlsSecret, String fullSchedule, String differentialSchedule,
       String incrementalSchedule) {
 
@@ -115,7 +106,7 @@ public record BackupModel(
               + (method == BackupMethod.PG_BACKREST ? ", and pgBackRest's CronJobs add -diff and -incr" : ""));
     }
     Retention retention = retention(spec.getRetention());
-    Storage storage;
+    RepositoryStorage storage;
     PgBackRestJobs pgBackRest = null;
     String defaultImage = DEFAULT_IMAGE;
     if (method == BackupMethod.PG_BACKREST) {
@@ -128,12 +119,12 @@ public record BackupModel(
       }
       pgBackRest = new PgBackRestJobs(
           clusterModel.names().cluster(), clusterModel.pgBackRest().get().repository(),
-          PgBackRestConfig.Retention.of(retention), List.copyOf(hosts), clusterModel.names().pgBackRestTlsSecret(),
+          PgBackRestConf.Retention.of(retention.maxAgeSeconds(), retention.maxCount()), List.copyOf(hosts), clusterModel.names().pgBackRestTlsSecret(),
           pgbr.getFullSchedule() == null ? spec.getSchedule() : pgbr.getFullSchedule(),
           pgbr.getDifferentialSchedule(), pgbr.getIncrementalSchedule());
       defaultImage = clusterModel.image();
     } else {
-      storage = storage(spec.getStorage(), namespace + "/" + name, name);
+      storage = RepositoryStorage.from(spec.getStorage(), namespace + "/" + name, name);
     }
     return new BackupModel(
         name,
@@ -228,33 +219,6 @@ public record BackupModel(
         resolvedLevel,
         jobs,
         new BackupSql.Selection(s.getSchemas(), s.getExcludeSchemas(), s.getTables(), s.getExcludeTables()));
-  }
-
-  /** Resolves a storage spec; the prefix and sub-path apply when the spec leaves them unset. */
-  public static Storage storage(BackupStorageSpec spec, String defaultPrefix, String defaultSubPath) {
-    if (spec == null || (spec.getS3() == null) == (spec.getPvc() == null)) {
-      throw new InvalidSpecException("exactly one of storage.s3 or storage.pvc must be set");
-    }
-    String escape = spec.getS3() != null
-        ? StoragePaths.problem("storage.s3.prefix", spec.getS3().getPrefix())
-        : StoragePaths.problem("storage.pvc.subPath", spec.getPvc().getSubPath());
-    if (escape != null) {
-      throw new InvalidSpecException(escape);
-    }
-    if (spec.getS3() != null) {
-      BackupStorageSpec.S3Storage s3 = spec.getS3();
-      return new Storage(
-          new S3(
-              s3.getBucket(),
-              s3.getPrefix() == null ? defaultPrefix : s3.getPrefix(),
-              s3.getEndpoint(),
-              s3.getRegion() == null ? "us-east-1" : s3.getRegion(),
-              s3.getCredentialsSecret().getName(),
-              s3.getForcePathStyle() != null ? s3.getForcePathStyle() : s3.getEndpoint() != null),
-          null);
-    }
-    BackupStorageSpec.PvcStorage pvc = spec.getPvc();
-    return new Storage(null, new Pvc(pvc.getClaimName(), pvc.getSubPath() == null ? defaultSubPath : pvc.getSubPath()));
   }
 
   private static Retention retention(RetentionSpec spec) {

@@ -1,10 +1,6 @@
 package io.tradingdb.operator.backup;
 
 import io.tradingdb.operator.kube.Digests;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /** Every name the operator generates for one BackupSchedule; nothing else invents them. */

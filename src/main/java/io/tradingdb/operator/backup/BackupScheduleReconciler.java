@@ -1,15 +1,14 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import io.tradingdb.operator.kube.TargetUnavailableException;
 import io.tradingdb.operator.kube.CronSchedule;
 
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -18,6 +17,8 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
@@ -27,7 +28,6 @@ import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleStatus;
 import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.kube.DatabaseTargets;
 import io.tradingdb.operator.kube.EventRecorder;
 import io.tradingdb.operator.kube.ExternalTargetPolicy;
 import io.tradingdb.operator.kube.InformerCaches;
@@ -35,7 +35,7 @@ import io.tradingdb.operator.kube.StatusPatch;
 import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.postgres.ConnectionTarget;
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,19 +44,25 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a BackupSchedule's ConfigMap and CronJobs in place, starts on-demand backups, and turns
- * the Jobs' results into status, Events and metrics. Jobs and pods are watched through informers
- * restricted to the operator's labels.
+ * Keeps a BackupSchedule's ConfigMap and CronJobs in place (dependents that write only what
+ * changed), starts on-demand backups, and turns the Jobs' results into status, Events and
+ * metrics. Jobs and pods are watched through informers restricted to the operator's labels.
  */
 // Not generation-aware: the tradingdb.io/backup-now annotation changes metadata only, and must
 // still start a reconcile. Status is written only when it changed, so this does not loop.
 @ControllerConfiguration(name = "backupschedule", generationAwareEventProcessing = false)
+// Explicit: an invalid spec leaves the objects of the last valid one in place.
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(name = "backup-scripts", type = BackupScriptsDependent.class),
+      @Dependent(name = "backup-cronjobs", type = BackupCronJobsDependent.class)
+    })
 public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cleaner<BackupSchedule> {
 
   private static final Logger LOG = LoggerFactory.getLogger(BackupScheduleReconciler.class);
@@ -65,6 +71,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
   /** Upper bound between reconciles so an overdue backup is noticed without any event. */
   private static final Duration MAX_RECHECK = Duration.ofMinutes(10);
   private static final String TARGET_CLUSTERS = "target-clusters";
+  private static final String MODEL_KEY = "backupModel";
 
   private final KubernetesClient client;
   private final BackupMetrics metrics;
@@ -104,7 +111,6 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     return List.of(
         informer(context, Job.class),
         informer(context, Pod.class),
-        informer(context, CronJob.class),
         targetClusters(context));
   }
 
@@ -123,11 +129,11 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
             .withSecondaryToPrimaryMapper(cluster -> context.getPrimaryCache()
                 .list(cluster.getMetadata().getNamespace())
                 .filter(s -> s.getSpec() != null && cluster.getMetadata().getName()
-                    .equals(DatabaseTargets.tradingDatabaseName(s.getSpec().getTarget())))
+                    .equals(ClusterModel.tradingDatabaseName(s.getSpec().getTarget())))
                 .map(ResourceID::fromResource)
                 .collect(java.util.stream.Collectors.toSet()))
             .withPrimaryToSecondaryMapper((BackupSchedule s) -> {
-              String name = s.getSpec() == null ? null : DatabaseTargets.tradingDatabaseName(s.getSpec().getTarget());
+              String name = s.getSpec() == null ? null : ClusterModel.tradingDatabaseName(s.getSpec().getTarget());
               return name == null ? Set.of() : Set.of(new ResourceID(name, s.getMetadata().getNamespace()));
             })
             .build(),
@@ -158,32 +164,16 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     String onDemandToken = null;
     try {
       TradingDatabase cluster = context.getSecondaryResource(TradingDatabase.class).map(this::cluster).orElse(null);
-      model = validModel(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), cluster), cluster);
+      model = validModel(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), cluster), cluster);
       // The backup Job would connect to it: refused before any CronJob exists.
       externalTargets.check(schedule.getSpec().getTarget());
-    } catch (InvalidSpecException | IllegalArgumentException | DatabaseTargets.TargetUnavailableException
-        | ExternalTargetPolicy.TargetNotAllowedException e) {
+    } catch (InvalidSpecException | TargetUnavailableException | ExternalTargetPolicy.TargetNotAllowedException e) {
       model = null;
       invalid = e.getMessage();
     }
     if (model != null) {
-      apply(schedule, BackupWorkloads.scriptsConfigMap(model));
-      Set<String> wanted = new java.util.HashSet<>();
-      for (CronJob cronJob : BackupWorkloads.backupCronJobs(model)) {
-        apply(schedule, cronJob);
-        wanted.add(cronJob.getMetadata().getName());
-      }
-      CronJob verify = BackupWorkloads.verifyCronJob(model);
-      if (verify != null) {
-        apply(schedule, verify);
-        wanted.add(verify.getMetadata().getName());
-      }
-      // CronJobs this schedule no longer asks for (a removed pgBackRest type, verification turned off).
-      for (CronJob existing : context.getSecondaryResources(CronJob.class)) {
-        if (!wanted.contains(existing.getMetadata().getName())) {
-          client.resource(existing).delete();
-        }
-      }
+      context.managedWorkflowAndDependentResourceContext().put(MODEL_KEY, model);
+      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
       onDemandToken = startOnDemandBackup(schedule, model);
     }
 
@@ -211,10 +201,14 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
         onDemandToken == null ? null : new BackupNames(name).onDemandJob(onDemandToken), runs,
         previous == null ? null : previous.getOnDemand()));
     for (BackupStatusCalculator.Finding finding : outcome.findings()) {
-      event(schedule, finding.warning(), finding.reason(), finding.message());
+      if (finding.warning()) {
+        events.warning(schedule, finding.reason(), finding.message());
+      } else {
+        events.normal(schedule, finding.reason(), finding.message());
+      }
     }
     String lastSuccess = outcome.status().getLastSuccessTime();
-    metrics.record(namespace, name, DatabaseTargets.tradingDatabaseName(schedule.getSpec().getTarget()),
+    metrics.record(namespace, name, ClusterModel.tradingDatabaseName(schedule.getSpec().getTarget()),
         outcome.status(), outcome.findings(), model == null ? null : BackupStatusCalculator.successDeadline(
             observed.schedule(), lastSuccess != null ? Instant.parse(lastSuccess) : observed.createdAt(),
             model.activeDeadlineSeconds()));
@@ -239,8 +233,14 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
   @Override
   public DeleteControl cleanup(BackupSchedule schedule, Context<BackupSchedule> context) {
     // Owned objects go with the owner; stored backups are left where they are, deliberately.
+    context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     metrics.remove(schedule.getMetadata().getNamespace(), schedule.getMetadata().getName());
     return DeleteControl.defaultDelete();
+  }
+
+  /** The model the dependents build from, put into the workflow context by {@link #reconcile}. */
+  static BackupModel model(Context<BackupSchedule> context) {
+    return context.managedWorkflowAndDependentResourceContext().getMandatory(MODEL_KEY, BackupModel.class);
   }
 
   /** The model of a spec that can run; a bad cron schedule is refused here, before it reaches a CronJob. */
@@ -290,7 +290,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     own(schedule, job);
     if (client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName()).get() == null) {
       client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).resource(job).create();
-      event(schedule, false, "BackupRequested", "on-demand backup Job " + job.getMetadata().getName() + " created");
+      events.normal(schedule, "BackupRequested", "on-demand backup Job " + job.getMetadata().getName() + " created");
     }
     return token;
   }
@@ -299,18 +299,8 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     return status != null && token.equals(status.getLastOnDemandToken());
   }
 
-  private void apply(BackupSchedule owner, HasMetadata desired) {
-    own(owner, desired);
-    client.resource(desired).inNamespace(owner.getMetadata().getNamespace())
-        .unlock().createOr(NonDeletingOperation::update);
-  }
-
   private static void own(BackupSchedule owner, HasMetadata object) {
     object.getMetadata().setOwnerReferences(List.of(Owners.controllerReference(owner)));
-  }
-
-  private void event(BackupSchedule schedule, boolean warning, String reason, String message) {
-    events.record(schedule, warning ? EventRecorder.WARNING : EventRecorder.NORMAL, reason, message);
   }
 
   private static String targetText(DatabaseTarget target, BackupModel model) {

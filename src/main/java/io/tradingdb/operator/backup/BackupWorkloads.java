@@ -1,5 +1,8 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.tradingdatabase.model.PodLayout;
+import io.tradingdb.operator.pgbackrest.PgBackRestConf;
+import io.tradingdb.operator.pgbackrest.RepositoryStorage;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -22,9 +25,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
 import io.tradingdb.operator.kube.Labels;
-import io.tradingdb.operator.tradingdatabase.ClusterStatefulSet;
-import io.tradingdb.operator.tradingdatabase.ClusterTls;
-import io.tradingdb.operator.tradingdatabase.PatroniConfig;
 import io.tradingdb.operator.postgres.ConnectionTarget;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,11 +81,11 @@ public final class BackupWorkloads {
   /** The Job's pgbackrest.conf: this pod is the repository host; the instances are TLS hosts. */
   static String pgBackRestJobConfig(BackupModel model) {
     BackupModel.PgBackRestJobs pgbr = model.pgBackRest();
-    return PgBackRestConfig.backupJob(
-        pgbr.stanza(), pgbr.repository(), pgbr.retention(), "zst", 2, pgbr.hosts(), PgBackRestConfig.SERVER_PORT,
-        PatroniConfig.postgres(),
-        new PgBackRestConfig.Tls(PGBACKREST_TLS_DIR + "/" + ClusterTls.CA_CERT,
-            PGBACKREST_TLS_DIR + "/" + ClusterTls.CLIENT_CERT, PGBACKREST_TLS_DIR + "/" + ClusterTls.CLIENT_KEY),
+    return PgBackRestConf.backupJob(
+        pgbr.stanza(), pgbr.repository(), pgbr.retention(), "zst", 2, pgbr.hosts(), PgBackRestConf.SERVER_PORT,
+        PodLayout.postgres(),
+        new PgBackRestConf.Tls(PGBACKREST_TLS_DIR + "/" + PodLayout.CA_CERT,
+            PGBACKREST_TLS_DIR + "/" + PodLayout.CLIENT_CERT, PGBACKREST_TLS_DIR + "/" + PodLayout.CLIENT_KEY),
         PGBACKREST_WORK);
   }
 
@@ -183,7 +183,7 @@ public final class BackupWorkloads {
 
   /** The postgres user of the image: the client image's, or the cluster image's for pgBackRest. */
   private static long runAs(BackupModel model) {
-    return model.pgBackRest() == null ? RUN_AS : ClusterStatefulSet.POSTGRES_UID;
+    return model.pgBackRest() == null ? RUN_AS : PodLayout.POSTGRES_UID;
   }
 
   private static Container container(BackupModel model, String script, List<EnvVar> extraEnv) {
@@ -243,7 +243,7 @@ public final class BackupWorkloads {
       env.add(value("RETENTION_MAX_COUNT", model.retention().maxCount().toString()));
     }
     env.add(value("VERIFY_DATABASE", model.verification().scratchDatabase()));
-    BackupModel.S3 s3 = model.storage().s3();
+    RepositoryStorage.S3 s3 = model.storage().s3();
     if (s3 != null) {
       env.add(value("STORAGE_TYPE", "s3"));
       env.add(value("S3_BUCKET", s3.bucket()));
@@ -272,7 +272,7 @@ public final class BackupWorkloads {
     env.add(value("STANZA", model.pgBackRest().stanza()));
     env.add(value("PGBACKREST_CONFIG", SCRIPTS_DIR + "/" + BackupScripts.PGBACKREST_CONF));
     env.add(value("PGBACKREST_WORK", PGBACKREST_WORK));
-    BackupModel.S3 s3 = model.storage().s3();
+    RepositoryStorage.S3 s3 = model.storage().s3();
     if (s3 != null) {
       env.add(secret("PGBACKREST_REPO1_S3_KEY", s3.credentialsSecret(), "AWS_ACCESS_KEY_ID", false));
       env.add(secret("PGBACKREST_REPO1_S3_KEY_SECRET", s3.credentialsSecret(), "AWS_SECRET_ACCESS_KEY", false));
@@ -292,7 +292,7 @@ public final class BackupWorkloads {
     mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
     if (model.storage().pvc() != null) {
       mounts.add(new VolumeMountBuilder().withName("storage")
-          .withMountPath(model.pgBackRest() == null ? STORAGE_MOUNT : PgBackRestConfig.PVC_MOUNT).build());
+          .withMountPath(model.pgBackRest() == null ? STORAGE_MOUNT : PgBackRestConf.PVC_MOUNT).build());
     }
     if (model.pgBackRest() != null) {
       mounts.add(new VolumeMountBuilder().withName("pgbackrest-tls").withMountPath(PGBACKREST_TLS_DIR).withReadOnly(true).build());
@@ -319,9 +319,9 @@ public final class BackupWorkloads {
       // The client certificate only; 0600, group-readable through fsGroup, as pgBackRest accepts.
       volumes.add(new VolumeBuilder().withName("pgbackrest-tls").withNewSecret()
           .withSecretName(model.pgBackRest().tlsSecret()).withDefaultMode(0600)
-          .addNewItem().withKey(ClusterTls.CA_CERT).withPath(ClusterTls.CA_CERT).endItem()
-          .addNewItem().withKey(ClusterTls.CLIENT_CERT).withPath(ClusterTls.CLIENT_CERT).endItem()
-          .addNewItem().withKey(ClusterTls.CLIENT_KEY).withPath(ClusterTls.CLIENT_KEY).endItem()
+          .addNewItem().withKey(PodLayout.CA_CERT).withPath(PodLayout.CA_CERT).endItem()
+          .addNewItem().withKey(PodLayout.CLIENT_CERT).withPath(PodLayout.CLIENT_CERT).endItem()
+          .addNewItem().withKey(PodLayout.CLIENT_KEY).withPath(PodLayout.CLIENT_KEY).endItem()
           .endSecret().build());
     }
     if (model.target().caSecret() != null) {

@@ -1,6 +1,7 @@
 package io.tradingdb.operator.backup;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -14,6 +15,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One backup, verification or restore Job as observed: its state and the result its script wrote
@@ -26,6 +29,7 @@ public record JobRun(
   public enum State { RUNNING, SUCCEEDED, FAILED }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
 
   /** The JSON object a script prints after TRADINGDB_RESULT; unknown fields are ignored. */
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -45,7 +49,9 @@ public record JobRun(
       }
       try {
         return JSON.readValue(text.trim(), ScriptResult.class);
-      } catch (Exception e) {
+      } catch (JsonProcessingException e) {
+        // Shown without the text: a script's output is not ours to log.
+        LOG.warn("a backup pod's termination message starts like a result but is not one: {}", e.getOriginalMessage());
         return null;
       }
     }

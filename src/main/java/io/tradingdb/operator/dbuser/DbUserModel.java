@@ -21,7 +21,7 @@ import io.tradingdb.operator.dbuser.DesiredRole.SchemaRule;
 import io.tradingdb.operator.postgres.ObjectKind;
 import io.tradingdb.operator.postgres.RoleAttributes;
 import io.tradingdb.operator.postgres.SqlQuote;
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;

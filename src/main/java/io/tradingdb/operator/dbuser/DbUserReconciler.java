@@ -1,6 +1,6 @@
 package io.tradingdb.operator.dbuser;
 
-import io.tradingdb.operator.kube.AdminConnection;
+import io.tradingdb.operator.postgres.AdminConnection;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -19,8 +19,9 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.dbuser.GrantPlanner.GrantPlan;
 import io.tradingdb.operator.dbuser.GrantPlanner.PasswordIntent;
 import io.tradingdb.operator.kube.Conditions;
+import io.tradingdb.operator.kube.EventRecorder;
 import io.tradingdb.operator.kube.StatusPatch;
-import io.tradingdb.operator.kube.DatabaseTargets.TargetUnavailableException;
+import io.tradingdb.operator.kube.TargetUnavailableException;
 import io.tradingdb.operator.kube.ExternalTargetPolicy;
 import io.tradingdb.operator.kube.StatusMessages;
 import io.tradingdb.operator.kube.ExternalTargetPolicy.TargetNotAllowedException;
@@ -33,7 +34,7 @@ import io.tradingdb.operator.postgres.RoleState;
 import io.tradingdb.operator.postgres.ScramPasswords;
 import io.tradingdb.operator.postgres.SqlFailure;
 import io.tradingdb.operator.postgres.SqlPlan;
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,24 +98,6 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     }
   }
 
-  /** The result of one pass, before it becomes status. {@code reason} null means Ready. */
-  private record Outcome(
-      String reason, String message, Duration requeue, String passwordChangedAt, List<String> appliedPrivileges,
-      boolean secretWritten) {
-
-    static Outcome degraded(String reason, String message, Duration requeue) {
-      return new Outcome(reason, message, requeue, null, null, false);
-    }
-  }
-
-  /** The password for this pass; {@code rotating} means a new one replaces one in use. */
-  private record PasswordChoice(String password, boolean knownApplied, boolean rotating, String changedAt) {
-    @Override
-    public String toString() {
-      return "PasswordChoice[rotating=" + rotating + "]";
-    }
-  }
-
   /** A Secret the spec names (password.secretRef) is not there yet. */
   private static final class MissingSecretException extends RuntimeException {
     MissingSecretException(String message) {
@@ -126,7 +109,8 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
   private final PostgresConnections connections;
   private final Clock clock;
   private final Settings settings;
-  private final DbUserEvents events;
+  private final EventRecorder events;
+  private final ConnectionSecretWriter secrets;
   private final AtomicLong statementsExecuted = new AtomicLong();
   private final Map<String, Integer> unreachableFailures = new ConcurrentHashMap<>();
 
@@ -139,7 +123,8 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     this.connections = connections;
     this.clock = clock;
     this.settings = settings;
-    this.events = new DbUserEvents(client, clock);
+    this.events = new EventRecorder(client, clock);
+    this.secrets = new ConnectionSecretWriter(client);
   }
 
   /** Plan statements executed since start (catalog reads are not counted). */
@@ -149,9 +134,9 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
 
   @Override
   public UpdateControl<DbUser> reconcile(DbUser user, Context<DbUser> context) {
-    Outcome outcome = sync(user);
+    DbUserOutcome outcome = sync(user);
     DbUserStatus previous = user.getStatus();
-    DbUserStatus next = status(user, previous, outcome);
+    DbUserStatus next = DbUserStatusBuilder.build(user, previous, outcome, clock);
     announceTransition(user, previous, outcome);
     UpdateControl<DbUser> control;
     if (next.equals(previous)) {
@@ -168,8 +153,8 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
   public ErrorStatusUpdateControl<DbUser> updateErrorStatus(DbUser user, Context<DbUser> context, Exception e) {
     DbUserStatus previous = user.getStatus();
     LOG.warn("DbUser {}/{}: reconcile failed", user.getMetadata().getNamespace(), user.getMetadata().getName(), e);
-    Outcome outcome = Outcome.degraded(REASON_DATABASE_ERROR, "reconcile failed: " + StatusMessages.of(e), null);
-    DbUserStatus next = status(user, previous, outcome);
+    DbUserOutcome outcome = DbUserOutcome.degraded(REASON_DATABASE_ERROR, "reconcile failed: " + StatusMessages.of(e), null);
+    DbUserStatus next = DbUserStatusBuilder.build(user, previous, outcome, clock);
     if (next.equals(previous)) {
       return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
@@ -224,8 +209,11 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
       }
       SqlPlan plan = GrantPlanner.planDrop(role, model.reassignOwnedTo());
       statementsExecuted.addAndGet(PlanExecutor.execute(c.jdbc(), plan));
-      LOG.info("DbUser {}/{}: dropped role: {}", user.getMetadata().getNamespace(), user.getMetadata().getName(),
-          plan.descriptions());
+      LOG.atInfo().addKeyValue("namespace", user.getMetadata().getNamespace())
+          .addKeyValue("dbuser", user.getMetadata().getName()).addKeyValue("role", role)
+          .addKeyValue("statements", plan.size())
+          .log("DbUser {}/{}: dropped role: {}", user.getMetadata().getNamespace(), user.getMetadata().getName(),
+              plan.descriptions());
       events.normal(user, "RoleDropped", "role " + role + " dropped"
           + (model.reassignOwnedTo() == null ? "" : ", objects reassigned to " + model.reassignOwnedTo()));
       return DeleteControl.defaultDelete();
@@ -234,27 +222,27 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
       Duration retry = failure == SqlFailure.UNREACHABLE ? backoff(uid) : settings.conflictRetry();
       LOG.warn("DbUser {}/{}: role {} not dropped yet", user.getMetadata().getNamespace(), user.getMetadata().getName(),
           role, e);
-      events.warning(user, "RoleDropFailed", "role " + role + " not dropped yet: " + StatusMessages.of(e));
+      events.warning(user, "RoleDropFailed", "role " + role + " not dropped yet: " + SqlFailure.message(e));
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(retry);
     }
   }
 
-  private Outcome sync(DbUser user) {
+  private DbUserOutcome sync(DbUser user) {
     String namespace = user.getMetadata().getNamespace();
     String uid = user.getMetadata().getUid();
     DbUserModel model;
     try {
       model = DbUserModel.from(user);
     } catch (InvalidSpecException e) {
-      return Outcome.degraded(REASON_INVALID_SPEC, e.getMessage(), null);
+      return DbUserOutcome.degraded(REASON_INVALID_SPEC, e.getMessage(), null);
     }
     try {
       // Before any Secret is read or any connection opened: the host may be a metadata service.
       settings.externalTargets().check(user.getSpec().getTarget());
     } catch (TargetNotAllowedException e) {
-      return Outcome.degraded(REASON_TARGET_NOT_ALLOWED, e.getMessage(), null);
+      return DbUserOutcome.degraded(REASON_TARGET_NOT_ALLOWED, e.getMessage(), null);
     } catch (TargetUnavailableException e) {
-      return Outcome.degraded(REASON_UNREACHABLE, e.getMessage(), backoff(uid));
+      return DbUserOutcome.degraded(REASON_UNREACHABLE, e.getMessage(), backoff(uid));
     }
     AdminConnection admin;
     DbUserPolicy policy;
@@ -264,40 +252,40 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
       policy = target.policy();
     } catch (TargetUnavailableException | InvalidSpecException e) {
       // InvalidSpecException here is about the TradingDatabase's spec, which its own status reports.
-      return Outcome.degraded(REASON_UNREACHABLE, e.getMessage(), backoff(uid));
+      return DbUserOutcome.degraded(REASON_UNREACHABLE, e.getMessage(), backoff(uid));
     }
-    Secret existing = client.secrets().inNamespace(namespace).withName(model.connectionSecretName()).get();
+    Secret existing = secrets.read(user, model.connectionSecretName());
     if (existing != null && !ConnectionSecrets.isOwnedBy(existing, user)) {
-      return Outcome.degraded(REASON_INVALID_SPEC, "Secret " + model.connectionSecretName()
+      return DbUserOutcome.degraded(REASON_INVALID_SPEC, "Secret " + model.connectionSecretName()
           + " exists and is not owned by this DbUser; choose another spec.connectionSecretName", null);
     }
     Map<String, String> secretData = ConnectionSecrets.decode(existing);
     String role = model.role().roleName();
-    PasswordChoice password;
+    PasswordRotation.Choice password;
     try {
       password = choosePassword(user, model, existing, secretData, admin);
     } catch (InvalidSpecException e) {
-      return Outcome.degraded(REASON_INVALID_SPEC, e.getMessage(), null);
+      return DbUserOutcome.degraded(REASON_INVALID_SPEC, e.getMessage(), null);
     } catch (MissingSecretException e) {
-      return Outcome.degraded(REASON_OBJECT_MISSING, e.getMessage(), settings.objectMissingRetry());
+      return DbUserOutcome.degraded(REASON_OBJECT_MISSING, e.getMessage(), settings.objectMissingRetry());
     }
     try (PooledConnection c = connections.open(admin.target(), admin.credentials(), admin.caCertificatePem())) {
       CatalogSnapshot snapshot = RoleCatalog.read(c.jdbc(), role, model.role().schemasUsed(), rolesToCheck(model, policy));
       unreachableFailures.remove(uid);
       Optional<String> conflict = conflict(user, model, snapshot, policy);
       if (conflict.isPresent()) {
-        return Outcome.degraded(REASON_ROLE_CONFLICT, conflict.get(), settings.conflictRetry());
+        return DbUserOutcome.degraded(REASON_ROLE_CONFLICT, conflict.get(), settings.conflictRetry());
       }
       // Refused against the catalog as it is now: retried, since an admin may change the roles involved.
       Optional<String> refused = PrivilegeGuard.memberships(model, snapshot, policy);
       if (refused.isPresent()) {
-        return Outcome.degraded(REASON_INVALID_SPEC, refused.get(), settings.conflictRetry());
+        return DbUserOutcome.degraded(REASON_INVALID_SPEC, refused.get(), settings.conflictRetry());
       }
       if (password.rotating() && !password.password().equals(secretData.get(ConnectionSecrets.NEXT_PASSWORD))) {
         // Written before ALTER ROLE: a crash in between cannot lose the password now in force.
         Map<String, String> pending = new java.util.TreeMap<>(secretData);
         pending.put(ConnectionSecrets.NEXT_PASSWORD, password.password());
-        existing = writeSecret(user, model.connectionSecretName(), existing, pending, password.changedAt());
+        existing = secrets.write(user, model.connectionSecretName(), existing, pending, password.changedAt());
       }
       String comment = RoleOwnership.comment(namespace, user.getMetadata().getName(), uid);
       GrantPlan plan = GrantPlanner.plan(
@@ -307,36 +295,39 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
       String changedAt = plan.passwordSet() ? now() : password.changedAt();
       Map<String, String> data = ConnectionSecrets.data(admin.target(), role, password.password(), admin.caCertificatePem());
       boolean written = false;
-      if (!data.equals(secretData) || !Objects.equals(changedAt, annotation(existing))) {
-        writeSecret(user, model.connectionSecretName(), existing, data, changedAt);
+      if (!data.equals(secretData) || !Objects.equals(changedAt, ConnectionSecretWriter.changedAt(existing))) {
+        secrets.write(user, model.connectionSecretName(), existing, data, changedAt);
         written = true;
       }
       if (executed > 0) {
-        LOG.info("DbUser {}/{}: executed {} statements: {}", namespace, user.getMetadata().getName(), executed,
-            plan.plan().descriptions());
+        LOG.atInfo().addKeyValue("namespace", namespace).addKeyValue("dbuser", user.getMetadata().getName())
+            .addKeyValue("role", role).addKeyValue("statements", executed)
+            .log("DbUser {}/{}: executed {} statements: {}", namespace, user.getMetadata().getName(), executed,
+                plan.plan().descriptions());
         announceChanges(user, role, plan, password);
       }
       List<String> applied = PrivilegeSummary.describe(model.role(), snapshot.database(), snapshot.currentUser(), plan.missing());
       if (!plan.missing().isEmpty()) {
-        return new Outcome(REASON_OBJECT_MISSING, "waiting for " + String.join(", ", plan.missing()),
+        return new DbUserOutcome(REASON_OBJECT_MISSING, "waiting for " + String.join(", ", plan.missing()),
             settings.objectMissingRetry(), changedAt, applied, written);
       }
-      return new Outcome(null, "role " + role + " matches the spec", readyRequeue(model, changedAt), changedAt,
+      return new DbUserOutcome(null, "role " + role + " matches the spec",
+          PasswordRotation.nextCheck(model, changedAt, Instant.now(clock), settings.resync()), changedAt,
           applied, written);
     } catch (SQLException e) {
       return failure(uid, e);
     }
   }
 
-  private Outcome failure(String uid, SQLException e) {
+  private DbUserOutcome failure(String uid, SQLException e) {
     LOG.info("DbUser with uid {}: database call failed", uid, e);
-    String message = StatusMessages.of(e);
+    String message = SqlFailure.message(e);
     return switch (SqlFailure.classify(e)) {
-      case UNREACHABLE -> Outcome.degraded(REASON_UNREACHABLE, "cannot reach the database: " + message, backoff(uid));
-      case PERMISSION_DENIED -> Outcome.degraded(REASON_PERMISSION_DENIED, message, settings.conflictRetry());
-      case OBJECT_MISSING -> Outcome.degraded(REASON_OBJECT_MISSING, message, settings.objectMissingRetry());
-      case CONFLICT -> Outcome.degraded(REASON_ROLE_CONFLICT, message, settings.backoffMin());
-      case TRANSIENT, OTHER -> Outcome.degraded(REASON_DATABASE_ERROR, message, settings.conflictRetry());
+      case UNREACHABLE -> DbUserOutcome.degraded(REASON_UNREACHABLE, "cannot reach the database: " + message, backoff(uid));
+      case PERMISSION_DENIED -> DbUserOutcome.degraded(REASON_PERMISSION_DENIED, message, settings.conflictRetry());
+      case OBJECT_MISSING -> DbUserOutcome.degraded(REASON_OBJECT_MISSING, message, settings.objectMissingRetry());
+      case CONFLICT -> DbUserOutcome.degraded(REASON_ROLE_CONFLICT, message, settings.backoffMin());
+      case TRANSIENT, OTHER -> DbUserOutcome.degraded(REASON_DATABASE_ERROR, message, settings.conflictRetry());
     };
   }
 
@@ -345,9 +336,9 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
 
   private Target resolveTarget(DbUser user) {
     String namespace = user.getMetadata().getNamespace();
-    TradingDatabase tradingDatabase = AdminConnection.tradingDatabase(client, namespace, user.getSpec().getTarget(),
+    TradingDatabase tradingDatabase = AdminTargets.tradingDatabase(client, namespace, user.getSpec().getTarget(),
         settings.connectToTradingDatabases());
-    return new Target(AdminConnection.resolve(client, namespace, user.getSpec().getTarget(), tradingDatabase),
+    return new Target(AdminTargets.resolve(client, namespace, user.getSpec().getTarget(), tradingDatabase),
         DbUserPolicy.from(tradingDatabase));
   }
 
@@ -393,93 +384,32 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     return other != null && owner.uid().equals(other.getMetadata().getUid());
   }
 
-  private PasswordChoice choosePassword(
+  /** Reads what the rotation step needs (the author's password Secret, if any) and lets it choose. */
+  private PasswordRotation.Choice choosePassword(
       DbUser user, DbUserModel model, Secret existing, Map<String, String> secretData, AdminConnection admin) {
-    String current = secretData.get(ConnectionSecrets.PASSWORD);
-    String changedAt = annotation(existing);
+    String changedAt = ConnectionSecretWriter.changedAt(existing);
     if (changedAt == null && user.getStatus() != null) {
       changedAt = user.getStatus().getPasswordChangedAt();
     }
-    if (!model.generatedPassword()) {
-      String name = model.passwordSecret().getName();
-      Secret source = client.secrets().inNamespace(user.getMetadata().getNamespace()).withName(name).get();
-      // The password is copied into the connection Secret the author reads: never from a credential Secret.
-      if (name.equals(admin.target().credentialsSecret()) || ConnectionSecrets.isOperatorManaged(source)) {
-        throw new InvalidSpecException("spec.password.secretRef may not name Secret " + name
-            + ": it holds the admin credentials or another credential the operator manages");
-      }
-      String value = ConnectionSecrets.decode(source).get(model.passwordSecret().getKey());
-      if (value == null || value.isEmpty()) {
-        throw new MissingSecretException("Secret " + name + " with key " + model.passwordSecret().getKey()
-            + " does not exist yet");
-      }
-      return new PasswordChoice(value, value.equals(current), false, changedAt);
+    if (model.generatedPassword()) {
+      return PasswordRotation.generated(model, secretData, changedAt, Instant.now(clock), ScramPasswords::generate);
     }
-    String next = secretData.get(ConnectionSecrets.NEXT_PASSWORD);
-    if (next != null) {
-      return new PasswordChoice(next, false, true, changedAt);
+    String name = model.passwordSecret().getName();
+    Secret source = client.secrets().inNamespace(user.getMetadata().getNamespace()).withName(name).get();
+    // The password is copied into the connection Secret the author reads: never from a credential Secret.
+    if (name.equals(admin.target().credentialsSecret()) || ConnectionSecrets.isOperatorManaged(source)) {
+      throw new InvalidSpecException("spec.password.secretRef may not name Secret " + name
+          + ": it holds the admin credentials or another credential the operator manages");
     }
-    if (current == null) {
-      return new PasswordChoice(ScramPasswords.generate(model.passwordLength()), false, false, changedAt);
+    String value = ConnectionSecrets.decode(source).get(model.passwordSecret().getKey());
+    if (value == null || value.isEmpty()) {
+      throw new MissingSecretException("Secret " + name + " with key " + model.passwordSecret().getKey()
+          + " does not exist yet");
     }
-    if (model.rotationInterval() != null && changedAt != null
-        && !Instant.now(clock).isBefore(Instant.parse(changedAt).plus(model.rotationInterval()))) {
-      return new PasswordChoice(ScramPasswords.generate(model.passwordLength()), false, true, changedAt);
-    }
-    return new PasswordChoice(current, true, false, changedAt);
+    return PasswordRotation.fromSecretRef(value, secretData, changedAt);
   }
 
-  private Duration readyRequeue(DbUserModel model, String changedAt) {
-    Duration requeue = settings.resync();
-    if (model.rotationInterval() != null && changedAt != null) {
-      Duration untilRotation = Duration.between(Instant.now(clock), Instant.parse(changedAt).plus(model.rotationInterval()));
-      if (untilRotation.compareTo(requeue) < 0) {
-        requeue = untilRotation.isNegative() ? Duration.ofSeconds(1) : untilRotation.plusSeconds(1);
-      }
-    }
-    return requeue;
-  }
-
-  private Secret writeSecret(DbUser user, String name, Secret existing, Map<String, String> data, String changedAt) {
-    Secret desired = ConnectionSecrets.build(user, name, data, changedAt);
-    var secrets = client.secrets().inNamespace(user.getMetadata().getNamespace());
-    if (existing == null) {
-      return secrets.resource(desired).create();
-    }
-    desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-    return secrets.resource(desired).update();
-  }
-
-  private static String annotation(Secret secret) {
-    if (secret == null || secret.getMetadata().getAnnotations() == null) {
-      return null;
-    }
-    return secret.getMetadata().getAnnotations().get(ConnectionSecrets.PASSWORD_CHANGED_AT);
-  }
-
-  private DbUserStatus status(DbUser user, DbUserStatus previous, Outcome outcome) {
-    DbUserStatus next = new DbUserStatus();
-    Long generation = user.getMetadata().getGeneration();
-    next.setObservedGeneration(generation);
-    next.setRoleName(user.getSpec() == null ? null : user.getSpec().getRoleName());
-    boolean ready = outcome.reason() == null;
-    List<Condition> conditions = previous == null ? List.of() : previous.getConditions();
-    conditions = Conditions.set(conditions, Conditions.READY, ready,
-        ready ? REASON_RECONCILED : outcome.reason(), outcome.message(), generation, clock);
-    conditions = Conditions.set(conditions, Conditions.DEGRADED, !ready,
-        ready ? REASON_RECONCILED : outcome.reason(), ready ? "" : outcome.message(), generation, clock);
-    next.setConditions(conditions);
-    next.setPhase(ready ? "Ready" : "Degraded");
-    boolean applied = outcome.appliedPrivileges() != null;
-    next.setConnectionSecret(applied || outcome.secretWritten()
-        ? DbUserModel.connectionSecretName(user)
-        : previous == null ? null : previous.getConnectionSecret());
-    next.setPasswordChangedAt(applied ? outcome.passwordChangedAt() : previous == null ? null : previous.getPasswordChangedAt());
-    next.setAppliedPrivileges(applied ? outcome.appliedPrivileges() : previous == null ? null : previous.getAppliedPrivileges());
-    return next;
-  }
-
-  private void announceTransition(DbUser user, DbUserStatus previous, Outcome outcome) {
+  private void announceTransition(DbUser user, DbUserStatus previous, DbUserOutcome outcome) {
     Optional<Condition> before = Conditions.find(previous == null ? null : previous.getConditions(), Conditions.READY);
     String reasonBefore = before.map(Condition::getReason).orElse(null);
     String reasonNow = outcome.reason() == null ? REASON_RECONCILED : outcome.reason();
@@ -493,7 +423,7 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     }
   }
 
-  private void announceChanges(DbUser user, String role, GrantPlan plan, PasswordChoice password) {
+  private void announceChanges(DbUser user, String role, GrantPlan plan, PasswordRotation.Choice password) {
     if (plan.roleCreated()) {
       events.normal(user, "RoleCreated", "created role " + role);
     } else if (plan.passwordSet() && password.rotating()) {

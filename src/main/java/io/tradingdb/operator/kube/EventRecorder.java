@@ -13,13 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes Kubernetes Events for state transitions. Best effort: an Event that cannot be written
- * never fails a reconcile. Messages must never contain secret values; callers pass plain facts.
+ * Writes Kubernetes Events for state transitions, for all three kinds. Best effort: an Event that
+ * cannot be written never fails a reconcile. Messages must never contain secret values; callers
+ * pass plain facts.
  */
 public class EventRecorder {
 
-  public static final String NORMAL = "Normal";
-  public static final String WARNING = "Warning";
+  private static final String NORMAL = "Normal";
+  private static final String WARNING = "Warning";
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
 
   private final KubernetesClient client;
@@ -30,7 +31,15 @@ public class EventRecorder {
     this.clock = clock;
   }
 
-  public void record(HasMetadata subject, String type, String reason, String message) {
+  public void normal(HasMetadata subject, String reason, String message) {
+    record(subject, NORMAL, reason, message);
+  }
+
+  public void warning(HasMetadata subject, String reason, String message) {
+    record(subject, WARNING, reason, message);
+  }
+
+  private void record(HasMetadata subject, String type, String reason, String message) {
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     String suffix = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     var event =

@@ -99,7 +99,7 @@ public final class ExternalTargetPolicy {
    * Refuses an external target this operator may not connect to; a TradingDatabase target passes.
    *
    * @throws TargetNotAllowedException with a message for the user
-   * @throws DatabaseTargets.TargetUnavailableException when the name does not resolve (retried)
+   * @throws TargetUnavailableException when the name does not resolve (retried)
    */
   public void check(DatabaseTarget target) {
     if (target == null || target.getExternal() == null || target.getExternal().getHost() == null) {
@@ -121,7 +121,7 @@ public final class ExternalTargetPolicy {
     try {
       addresses = resolver.resolve(host);
     } catch (UnknownHostException | SecurityException e) {
-      throw new DatabaseTargets.TargetUnavailableException(shown + " does not resolve to an address");
+      throw new TargetUnavailableException(shown + " does not resolve to an address");
     }
     for (InetAddress address : addresses) {
       Optional<Entry> deniedBy = denied.stream().filter(e -> e.contains(address)).findFirst();

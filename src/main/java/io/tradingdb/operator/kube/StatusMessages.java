@@ -2,8 +2,6 @@ package io.tradingdb.operator.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;
-import java.sql.SQLException;
-import java.util.Locale;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
@@ -98,14 +96,5 @@ public final class StatusMessages {
       line = line.substring(0, MAX_LENGTH - 3) + "...";
     }
     return line;
-  }
-
-  /** A SQL failure in one line: PostgreSQL's message and SQLSTATE, without Detail, Hint or Where lines. */
-  public static String of(SQLException e) {
-    // A failed plan statement already says which statement, in one line.
-    String message = e instanceof io.tradingdb.operator.postgres.PlanExecutor.PlanFailedException
-        ? sentence(e.getMessage()) : of((Throwable) e);
-    return e.getSQLState() == null || message.toLowerCase(Locale.ROOT).contains(e.getSQLState().toLowerCase(Locale.ROOT))
-        ? message : message + " (SQLSTATE " + e.getSQLState() + ")";
   }
 }

@@ -1,5 +1,8 @@
 package io.tradingdb.operator.postgres;
 
+import io.tradingdb.operator.api.v1alpha1.common.ExternalDatabase;
+import io.tradingdb.operator.api.v1alpha1.common.SslMode;
+
 /**
  * Where and as whom the operator (or a Job it starts) connects: the resolved form of a
  * DatabaseTarget. Holds Secret references, never the secret values themselves.
@@ -27,4 +30,29 @@ public record ConnectionTarget(
     String caSecret,
     String caKey,
     String poolerHost,
-    int poolerPort) {}
+    int poolerPort) {
+
+  /** An external server: verify-full when a CA is given, otherwise require (never plaintext). */
+  public static ConnectionTarget external(ExternalDatabase ext) {
+    String caKey =
+        ext.getCaSecret() == null
+            ? null
+            : ext.getCaSecret().getKey() == null ? "ca.crt" : ext.getCaSecret().getKey();
+    SslMode mode =
+        ext.getSslMode() != null
+            ? ext.getSslMode()
+            : ext.getCaSecret() != null ? SslMode.VERIFY_FULL : SslMode.REQUIRE;
+    return new ConnectionTarget(
+        ext.getHost(),
+        ext.getPort() == null ? 5432 : ext.getPort(),
+        ext.getDatabase(),
+        mode.libpqName(),
+        ext.getCredentialsSecret().getName(),
+        "username",
+        "password",
+        ext.getCaSecret() == null ? null : ext.getCaSecret().getName(),
+        caKey,
+        null,
+        0);
+  }
+}

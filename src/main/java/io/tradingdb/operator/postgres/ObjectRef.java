@@ -22,11 +22,6 @@ public record ObjectRef(ObjectKind kind, String schema, String name) implements 
     return kind.keyword() + " " + (schema == null ? SqlQuote.identifier(name) : SqlQuote.qualified(schema, name));
   }
 
-  /** The object in words for status and Events, e.g. {@code TABLE public.news_articles}. */
-  public String display() {
-    return kind.keyword() + " " + (schema == null ? name : schema + "." + name);
-  }
-
   @Override
   public int compareTo(ObjectRef other) {
     return ORDER.compare(this, other);

@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -16,7 +14,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -122,11 +119,6 @@ public final class PostgresConnections implements AutoCloseable {
         pool.idle.clear();
       }
     });
-  }
-
-  /** Open connections not in use, for tests and metrics. */
-  public int idleCount() {
-    return pools.values().stream().mapToInt(p -> { synchronized (p.idle) { return p.idle.size(); } }).sum();
   }
 
   /** Idle connections of every pool (also of targets no longer used, e.g. an old admin password) expire. */

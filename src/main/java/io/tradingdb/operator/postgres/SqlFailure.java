@@ -1,6 +1,8 @@
 package io.tradingdb.operator.postgres;
 
+import io.tradingdb.operator.kube.StatusMessages;
 import java.sql.SQLException;
+import java.util.Locale;
 
 /** What a failed connection or statement means for a reconciler, read from the SQLSTATE. */
 public enum SqlFailure {
@@ -37,5 +39,14 @@ public enum SqlFailure {
       return TRANSIENT;
     }
     return OTHER;
+  }
+
+  /** A SQL failure in one line: PostgreSQL's message and SQLSTATE, without Detail, Hint or Where lines. */
+  public static String message(SQLException e) {
+    // A failed plan statement already says which statement, in one line.
+    String message = e instanceof PlanExecutor.PlanFailedException
+        ? StatusMessages.sentence(e.getMessage()) : StatusMessages.of(e);
+    return e.getSQLState() == null || message.toLowerCase(Locale.ROOT).contains(e.getSQLState().toLowerCase(Locale.ROOT))
+        ? message : message + " (SQLSTATE " + e.getSQLState() + ")";
   }
 }

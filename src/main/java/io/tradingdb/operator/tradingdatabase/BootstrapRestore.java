@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase;
 
+import io.tradingdb.operator.tradingdatabase.status.RestoreOutcome;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
@@ -8,10 +9,9 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.BootstrapSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.backup.BackupModel;
 import io.tradingdb.operator.backup.BackupWorkloads;
-import io.tradingdb.operator.kube.DatabaseTargets;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.util.List;
 
 /**
@@ -22,17 +22,6 @@ import java.util.List;
  */
 public class BootstrapRestore {
 
-  /** Where the restore stands; {@code done} means restored, {@code failed} needs the user. */
-  public record Outcome(String message, boolean done, boolean failed) {
-    static Outcome running(String message) {
-      return new Outcome(message, false, false);
-    }
-
-    static Outcome failed(String message) {
-      return new Outcome(message, false, true);
-    }
-  }
-
   static final String RESTORED = "Restored";
 
   private final KubernetesClient client;
@@ -42,14 +31,14 @@ public class BootstrapRestore {
   }
 
   /** Null when the spec asks for no restore. */
-  public Outcome reconcile(TradingDatabase db, ClusterModel model, boolean primaryUp) {
+  public RestoreOutcome reconcile(TradingDatabase db, ClusterModel model, boolean primaryUp) {
     BootstrapSpec bootstrap = db.getSpec().getBootstrap();
     if (bootstrap == null || bootstrap.getFromBackup() == null) {
       return null;
     }
     String previous = db.getStatus() == null ? null : db.getStatus().getBootstrap();
     if (previous != null && previous.startsWith(RESTORED)) {
-      return new Outcome(previous, true, false);
+      return new RestoreOutcome(previous, true, false);
     }
     BootstrapSpec.FromBackup from = bootstrap.getFromBackup();
     if (model.pgBackRestBootstrap().isPresent()) {
@@ -59,13 +48,13 @@ public class BootstrapRestore {
           + " of stanza " + source.stanza()
           + (source.targetTime() == null ? ", WAL replayed to the end of the archive" : ", recovered to " + source.targetTime());
       return primaryUp
-          ? new Outcome(RESTORED + " " + what, true, false)
-          : Outcome.running("restoring " + what + " (Patroni bootstrap on the first instance)");
+          ? new RestoreOutcome(RESTORED + " " + what, true, false)
+          : RestoreOutcome.running("restoring " + what + " (Patroni bootstrap on the first instance)");
     }
     String backup = from.getBackupName() == null ? "latest" : from.getBackupName();
     String what = "backup " + backup + " of BackupSchedule " + from.getBackupSchedule();
     if (!primaryUp) {
-      return Outcome.running("waiting for the primary before restoring " + what);
+      return RestoreOutcome.running("waiting for the primary before restoring " + what);
     }
     String namespace = model.names().namespace();
     String jobName = model.names().bootstrapRestoreJob();
@@ -74,30 +63,30 @@ public class BootstrapRestore {
       BackupSchedule schedule = client.resources(BackupSchedule.class).inNamespace(namespace)
           .withName(from.getBackupSchedule()).get();
       if (schedule == null) {
-        return Outcome.failed("BackupSchedule '" + from.getBackupSchedule() + "' does not exist in " + namespace);
+        return RestoreOutcome.failed("BackupSchedule '" + from.getBackupSchedule() + "' does not exist in " + namespace);
       }
       BackupModel target;
       try {
         // The schedule's storage and format, with this new cluster as the database to write.
         target = BackupModel.from(schedule,
-            DatabaseTargets.resolve(DatabaseTarget.tradingDatabase(model.names().cluster()), db));
+            ClusterModel.connectionTarget(DatabaseTarget.tradingDatabase(model.names().cluster()), db));
       } catch (InvalidSpecException e) {
-        return Outcome.failed("cannot restore from BackupSchedule '" + from.getBackupSchedule() + "': " + e.getMessage());
+        return RestoreOutcome.failed("cannot restore from BackupSchedule '" + from.getBackupSchedule() + "': " + e.getMessage());
       }
       Job restore = BackupWorkloads.restoreJob(target, jobName, from.getBackupName(), null);
       restore.getMetadata().setOwnerReferences(List.of(Owners.controllerReference(db)));
       client.batch().v1().jobs().inNamespace(namespace).resource(restore).create();
-      return Outcome.running("restoring " + what);
+      return RestoreOutcome.running("restoring " + what);
     }
     var status = job.getStatus();
     if (status != null && status.getSucceeded() != null && status.getSucceeded() > 0) {
       String when = status.getCompletionTime() == null ? "" : " at " + status.getCompletionTime();
-      return new Outcome(RESTORED + " " + what + when, true, false);
+      return new RestoreOutcome(RESTORED + " " + what + when, true, false);
     }
     boolean failed = status != null && status.getConditions() != null
         && status.getConditions().stream().anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()));
     return failed
-        ? Outcome.failed("restoring " + what + " failed: see the logs of Job " + jobName)
-        : Outcome.running("restoring " + what);
+        ? RestoreOutcome.failed("restoring " + what + " failed: see the logs of Job " + jobName)
+        : RestoreOutcome.running("restoring " + what);
   }
 }

@@ -1,11 +1,12 @@
 package io.tradingdb.operator.tradingdatabase;
 
+import io.tradingdb.operator.postgres.SqlFailure;
+import io.tradingdb.operator.tradingdatabase.status.CheckOutcome;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.HealthStatus;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.kube.AdminConnection;
-import io.tradingdb.operator.kube.DatabaseTargets.TargetUnavailableException;
+import io.tradingdb.operator.postgres.AdminConnection;
+import io.tradingdb.operator.kube.TargetUnavailableException;
 import io.tradingdb.operator.kube.CronSchedule;
 import io.tradingdb.operator.kube.Durations;
 import io.tradingdb.operator.kube.SecretData;
@@ -38,19 +39,6 @@ public class DatabaseChecks {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DatabaseChecks.class);
 
-  /**
-   * What one round found: the health for the status, a threshold crossed, or why it could not run;
-   * {@code policies} is the round of spec.timescaledb.hypertables (null when none are declared) and
-   * {@code generation} the spec generation it applied.
-   */
-  public record Outcome(
-      HealthStatus health, HealthEvaluator.Finding finding, String error, HypertablePolicyRun.Outcome policies,
-      Long generation, Instant ranAt) {
-    public Outcome(HealthStatus health, HealthEvaluator.Finding finding, String error) {
-      this(health, finding, error, null, null, null);
-    }
-  }
-
   private final KubernetesClient client;
   private final PostgresConnections connections;
   private final Clock clock;
@@ -59,8 +47,8 @@ public class DatabaseChecks {
 
   /** Connects through the cluster's read-write Service as the superuser, verifying its CA. */
   public DatabaseChecks(KubernetesClient client, PostgresConnections connections, Clock clock, DatabaseMetrics metrics) {
-    this(client, connections, clock, model -> AdminConnection.resolve(
-        client, model.names().namespace(), DatabaseTarget.tradingDatabase(model.names().cluster())), metrics);
+    this(client, connections, clock, model -> AdminConnection.resolve(client, model.names().namespace(), model.connectionTarget()),
+        metrics);
   }
 
   /** @param primary where and as whom to reach a cluster's primary */
@@ -85,7 +73,7 @@ public class DatabaseChecks {
    * Whether the last round is stale although the health interval has not passed: the spec changed
    * since it ran, or a declared hypertable was missing or could not be changed (retried every 30 s).
    */
-  public boolean policiesDue(TradingDatabase db, ClusterModel model, Outcome last) {
+  public boolean policiesDue(TradingDatabase db, ClusterModel model, CheckOutcome last) {
     if (last == null) {
       return true;
     }
@@ -112,7 +100,7 @@ public class DatabaseChecks {
     return since.compareTo(interval) >= 0 ? Duration.ZERO : interval.minus(since);
   }
 
-  public Outcome run(TradingDatabase db, ClusterModel model, HealthStatus previous) {
+  public CheckOutcome run(TradingDatabase db, ClusterModel model, HealthStatus previous) {
     String namespace = model.names().namespace();
     try {
       AdminConnection admin = primary.apply(model);
@@ -127,7 +115,7 @@ public class DatabaseChecks {
               password(namespace, model.names().monitoringSecret()));
         }
         List<HypertableStatus> managed = db.getStatus() == null ? null : db.getStatus().getHypertables();
-        HypertablePolicyRun.Outcome policies = HypertablePolicyRun.reconcile(
+        io.tradingdb.operator.tradingdatabase.status.PolicyOutcome policies = HypertablePolicyRun.reconcile(
             connection.jdbc(), model.databaseName(), model.hypertables(), managed);
         if (policies != null) {
           metrics.policies(namespace, model.names().cluster(), policies.tables());
@@ -147,15 +135,15 @@ public class DatabaseChecks {
         }
         HealthCheck.Result result = HealthCheck.run(connection.jdbc());
         HealthStatus health = HealthReport.status(result, Instant.now(clock), lastVacuum);
-        return new Outcome(health, HealthEvaluator.summary(HealthReport.findings(model, result)), null, policies,
+        return new CheckOutcome(health, HealthEvaluator.summary(HealthReport.findings(model, result)), null, policies,
             db.getMetadata().getGeneration(), Instant.now(clock));
       }
     } catch (SQLException e) {
       LOG.warn("TradingDatabase {}/{}: health queries failed", db.getMetadata().getNamespace(), db.getMetadata().getName(), e);
-      return new Outcome(previous, null, "health queries failed: " + io.tradingdb.operator.kube.StatusMessages.of(e),
+      return new CheckOutcome(previous, null, "health queries failed: " + SqlFailure.message(e),
           null, db.getMetadata().getGeneration(), Instant.now(clock));
     } catch (TargetUnavailableException e) {
-      return new Outcome(previous, null, e.getMessage(), null, db.getMetadata().getGeneration(), Instant.now(clock));
+      return new CheckOutcome(previous, null, e.getMessage(), null, db.getMetadata().getGeneration(), Instant.now(clock));
     }
   }
 

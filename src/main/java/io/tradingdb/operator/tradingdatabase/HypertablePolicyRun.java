@@ -5,6 +5,7 @@ import io.tradingdb.operator.kube.StatusMessages;
 import io.tradingdb.operator.postgres.TimescalePolicies;
 import io.tradingdb.operator.postgres.TimescalePolicies.Hypertable;
 import io.tradingdb.operator.postgres.TimescalePolicies.Table;
+import io.tradingdb.operator.tradingdatabase.status.PolicyOutcome;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -19,26 +20,6 @@ import java.util.Set;
  */
 public final class HypertablePolicyRun {
 
-  public static final String APPLIED = "Applied";
-  public static final String OBJECT_MISSING = "ObjectMissing";
-  public static final String APPLY_FAILED = "ApplyFailed";
-  public static final String JOB_FAILED = "JobFailed";
-
-  /**
-   * @param reason the worst state over all tables (ApplyFailed, ObjectMissing, JobFailed, Applied)
-   * @param executed statements executed this round (0 when nothing differed)
-   */
-  public record Outcome(List<HypertableStatus> tables, String reason, String message, int executed) {
-    /** A missing table or a failed statement is tried again soon rather than at the next health interval. */
-    public boolean retrySoon() {
-      return OBJECT_MISSING.equals(reason) || APPLY_FAILED.equals(reason);
-    }
-
-    public boolean jobFailed() {
-      return JOB_FAILED.equals(reason);
-    }
-  }
-
   private HypertablePolicyRun() {}
 
   /**
@@ -46,7 +27,7 @@ public final class HypertablePolicyRun {
    *     their policies; null or empty when none
    * @return null when no hypertable is declared or was managed before
    */
-  public static Outcome reconcile(Connection connection, String database, List<Hypertable> desired,
+  public static PolicyOutcome reconcile(Connection connection, String database, List<Hypertable> desired,
       List<HypertableStatus> previous) throws SQLException {
     Set<Table> released = new LinkedHashSet<>();
     if (previous != null) {
@@ -59,8 +40,8 @@ public final class HypertablePolicyRun {
     if (!TimescalePolicies.installed(connection)) {
       String message = "the timescaledb extension is not installed in database " + database;
       List<HypertableStatus> tables = desired.stream()
-          .map(d -> status(d.table(), OBJECT_MISSING, message, List.of())).toList();
-      return new Outcome(tables, OBJECT_MISSING, message + "; retried", 0);
+          .map(d -> status(d.table(), PolicyOutcome.OBJECT_MISSING, message, List.of())).toList();
+      return new PolicyOutcome(tables, PolicyOutcome.OBJECT_MISSING, message + "; retried", 0);
     }
     TimescalePolicies.Plan plan = TimescalePolicies.plan(desired, released, TimescalePolicies.read(connection));
     Map<Table, SQLException> failures = TimescalePolicies.execute(connection, plan);
@@ -77,33 +58,33 @@ public final class HypertablePolicyRun {
       List<TimescalePolicies.JobStats> jobs = stats.stream().filter(s -> s.table().equals(t)).toList();
       if (plan.missing().contains(t)) {
         missing.add(t.toString());
-        tables.add(status(t, OBJECT_MISSING, t + " is not a hypertable yet", jobs));
+        tables.add(status(t, PolicyOutcome.OBJECT_MISSING, t + " is not a hypertable yet", jobs));
       } else if (failures.containsKey(t)) {
         String why = StatusMessages.of(failures.get(t));
         failed.add(t + ": " + why);
-        tables.add(status(t, APPLY_FAILED, why, jobs));
+        tables.add(status(t, PolicyOutcome.APPLY_FAILED, why, jobs));
       } else if (jobs.stream().anyMatch(TimescalePolicies.JobStats::failed)) {
         List<String> names = jobs.stream().filter(TimescalePolicies.JobStats::failed)
             .map(j -> policyName(j.proc()) + " job " + j.jobId()).toList();
         failedJobs.add(t + " (" + String.join(", ", names) + ")");
-        tables.add(status(t, JOB_FAILED, "the last run of " + String.join(" and ", names) + " failed; "
+        tables.add(status(t, PolicyOutcome.JOB_FAILED, "the last run of " + String.join(" and ", names) + " failed; "
             + "see timescaledb_information.job_errors", jobs));
       } else {
-        tables.add(status(t, APPLIED, "policies as declared", jobs));
+        tables.add(status(t, PolicyOutcome.APPLIED, "policies as declared", jobs));
       }
     }
     if (!failed.isEmpty()) {
-      return new Outcome(tables, APPLY_FAILED, "policies could not be applied to " + String.join("; ", failed), executed);
+      return new PolicyOutcome(tables, PolicyOutcome.APPLY_FAILED, "policies could not be applied to " + String.join("; ", failed), executed);
     }
     if (!missing.isEmpty()) {
-      return new Outcome(tables, OBJECT_MISSING, String.join(", ", missing)
+      return new PolicyOutcome(tables, PolicyOutcome.OBJECT_MISSING, String.join(", ", missing)
           + (missing.size() == 1 ? " is" : " are") + " not a hypertable yet; retried every 30s", executed);
     }
     if (!failedJobs.isEmpty()) {
-      return new Outcome(tables, JOB_FAILED, "TimescaleDB policy jobs failed on their last run: "
+      return new PolicyOutcome(tables, PolicyOutcome.JOB_FAILED, "TimescaleDB policy jobs failed on their last run: "
           + String.join(", ", failedJobs), executed);
     }
-    return new Outcome(tables, APPLIED, "retention and compression policies of " + declared.size()
+    return new PolicyOutcome(tables, PolicyOutcome.APPLIED, "retention and compression policies of " + declared.size()
         + " hypertables as declared", executed);
   }
 

@@ -1,5 +1,8 @@
 package io.tradingdb.operator.tradingdatabase;
 
+import io.tradingdb.operator.tradingdatabase.status.RestoreOutcome;
+import io.tradingdb.operator.tradingdatabase.status.CheckOutcome;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -25,7 +28,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.kube.StatusPatch;
-import io.tradingdb.operator.MemoryPressure;
+import io.tradingdb.operator.kube.MemoryPressure;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.HealthStatus;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
@@ -34,6 +37,7 @@ import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.kube.OptionalResources;
 import io.tradingdb.operator.kube.StatusMessages;
 import io.tradingdb.operator.tradingdatabase.dependent.ClusterConditions;
+import io.tradingdb.operator.tradingdatabase.dependent.CaSecretDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.ClusterDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.DashboardConfigMapDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.DisruptionBudgetDependent;
@@ -57,7 +61,7 @@ import io.tradingdb.operator.tradingdatabase.dependent.PgBackRestTlsDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.TlsSecretDependent;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.monitoring.PrometheusOperatorObjects;
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -90,14 +94,21 @@ import org.slf4j.LoggerFactory;
           type = SecretsDependent.Replication.class,
           useEventSourceWithName = "superuser-secret"),
       @Dependent(
+          name = "ca-secret",
+          type = CaSecretDependent.class,
+          reconcilePrecondition = ClusterConditions.OperatorCaNeeded.class,
+          useEventSourceWithName = "superuser-secret"),
+      @Dependent(
           name = "tls-secret",
           type = TlsSecretDependent.class,
           reconcilePrecondition = ClusterConditions.OperatorIssuedTls.class,
+          dependsOn = "ca-secret",
           useEventSourceWithName = "superuser-secret"),
       @Dependent(
           name = "pgbackrest-tls-secret",
           type = PgBackRestTlsDependent.class,
           reconcilePrecondition = ClusterConditions.PgBackRestEnabled.class,
+          dependsOn = "ca-secret",
           useEventSourceWithName = "superuser-secret"),
       @Dependent(name = "patroni-config", type = PatroniConfigMapDependent.class),
       @Dependent(name = "service-account", type = ServiceAccountDependent.class),
@@ -186,8 +197,9 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   private final BootstrapRestore bootstrapRestore;
   private final PrometheusOperatorObjects prometheusObjects;
   private final DatabaseChecks databaseChecks;
-  private final Map<ResourceID, DatabaseChecks.Outcome> lastChecks = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<ResourceID, CheckOutcome> lastChecks = new java.util.concurrent.ConcurrentHashMap<>();
   private final MemoryPressure memory;
+  private final String operatorNamespace;
   private volatile IndexerResourceCache<TradingDatabase> clusters;
 
   /** The cache of TradingDatabases: without managedFields and kubectl's last-applied copy of the spec. */
@@ -200,8 +212,11 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   /**
    * @param databaseChecks connects to each cluster's primary for logins and health queries; null
    *     where the pods run no PostgreSQL (simulated nodes)
+   * @param operatorNamespace the operator pods' namespace, which the NetworkPolicies admit
    */
-  public TradingDatabaseReconciler(KubernetesClient client, Clock clock, DatabaseChecks databaseChecks) {
+  public TradingDatabaseReconciler(
+      KubernetesClient client, Clock clock, DatabaseChecks databaseChecks, String operatorNamespace) {
+    this.operatorNamespace = operatorNamespace;
     this.memory = MemoryPressure.process();
     this.client = client;
     this.databaseChecks = databaseChecks;
@@ -275,6 +290,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
       return writeStatus(db, status);
     }
     context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.MODEL_KEY, model);
+    context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.OPERATOR_NAMESPACE_KEY, operatorNamespace);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     String alerting = prometheusObjects.reconcile(db, model);
     List<String> pending = new ArrayList<>();
@@ -312,7 +328,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
 
     ClusterStatus.Observed observed = new ClusterStatus.Observed(sts, pods, pending);
     java.time.Duration nextCheck = null;
-    DatabaseChecks.Outcome checks = null;
+    CheckOutcome checks = null;
     boolean inDatabaseWork = model.monitoring().enabled() || model.monitoring().vacuumAnalyzeSchedule() != null
         || !model.hypertables().isEmpty()
         || (db.getStatus() != null && db.getStatus().getHypertables() != null);
@@ -333,7 +349,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     }
     TradingDatabaseStatus status = ClusterStatus.compute(db, model, observed, checks, clock);
     status.setAlerting(alerting);
-    BootstrapRestore.Outcome restore = bootstrapRestore.reconcile(db, model, ClusterStatus.primaryPod(pods) != null);
+    RestoreOutcome restore = bootstrapRestore.reconcile(db, model, ClusterStatus.primaryPod(pods) != null);
     if (restore != null) {
       status = ClusterStatus.withBootstrap(status, restore, db.getMetadata().getGeneration(), clock);
       if (!restore.done() && !restore.failed()) {
@@ -358,7 +374,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     if (Objects.equals(status, db.getStatus())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    events.record(db, EventRecorder.WARNING, "ReconcileError", message);
+    events.warning(db, "ReconcileError", message);
     return ErrorStatusUpdateControl.patchStatus(StatusPatch.of(db, status, TradingDatabase::new));
   }
 
@@ -370,13 +386,21 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     }
     String oldPhase = previous == null ? null : previous.getPhase();
     if (!Objects.equals(oldPhase, status.getPhase())) {
-      String type = ClusterStatus.FAILED.equals(status.getPhase()) || ClusterStatus.DEGRADED.equals(status.getPhase())
-          ? EventRecorder.WARNING : EventRecorder.NORMAL;
+      boolean warning = ClusterStatus.FAILED.equals(status.getPhase()) || ClusterStatus.DEGRADED.equals(status.getPhase());
+      LOG.atInfo().addKeyValue("namespace", db.getMetadata().getNamespace())
+          .addKeyValue("tradingdatabase", db.getMetadata().getName())
+          .addKeyValue("phase", status.getPhase()).addKeyValue("previousPhase", oldPhase)
+          .log("TradingDatabase {}/{}: phase {} -> {}", db.getMetadata().getNamespace(), db.getMetadata().getName(),
+              oldPhase, status.getPhase());
       String message = io.tradingdb.operator.kube.Conditions.find(status.getConditions(),
               ClusterStatus.DEGRADED.equals(status.getPhase()) || ClusterStatus.FAILED.equals(status.getPhase())
                   ? io.tradingdb.operator.kube.Conditions.DEGRADED : io.tradingdb.operator.kube.Conditions.READY)
           .map(c -> c.getMessage()).orElse(status.getPhase());
-      events.record(db, type, status.getPhase(), message);
+      if (warning) {
+        events.warning(db, status.getPhase(), message);
+      } else {
+        events.normal(db, status.getPhase(), message);
+      }
     }
     return UpdateControl.patchStatus(StatusPatch.of(db, status, TradingDatabase::new));
   }
@@ -392,7 +416,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
         .inNamespace(db.getMetadata().getNamespace())
         .withName(resize.claimName())
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-    events.record(db, EventRecorder.NORMAL, "VolumeExpanding",
+    events.normal(db, "VolumeExpanding",
         "requested " + resize.newSize() + " for volume " + resize.claimName());
   }
 }

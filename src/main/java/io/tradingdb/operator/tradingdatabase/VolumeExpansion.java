@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase;
 
+import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -32,15 +33,15 @@ public final class VolumeExpansion {
   public static Plan plan(
       ClusterModel model, List<PersistentVolumeClaim> claims, Predicate<String> expandable) {
     Map<String, String> wanted = new java.util.LinkedHashMap<>();
-    wanted.put(ClusterStatefulSet.DATA_VOLUME, model.data().size());
-    model.wal().ifPresent(w -> wanted.put(ClusterStatefulSet.WAL_VOLUME, w.size()));
+    wanted.put(ClusterNames.DATA_VOLUME, model.data().size());
+    model.wal().ifPresent(w -> wanted.put(ClusterNames.WAL_VOLUME, w.size()));
     List<Resize> resizes = new ArrayList<>();
     List<String> pending = new ArrayList<>();
     List<PersistentVolumeClaim> sorted = new ArrayList<>(claims);
     sorted.sort(Comparator.comparing(c -> c.getMetadata().getName()));
     for (PersistentVolumeClaim claim : sorted) {
       String name = claim.getMetadata().getName();
-      String template = templateOf(model, name);
+      String template = model.names().volumeTemplateOf(name);
       if (template == null || !wanted.containsKey(template)) {
         continue;
       }
@@ -62,15 +63,4 @@ public final class VolumeExpansion {
     return new Plan(List.copyOf(resizes), List.copyOf(pending));
   }
 
-  /** "pgdata-db-0" belongs to template "pgdata" of StatefulSet "db". */
-  private static String templateOf(ClusterModel model, String claimName) {
-    String sts = model.names().statefulSet();
-    for (String template : List.of(ClusterStatefulSet.DATA_VOLUME, ClusterStatefulSet.WAL_VOLUME)) {
-      String prefix = template + "-" + sts + "-";
-      if (claimName.startsWith(prefix) && claimName.substring(prefix.length()).matches("[0-9]+")) {
-        return template;
-      }
-    }
-    return null;
-  }
 }

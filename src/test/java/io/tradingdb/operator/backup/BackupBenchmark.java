@@ -1,11 +1,11 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.CompressionAlgorithm;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.DumpFormat;
-import io.tradingdb.operator.kube.DatabaseTargets;
 import io.tradingdb.operator.postgres.SqlQuote;
 import io.tradingdb.operator.testsupport.TestPostgres;
 import java.nio.file.Files;
@@ -59,7 +59,7 @@ class BackupBenchmark {
         BackupSchedule onVolume = BackupSchedules.external("bench", TestPostgres.host(), TestPostgres.port(), source);
         BackupSchedules.pvc(onVolume, "bench", "bench/" + algorithm + level);
         BackupSchedules.dump(onVolume, DumpFormat.CUSTOM, algorithm, level, null);
-        BackupModel volumeModel = BackupModel.from(onVolume, DatabaseTargets.resolve(onVolume.getSpec().getTarget(), null));
+        BackupModel volumeModel = BackupModel.from(onVolume, ClusterModel.connectionTarget(onVolume.getSpec().getTarget(), null));
         long volumeStart = System.nanoTime();
         BackupScriptRunner.Run toVolume = runner.run(BackupScriptsIT.backupContainer(volumeModel), volumeModel, Map.of());
         double volumeSeconds = (System.nanoTime() - volumeStart) / 1e9;
@@ -68,7 +68,7 @@ class BackupBenchmark {
         BackupSchedule schedule = BackupSchedules.external("bench", TestPostgres.host(), TestPostgres.port(), source);
         BackupSchedules.s3(schedule, s3.endpoint(), "bench", "bench/" + algorithm + level);
         BackupSchedules.dump(schedule, DumpFormat.CUSTOM, algorithm, level, null);
-        BackupModel model = BackupModel.from(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), null));
+        BackupModel model = BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), null));
         long start = System.nanoTime();
         BackupScriptRunner.Run backup = runner.run(BackupScriptsIT.backupContainer(model), model, Map.of());
         double backupSeconds = (System.nanoTime() - start) / 1e9;

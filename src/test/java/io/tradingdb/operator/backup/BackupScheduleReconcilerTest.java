@@ -1,5 +1,6 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -99,7 +100,7 @@ class BackupScheduleReconcilerTest {
     Job job = JobStates.job("nightly-29400000", "backup", "2026-11-26T03:00:00Z", "2026-11-26T03:00:09Z", false,
         "BackoffLimitExceeded");
     job.getMetadata().getLabels().putAll(BackupWorkloads.labels(
-        BackupModel.from(schedule, io.tradingdb.operator.kube.DatabaseTargets.resolve(schedule.getSpec().getTarget(), null)),
+        BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), null)),
         "backup"));
     Pod pod = JobStates.pod("nightly-29400000", "2026-11-26T03:00:08Z", 1, "Error", BackupStatusCalculatorTest.AUTH_FAILURE);
     pod.getMetadata().getLabels().putAll(job.getMetadata().getLabels());

@@ -3,7 +3,7 @@ package io.tradingdb.operator.backup;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleSpec;
-import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupStorageSpec;
+import io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.CompressionAlgorithm;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.DumpFormat;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.PgDumpSpec;

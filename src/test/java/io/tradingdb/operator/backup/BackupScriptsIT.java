@@ -1,5 +1,6 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +11,6 @@ import io.tradingdb.operator.api.v1alpha1.backupschedule.CompressionAlgorithm;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.DumpFormat;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.PgDumpSpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.VerificationSpec;
-import io.tradingdb.operator.kube.DatabaseTargets;
 import io.tradingdb.operator.testsupport.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -289,7 +289,7 @@ class BackupScriptsIT {
   }
 
   private static BackupModel model(BackupSchedule schedule) {
-    return BackupModel.from(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), null));
+    return BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), null));
   }
 
   static Container backupContainer(BackupModel model) {

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -8,7 +9,6 @@ import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupMethod;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.PgBackRestSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.kube.DatabaseTargets;
 import io.tradingdb.operator.testsupport.Samples;
 import io.tradingdb.operator.testsupport.StandInImage;
 import io.tradingdb.operator.tradingdatabase.PgBackRestSamples;
@@ -49,7 +49,7 @@ class BackupStandInImagesIT {
     BackupSchedule schedule = BackupSchedules.tradingDatabase("market-data-pitr", "market-data");
     schedule.getSpec().setMethod(BackupMethod.PG_BACKREST);
     schedule.getSpec().setPgBackRest(new PgBackRestSpec());
-    BackupModel model = BackupModel.from(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), db), db);
+    BackupModel model = BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), db), db);
     PodSpec pod = BackupWorkloads.backupCronJobs(model).get(0).getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
 
     assertThat(pod.getContainers().get(0).getImage()).isEqualTo(cluster.ref());

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,8 +15,7 @@ import io.tradingdb.operator.api.v1alpha1.backupschedule.VerificationSpec;
 import io.tradingdb.operator.api.v1alpha1.common.SecretKeyRef;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseSpec;
-import io.tradingdb.operator.kube.DatabaseTargets;
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class BackupWorkloadsTest {
     TradingDatabaseSpec spec = new TradingDatabaseSpec();
     spec.setDatabaseName("ai_trading");
     cluster.setSpec(spec);
-    return BackupModel.from(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), cluster));
+    return BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), cluster));
   }
 
   /** An external server with a CA, dumped in directory format to a volume. */
@@ -52,7 +52,7 @@ class BackupWorkloadsTest {
     dump.setExcludeSchemas(List.of("scratch"));
     dump.setExcludeTables(List.of("audit.raw_events"));
     schedule.getSpec().setSuspend(true);
-    return BackupModel.from(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), null));
+    return BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), null));
   }
 
   @Test
@@ -117,12 +117,12 @@ class BackupWorkloadsTest {
   void refusesWhatTheSchemaCannotCatch() {
     BackupSchedule schedule = BackupSchedules.external("x".repeat(53), "h", 5432, "d");
     BackupSchedules.pvc(schedule, "v", null);
-    assertThatThrownBy(() -> BackupModel.from(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), null)))
+    assertThatThrownBy(() -> BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), null)))
         .isInstanceOf(InvalidSpecException.class).hasMessageContaining("at most 52");
     BackupSchedule jobs = BackupSchedules.external("jobs", "h", 5432, "d");
     BackupSchedules.pvc(jobs, "v", null);
     BackupSchedules.dump(jobs, DumpFormat.CUSTOM, CompressionAlgorithm.GZIP, 10, 2);
-    assertThatThrownBy(() -> BackupModel.from(jobs, DatabaseTargets.resolve(jobs.getSpec().getTarget(), null)))
+    assertThatThrownBy(() -> BackupModel.from(jobs, ClusterModel.connectionTarget(jobs.getSpec().getTarget(), null)))
         .isInstanceOf(InvalidSpecException.class).hasMessageContaining("level 10");
   }
 
@@ -130,7 +130,7 @@ class BackupWorkloadsTest {
   void defaultsAreResolvedInCodeNotWrittenIntoTheSpec() {
     BackupSchedule schedule = BackupSchedules.external("plain", "h", 5432, "d");
     BackupSchedules.s3(schedule, null, "bucket", null);
-    BackupModel model = BackupModel.from(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), null));
+    BackupModel model = BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), null));
     assertThat(model.dump().compression()).isEqualTo(CompressionAlgorithm.GZIP);
     assertThat(model.dump().level()).isEqualTo(6);
     assertThat(model.storage().s3().prefix()).isEqualTo("trading/plain");

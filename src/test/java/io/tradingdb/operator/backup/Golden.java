@@ -9,17 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Full-text golden files under src/test/resources/backup/golden; -Dgolden.update=true rewrites them. */
-final class Golden {
+public final class Golden {
 
   private static final Path DIR = Path.of("src/test/resources/backup/golden");
 
   private Golden() {}
 
-  static void assertYaml(String file, Object object) throws IOException {
+  public static void assertYaml(String file, Object object) throws IOException {
     assertText(file, Serialization.asYaml(object));
   }
 
-  static void assertText(String file, String actual) throws IOException {
+  public static void assertText(String file, String actual) throws IOException {
     Path path = DIR.resolve(file);
     if (Boolean.getBoolean("golden.update")) {
       Files.createDirectories(path.getParent());

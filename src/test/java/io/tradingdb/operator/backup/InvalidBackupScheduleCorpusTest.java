@@ -1,8 +1,8 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
-import io.tradingdb.operator.kube.DatabaseTargets;
 import io.tradingdb.operator.testsupport.InvalidCorpus;
 import io.tradingdb.operator.testsupport.InvalidCorpusContract;
 import io.tradingdb.operator.testsupport.TestExternalTargets;
@@ -23,7 +23,7 @@ class InvalidBackupScheduleCorpusTest extends InvalidCorpusContract {
   protected Object model(String yaml) {
     BackupSchedule schedule = Serialization.unmarshal(yaml, BackupSchedule.class);
     BackupModel model =
-        BackupScheduleReconciler.validModel(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), null), null);
+        BackupScheduleReconciler.validModel(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), null), null);
     // Then, as in the reconciler, the operator's external-target policy (the one the API server run uses).
     TestExternalTargets.policy().check(schedule.getSpec().getTarget());
     return model;

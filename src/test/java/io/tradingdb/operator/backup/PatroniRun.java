@@ -14,9 +14,9 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.Passwords;
 import io.tradingdb.operator.testsupport.RealCluster;
 import io.tradingdb.operator.testsupport.Samples;
-import io.tradingdb.operator.tradingdatabase.ClusterServices;
-import io.tradingdb.operator.tradingdatabase.ClusterStatefulSet;
-import io.tradingdb.operator.tradingdatabase.PatroniConfig;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterServices;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
+import io.tradingdb.operator.tradingdatabase.workload.PatroniConfigMap;
 import io.tradingdb.operator.tradingdatabase.PgBackRestSamples;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.nio.file.Files;
@@ -99,15 +99,15 @@ final class PatroniRun {
     client.resource(pod).create();
 
     Path etc = Files.createDirectories(dir.resolve("etc"));
-    Map<String, String> files = PatroniConfig.configMap(model).getData();
+    Map<String, String> files = PatroniConfigMap.configMap(model).getData();
     for (Map.Entry<String, String> file : files.entrySet()) {
-      String text = file.getValue().replace(PatroniConfig.MOUNT_PATH, etc.toString());
-      if (file.getKey().equals(PatroniConfig.BOOTSTRAP_SQL_FILE)) {
+      String text = file.getValue().replace(PatroniConfigMap.MOUNT_PATH, etc.toString());
+      if (file.getKey().equals(PatroniConfigMap.BOOTSTRAP_SQL_FILE)) {
         text = text.replace("CREATE EXTENSION IF NOT EXISTS timescaledb;\n", "");
       }
       Files.writeString(etc.resolve(file.getKey()), text);
     }
-    Files.writeString(etc.resolve(PatroniConfig.CONFIG_FILE), YAML.writeValueAsString(patroniYaml(etc)));
+    Files.writeString(etc.resolve(PatroniConfigMap.CONFIG_FILE), YAML.writeValueAsString(patroniYaml(etc)));
     Path kubeconfig = dir.resolve("kubeconfig");
     Files.copy(Path.of(System.getenv("TRADINGDB_TEST_KUBECONFIG")), kubeconfig);
 
@@ -129,13 +129,13 @@ final class PatroniRun {
     env.putAll(flow.workOverrides("patroni"));
     env.putAll(flow.repositoryOverrides());
     flow.run(Map.of(), "chown", "-R", "postgres:postgres", dir.toString());
-    patroni = flow.startAsPostgres(env, dir.resolve("patroni.log"), "patroni", etc.resolve(PatroniConfig.CONFIG_FILE).toString());
+    patroni = flow.startAsPostgres(env, dir.resolve("patroni.log"), "patroni", etc.resolve(PatroniConfigMap.CONFIG_FILE).toString());
   }
 
   @SuppressWarnings("unchecked")
   private Map<String, Object> patroniYaml(Path etc) throws Exception {
     Map<String, Object> doc = YAML.readValue(
-        PatroniConfig.configMap(model).getData().get(PatroniConfig.CONFIG_FILE).replace(PatroniConfig.MOUNT_PATH, etc.toString()),
+        PatroniConfigMap.configMap(model).getData().get(PatroniConfigMap.CONFIG_FILE).replace(PatroniConfigMap.MOUNT_PATH, etc.toString()),
         Map.class);
     Map<String, Object> kubernetes = (Map<String, Object>) doc.get("kubernetes");
     kubernetes.put("context", "tradingdb-testenv");

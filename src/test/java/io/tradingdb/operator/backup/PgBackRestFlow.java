@@ -1,5 +1,6 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.pgbackrest.PgBackRestConf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,16 +9,15 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupMethod;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
-import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupStorageSpec;
+import io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.PgBackRestSpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.VerificationSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PgBackRestRepositorySpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.CertificateAuthority;
-import io.tradingdb.operator.kube.DatabaseTargets;
 import io.tradingdb.operator.testsupport.Samples;
-import io.tradingdb.operator.tradingdatabase.ClusterStatefulSet;
-import io.tradingdb.operator.tradingdatabase.PatroniConfig;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
+import io.tradingdb.operator.tradingdatabase.workload.PatroniConfigMap;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -86,7 +86,7 @@ abstract class PgBackRestFlow {
     Instant now = Instant.now();
     CertificateAuthority.Pem ca = CertificateAuthority.newCa("pgbackrest test", now);
     CertificateAuthority.Pem serverPem = CertificateAuthority.issueServer(ca, List.of("127.0.0.1"), now);
-    CertificateAuthority.Pem client = CertificateAuthority.issueServer(ca, List.of(PgBackRestConfig.CLIENT_CN), now);
+    CertificateAuthority.Pem client = CertificateAuthority.issueServer(ca, List.of(PgBackRestConf.CLIENT_CN), now);
     Files.writeString(tls.resolve("ca.crt"), ca.certificate());
     Files.writeString(tls.resolve("tls.crt"), serverPem.certificate());
     Files.writeString(tls.resolve("tls.key"), serverPem.privateKey());
@@ -100,13 +100,13 @@ abstract class PgBackRestFlow {
     cluster.getSpec().setPgBackRest(pgBackRest);
     ClusterModel model = ClusterModel.from(cluster);
     Path etc = Files.createDirectories(base.resolve("etc-patroni"));
-    Files.writeString(etc.resolve(PatroniConfig.PGBACKREST_FILE),
-        PatroniConfig.configMap(model).getData().get(PatroniConfig.PGBACKREST_FILE));
+    Files.writeString(etc.resolve(PatroniConfigMap.PGBACKREST_FILE),
+        PatroniConfigMap.configMap(model).getData().get(PatroniConfigMap.PGBACKREST_FILE));
 
     // The instance's environment as the StatefulSet sets it, with this machine's paths.
     instanceEnv = containerEnv(ClusterStatefulSet.build(model, "test", Map.of()).getSpec().getTemplate().getSpec()
         .getContainers().stream().filter(c -> c.getName().equals(ClusterStatefulSet.PGBACKREST_CONTAINER)).findFirst().orElseThrow());
-    instanceEnv.put("PGBACKREST_CONFIG", etc.resolve(PatroniConfig.PGBACKREST_FILE).toString());
+    instanceEnv.put("PGBACKREST_CONFIG", etc.resolve(PatroniConfigMap.PGBACKREST_FILE).toString());
     instanceEnv.putAll(workOverrides("instance"));
     instanceEnv.put("PGBACKREST_PG1_PATH", dataDir.toString());
     instanceEnv.put("PGBACKREST_PG1_PORT", Integer.toString(pgPort));
@@ -121,7 +121,7 @@ abstract class PgBackRestFlow {
     run(Map.of(), "chown", "-R", "postgres:postgres", base.toString());
     run(Map.of(), "chmod", "0600", tls.resolve("tls.key").toString(), tls.resolve("client.key").toString());
     asPostgres(Map.of(), PGBIN + "/initdb", "-D", dataDir.toString(), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8");
-    Map<String, Object> parameters = PatroniConfig.postgresParameters(model);
+    Map<String, Object> parameters = PatroniConfigMap.postgresParameters(model);
     Path instanceConf = Files.createDirectories(base.resolve("instance-conf"));
     Files.copy(dataDir.resolve("pg_hba.conf"), instanceConf.resolve("pg_hba.conf"));
     Files.copy(dataDir.resolve("pg_ident.conf"), instanceConf.resolve("pg_ident.conf"));
@@ -217,9 +217,9 @@ abstract class PgBackRestFlow {
     restoredCluster.getSpec().setBootstrap(
         io.tradingdb.operator.tradingdatabase.PgBackRestSamples.pointInTime("market-data", recoveryTarget, repository()));
     ClusterModel model = ClusterModel.from(restoredCluster);
-    Map<String, String> files = PatroniConfig.configMap(model).getData();
+    Map<String, String> files = PatroniConfigMap.configMap(model).getData();
     Path etc = Files.createDirectories(base.resolve("etc-restored"));
-    for (String file : List.of(PatroniConfig.PGBACKREST_BOOTSTRAP_FILE, PatroniConfig.PGBACKREST_RESTORE_FILE)) {
+    for (String file : List.of(PatroniConfigMap.PGBACKREST_BOOTSTRAP_FILE, PatroniConfigMap.PGBACKREST_RESTORE_FILE)) {
       Files.writeString(etc.resolve(file), files.get(file));
     }
     Path restored = base.resolve("restored");
@@ -234,8 +234,8 @@ abstract class PgBackRestFlow {
 
     // Patroni's bootstrap method: its command, then PostgreSQL with its recovery_conf.
     @SuppressWarnings("unchecked")
-    Map<String, Object> method = (Map<String, Object>) ((Map<String, Object>) PatroniConfig.document(model).get("bootstrap")).get("pgbackrest");
-    String command = ((String) method.get("command")).replace(PatroniConfig.MOUNT_PATH, etc.toString());
+    Map<String, Object> method = (Map<String, Object>) ((Map<String, Object>) PatroniConfigMap.document(model).get("bootstrap")).get("pgbackrest");
+    String command = ((String) method.get("command")).replace(PatroniConfigMap.MOUNT_PATH, etc.toString());
     asPostgres(env, command.split(" "));
     @SuppressWarnings("unchecked")
     Map<String, Object> recovery = (Map<String, Object>) method.get("recovery_conf");
@@ -246,7 +246,7 @@ abstract class PgBackRestFlow {
     List<String> conf = new ArrayList<>(List.of("port = " + pgPort, "listen_addresses = ''",
         "unix_socket_directories = '" + socketDir + "'", "archive_mode = off",
         "hba_file = '" + restored.resolve("pg_hba.conf") + "'", "ident_file = '" + restored.resolve("pg_ident.conf") + "'"));
-    recovery.forEach((k, v) -> conf.add(k + " = '" + v.toString().replace(PatroniConfig.MOUNT_PATH, etc.toString()).replace("'", "''") + "'"));
+    recovery.forEach((k, v) -> conf.add(k + " = '" + v.toString().replace(PatroniConfigMap.MOUNT_PATH, etc.toString()).replace("'", "''") + "'"));
     Files.writeString(restored.resolve("postgresql.conf"), String.join("\n", conf) + "\n", StandardOpenOption.APPEND);
     Files.writeString(restored.resolve("recovery.signal"), "");
     run(Map.of(), "chown", "-R", "postgres:postgres", restored.toString());
@@ -368,7 +368,7 @@ abstract class PgBackRestFlow {
 
 
   BackupModel model(BackupSchedule schedule) {
-    return BackupModel.from(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), cluster), cluster);
+    return BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), cluster), cluster);
   }
 
   JsonNode backup(BackupModel model, Container container, Map<String, String> extra) throws Exception {

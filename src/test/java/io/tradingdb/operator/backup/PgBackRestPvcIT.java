@@ -1,9 +1,10 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.pgbackrest.PgBackRestConf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupStorageSpec;
+import io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec;
 import io.tradingdb.operator.kube.CertificateAuthority;
 import java.nio.file.Files;
 import java.util.Map;
@@ -70,7 +71,7 @@ class PgBackRestPvcIT extends PgBackRestFlow {
   void retentionExpiresTheOldestFullChainOnlyAfterANewBackupSucceeded() throws Exception {
     BackupModel model = model(schedule());
     assertThat(BackupScripts.files(model).get(BackupScripts.PGBACKREST_CONF))
-        .contains("repo1-path=" + PgBackRestConfig.PVC_MOUNT + "/market-data/pgbackrest\n");
+        .contains("repo1-path=" + PgBackRestConf.PVC_MOUNT + "/market-data/pgbackrest\n");
     Container full = BackupScriptsIT.backupContainer(model);
     String second = backup(model, full, Map.of()).path("name").asText();
     assertThat(backupLabels()).hasSize(4);

@@ -2,7 +2,7 @@ package io.tradingdb.operator.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupStorageSpec;
+import io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec;
 import io.tradingdb.operator.api.v1alpha1.common.LocalObjectRef;
 import io.tradingdb.operator.kube.CertificateAuthority;
 import java.io.OutputStream;

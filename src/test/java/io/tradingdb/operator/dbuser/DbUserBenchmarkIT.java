@@ -1,6 +1,6 @@
 package io.tradingdb.operator.dbuser;
 
-import io.tradingdb.operator.kube.AdminConnection;
+import io.tradingdb.operator.postgres.AdminConnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,7 +80,7 @@ class DbUserBenchmarkIT {
     secondStatements = reconciler.statementsExecuted() - secondStatements;
 
     // The database side alone: connection from the pool, catalog snapshot and plan, no API calls.
-    AdminConnection admin = AdminConnection.resolve(client, TestDatabase.NAMESPACE, users.get(0).getSpec().getTarget());
+    AdminConnection admin = AdminTargets.resolve(client, TestDatabase.NAMESPACE, users.get(0).getSpec().getTarget());
     long catalogStart = System.nanoTime();
     int planned = 0;
     for (DbUser u : users) {

@@ -29,7 +29,7 @@ import io.tradingdb.operator.postgres.PostgresConnections;
 import io.tradingdb.operator.postgres.RoleCatalog;
 import io.tradingdb.operator.postgres.SqlQuote;
 import io.tradingdb.operator.testsupport.TestPostgres;
-import io.tradingdb.operator.tradingdatabase.ClusterSecrets;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterSecrets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

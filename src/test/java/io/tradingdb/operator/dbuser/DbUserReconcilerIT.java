@@ -1,6 +1,6 @@
 package io.tradingdb.operator.dbuser;
 
-import io.tradingdb.operator.kube.AdminConnection;
+import io.tradingdb.operator.postgres.AdminConnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -416,7 +416,7 @@ class DbUserReconcilerIT {
         .withStringData(Map.of("ca.crt", "-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n"))
         .build()).create();
 
-    AdminConnection admin = AdminConnection.resolve(client, TestDatabase.NAMESPACE, user.getSpec().getTarget());
+    AdminConnection admin = AdminTargets.resolve(client, TestDatabase.NAMESPACE, user.getSpec().getTarget());
 
     assertThat(admin.target().host()).isEqualTo("ai-trading-rw.trading.svc");
     assertThat(admin.target().database()).isEqualTo("ai_trading");

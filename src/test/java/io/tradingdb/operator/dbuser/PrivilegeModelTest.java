@@ -29,7 +29,7 @@ import io.tradingdb.operator.postgres.ReachableRole;
 import io.tradingdb.operator.postgres.RoleAttributes;
 import io.tradingdb.operator.postgres.RoleState;
 import io.tradingdb.operator.postgres.ScramPasswords;
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

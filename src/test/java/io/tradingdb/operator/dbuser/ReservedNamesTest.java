@@ -8,7 +8,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PredefinedRole;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.RoleAttribute;
 import io.tradingdb.operator.postgres.MonitoringRoleSetup;
 import io.tradingdb.operator.postgres.PoolerAuthSetup;
-import io.tradingdb.operator.tradingdatabase.ClusterSecrets;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterSecrets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

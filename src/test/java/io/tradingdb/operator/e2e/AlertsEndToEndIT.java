@@ -26,7 +26,6 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.backup.BackupMetrics;
 import io.tradingdb.operator.backup.BackupModel;
 import io.tradingdb.operator.backup.BackupScriptRunner;
-import io.tradingdb.operator.kube.DatabaseTargets;
 import io.tradingdb.operator.kube.Durations;
 import io.tradingdb.operator.kube.SecretData;
 import io.tradingdb.operator.postgres.MonitoringRoleSetup;
@@ -36,7 +35,7 @@ import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.monitoring.AlertRouting;
 import io.tradingdb.operator.tradingdatabase.monitoring.DashboardConfigMap;
 import io.tradingdb.operator.tradingdatabase.monitoring.ExporterSidecar;
-import io.tradingdb.operator.tradingdatabase.monitoring.MonitoringConfig;
+import io.tradingdb.operator.tradingdatabase.monitoring.MonitoringConfigMap;
 import io.tradingdb.operator.tradingdatabase.pooler.LocalProcesses;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -164,14 +163,14 @@ class AlertsEndToEndIT {
     }
     freezeAllDatabases();
     ConfigMap queries = admin.configMaps().inNamespace(ns).withName(model.names().monitoringConfig()).get();
-    Path queriesFile = stack.dir().resolve(MonitoringConfig.QUERIES_KEY);
-    Files.writeString(queriesFile, queries.getData().get(MonitoringConfig.QUERIES_KEY));
+    Path queriesFile = stack.dir().resolve(MonitoringConfigMap.QUERIES_KEY);
+    Files.writeString(queriesFile, queries.getData().get(MonitoringConfigMap.QUERIES_KEY));
     StatefulSet sts = admin.apps().statefulSets().inNamespace(ns).withName(CLUSTER).get();
     Container exporter = sts.getSpec().getTemplate().getSpec().getContainers().stream()
         .filter(c -> ExporterSidecar.CONTAINER.equals(c.getName())).findFirst().orElseThrow();
     List<String> args = exporter.getArgs().stream()
         .filter(a -> !a.startsWith("--web.listen-address="))
-        .map(a -> a.replace(ExporterSidecar.QUERIES_DIR + "/" + MonitoringConfig.QUERIES_KEY, queriesFile.toString()))
+        .map(a -> a.replace(ExporterSidecar.QUERIES_DIR + "/" + MonitoringConfigMap.QUERIES_KEY, queriesFile.toString()))
         .toList();
     Map<String, String> env = new LinkedHashMap<>();
     exporter.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
@@ -612,7 +611,7 @@ class AlertsEndToEndIT {
     Container container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     TradingDatabase cluster = admin.resources(TradingDatabase.class).inNamespace(ns).withName(CLUSTER).get();
     BackupSchedule schedule = admin.resources(BackupSchedule.class).inNamespace(ns).withName(SCHEDULE).get();
-    BackupModel model = BackupModel.from(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), cluster), cluster);
+    BackupModel model = BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), cluster), cluster);
     Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
     for (Secret secret : admin.secrets().inNamespace(ns).list().getItems()) {
       secrets.put(secret.getMetadata().getName(), SecretData.decode(secret));

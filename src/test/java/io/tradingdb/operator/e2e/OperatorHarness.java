@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tradingdb.operator.OperatorConfig;
+import io.tradingdb.operator.OperatorSettings;
 import io.tradingdb.operator.Operators;
 import io.tradingdb.operator.kube.ExternalTargetPolicy;
 import io.tradingdb.operator.testsupport.TestExternalTargets;
@@ -31,8 +31,8 @@ final class OperatorHarness implements AutoCloseable {
 
   OperatorHarness(KubernetesClient client, MeterRegistry registry, ExternalTargetPolicy externalTargets,
       String... namespaces) {
-    OperatorConfig config = new OperatorConfig(
-        Set.of(namespaces), "tradingdb-system", false, "127.0.0.1", 0, false, false, externalTargets);
+    OperatorSettings config = new OperatorSettings(
+        Set.of(namespaces), "tradingdb-system", false, "127.0.0.1", 0, false, externalTargets);
     operator = Operators.create(client, config, registry, Clock.systemUTC(), new io.tradingdb.operator.postgres.PostgresConnections(), o -> {});
     operator.start();
   }

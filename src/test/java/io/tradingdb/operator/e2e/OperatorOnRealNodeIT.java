@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.readiness.Readiness;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.tradingdb.operator.OperatorConfig;
+import io.tradingdb.operator.OperatorSettings;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.testsupport.RealCluster;
 import java.io.IOException;
@@ -81,7 +81,7 @@ class OperatorOnRealNodeIT {
         java.util.Optional::isPresent).orElseThrow();
     assertThat(operator.getSpec().getNodeName()).isEqualTo("real-node");
     Lease lease = await().atMost(Duration.ofMinutes(1)).until(
-        () -> client.leases().inNamespace(operatorNs).withName(OperatorConfig.LEASE_NAME).get(),
+        () -> client.leases().inNamespace(operatorNs).withName(OperatorSettings.LEASE_NAME).get(),
         l -> l != null && l.getSpec().getHolderIdentity() != null);
     assertThat(lease.getSpec().getHolderIdentity()).startsWith(operator.getMetadata().getName());
 

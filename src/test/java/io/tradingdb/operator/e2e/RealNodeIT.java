@@ -25,9 +25,8 @@ import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.backup.BackupModel;
 import io.tradingdb.operator.backup.BackupWorkloads;
-import io.tradingdb.operator.kube.DatabaseTargets;
 import io.tradingdb.operator.testsupport.RealCluster;
-import io.tradingdb.operator.tradingdatabase.ClusterStatefulSet;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.pooler.PoolerDeployment;
 import io.tradingdb.operator.tradingdatabase.monitoring.ContainerSecurity;
@@ -228,7 +227,7 @@ class RealNodeIT {
     List<PodSpec> specs = List.of(
         ClusterStatefulSet.build(model, "x", Map.of()).getSpec().getTemplate().getSpec(),
         PoolerDeployment.build(model).getSpec().getTemplate().getSpec(),
-        BackupWorkloads.backupCronJobs(BackupModel.from(schedule, DatabaseTargets.resolve(schedule.getSpec().getTarget(), db), db))
+        BackupWorkloads.backupCronJobs(BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), db), db))
             .get(0).getSpec().getJobTemplate().getSpec().getTemplate().getSpec());
 
     Map<String, String> podByImage = new java.util.TreeMap<>();

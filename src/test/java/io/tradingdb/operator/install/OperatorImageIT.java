@@ -42,7 +42,7 @@ class OperatorImageIT {
     assertThat(image.entrypoint()).containsExactly("java", "-jar", "/app/tradingdb-operator.jar");
     // -Xshare:on fails the start unless the class-data archive the options name maps.
     StandInImage.Result run = image.exec(pod.getSecurityContext().getRunAsUser(), pod.getSecurityContext().getRunAsGroup(),
-        chartEnv, StandInImage.emptyDirMounts(pod, operator), StandInImage.readOnlyRoot(operator), 120, List.of("java", "-Xshare:on", "-jar", "/app/tradingdb-operator.jar", "--cds-training"));
+        chartEnv, StandInImage.emptyDirMounts(pod, operator), StandInImage.readOnlyRoot(operator), 120, List.of("java", "-Xshare:on", "-cp", "/app/tradingdb-operator.jar", "io.tradingdb.operator.CdsTraining"));
     assertThat(run.exitCode()).as(run.output()).isZero();
   }
 }

@@ -17,7 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tradingdb.operator.OperatorConfig;
+import io.tradingdb.operator.OperatorSettings;
 import io.tradingdb.operator.Operators;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.Conditions;
@@ -79,7 +79,7 @@ class OperatorRbacIT {
             .map(c -> c.getReason()).orElse("")).isNotEqualTo("ReconcileError");
       });
       // Leader election ran with the chart's Lease permissions in the release namespace.
-      assertThat(admin.leases().inNamespace(HelmChart.NAMESPACE).withName(OperatorConfig.LEASE_NAME).get())
+      assertThat(admin.leases().inNamespace(HelmChart.NAMESPACE).withName(OperatorSettings.LEASE_NAME).get())
           .isNotNull();
       // Three instances add a disruption budget: another kind, another permission.
       admin.resources(TradingDatabase.class).inNamespace(ns).withName("granted").patch(
@@ -146,12 +146,12 @@ class OperatorRbacIT {
   }
 
   private static AutoCloseable run(KubernetesClient client, boolean leaderElection) {
-    OperatorConfig config =
-        new OperatorConfig(Set.of(ns), HelmChart.NAMESPACE, leaderElection, "127.0.0.1", 0, false, false,
+    OperatorSettings config =
+        new OperatorSettings(Set.of(ns), HelmChart.NAMESPACE, leaderElection, "127.0.0.1", 0, false,
             io.tradingdb.operator.testsupport.TestExternalTargets.policy());
     // The operator runs inside the test JVM here: on stop it must release the Lease, not exit.
     var lease = new io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration(
-        OperatorConfig.LEASE_NAME, HelmChart.NAMESPACE,
+        OperatorSettings.LEASE_NAME, HelmChart.NAMESPACE,
         io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
         io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
         io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,

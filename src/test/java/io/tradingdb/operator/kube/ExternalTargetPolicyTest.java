@@ -102,7 +102,7 @@ class ExternalTargetPolicyTest {
   @Test
   void aNameThatDoesNotResolveIsRetriedNotAccepted() {
     assertThatThrownBy(() -> policy(ExternalTargetPolicy.DEFAULT_ALLOWED, "").check("nowhere.example.com"))
-        .isInstanceOf(DatabaseTargets.TargetUnavailableException.class).hasMessageContaining("does not resolve");
+        .isInstanceOf(TargetUnavailableException.class).hasMessageContaining("does not resolve");
   }
 
   @ParameterizedTest

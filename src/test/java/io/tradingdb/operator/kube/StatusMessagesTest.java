@@ -1,5 +1,6 @@
 package io.tradingdb.operator.kube;
 
+import io.tradingdb.operator.postgres.SqlFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -65,7 +66,7 @@ class StatusMessagesTest {
         "SERROR\0C42501\0Mpermission denied for table trades\0Dthe role lacks SELECT\0Wline 1\0"));
     assertThat(e.getMessage()).contains("\n");
 
-    assertThat(StatusMessages.of(e)).isEqualTo("permission denied for table trades (SQLSTATE 42501)");
+    assertThat(SqlFailure.message(e)).isEqualTo("permission denied for table trades (SQLSTATE 42501)");
   }
 
   @Test

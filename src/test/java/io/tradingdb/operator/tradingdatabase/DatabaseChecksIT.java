@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase;
 
+import io.tradingdb.operator.tradingdatabase.status.CheckOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -10,7 +11,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.AlertThresholds;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.MonitoringSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.kube.AdminConnection;
+import io.tradingdb.operator.postgres.AdminConnection;
 import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.postgres.ConnectionTarget;
 import io.tradingdb.operator.postgres.PostgresConnections;
@@ -66,7 +67,7 @@ class DatabaseChecksIT {
     putPassword(model.names().monitoringSecret());
     DatabaseChecks checks = new DatabaseChecks(client, connections, Clock.systemUTC(), m -> local());
 
-    DatabaseChecks.Outcome first = checks.run(db, model, null);
+    CheckOutcome first = checks.run(db, model, null);
     assertThat(first.error()).isNull();
     assertThat(first.health().getMaxConnections()).isEqualTo(100);
     assertThat(first.health().getConnections()).isPositive();
@@ -78,7 +79,7 @@ class DatabaseChecksIT {
       assertThat(roles.getInt(1)).isEqualTo(2);
       s.execute("CREATE INDEX prices_symbol_unused ON prices (symbol)");
     }
-    DatabaseChecks.Outcome second = checks.run(db, model, first.health());
+    CheckOutcome second = checks.run(db, model, first.health());
     assertThat(second.health().getUnusedIndexes()).isEqualTo(first.health().getUnusedIndexes() + 1);
 
     // Everything ready, a threshold crossed: Degraded with the guide's reason, Ready stays true.
@@ -86,7 +87,7 @@ class DatabaseChecksIT {
     db.getSpec().getMonitoring().setAlerts(new AlertThresholds());
     db.getSpec().getMonitoring().getAlerts().setConnectionsPercent(1);
     ClusterModel strict = ClusterModel.from(db);
-    DatabaseChecks.Outcome crossed;
+    CheckOutcome crossed;
     // Two more sessions: well above 1% of max_connections=100.
     try (Connection a = TestPostgres.connectAsAdmin(database); Connection b = TestPostgres.connectAsAdmin(database)) {
       crossed = checks.run(db, strict, second.health());
@@ -114,13 +115,13 @@ class DatabaseChecksIT {
     putPassword(model.names().monitoringSecret());
     DatabaseChecks checks = new DatabaseChecks(client, connections, Clock.systemUTC(), m -> local());
 
-    DatabaseChecks.Outcome first = checks.run(db, model, null);
+    CheckOutcome first = checks.run(db, model, null);
     assertThat(first.error()).isNull();
     assertThat(first.health().getLastVacuum()).contains("succeeded on").contains("tables");
     assertThat(DatabaseChecks.lastVacuumTime(first.health().getLastVacuum())).isNotNull();
 
     // Just ran: not due again until next Sunday 04:00, so the summary is carried over unchanged.
-    DatabaseChecks.Outcome second = checks.run(db, model, first.health());
+    CheckOutcome second = checks.run(db, model, first.health());
     assertThat(second.health().getLastVacuum()).isEqualTo(first.health().getLastVacuum());
   }
 
@@ -134,7 +135,7 @@ class DatabaseChecksIT {
     DatabaseChecks checks = new DatabaseChecks(client, connections, Clock.systemUTC(), m -> new AdminConnection(
         new ConnectionTarget("127.0.0.1", 1, database, "disable", "x", "username", "password", null, null, null, 0),
         new PostgresCredentials(TestPostgres.adminUser(), TestPostgres.adminPassword()), null));
-    DatabaseChecks.Outcome outcome = checks.run(db, model, null);
+    CheckOutcome outcome = checks.run(db, model, null);
     assertThat(outcome.error()).isNotBlank();
     var status = ClusterStatus.compute(db, model, readyCluster(model), outcome, Clock.systemUTC());
     assertThat(status.getPhase()).isEqualTo("Ready");

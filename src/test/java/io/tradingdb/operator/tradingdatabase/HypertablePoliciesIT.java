@@ -13,7 +13,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.MonitoringSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TimescaleSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
-import io.tradingdb.operator.kube.AdminConnection;
+import io.tradingdb.operator.postgres.AdminConnection;
 import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.postgres.ConnectionTarget;
 import io.tradingdb.operator.postgres.PostgresConnections;
@@ -79,10 +79,10 @@ class HypertablePoliciesIT {
     DatabaseChecks checks = checks();
 
     // First round: the policies of ticks are created; quotes does not exist yet.
-    DatabaseChecks.Outcome first = checks.run(db, ClusterModel.from(db), null);
+    io.tradingdb.operator.tradingdatabase.status.CheckOutcome first = checks.run(db, ClusterModel.from(db), null);
     assertThat(first.error()).isNull();
     assertThat(first.policies().executed()).isEqualTo(4);
-    assertThat(first.policies().reason()).isEqualTo(HypertablePolicyRun.OBJECT_MISSING);
+    assertThat(first.policies().reason()).isEqualTo(io.tradingdb.operator.tradingdatabase.status.PolicyOutcome.OBJECT_MISSING);
     assertThat(first.policies().retrySoon()).isTrue();
     TradingDatabaseStatus status = status(db, first);
     var condition = Conditions.find(status.getConditions(), ClusterStatus.TIMESCALE_POLICIES).orElseThrow();
@@ -102,14 +102,14 @@ class HypertablePoliciesIT {
     db.setStatus(status);
 
     // Nothing differs: nothing executed.
-    DatabaseChecks.Outcome same = checks.run(db, ClusterModel.from(db), null);
+    io.tradingdb.operator.tradingdatabase.status.CheckOutcome same = checks.run(db, ClusterModel.from(db), null);
     assertThat(same.policies().executed()).isZero();
 
     // A retention policy removed by hand comes back.
     exec("SELECT remove_retention_policy('ticks')");
     assertThat(scalar("SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention'"))
         .isZero();
-    DatabaseChecks.Outcome restored = checks.run(db, ClusterModel.from(db), null);
+    io.tradingdb.operator.tradingdatabase.status.CheckOutcome restored = checks.run(db, ClusterModel.from(db), null);
     assertThat(restored.policies().executed()).isEqualTo(1);
     int retentionJob = (int) scalar("SELECT job_id FROM timescaledb_information.jobs"
         + " WHERE hypertable_name = 'ticks' AND proc_name = 'policy_retention'");
@@ -155,7 +155,7 @@ class HypertablePoliciesIT {
     // quotes appears: every declared table has its policies.
     exec("CREATE TABLE quotes (time timestamptz NOT NULL, symbol text, bid numeric, ask numeric)");
     exec("SELECT create_hypertable('quotes', by_range('time'))");
-    DatabaseChecks.Outcome complete = checks.run(db, ClusterModel.from(db), null);
+    io.tradingdb.operator.tradingdatabase.status.CheckOutcome complete = checks.run(db, ClusterModel.from(db), null);
     assertThat(complete.policies().retrySoon()).as(complete.policies().message()).isFalse();
     status = status(db, complete);
     assertThat(Conditions.isTrue(status.getConditions(), ClusterStatus.TIMESCALE_POLICIES)).isTrue();
@@ -185,8 +185,8 @@ class HypertablePoliciesIT {
           "SELECT total_failures FROM timescaledb_information.job_stats WHERE job_id = " + retentionJob) > failures);
       holder.rollback();
     }
-    DatabaseChecks.Outcome failing = checks.run(db, ClusterModel.from(db), null);
-    assertThat(failing.policies().reason()).isEqualTo(HypertablePolicyRun.JOB_FAILED);
+    io.tradingdb.operator.tradingdatabase.status.CheckOutcome failing = checks.run(db, ClusterModel.from(db), null);
+    assertThat(failing.policies().reason()).isEqualTo(io.tradingdb.operator.tradingdatabase.status.PolicyOutcome.JOB_FAILED);
     status = status(db, failing);
     assertThat(status.getPhase()).isEqualTo("Degraded");
     var degraded = Conditions.find(status.getConditions(), Conditions.DEGRADED).orElseThrow();
@@ -201,9 +201,9 @@ class HypertablePoliciesIT {
     assertThat(quotesJobs).isEqualTo(2);
     TradingDatabase reduced = cluster(ticks(null, "7d"));
     reduced.setStatus(status);
-    DatabaseChecks.Outcome dropped = checks.run(reduced, ClusterModel.from(reduced), null);
+    io.tradingdb.operator.tradingdatabase.status.CheckOutcome dropped = checks.run(reduced, ClusterModel.from(reduced), null);
     assertThat(dropped.policies().executed()).isEqualTo(3);
-    assertThat(dropped.policies().reason()).isEqualTo(HypertablePolicyRun.APPLIED);
+    assertThat(dropped.policies().reason()).isEqualTo(io.tradingdb.operator.tradingdatabase.status.PolicyOutcome.APPLIED);
     assertThat(dropped.policies().tables()).extracting(HypertableStatus::getName).containsExactly("ticks");
     assertThat(scalar("SELECT count(*) FROM timescaledb_information.jobs WHERE hypertable_name = 'quotes'")).isZero();
     assertThat(scalar("SELECT count(*) FROM timescaledb_information.jobs WHERE hypertable_name = 'ticks'"
@@ -262,7 +262,7 @@ class HypertablePoliciesIT {
     return new DatabaseChecks(client, connections, Clock.systemUTC(), m -> local(), new DatabaseMetrics(registry));
   }
 
-  static TradingDatabaseStatus status(TradingDatabase db, DatabaseChecks.Outcome outcome) {
+  static TradingDatabaseStatus status(TradingDatabase db, io.tradingdb.operator.tradingdatabase.status.CheckOutcome outcome) {
     ClusterModel model = ClusterModel.from(db);
     var sts = new StatefulSetBuilder().withNewMetadata().withName(model.names().statefulSet()).withGeneration(1L)
         .endMetadata().withNewStatus().withReplicas(model.instances()).withReadyReplicas(model.instances())

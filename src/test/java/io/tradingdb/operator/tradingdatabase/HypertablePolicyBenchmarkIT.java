@@ -40,15 +40,15 @@ class HypertablePolicyBenchmarkIT {
       var desired = ClusterModel.from(db).hypertables();
 
       long start = System.nanoTime();
-      HypertablePolicyRun.Outcome first = HypertablePolicyRun.reconcile(c, database, desired, null);
+      io.tradingdb.operator.tradingdatabase.status.PolicyOutcome first = HypertablePolicyRun.reconcile(c, database, desired, null);
       double firstMs = (System.nanoTime() - start) / 1e6;
-      assertThat(first.reason()).isEqualTo(HypertablePolicyRun.APPLIED);
+      assertThat(first.reason()).isEqualTo(io.tradingdb.operator.tradingdatabase.status.PolicyOutcome.APPLIED);
       assertThat(first.executed()).isEqualTo(TABLES * 3);
 
       int rounds = 10;
       start = System.nanoTime();
       for (int i = 0; i < rounds; i++) {
-        HypertablePolicyRun.Outcome again = HypertablePolicyRun.reconcile(c, database, desired, first.tables());
+        io.tradingdb.operator.tradingdatabase.status.PolicyOutcome again = HypertablePolicyRun.reconcile(c, database, desired, first.tables());
         assertThat(again.executed()).isZero();
       }
       double steadyMs = (System.nanoTime() - start) / 1e6 / rounds;

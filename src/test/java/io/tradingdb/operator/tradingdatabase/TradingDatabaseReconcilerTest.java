@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase;
 
+import io.tradingdb.operator.tradingdatabase.workload.ClusterServices;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,7 +24,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tradingdb.operator.OperatorConfig;
+import io.tradingdb.operator.OperatorSettings;
 import io.tradingdb.operator.Operators;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeSpec;
@@ -56,7 +57,7 @@ class TradingDatabaseReconcilerTest {
   @BeforeEach
   void start() {
     Crds.install(client);
-    OperatorConfig config = new OperatorConfig(Set.of(), "tradingdb-system", false, "127.0.0.1", 0, false, false);
+    OperatorSettings config = new OperatorSettings(Set.of(), "tradingdb-system", false, "127.0.0.1", 0, false);
     operator =
         Operators.create(
             client, config, new SimpleMeterRegistry(), Clock.systemUTC(), new io.tradingdb.operator.postgres.PostgresConnections(),

@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.MonitoringSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.kube.AdminConnection;
+import io.tradingdb.operator.postgres.AdminConnection;
 import io.tradingdb.operator.postgres.ConnectionTarget;
 import io.tradingdb.operator.postgres.PooledConnection;
 import io.tradingdb.operator.postgres.PostgresConnections;
@@ -105,7 +105,7 @@ class VacuumOwnConnectionIT {
     DatabaseChecks checks = new DatabaseChecks(client, connections, Clock.systemUTC(), m -> admin,
         new DatabaseMetrics(registry));
 
-    DatabaseChecks.Outcome outcome = checks.run(db, model, null);
+    io.tradingdb.operator.tradingdatabase.status.CheckOutcome outcome = checks.run(db, model, null);
     assertThat(outcome.error()).isNull();
     String summary = outcome.health().getLastVacuum();
     assertThat(summary).contains("succeeded on 1 tables");

@@ -56,6 +56,14 @@ public final class ClusterConditions {
     }
   }
 
+  /** The operator's own CA signs the server certificate, pgBackRest's certificates, or both. */
+  public static class OperatorCaNeeded extends ModelCondition {
+    @Override
+    boolean test(ClusterModel model) {
+      return new OperatorIssuedTls().test(model) || new PgBackRestEnabled().test(model);
+    }
+  }
+
   public static class PgBackRestEnabled extends ModelCondition {
     @Override
     boolean test(ClusterModel model) {

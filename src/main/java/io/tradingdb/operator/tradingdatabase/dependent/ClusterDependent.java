@@ -24,6 +24,8 @@ public abstract class ClusterDependent<R extends HasMetadata>
     extends CRUDKubernetesDependentResource<R, TradingDatabase> {
 
   public static final String MODEL_KEY = "clusterModel";
+  /** The operator pods' namespace, put into the workflow context beside the model. */
+  public static final String OPERATOR_NAMESPACE_KEY = "operatorNamespace";
   /** Informers of the TradingDatabase controller see only objects made for TradingDatabases. */
   public static final String SELECTOR =
       "app.kubernetes.io/managed-by=tradingdb-operator,app.kubernetes.io/name=tradingdatabase";
@@ -71,5 +73,9 @@ public abstract class ClusterDependent<R extends HasMetadata>
 
   public static ClusterModel model(Context<TradingDatabase> context) {
     return context.managedWorkflowAndDependentResourceContext().getMandatory(MODEL_KEY, ClusterModel.class);
+  }
+
+  public static String operatorNamespace(Context<TradingDatabase> context) {
+    return context.managedWorkflowAndDependentResourceContext().getMandatory(OPERATOR_NAMESPACE_KEY, String.class);
   }
 }

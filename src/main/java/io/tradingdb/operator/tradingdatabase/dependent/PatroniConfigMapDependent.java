@@ -5,7 +5,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.tradingdatabase.PatroniConfig;
+import io.tradingdb.operator.tradingdatabase.workload.PatroniConfigMap;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 
@@ -26,6 +26,6 @@ public class PatroniConfigMapDependent extends ClusterDependent<ConfigMap> {
   @Override
   protected ConfigMap build(
       TradingDatabase primary, ClusterModel model, Context<TradingDatabase> context) {
-    return PatroniConfig.configMap(model);
+    return PatroniConfigMap.configMap(model);
   }
 }

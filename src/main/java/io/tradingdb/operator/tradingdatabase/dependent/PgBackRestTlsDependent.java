@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase.dependent;
 
+import io.tradingdb.operator.tradingdatabase.model.PodLayout;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -11,9 +12,9 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.backup.PgBackRestConfig;
+import io.tradingdb.operator.pgbackrest.PgBackRestConf;
 import io.tradingdb.operator.kube.CertificateAuthority;
-import io.tradingdb.operator.tradingdatabase.ClusterTls;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterTls;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import java.time.Instant;
@@ -46,21 +47,21 @@ public class PgBackRestTlsDependent extends KubernetesDependentResource<Secret, 
     Secret ca = TlsSecretDependent.currentCa(primary, context);
     Instant now = Instant.now();
     boolean current = ca != null
-        && Objects.equals(ClusterTls.decoded(ca, ClusterTls.CA_CERT), ClusterTls.decoded(actual, ClusterTls.CA_CERT))
+        && Objects.equals(ClusterTls.decoded(ca, PodLayout.CA_CERT), ClusterTls.decoded(actual, PodLayout.CA_CERT))
         && !CertificateAuthority.needsRenewal(
-            ClusterTls.decoded(actual, ClusterTls.TLS_CERT), ClusterTls.podDnsNames(model.names()), now)
+            ClusterTls.decoded(actual, PodLayout.TLS_CERT), ClusterTls.podDnsNames(model.names()), now)
         && !CertificateAuthority.needsRenewal(
-            ClusterTls.decoded(actual, ClusterTls.CLIENT_CERT), List.of(PgBackRestConfig.CLIENT_CN), now);
+            ClusterTls.decoded(actual, PodLayout.CLIENT_CERT), List.of(PgBackRestConf.CLIENT_CN), now);
     return Matcher.Result.nonComputed(current);
   }
 
   @Override
   protected Secret desired(TradingDatabase primary, Context<TradingDatabase> context) {
     ClusterModel model = ClusterDependent.model(context);
-    CertificateAuthority.Pem ca = TlsSecretDependent.caOrCreate(primary, model, context);
+    CertificateAuthority.Pem ca = TlsSecretDependent.ca(primary, context);
     Instant now = Instant.now();
     return ClusterTls.pgBackRestSecret(primary, model, ca.certificate(),
         CertificateAuthority.issueServer(ca, ClusterTls.podDnsNames(model.names()), now),
-        CertificateAuthority.issueServer(ca, List.of(PgBackRestConfig.CLIENT_CN), now));
+        CertificateAuthority.issueServer(ca, List.of(PgBackRestConf.CLIENT_CN), now));
   }
 }

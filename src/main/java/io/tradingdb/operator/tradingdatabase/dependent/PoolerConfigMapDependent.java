@@ -7,7 +7,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
-import io.tradingdb.operator.tradingdatabase.pooler.PoolerConfig;
+import io.tradingdb.operator.tradingdatabase.pooler.PoolerConfigMap;
 
 @KubernetesDependent(
     createResourceOnlyIfNotExistingWithSSA = false,
@@ -26,6 +26,6 @@ public class PoolerConfigMapDependent extends ClusterDependent<ConfigMap> {
   @Override
   protected ConfigMap build(
       TradingDatabase primary, ClusterModel model, Context<TradingDatabase> context) {
-    return PoolerConfig.configMap(model);
+    return PoolerConfigMap.configMap(model);
   }
 }

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.tradingdb.operator.OperatorConfig;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
@@ -14,10 +13,6 @@ import io.tradingdb.operator.tradingdatabase.network.ClusterNetworkPolicy;
     createResourceOnlyIfNotExistingWithSSA = false,
     informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
 public class PoolerNetworkPolicyDependent extends ClusterDependent<NetworkPolicy> {
-
-  /** Like the cluster's policy, it admits the operator's pods from the namespace the chart passes in. */
-  private final String operatorNamespace =
-      OperatorConfig.fromEnvironment(System.getenv()).operatorNamespace();
 
   public PoolerNetworkPolicyDependent() {
     super(NetworkPolicy.class);
@@ -31,6 +26,6 @@ public class PoolerNetworkPolicyDependent extends ClusterDependent<NetworkPolicy
   @Override
   protected NetworkPolicy build(
       TradingDatabase primary, ClusterModel model, Context<TradingDatabase> context) {
-    return ClusterNetworkPolicy.pooler(model, operatorNamespace);
+    return ClusterNetworkPolicy.pooler(model, operatorNamespace(context));
   }
 }

@@ -4,11 +4,11 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.tradingdatabase.ClusterSecrets;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterSecrets;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
-import io.tradingdb.operator.tradingdatabase.monitoring.MonitoringConfig;
-import io.tradingdb.operator.tradingdatabase.pooler.PoolerConfig;
+import io.tradingdb.operator.tradingdatabase.monitoring.MonitoringConfigMap;
+import io.tradingdb.operator.tradingdatabase.pooler.PoolerConfigMap;
 
 /** The generated credentials Secrets of a cluster. */
 public final class SecretsDependent {
@@ -51,7 +51,7 @@ public final class SecretsDependent {
 
     @Override
     protected Secret build(TradingDatabase primary, ClusterModel model, PasswordSource passwords) {
-      return PoolerConfig.authSecret(model, passwords.next());
+      return PoolerConfigMap.authSecret(model, passwords.next());
     }
   }
 
@@ -65,7 +65,7 @@ public final class SecretsDependent {
 
     @Override
     protected Secret build(TradingDatabase primary, ClusterModel model, PasswordSource passwords) {
-      return MonitoringConfig.authSecret(model, passwords.next());
+      return MonitoringConfigMap.authSecret(model, passwords.next());
     }
   }
 }

@@ -5,8 +5,8 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.tradingdatabase.ClusterStatefulSet;
-import io.tradingdb.operator.tradingdatabase.PatroniConfig;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
+import io.tradingdb.operator.tradingdatabase.workload.PatroniConfigMap;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 
@@ -30,7 +30,7 @@ public class StatefulSetDependent extends ClusterDependent<StatefulSet> {
     StatefulSet existing = getSecondaryResource(primary, context).orElse(null);
     return ClusterStatefulSet.build(
         model,
-        PatroniConfig.checksum(PatroniConfig.configMap(model)),
+        PatroniConfigMap.checksum(PatroniConfigMap.configMap(model)),
         ClusterStatefulSet.claimSizes(existing));
   }
 }

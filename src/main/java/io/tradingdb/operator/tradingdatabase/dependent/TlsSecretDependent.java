@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase.dependent;
 
+import io.tradingdb.operator.tradingdatabase.model.PodLayout;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -13,15 +14,14 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.CertificateAuthority;
-import io.tradingdb.operator.tradingdatabase.ClusterTls;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterTls;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The server certificate Secret, issued by the cluster's own CA (created on first use, kept in
- * {@code <cluster>-ca}) and re-issued 30 days before it expires or when a service name is missing.
+ * The server certificate Secret, issued by the cluster's own CA ({@link CaSecretDependent}) and re-issued 30 days before it expires or when a service name is missing.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
 public class TlsSecretDependent extends KubernetesDependentResource<Secret, TradingDatabase>
@@ -46,9 +46,9 @@ public class TlsSecretDependent extends KubernetesDependentResource<Secret, Trad
     Secret ca = currentCa(primary, context);
     boolean current =
         ca != null
-            && Objects.equals(ClusterTls.decoded(ca, ClusterTls.CA_CERT), ClusterTls.decoded(actual, ClusterTls.CA_CERT))
+            && Objects.equals(ClusterTls.decoded(ca, PodLayout.CA_CERT), ClusterTls.decoded(actual, PodLayout.CA_CERT))
             && !CertificateAuthority.needsRenewal(
-                ClusterTls.decoded(actual, ClusterTls.TLS_CERT),
+                ClusterTls.decoded(actual, PodLayout.TLS_CERT),
                 ClusterTls.dnsNames(model.names()),
                 Instant.now());
     return Matcher.Result.nonComputed(current);
@@ -57,23 +57,20 @@ public class TlsSecretDependent extends KubernetesDependentResource<Secret, Trad
   @Override
   protected Secret desired(TradingDatabase primary, Context<TradingDatabase> context) {
     ClusterModel model = ClusterDependent.model(context);
-    CertificateAuthority.Pem ca = caOrCreate(primary, model, context);
+    CertificateAuthority.Pem ca = ca(primary, context);
     var server = CertificateAuthority.issueServer(ca, ClusterTls.dnsNames(model.names()), Instant.now());
     return ClusterTls.serverSecret(primary, model, ca.certificate(), server);
   }
 
-  /** The cluster's CA, created (and stored in {@code <cluster>-ca}) on first use. */
-  static CertificateAuthority.Pem caOrCreate(
-      TradingDatabase primary, ClusterModel model, Context<TradingDatabase> context) {
+  /** The cluster's CA, which {@link CaSecretDependent} created before this dependent runs. */
+  static CertificateAuthority.Pem ca(TradingDatabase primary, Context<TradingDatabase> context) {
     Secret caSecret = currentCa(primary, context);
     if (caSecret == null) {
-      CertificateAuthority.Pem ca =
-          CertificateAuthority.newCa("tradingdb " + model.names().namespace() + "/" + model.names().cluster(), Instant.now());
-      client(context).resource(ClusterTls.caSecret(primary, model, ca)).create();
-      return ca;
+      throw new IllegalStateException("the CA Secret '" + ClusterDependent.names(primary).caSecret()
+          + "' does not exist yet; the next reconcile issues the certificate");
     }
     return new CertificateAuthority.Pem(
-        ClusterTls.decoded(caSecret, ClusterTls.CA_CERT), ClusterTls.decoded(caSecret, ClusterTls.CA_KEY));
+        ClusterTls.decoded(caSecret, PodLayout.CA_CERT), ClusterTls.decoded(caSecret, PodLayout.CA_KEY));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase.model;
 
+import io.tradingdb.operator.kube.InvalidSpecException;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -13,10 +14,13 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeDeletionPolicy;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeSpec;
-import io.tradingdb.operator.backup.BackupModel;
-import io.tradingdb.operator.backup.PgBackRestConfig;
+import io.tradingdb.operator.pgbackrest.RepositoryStorage;
+import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
+import io.tradingdb.operator.api.v1alpha1.common.SslMode;
+import io.tradingdb.operator.kube.TargetUnavailableException;
+import io.tradingdb.operator.postgres.ConnectionTarget;
+import io.tradingdb.operator.pgbackrest.PgBackRestConf;
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -103,14 +107,14 @@ public record ClusterModel(
       LabelSelector allowedPods) {}
 
   /** The cluster's own pgBackRest repository: WAL archiving is on when present. */
-  public record PgBackRest(BackupModel.Storage storage, PgBackRestConfig.Repository repository) {}
+  public record PgBackRest(RepositoryStorage storage, PgBackRestConf.Repository repository) {}
 
   /**
    * A first start restored by pgBackRest from another stanza's repository: {@code backupLabel}
    * null means the latest backup, {@code targetTime} null means replaying to the archive's end.
    */
   public record PgBackRestBootstrap(
-      String stanza, BackupModel.Storage storage, PgBackRestConfig.Repository repository,
+      String stanza, RepositoryStorage storage, PgBackRestConf.Repository repository,
       String backupLabel, String targetTime) {}
 
   /** Builds the model, or throws {@link InvalidSpecException} with a message for the user. */
@@ -225,10 +229,10 @@ public record ClusterModel(
     if (spec.getPgBackRest() == null) {
       return Optional.empty();
     }
-    BackupModel.Storage storage = BackupModel.storage(
+    RepositoryStorage storage = RepositoryStorage.from(
         spec.getPgBackRest().getRepository(), names.namespace() + "/" + names.cluster() + "/pgbackrest",
         names.cluster() + "/pgbackrest");
-    return Optional.of(new PgBackRest(storage, PgBackRestConfig.Repository.of(storage, PgBackRestConfig.PVC_MOUNT)));
+    return Optional.of(new PgBackRest(storage, PgBackRestConf.Repository.of(storage, PgBackRestConf.PVC_MOUNT)));
   }
 
   private static Optional<PgBackRestBootstrap> pgBackRestBootstrap(TradingDatabaseSpec spec, ClusterNames names) {
@@ -242,7 +246,7 @@ public record ClusterModel(
     }
     var from = bootstrap.getFromBackup();
     String stanza = from.getPgBackRest().getStanza();
-    BackupModel.Storage storage = BackupModel.storage(
+    RepositoryStorage storage = RepositoryStorage.from(
         from.getPgBackRest().getRepository(), names.namespace() + "/" + stanza + "/pgbackrest", stanza + "/pgbackrest");
     String targetTime = from.getTargetTime();
     if (targetTime != null) {
@@ -257,7 +261,7 @@ public record ClusterModel(
           + "' is not a pgBackRest backup label such as 20261126-030000F");
     }
     return Optional.of(new PgBackRestBootstrap(
-        stanza, storage, PgBackRestConfig.Repository.of(storage, PgBackRestConfig.SOURCE_PVC_MOUNT),
+        stanza, storage, PgBackRestConf.Repository.of(storage, PgBackRestConf.SOURCE_PVC_MOUNT),
         from.getBackupName(), targetTime));
   }
 
@@ -429,5 +433,51 @@ public record ClusterModel(
   /** Disruption budget only makes sense with replicas to fail over to. */
   public boolean highlyAvailable() {
     return instances > 1;
+  }
+
+  /**
+   * Where clients reach this cluster: its read-write Service as the superuser. With TLS the
+   * certificate Secret carries the CA, so every client can verify the server name.
+   */
+  public ConnectionTarget connectionTarget() {
+    return new ConnectionTarget(
+        names.serviceHost(names.readWriteService()),
+        ClusterNames.POSTGRES_PORT,
+        databaseName,
+        tlsEnabled ? SslMode.VERIFY_FULL.libpqName() : SslMode.PREFER.libpqName(),
+        superuserSecret,
+        "username",
+        "password",
+        tlsEnabled ? tlsSecret : null,
+        tlsEnabled ? PodLayout.CA_CERT : null,
+        pooler.enabled() ? names.serviceHost(names.poolerService()) : null,
+        pooler.enabled() ? ClusterNames.POOLER_PORT : 0);
+  }
+
+  /**
+   * Resolves a DbUser's or BackupSchedule's target.
+   *
+   * @param tradingDatabase the TradingDatabase the target names, or null if it does not exist
+   *     (or the target is external)
+   * @throws InvalidSpecException when the target names neither or both kinds
+   * @throws TargetUnavailableException when the TradingDatabase does not exist (yet)
+   */
+  public static ConnectionTarget connectionTarget(DatabaseTarget target, TradingDatabase tradingDatabase) {
+    if (target == null || (target.getTradingDatabase() == null) == (target.getExternal() == null)) {
+      throw new InvalidSpecException("spec.target: set exactly one of tradingDatabase or external");
+    }
+    if (target.getExternal() != null) {
+      return ConnectionTarget.external(target.getExternal());
+    }
+    if (tradingDatabase == null) {
+      throw new TargetUnavailableException(
+          "TradingDatabase '" + target.getTradingDatabase().getName() + "' does not exist");
+    }
+    return from(tradingDatabase).connectionTarget();
+  }
+
+  /** The name of the TradingDatabase a target points at, or null for an external target. */
+  public static String tradingDatabaseName(DatabaseTarget target) {
+    return target == null || target.getTradingDatabase() == null ? null : target.getTradingDatabase().getName();
   }
 }

@@ -1,5 +1,7 @@
 package io.tradingdb.operator.tradingdatabase.model;
 
+import java.util.List;
+
 /** Every name the operator generates for one TradingDatabase; nothing else invents them. */
 public record ClusterNames(String cluster, String namespace) {
 
@@ -8,6 +10,9 @@ public record ClusterNames(String cluster, String namespace) {
   public static final int POOLER_PORT = 6432;
   public static final int EXPORTER_PORT = 9187;
   public static final int POOLER_EXPORTER_PORT = 9127;
+  /** Volume claim templates of the StatefulSet; each instance's claim is {@code <template>-<statefulSet>-<ordinal>}. */
+  public static final String DATA_VOLUME = "pgdata";
+  public static final String WAL_VOLUME = "pgwal";
 
   public String statefulSet() { return cluster; }
   public String headlessService() { return cluster + "-pods"; }
@@ -43,12 +48,24 @@ public record ClusterNames(String cluster, String namespace) {
 
   /** Patroni's Kubernetes DCS objects (ConfigMaps), named from its scope. */
   public String patroniLeaderConfigMap() { return cluster + "-leader"; }
+  public String patroniDcsConfigMap() { return cluster + "-config"; }
+  public String patroniFailoverConfigMap() { return cluster + "-failover"; }
+  public String patroniSyncConfigMap() { return cluster + "-sync"; }
 
   /** In-cluster DNS name of a Service of this cluster. */
   public String serviceHost(String service) { return service + "." + namespace + ".svc"; }
 
-  /** Name of the data volume claim of instance {@code ordinal}, as the StatefulSet names it. */
-  public String dataClaim(int ordinal) { return "pgdata-" + cluster + "-" + ordinal; }
-
-  public String walClaim(int ordinal) { return "pgwal-" + cluster + "-" + ordinal; }
+  /**
+   * The volume claim template a claim of this cluster's StatefulSet comes from ("pgdata-db-0" is
+   * {@link #DATA_VOLUME}'s, for StatefulSet "db"), or null for another claim.
+   */
+  public String volumeTemplateOf(String claimName) {
+    for (String template : List.of(DATA_VOLUME, WAL_VOLUME)) {
+      String prefix = template + "-" + statefulSet() + "-";
+      if (claimName.startsWith(prefix) && claimName.substring(prefix.length()).matches("[0-9]+")) {
+        return template;
+      }
+    }
+    return null;
+  }
 }

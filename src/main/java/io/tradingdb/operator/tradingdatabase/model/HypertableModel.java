@@ -3,6 +3,7 @@ package io.tradingdb.operator.tradingdatabase.model;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.HypertableSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TimescaleSpec;
 import io.tradingdb.operator.kube.Durations;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import io.tradingdb.operator.postgres.TimescalePolicies;
 import java.time.Duration;
 import java.util.ArrayList;

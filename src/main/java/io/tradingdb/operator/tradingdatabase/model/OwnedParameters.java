@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase.model;
 
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;

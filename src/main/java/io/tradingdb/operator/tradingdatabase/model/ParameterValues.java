@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase.model;
 
+import io.tradingdb.operator.kube.InvalidSpecException;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PostgresqlSpec;
 
 /**

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase.model;
 
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package io.tradingdb.operator.tradingdatabase.monitoring;
 
-import static io.tradingdb.operator.tradingdatabase.monitoring.PrometheusOperatorResources.ordered;
+import static io.tradingdb.operator.tradingdatabase.monitoring.PrometheusOperatorKinds.ordered;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -63,7 +63,7 @@ public final class AlertRouting {
         "groupInterval", GROUP_INTERVAL,
         "repeatInterval", REPEAT_INTERVAL,
         "matchers", List.of(ordered("name", "tradingdatabase", "value", model.names().cluster(), "matchType", "=")));
-    return PrometheusOperatorResources.resource(API_VERSION, "AlertmanagerConfig",
+    return PrometheusOperatorKinds.resource(API_VERSION, "AlertmanagerConfig",
         model.names().alertmanagerConfig(), model, ordered("route", route, "receivers", List.of(receiver)));
   }
 

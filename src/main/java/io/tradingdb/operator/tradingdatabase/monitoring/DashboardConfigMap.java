@@ -34,7 +34,7 @@ public final class DashboardConfigMap {
 
   public static ConfigMap build(ClusterModel model) {
     ClusterNames names = model.names();
-    Map<String, String> labels = new LinkedHashMap<>(MonitoringConfig.labels(model));
+    Map<String, String> labels = new LinkedHashMap<>(MonitoringConfigMap.labels(model));
     labels.put(SIDECAR_LABEL, "1");
     return new ConfigMapBuilder()
         .withNewMetadata()

@@ -11,7 +11,7 @@ import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 
 /**
  * The prometheus-community postgres_exporter container for each PostgreSQL pod, with the custom
- * queries from {@link MonitoringConfig}. Add {@link #container} and {@link #volume} to the
+ * queries from {@link MonitoringConfigMap}. Add {@link #container} and {@link #volume} to the
  * StatefulSet's pod when {@code model.monitoring().enabled()}.
  */
 public final class ExporterSidecar {
@@ -32,7 +32,7 @@ public final class ExporterSidecar {
         .withImage(model.monitoring().exporterImage())
         .withImagePullPolicy(model.imagePullPolicy())
         .withArgs(
-            "--extend.query-path=" + QUERIES_DIR + "/" + MonitoringConfig.QUERIES_KEY,
+            "--extend.query-path=" + QUERIES_DIR + "/" + MonitoringConfigMap.QUERIES_KEY,
             "--web.listen-address=:" + ClusterNames.EXPORTER_PORT,
             // The custom queries cover these; the built-in ones would double the series.
             "--no-collector.database",

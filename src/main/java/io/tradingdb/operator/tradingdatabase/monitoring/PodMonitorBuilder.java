@@ -1,6 +1,6 @@
 package io.tradingdb.operator.tradingdatabase.monitoring;
 
-import static io.tradingdb.operator.tradingdatabase.monitoring.PrometheusOperatorResources.ordered;
+import static io.tradingdb.operator.tradingdatabase.monitoring.PrometheusOperatorKinds.ordered;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.tradingdb.operator.kube.Labels;
@@ -32,7 +32,7 @@ public final class PodMonitorBuilder {
             Labels.NAME, "tradingdatabase",
             Labels.INSTANCE, model.names().cluster())),
         "podMetricsEndpoints", List.of(endpoint));
-    return PrometheusOperatorResources.resource("PodMonitor", model.names().podMonitor(), model, spec);
+    return PrometheusOperatorKinds.resource("PodMonitor", model.names().podMonitor(), model, spec);
   }
 
   private static Map<String, Object> relabel(String podLabel, String target) {

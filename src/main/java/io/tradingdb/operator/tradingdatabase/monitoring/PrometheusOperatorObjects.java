@@ -35,11 +35,11 @@ public final class PrometheusOperatorObjects {
       }
     }
     if (crds.contains(POD_MONITOR.crd())) {
-      apply(owner, model, POD_MONITOR, PrometheusOperatorResources.shouldCreatePodMonitor(model, crds)
+      apply(owner, model, POD_MONITOR, PrometheusOperatorKinds.shouldCreatePodMonitor(model, crds)
           ? PodMonitorBuilder.build(model) : null, model.names().podMonitor());
     }
     if (crds.contains(PROMETHEUS_RULE.crd())) {
-      apply(owner, model, PROMETHEUS_RULE, PrometheusOperatorResources.shouldCreatePrometheusRule(model, crds)
+      apply(owner, model, PROMETHEUS_RULE, PrometheusOperatorKinds.shouldCreatePrometheusRule(model, crds)
           ? PrometheusRuleBuilder.build(model) : null, model.names().prometheusRule());
     }
     boolean routing = optional.installed(ALERTMANAGER_CONFIG);

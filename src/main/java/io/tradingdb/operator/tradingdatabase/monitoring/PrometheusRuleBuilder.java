@@ -1,6 +1,6 @@
 package io.tradingdb.operator.tradingdatabase.monitoring;
 
-import static io.tradingdb.operator.tradingdatabase.monitoring.PrometheusOperatorResources.ordered;
+import static io.tradingdb.operator.tradingdatabase.monitoring.PrometheusOperatorKinds.ordered;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile;
@@ -9,7 +9,6 @@ import io.tradingdb.operator.tradingdatabase.DatabaseMetrics;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -31,7 +30,7 @@ public final class PrometheusRuleBuilder {
   private PrometheusRuleBuilder() {}
 
   public static GenericKubernetesResource build(ClusterModel model) {
-    return PrometheusOperatorResources.resource(
+    return PrometheusOperatorKinds.resource(
         "PrometheusRule", model.names().prometheusRule(), model, ordered("groups", groups(model)));
   }
 

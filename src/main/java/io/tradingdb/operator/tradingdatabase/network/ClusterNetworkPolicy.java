@@ -7,14 +7,14 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.tradingdb.operator.backup.BackupWorkloads;
-import io.tradingdb.operator.backup.PgBackRestConfig;
+import io.tradingdb.operator.pgbackrest.PgBackRestConf;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import io.tradingdb.operator.kube.Labels;
-import io.tradingdb.operator.tradingdatabase.ClusterServices;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterServices;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import java.util.ArrayList;
@@ -63,7 +63,7 @@ public final class ClusterNetworkPolicy {
     if (model.pgBackRest().isPresent()) {
       // pgBackRest's TLS server: only this cluster's backup Jobs (which also need its client certificate).
       rules.add(rule(List.of(samePodsAs(Map.of(BackupWorkloads.PGBACKREST_CLIENT_LABEL, n.cluster()))),
-          PgBackRestConfig.SERVER_PORT));
+          PgBackRestConf.SERVER_PORT));
     }
     if (model.monitoring().enabled()) {
       // Metrics only, no data: open to any scraper, wherever Prometheus runs.

@@ -2,7 +2,7 @@ package io.tradingdb.operator.tradingdatabase.pooler;
 
 import io.tradingdb.operator.postgres.PoolerAuthSetup;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

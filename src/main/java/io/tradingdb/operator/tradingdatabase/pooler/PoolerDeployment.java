@@ -162,7 +162,7 @@ public final class PoolerDeployment {
         .build());
     volumes.add(new VolumeBuilder().withName("auth")
         .withNewSecret().withSecretName(names.poolerAuthSecret()).withDefaultMode(0440)
-        .addNewItem().withKey(PoolerConfig.AUTH_FILE_KEY).withPath(PoolerLayout.AUTH_FILE).endItem()
+        .addNewItem().withKey(PoolerConfigMap.AUTH_FILE_KEY).withPath(PoolerLayout.AUTH_FILE).endItem()
         .endSecret()
         .build());
     if (model.tlsEnabled()) {

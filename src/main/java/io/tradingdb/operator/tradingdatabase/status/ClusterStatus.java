@@ -6,10 +6,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
 import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.postgres.HealthEvaluator;
-import io.tradingdb.operator.tradingdatabase.BootstrapRestore;
-import io.tradingdb.operator.tradingdatabase.DatabaseChecks;
-import io.tradingdb.operator.tradingdatabase.HypertablePolicyRun;
-import io.tradingdb.operator.tradingdatabase.ClusterServices;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterServices;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import java.time.Clock;
@@ -42,7 +39,7 @@ public final class ClusterStatus {
    *     primary yet)
    */
   public static TradingDatabaseStatus compute(
-      TradingDatabase db, ClusterModel model, Observed observed, DatabaseChecks.Outcome checks, Clock clock) {
+      TradingDatabase db, ClusterModel model, Observed observed, CheckOutcome checks, Clock clock) {
     TradingDatabaseStatus previous = db.getStatus() == null ? new TradingDatabaseStatus() : db.getStatus();
     Long generation = db.getMetadata().getGeneration();
     ClusterNames n = model.names();
@@ -68,31 +65,31 @@ public final class ClusterStatus {
     boolean rolling = rolling(sts, model.instances());
     boolean everReady = previous.getPhase() != null && !CREATING.equals(previous.getPhase());
 
-    List<Condition3> c = new ArrayList<>();
+    List<WantedCondition> c = new ArrayList<>();
     String phase;
     if (ready >= model.instances() && primary != null && !rolling) {
       phase = observed.pendingChanges().isEmpty() ? READY : DEGRADED;
-      c.add(new Condition3(Conditions.READY, true, "AllInstancesReady",
+      c.add(new WantedCondition(Conditions.READY, true, "AllInstancesReady",
           ready + "/" + model.instances() + " instances ready; primary is " + primary));
-      c.add(new Condition3(Conditions.PROGRESSING, false, "Reconciled", "the cluster matches its spec"));
+      c.add(new WantedCondition(Conditions.PROGRESSING, false, "Reconciled", "the cluster matches its spec"));
     } else if (!everReady && ready == 0) {
       phase = CREATING;
-      c.add(new Condition3(Conditions.READY, false, "Creating",
+      c.add(new WantedCondition(Conditions.READY, false, "Creating",
           "waiting for the first instance: 0/" + model.instances() + " ready"));
-      c.add(new Condition3(Conditions.PROGRESSING, true, "Creating", "creating the cluster"));
+      c.add(new WantedCondition(Conditions.PROGRESSING, true, "Creating", "creating the cluster"));
     } else if (rolling) {
       phase = UPDATING;
-      c.add(new Condition3(Conditions.READY, ready > 0 && primary != null, "RollingUpdate",
+      c.add(new WantedCondition(Conditions.READY, ready > 0 && primary != null, "RollingUpdate",
           "rolling update in progress: " + ready + "/" + model.instances() + " instances ready"));
-      c.add(new Condition3(Conditions.PROGRESSING, true, "RollingUpdate",
+      c.add(new WantedCondition(Conditions.PROGRESSING, true, "RollingUpdate",
           "applying the new pod template or instance count"));
     } else {
       phase = DEGRADED;
       String why = primary == null
           ? "no instance holds the primary role"
           : (model.instances() - ready) + " of " + model.instances() + " instances are not ready";
-      c.add(new Condition3(Conditions.READY, false, primary == null ? "NoPrimary" : "InstancesNotReady", why));
-      c.add(new Condition3(Conditions.PROGRESSING, false, "Waiting", "waiting for instances to recover"));
+      c.add(new WantedCondition(Conditions.READY, false, primary == null ? "NoPrimary" : "InstancesNotReady", why));
+      c.add(new WantedCondition(Conditions.PROGRESSING, false, "Waiting", "waiting for instances to recover"));
     }
     HealthEvaluator.Finding finding = checks == null ? null : checks.finding();
     if (READY.equals(phase) && finding != null) {
@@ -101,27 +98,27 @@ public final class ClusterStatus {
     if (checks != null) {
       s.setHealth(checks.health());
       c.add(checks.error() == null
-          ? new Condition3(HEALTH_CHECKED, true, "Checked", "health queries ran on the primary")
-          : new Condition3(HEALTH_CHECKED, false, "Unreachable", checks.error()));
+          ? new WantedCondition(HEALTH_CHECKED, true, "Checked", "health queries ran on the primary")
+          : new WantedCondition(HEALTH_CHECKED, false, "Unreachable", checks.error()));
     }
-    HypertablePolicyRun.Outcome policies = checks == null ? null : checks.policies();
+    PolicyOutcome policies = checks == null ? null : checks.policies();
     if (policies != null) {
       s.setHypertables(policies.tables().isEmpty() ? null : policies.tables());
-      c.add(new Condition3(TIMESCALE_POLICIES, !policies.retrySoon(), policies.reason(), policies.message()));
+      c.add(new WantedCondition(TIMESCALE_POLICIES, !policies.retrySoon(), policies.reason(), policies.message()));
       if (READY.equals(phase) && finding == null && policies.jobFailed()) {
         phase = DEGRADED;
         finding = new HealthEvaluator.Finding("TimescaleJobFailed", policies.message());
       }
     }
     if (DEGRADED.equals(phase) && finding != null && ready >= model.instances()) {
-      c.add(new Condition3(Conditions.DEGRADED, true, finding.reason(), finding.message()));
+      c.add(new WantedCondition(Conditions.DEGRADED, true, finding.reason(), finding.message()));
     } else if (DEGRADED.equals(phase)) {
       boolean pendingOnly = ready >= model.instances() && primary != null;
-      c.add(new Condition3(Conditions.DEGRADED, true,
+      c.add(new WantedCondition(Conditions.DEGRADED, true,
           pendingOnly ? "PendingChanges" : primary == null ? "NoPrimary" : "InstancesNotReady",
           pendingOnly ? String.join("; ", observed.pendingChanges()) : c.get(0).message()));
     } else {
-      c.add(new Condition3(Conditions.DEGRADED, false, "AsExpected", "no problem detected"));
+      c.add(new WantedCondition(Conditions.DEGRADED, false, "AsExpected", "no problem detected"));
     }
     s.setPhase(phase);
     s.setConditions(apply(previous, c, generation, clock));
@@ -133,18 +130,18 @@ public final class ClusterStatus {
    * Ready for applications, and a failed restore makes it Degraded with the reason.
    */
   public static TradingDatabaseStatus withBootstrap(
-      TradingDatabaseStatus computed, BootstrapRestore.Outcome restore, Long generation, Clock clock) {
+      TradingDatabaseStatus computed, RestoreOutcome restore, Long generation, Clock clock) {
     computed.setBootstrap(restore.message());
     if (restore.done()) {
       return computed;
     }
-    List<Condition3> c = new ArrayList<>();
-    c.add(new Condition3(Conditions.READY, false, restore.failed() ? "RestoreFailed" : "Restoring", restore.message()));
+    List<WantedCondition> c = new ArrayList<>();
+    c.add(new WantedCondition(Conditions.READY, false, restore.failed() ? "RestoreFailed" : "Restoring", restore.message()));
     if (restore.failed()) {
-      c.add(new Condition3(Conditions.DEGRADED, true, "RestoreFailed", restore.message()));
+      c.add(new WantedCondition(Conditions.DEGRADED, true, "RestoreFailed", restore.message()));
       computed.setPhase(DEGRADED);
     } else {
-      c.add(new Condition3(Conditions.PROGRESSING, true, "Restoring", restore.message()));
+      c.add(new WantedCondition(Conditions.PROGRESSING, true, "Restoring", restore.message()));
       computed.setPhase(RESTORING);
     }
     computed.setConditions(apply(computed, c, generation, clock));
@@ -159,9 +156,9 @@ public final class ClusterStatus {
     s.setObservedGeneration(generation);
     s.setPhase(FAILED);
     s.setConditions(apply(previous, List.of(
-        new Condition3(Conditions.READY, false, "InvalidSpec", message),
-        new Condition3(Conditions.PROGRESSING, false, "InvalidSpec", "waiting for a corrected spec"),
-        new Condition3(Conditions.DEGRADED, true, "InvalidSpec", message)), generation, clock));
+        new WantedCondition(Conditions.READY, false, "InvalidSpec", message),
+        new WantedCondition(Conditions.PROGRESSING, false, "InvalidSpec", "waiting for a corrected spec"),
+        new WantedCondition(Conditions.DEGRADED, true, "InvalidSpec", message)), generation, clock));
     return s;
   }
 
@@ -171,17 +168,17 @@ public final class ClusterStatus {
     TradingDatabaseStatus s = copyFacts(previous);
     s.setPhase(previous.getPhase() == null ? CREATING : previous.getPhase());
     s.setConditions(apply(previous, List.of(
-        new Condition3(Conditions.DEGRADED, true, "ReconcileError", message)),
+        new WantedCondition(Conditions.DEGRADED, true, "ReconcileError", message)),
         db.getMetadata().getGeneration(), clock));
     return s;
   }
 
-  private record Condition3(String type, boolean status, String reason, String message) {}
+  private record WantedCondition(String type, boolean status, String reason, String message) {}
 
   private static List<io.fabric8.kubernetes.api.model.Condition> apply(
-      TradingDatabaseStatus previous, List<Condition3> updates, Long generation, Clock clock) {
+      TradingDatabaseStatus previous, List<WantedCondition> updates, Long generation, Clock clock) {
     var conditions = previous.getConditions();
-    for (Condition3 u : updates) {
+    for (WantedCondition u : updates) {
       conditions = Conditions.set(conditions, u.type(), u.status(), u.reason(), u.message(), generation, clock);
     }
     return conditions;

@@ -11,6 +11,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.testsupport.Samples;
 import java.time.Duration;
 import java.util.List;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import org.junit.jupiter.api.Test;
 
 /** The data lifecycle's defaults: the weekly VACUUM ANALYZE per profile, and the hypertable list resolved. */

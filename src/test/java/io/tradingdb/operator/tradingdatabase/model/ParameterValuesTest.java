@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase.model;
 
+import io.tradingdb.operator.kube.InvalidSpecException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PostgresqlSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.testsupport.Samples;
-import io.tradingdb.operator.tradingdatabase.PatroniConfig;
+import io.tradingdb.operator.tradingdatabase.workload.PatroniConfigMap;
 import io.tradingdb.operator.tradingdatabase.pooler.PgBouncerIni;
 import io.tradingdb.operator.tradingdatabase.pooler.PoolerLayout;
 import java.util.List;
@@ -56,7 +57,7 @@ class ParameterValuesTest {
   @ValueSource(strings = {"'; ssl_passphrase_command = 'id", "a\\nb", "x # comment", "a = b", "\"quoted\"", "back\\\\slash"})
   void printableHostileValuesStayOneValueInEveryRenderedFile(String value) throws Exception {
     ClusterModel model = ClusterModel.from(withPostgresParameter("application_name", value));
-    String yaml = PatroniConfig.configMap(model).getData().get(PatroniConfig.CONFIG_FILE);
+    String yaml = PatroniConfigMap.configMap(model).getData().get(PatroniConfigMap.CONFIG_FILE);
     JsonNode patroni = new ObjectMapper(new YAMLFactory()).readTree(yaml);
     JsonNode parameters = patroni.at("/postgresql/parameters");
     assertThat(parameters.get("application_name").asText()).isEqualTo(value);

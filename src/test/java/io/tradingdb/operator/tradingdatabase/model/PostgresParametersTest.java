@@ -1,10 +1,11 @@
 package io.tradingdb.operator.tradingdatabase.model;
 
+import io.tradingdb.operator.kube.InvalidSpecException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tradingdb.operator.tradingdatabase.PatroniConfig;
+import io.tradingdb.operator.tradingdatabase.workload.PatroniConfigMap;
 import io.tradingdb.operator.tradingdatabase.pooler.TestClusters;
 import java.util.List;
 import java.util.Map;
@@ -133,7 +134,7 @@ class PostgresParametersTest {
             auto_explain.log_min_duration: "500"
         """);
     assertThat(model.sharedPreloadLibraries()).containsExactly("timescaledb", "pg_stat_statements", "auto_explain");
-    Map<String, Object> rendered = PatroniConfig.postgresParameters(model);
+    Map<String, Object> rendered = PatroniConfigMap.postgresParameters(model);
     assertThat(rendered).containsEntry("shared_preload_libraries", "timescaledb,pg_stat_statements,auto_explain")
         .containsEntry("auto_explain.log_min_duration", "500");
   }

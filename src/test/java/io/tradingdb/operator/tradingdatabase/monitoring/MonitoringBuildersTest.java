@@ -35,12 +35,12 @@ class MonitoringBuildersTest {
   void exporterSidecarAndItsConfig() {
     Golden.assertYaml("monitoring/exporter-container.yaml", ExporterSidecar.container(production));
     Golden.assertYaml("monitoring/exporter-volume.yaml", ExporterSidecar.volume(production));
-    ConfigMap queries = MonitoringConfig.queriesConfigMap(production);
+    ConfigMap queries = MonitoringConfigMap.queriesConfigMap(production);
     assertThat(queries.getMetadata().getName()).isEqualTo("trading-monitoring");
-    assertThat(queries.getData()).containsOnlyKeys(MonitoringConfig.QUERIES_KEY);
-    assertThat(queries.getData().get(MonitoringConfig.QUERIES_KEY)).isEqualTo(ExporterQueries.text());
+    assertThat(queries.getData()).containsOnlyKeys(MonitoringConfigMap.QUERIES_KEY);
+    assertThat(queries.getData().get(MonitoringConfigMap.QUERIES_KEY)).isEqualTo(ExporterQueries.text());
     Golden.assertYaml("monitoring/monitoring-secret.yaml",
-        MonitoringConfig.authSecret(production, "not-a-real-password-only-for-golden-files"));
+        MonitoringConfigMap.authSecret(production, "not-a-real-password-only-for-golden-files"));
   }
 
   @Test
@@ -111,15 +111,15 @@ class MonitoringBuildersTest {
 
   @Test
   void prometheusOperatorObjectsOnlyWhenTheirCrdsExist() {
-    assertThat(PrometheusOperatorResources.shouldCreatePodMonitor(production, Set.of())).isFalse();
-    assertThat(PrometheusOperatorResources.shouldCreatePodMonitor(
+    assertThat(PrometheusOperatorKinds.shouldCreatePodMonitor(production, Set.of())).isFalse();
+    assertThat(PrometheusOperatorKinds.shouldCreatePodMonitor(
         production, Set.of("podmonitors.monitoring.coreos.com"))).isTrue();
-    assertThat(PrometheusOperatorResources.shouldCreatePrometheusRule(
+    assertThat(PrometheusOperatorKinds.shouldCreatePrometheusRule(
         production, Set.of("podmonitors.monitoring.coreos.com"))).isFalse();
-    assertThat(PrometheusOperatorResources.shouldCreatePrometheusRule(
+    assertThat(PrometheusOperatorKinds.shouldCreatePrometheusRule(
         production, Set.of("prometheusrules.monitoring.coreos.com"))).isTrue();
     ClusterModel off = TestClusters.model("pooler/staging-no-tls.yaml");
-    assertThat(PrometheusOperatorResources.shouldCreatePodMonitor(
+    assertThat(PrometheusOperatorKinds.shouldCreatePodMonitor(
         off, Set.of("podmonitors.monitoring.coreos.com"))).isFalse();
   }
 

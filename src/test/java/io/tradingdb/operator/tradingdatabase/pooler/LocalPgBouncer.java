@@ -55,7 +55,7 @@ public final class LocalPgBouncer implements AutoCloseable {
     PoolerLayout layout = new PoolerLayout(
         "127.0.0.1", port, serverHost, serverPort, dir.resolve(PoolerLayout.AUTH_FILE).toString(),
         dir.resolve("tls").toString());
-    LocalProcesses.writeForPostgres(dir.resolve(PoolerLayout.AUTH_FILE), PoolerConfig.authFile(lookupPassword));
+    LocalProcesses.writeForPostgres(dir.resolve(PoolerLayout.AUTH_FILE), PoolerConfigMap.authFile(lookupPassword));
     if (!tlsFiles.isEmpty()) {
       Path tls = dir.resolve("tls");
       try {
@@ -67,7 +67,7 @@ public final class LocalPgBouncer implements AutoCloseable {
       tlsFiles.forEach((name, pem) -> LocalProcesses.writeForPostgres(tls.resolve(name), pem));
     }
     LocalProcesses.writeForPostgres(dir.resolve(PoolerLayout.CONFIG_FILE), PgBouncerIni.render(model, layout));
-    LocalProcesses.writeForPostgres(dir.resolve(PoolerLayout.RUN_SCRIPT), PoolerConfig.RUN_SCRIPT);
+    LocalProcesses.writeForPostgres(dir.resolve(PoolerLayout.RUN_SCRIPT), PoolerConfigMap.RUN_SCRIPT);
     List<String> command = LocalProcesses.asPostgres(
         List.of(
             "PGBOUNCER_CONFIG=" + dir.resolve(PoolerLayout.CONFIG_FILE),

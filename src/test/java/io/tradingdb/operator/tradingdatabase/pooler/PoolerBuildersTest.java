@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
-import io.tradingdb.operator.tradingdatabase.model.InvalidSpecException;
+import io.tradingdb.operator.kube.InvalidSpecException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
@@ -40,8 +40,8 @@ class PoolerBuildersTest {
     Golden.assertYaml("pooler/production-deployment.yaml", PoolerDeployment.build(production));
     Golden.assertYaml("pooler/production-service.yaml", PoolerService.service(production));
     Golden.assertYaml("pooler/production-pdb.yaml", PoolerService.disruptionBudget(production).orElseThrow());
-    Golden.assertYaml("pooler/production-configmap.yaml", PoolerConfig.configMap(production));
-    Golden.assertYaml("pooler/production-secret.yaml", PoolerConfig.authSecret(production, PASSWORD));
+    Golden.assertYaml("pooler/production-configmap.yaml", PoolerConfigMap.configMap(production));
+    Golden.assertYaml("pooler/production-secret.yaml", PoolerConfigMap.authSecret(production, PASSWORD));
   }
 
   @Test
@@ -66,7 +66,7 @@ class PoolerBuildersTest {
             nodeSelector: {pool: databases}
             tolerations: [{key: dedicated, operator: Equal, value: databases, effect: NoSchedule}]
         """);
-    assertThat(PoolerConfig.configMap(bigger)).isNotEqualTo(PoolerConfig.configMap(production));
+    assertThat(PoolerConfigMap.configMap(bigger)).isNotEqualTo(PoolerConfigMap.configMap(production));
     // Same template: the change is applied by a reload in the running pods, not by a rollout.
     assertThat(PoolerDeployment.build(bigger).getSpec().getTemplate())
         .isEqualTo(PoolerDeployment.build(production).getSpec().getTemplate());
@@ -74,9 +74,9 @@ class PoolerBuildersTest {
 
   @Test
   void authFileHoldsOnlyTheLookupLogin() {
-    Secret secret = PoolerConfig.authSecret(production, "pa\"ss");
+    Secret secret = PoolerConfigMap.authSecret(production, "pa\"ss");
     String userlist = new String(
-        Base64.getDecoder().decode(secret.getData().get(PoolerConfig.AUTH_FILE_KEY)), StandardCharsets.UTF_8);
+        Base64.getDecoder().decode(secret.getData().get(PoolerConfigMap.AUTH_FILE_KEY)), StandardCharsets.UTF_8);
     assertThat(userlist).isEqualTo("\"tradingdb_pooler\" \"pa\"\"ss\"\n");
   }
 

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.api.v1alpha1.backupschedule;
 
+import io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;

@@ -3,8 +3,6 @@ package io.tradingdb.operator.api.v1alpha1.dbuser;
 import io.tradingdb.operator.api.v1alpha1.common.ResourceStatus;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.kubernetes.api.model.Condition;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 

@@ -3,7 +3,7 @@ package io.tradingdb.operator.api.v1alpha1.tradingdatabase;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
-import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupStorageSpec;
+import io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec;
 
 /**
  * The cluster's pgBackRest repository. Setting it turns on WAL archiving (archive_mode on, every

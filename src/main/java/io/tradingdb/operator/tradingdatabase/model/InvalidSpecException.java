@@ -1,8 +1,0 @@
-package io.tradingdb.operator.tradingdatabase.model;
-
-/** A spec the schema accepted but the operator cannot run; the message is shown to the user. */
-public class InvalidSpecException extends RuntimeException {
-  public InvalidSpecException(String message) {
-    super(message);
-  }
-}

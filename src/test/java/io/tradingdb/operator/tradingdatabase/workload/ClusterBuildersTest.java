@@ -1,0 +1,108 @@
+package io.tradingdb.operator.tradingdatabase.workload;
+
+import io.tradingdb.operator.tradingdatabase.PgBackRestSamples;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.testsupport.Golden;
+import io.tradingdb.operator.testsupport.Samples;
+import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The pure builders, spec in and objects out, compared with readable golden YAML. */
+class ClusterBuildersTest {
+
+  @Test
+  void developmentProfileIsOneInstanceWithoutDisruptionBudget() {
+    TradingDatabase db = Samples.tradingDatabase("trading", "dev");
+    ClusterModel model = ClusterModel.from(db);
+    assertThat(model.highlyAvailable()).isFalse();
+    Golden.assertMatches("tradingdatabase/development.yaml", objects(db, model));
+  }
+
+  @Test
+  void productionProfileHasThreeInstancesWalVolumeAntiAffinityAndBudget() {
+    TradingDatabase db = Samples.tradingDatabase("trading", "prod");
+    db.getSpec().setProfile(Profile.PRODUCTION);
+    ClusterModel model = ClusterModel.from(db);
+    assertThat(model.instances()).isEqualTo(3);
+    assertThat(model.wal()).isPresent();
+    List<HasMetadata> objects = objects(db, model);
+    objects.add(DisruptionBudgets.postgres(model));
+    Golden.assertMatches("tradingdatabase/production.yaml", objects);
+  }
+
+  /**
+   * WAL archiving: archive settings, the pgBackRest file and restore_command in Patroni's
+   * ConfigMap, the TLS server sidecar, S3 keys by reference only; and a point-in-time bootstrap.
+   */
+  @Test
+  void pgBackRestArchivesWalAndRunsATlsServerBesideEachInstance() {
+    TradingDatabase db = Samples.tradingDatabase("trading", "market-restored");
+    db.getSpec().setInstances(2);
+    db.getSpec().setPgBackRest(PgBackRestSamples.repository());
+    db.getSpec().setBootstrap(PgBackRestSamples.pointInTime("market", "2026-11-26T03:00:00+01:00"));
+    ClusterModel model = ClusterModel.from(db);
+    StatefulSet sts = ClusterStatefulSet.build(model, "x", Map.of());
+    var containers = sts.getSpec().getTemplate().getSpec().getContainers();
+    assertThat(containers).extracting(c -> c.getName()).containsExactly("postgres", "metrics-exporter", "pgbackrest");
+    assertThat(containers.get(2).getCommand()).containsExactly("pgbackrest", "server");
+    var s3Keys = containers.stream().flatMap(c -> c.getEnv().stream()).filter(e -> e.getName().contains("S3_KEY")).toList();
+    assertThat(s3Keys).isNotEmpty().allSatisfy(e -> {
+      assertThat(e.getValue()).isNull();
+      assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("minio-credentials");
+    });
+    assertThat(PatroniConfigMap.postgresParameters(model))
+        .containsEntry("archive_mode", "on")
+        .containsEntry("archive_command", "pgbackrest --stanza=market-restored archive-push %p")
+        .containsEntry("archive_timeout", "60");
+    assertThat(PatroniConfigMap.recoveryTargetTime("2026-11-26T03:00:00+01:00")).isEqualTo("2026-11-26 03:00:00.000000+01:00");
+    Golden.assertMatches("tradingdatabase/pgbackrest.yaml", objects(db, model));
+  }
+
+  @Test
+  void existingClaimTemplateSizesWinBecauseTheyAreImmutable() {
+    TradingDatabase db = Samples.tradingDatabase("trading", "grow");
+    db.getSpec().setStorage(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.StorageSpec());
+    db.getSpec().getStorage().setData(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeSpec("100Gi", null));
+    ClusterModel model = ClusterModel.from(db);
+    StatefulSet fresh = ClusterStatefulSet.build(model, "x", Map.of());
+    assertThat(fresh.getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests().get("storage"))
+        .hasToString("100Gi");
+    StatefulSet existing = ClusterStatefulSet.build(model, "x", Map.of("pgdata", "10Gi"));
+    assertThat(existing.getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests().get("storage"))
+        .hasToString("10Gi");
+  }
+
+  @Test
+  void configChecksumChangesWithTheConfigurationSoPodsRoll() {
+    TradingDatabase db = Samples.tradingDatabase("trading", "conf");
+    String before = PatroniConfigMap.checksum(PatroniConfigMap.configMap(ClusterModel.from(db)));
+    db.getSpec().setPostgresql(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.PostgresqlSpec());
+    db.getSpec().getPostgresql().setParameters(Map.of("work_mem", "64MB"));
+    String after = PatroniConfigMap.checksum(PatroniConfigMap.configMap(ClusterModel.from(db)));
+    assertThat(after).isNotEqualTo(before).hasSize(16);
+  }
+
+  private static List<HasMetadata> objects(TradingDatabase db, ClusterModel model) {
+    var config = PatroniConfigMap.configMap(model);
+    List<HasMetadata> objects = new ArrayList<>();
+    objects.add(ClusterSecrets.superuser(db, model, "<generated>"));
+    objects.add(ClusterSecrets.replication(db, model, "<generated>", "<generated>"));
+    objects.add(config);
+    objects.add(ClusterServices.headless(model));
+    objects.add(ClusterServices.readWrite(model));
+    objects.add(ClusterServices.readOnly(model));
+    objects.add(PatroniRbac.serviceAccount(model));
+    objects.add(PatroniRbac.role(model));
+    objects.add(PatroniRbac.roleBinding(model));
+    objects.add(ClusterStatefulSet.build(model, PatroniConfigMap.checksum(config), Map.of()));
+    return objects;
+  }
+}
