@@ -17,6 +17,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.RetentionSpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.VerificationSpec;
+import io.tradingdb.operator.kube.Durations;
 import io.tradingdb.operator.postgres.BackupSql;
 import io.tradingdb.operator.postgres.ConnectionTarget;
 import io.tradingdb.operator.kube.InvalidSpecException;
@@ -139,14 +140,14 @@ public record BackupModel(
         storage,
         retention,
         verification(spec.getVerification(), target.database()),
-        orDefault(spec.getStartingDeadlineSeconds(), 3600L),
+        Durations.field("spec.startingDeadline", spec.getStartingDeadline(), Duration.ofHours(1), Duration.ofSeconds(10), Duration.ofDays(1)).toSeconds(),
         orDefault(spec.getSuccessfulJobsHistoryLimit(), 3),
         orDefault(spec.getFailedJobsHistoryLimit(), 3),
         orDefault(spec.getBackoffLimit(), 1),
-        orDefault(spec.getActiveDeadlineSeconds(), 21600L),
+        Durations.field("spec.activeDeadline", spec.getActiveDeadline(), Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(7)).toSeconds(),
         spec.getImage() == null ? defaultImage : spec.getImage(),
         spec.getResources() == null ? defaultResources() : spec.getResources(),
-        spec.getStaleAfter() == null ? Duration.ofHours(1) : parseDuration(spec.getStaleAfter()),
+        Durations.field("spec.staleAfter", spec.getStaleAfter(), Duration.ofHours(1), Duration.ofMinutes(1), null),
         pgBackRest);
   }
 
@@ -176,17 +177,6 @@ public record BackupModel(
       throw new InvalidSpecException("spec.timeZone '" + configured + "' is not an IANA time zone such as Europe/London");
     }
     return configured;
-  }
-
-  /** "7d", "168h", "30m" as a Duration. */
-  public static Duration parseDuration(String text) {
-    long amount = Long.parseLong(text.substring(0, text.length() - 1));
-    return switch (text.charAt(text.length() - 1)) {
-      case 'd' -> Duration.ofDays(amount);
-      case 'h' -> Duration.ofHours(amount);
-      case 'm' -> Duration.ofMinutes(amount);
-      default -> throw new InvalidSpecException("'" + text + "' is not a duration like 7d, 12h or 30m");
-    };
   }
 
   private static DumpOptions dumpOptions(PgDumpSpec spec) {
@@ -226,7 +216,8 @@ public record BackupModel(
       return new Retention(Duration.ofDays(7).toSeconds(), null);
     }
     return new Retention(
-        spec.getMaxAge() == null ? null : parseDuration(spec.getMaxAge()).toSeconds(), spec.getMaxCount());
+        spec.getMaxAge() == null ? null
+            : Durations.field("spec.retention.maxAge", spec.getMaxAge(), null, Duration.ofHours(1), null).toSeconds(), spec.getMaxCount());
   }
 
   private static Verification verification(VerificationSpec spec, String database) {

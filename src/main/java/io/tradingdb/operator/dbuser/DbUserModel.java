@@ -69,7 +69,8 @@ public record DbUserModel(
   }
 
   public static String connectionSecretName(DbUser user) {
-    String configured = user.getSpec() == null ? null : user.getSpec().getConnectionSecretName();
+    String configured = user.getSpec() == null ? null : user.getSpec().getConnectionSecretRef() == null ? null
+        : user.getSpec().getConnectionSecretRef().getName();
     return configured != null ? configured : user.getMetadata().getName() + "-connection";
   }
 
@@ -119,18 +120,14 @@ public record DbUserModel(
       secretRef = new SecretKeyRef(secretRef.getName(), "password");
     }
     Duration rotation = null;
-    if (spec.getRotation() != null) {
+    if (spec.getRotation() != null && !Boolean.FALSE.equals(spec.getRotation().getEnabled())) {
       if (secretRef != null) {
         throw new InvalidSpecException("spec.rotation needs a generated password, not spec.password.secretRef");
       }
-      try {
-        rotation = Durations.parse(spec.getRotation().getInterval());
-      } catch (IllegalArgumentException e) {
-        throw new InvalidSpecException("spec.rotation.interval: " + e.getMessage());
+      if (spec.getRotation().getInterval() == null) {
+        throw new InvalidSpecException("spec.rotation.interval is required");
       }
-      if (rotation.compareTo(MIN_ROTATION) < 0) {
-        throw new InvalidSpecException("spec.rotation.interval must be at least 1h");
-      }
+      rotation = Durations.field("spec.rotation.interval", spec.getRotation().getInterval(), null, MIN_ROTATION, null);
     }
     String reassignTo = spec.getReassignOwnedTo() == null ? null : roleName(spec.getReassignOwnedTo(), "spec.reassignOwnedTo");
     if (roleName.equals(reassignTo)) {

@@ -35,7 +35,7 @@ public record RepositoryStorage(S3 s3, Pvc pvc) {
               s3.getPrefix() == null ? defaultPrefix : s3.getPrefix(),
               s3.getEndpoint(),
               s3.getRegion() == null ? "us-east-1" : s3.getRegion(),
-              s3.getCredentialsSecret().getName(),
+              s3.getCredentialsSecretRef().getName(),
               s3.getForcePathStyle() != null ? s3.getForcePathStyle() : s3.getEndpoint() != null),
           null);
     }

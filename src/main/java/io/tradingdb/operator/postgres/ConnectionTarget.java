@@ -35,22 +35,22 @@ public record ConnectionTarget(
   /** An external server: verify-full when a CA is given, otherwise require (never plaintext). */
   public static ConnectionTarget external(ExternalDatabase ext) {
     String caKey =
-        ext.getCaSecret() == null
+        ext.getCaSecretRef() == null
             ? null
-            : ext.getCaSecret().getKey() == null ? "ca.crt" : ext.getCaSecret().getKey();
+            : ext.getCaSecretRef().getKey() == null ? "ca.crt" : ext.getCaSecretRef().getKey();
     SslMode mode =
         ext.getSslMode() != null
             ? ext.getSslMode()
-            : ext.getCaSecret() != null ? SslMode.VERIFY_FULL : SslMode.REQUIRE;
+            : ext.getCaSecretRef() != null ? SslMode.VERIFY_FULL : SslMode.REQUIRE;
     return new ConnectionTarget(
         ext.getHost(),
         ext.getPort() == null ? 5432 : ext.getPort(),
         ext.getDatabase(),
         mode.libpqName(),
-        ext.getCredentialsSecret().getName(),
+        ext.getCredentialsSecretRef().getName(),
         "username",
         "password",
-        ext.getCaSecret() == null ? null : ext.getCaSecret().getName(),
+        ext.getCaSecretRef() == null ? null : ext.getCaSecretRef().getName(),
         caKey,
         null,
         0);

@@ -1,6 +1,7 @@
 package io.tradingdb.operator.tradingdatabase;
 
 import io.tradingdb.operator.tradingdatabase.status.RestoreOutcome;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
@@ -9,16 +10,19 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.BootstrapSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.backup.BackupModel;
 import io.tradingdb.operator.backup.BackupWorkloads;
+import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.kube.InvalidSpecException;
+import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * spec.bootstrap.fromBackup: once the new cluster's primary is up (Patroni has run initdb and
  * created the database), a Job restores the chosen pg_dump backup into it with the BackupSchedule's
  * own restore script (TimescaleDB pre/post-restore hooks included). Runs once; the result stays in
- * status.bootstrap.
+ * the Restored condition.
  */
 public class BootstrapRestore {
 
@@ -36,9 +40,10 @@ public class BootstrapRestore {
     if (bootstrap == null || bootstrap.getFromBackup() == null) {
       return null;
     }
-    String previous = db.getStatus() == null ? null : db.getStatus().getBootstrap();
-    if (previous != null && previous.startsWith(RESTORED)) {
-      return new RestoreOutcome(previous, true, false);
+    Optional<Condition> restored = db.getStatus() == null ? Optional.empty()
+        : Conditions.find(db.getStatus().getConditions(), ClusterStatus.RESTORED).filter(c -> "True".equals(c.getStatus()));
+    if (restored.isPresent()) {
+      return new RestoreOutcome(restored.get().getMessage(), true, false);
     }
     BootstrapSpec.FromBackup from = bootstrap.getFromBackup();
     if (model.pgBackRestBootstrap().isPresent()) {

@@ -10,8 +10,11 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupMethod;
+import io.tradingdb.operator.testsupport.OperatorMetrics;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.PgBackRestSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
@@ -38,7 +41,8 @@ class BackupScheduleReconcilerTest {
 
   KubernetesClient client;
   private Operator operator;
-  private SimpleMeterRegistry registry;
+  private PrometheusMeterRegistry registry;
+  private OperatorMetrics metrics;
 
   @BeforeEach
   void start() throws Exception {
@@ -47,8 +51,10 @@ class BackupScheduleReconcilerTest {
         client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
       }
     }
-    registry = new SimpleMeterRegistry();
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    metrics = OperatorMetrics.of(registry);
     operator = new Operator(o -> o.withKubernetesClient(client)
+        .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).notCollectingMetricsPerResource().build())
         .withUseSSAToPatchPrimaryResource(false)
         .withSSABasedCreateUpdateMatchForDependentResources(false)
         .withCloseClientOnStop(false));
@@ -143,9 +149,11 @@ class BackupScheduleReconcilerTest {
     BackupSchedule current = client.resources(BackupSchedule.class).inNamespace("trading").withName("adhoc").get();
     current.getMetadata().getLabels();
     current.getMetadata().setAnnotations(Map.of(BackupSchedule.BACKUP_NOW_ANNOTATION, "before-upgrade", "touch", "1"));
+    long before = metrics.succeeded("BackupSchedule");
     client.resource(current).update();
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(client.batch().v1().jobs().inNamespace("trading").withName("adhoc-now-before-upgrade").get()).isNull());
+    await("a reconcile after the update").atMost(Duration.ofSeconds(20))
+        .until(() -> metrics.succeeded("BackupSchedule") > before);
+    assertThat(client.batch().v1().jobs().inNamespace("trading").withName("adhoc-now-before-upgrade").get()).isNull();
   }
 
   /**

@@ -27,7 +27,7 @@ final class BackupSchedules {
     external.setPort(port);
     external.setDatabase(database);
     external.setSslMode(SslMode.DISABLE);
-    external.setCredentialsSecret(new LocalObjectRef(PG_SECRET));
+    external.setCredentialsSecretRef(new LocalObjectRef(PG_SECRET));
     BackupScheduleSpec spec = new BackupScheduleSpec();
     spec.setTarget(DatabaseTarget.external(external));
     spec.setSchedule("0 3 * * *");
@@ -49,7 +49,7 @@ final class BackupSchedules {
     s3.setBucket(bucket);
     s3.setPrefix(prefix);
     s3.setEndpoint(endpoint);
-    s3.setCredentialsSecret(new LocalObjectRef(S3_SECRET));
+    s3.setCredentialsSecretRef(new LocalObjectRef(S3_SECRET));
     BackupStorageSpec storage = new BackupStorageSpec();
     storage.setS3(s3);
     schedule.getSpec().setStorage(storage);

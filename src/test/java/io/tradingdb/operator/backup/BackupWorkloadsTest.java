@@ -45,7 +45,7 @@ class BackupWorkloadsTest {
   static BackupModel externalToVolume() {
     BackupSchedule schedule = BackupSchedules.external("reporting", "db.example.internal", 5432, "reporting");
     schedule.getSpec().getTarget().getExternal().setSslMode(null);
-    schedule.getSpec().getTarget().getExternal().setCaSecret(new SecretKeyRef("reporting-ca", null));
+    schedule.getSpec().getTarget().getExternal().setCaSecretRef(new SecretKeyRef("reporting-ca", null));
     BackupSchedules.pvc(schedule, "backup-volume", null);
     BackupSchedules.dump(schedule, DumpFormat.DIRECTORY, CompressionAlgorithm.LZ4, null, 4);
     PgDumpSpec dump = schedule.getSpec().getPgDump();

@@ -62,7 +62,7 @@ class PgBackRestS3IT extends PgBackRestFlow {
     BackupStorageSpec.S3Storage bucket = new BackupStorageSpec.S3Storage();
     bucket.setBucket(BUCKET);
     bucket.setEndpoint(s3.endpoint());
-    bucket.setCredentialsSecret(new LocalObjectRef(BackupSchedules.S3_SECRET));
+    bucket.setCredentialsSecretRef(new LocalObjectRef(BackupSchedules.S3_SECRET));
     BackupStorageSpec storage = new BackupStorageSpec();
     storage.setS3(bucket);
     return storage;

@@ -1,5 +1,7 @@
 package io.tradingdb.operator.dbuser;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.tradingdb.operator.testsupport.RecordMockSecrets;
 import io.tradingdb.operator.postgres.AdminConnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("benchmark")
 @EnableKubernetesMockClient(crud = true, https = false)
+@ExtendWith(RecordMockSecrets.class)
 class DbUserBenchmarkIT {
 
   static KubernetesClient client;

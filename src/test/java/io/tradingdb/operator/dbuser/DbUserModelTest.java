@@ -85,7 +85,7 @@ class DbUserModelTest {
     assertRefused(u -> u.getSpec().setRoleName("a\0b"), "NUL");
     assertRefused(u -> u.getSpec().setValidUntil("tomorrow"), "spec.validUntil");
     assertRefused(u -> rotation(u, "30m"), "at least 1h");
-    assertRefused(u -> rotation(u, "1d"), "spec.rotation.interval");
+    assertRefused(u -> rotation(u, "1 day"), "spec.rotation.interval");
     assertRefused(u -> {
       PasswordSpec p = new PasswordSpec();
       p.setSecretRef(new SecretKeyRef("mine", null));
@@ -111,6 +111,15 @@ class DbUserModelTest {
     DbUserModel model = DbUserModel.from(user);
     assertThat(model.generatedPassword()).isFalse();
     assertThat(model.passwordSecret().getKey()).isEqualTo("password");
+  }
+
+  @Test
+  void rotationTakesDaysAndCanBeSwitchedOff() {
+    DbUser user = DbUserFixtures.load("app-user.yaml");
+    rotation(user, "7d");
+    assertThat(DbUserModel.from(user).rotationInterval()).isEqualTo(java.time.Duration.ofDays(7));
+    user.getSpec().getRotation().setEnabled(false);
+    assertThat(DbUserModel.from(user).rotationInterval()).isNull();
   }
 
   private static void rotation(DbUser user, String interval) {

@@ -1,5 +1,7 @@
 package io.tradingdb.operator.dbuser;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.tradingdb.operator.testsupport.RecordMockSecrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,6 +55,7 @@ import org.junit.jupiter.api.Test;
  * role exists, logging in as it shows the dangerous action fails. See docs/security.md.
  */
 @EnableKubernetesMockClient(crud = true)
+@ExtendWith(RecordMockSecrets.class)
 class DbUserPrivilegeModelIT {
 
   static KubernetesClient client;
@@ -283,13 +286,13 @@ class DbUserPrivilegeModelIT {
         .withNewMetadata().withName("ext-admin").withNamespace(TestDatabase.NAMESPACE).endMetadata()
         .withStringData(Map.of("username", extAdmin, "password", extAdminPassword)).build()).createOr(op -> op.update());
     DbUser adminTakeover = create(db.user("app-user.yaml", "ext-admin-takeover"));
-    adminTakeover.getSpec().getTarget().getExternal().setCredentialsSecret(new LocalObjectRef("ext-admin"));
+    adminTakeover.getSpec().getTarget().getExternal().setCredentialsSecretRef(new LocalObjectRef("ext-admin"));
     adminTakeover.getSpec().setRoleName(extAdmin);
     adminTakeover.getSpec().setAdopt(true);
     refusedFresh(adminTakeover, DbUserReconciler.REASON_ROLE_CONFLICT, "is the admin role the operator connects as");
 
     DbUser adminFriend = create(db.user("app-user.yaml", "ext-admin-friend"));
-    adminFriend.getSpec().getTarget().getExternal().setCredentialsSecret(new LocalObjectRef("ext-admin"));
+    adminFriend.getSpec().getTarget().getExternal().setCredentialsSecretRef(new LocalObjectRef("ext-admin"));
     adminFriend.getSpec().getPrivileges().setTables(null);
     adminFriend.getSpec().getPrivileges().setSequences(null);
     adminFriend.getSpec().setMemberOf(List.of(extAdmin));

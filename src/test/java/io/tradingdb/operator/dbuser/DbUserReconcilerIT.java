@@ -1,5 +1,7 @@
 package io.tradingdb.operator.dbuser;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.tradingdb.operator.testsupport.RecordMockSecrets;
 import io.tradingdb.operator.postgres.AdminConnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,6 +52,7 @@ import org.junit.jupiter.api.Test;
  * fabric8 mock API server. Every grant and every denial is proven by logging in as the role.
  */
 @EnableKubernetesMockClient(crud = true)
+@ExtendWith(RecordMockSecrets.class)
 class DbUserReconcilerIT {
 
   static KubernetesClient client;

@@ -1,5 +1,7 @@
 package io.tradingdb.operator.dbuser;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.tradingdb.operator.testsupport.RecordMockSecrets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -41,6 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * exist, the role must log in and read its table, and a second pass must execute nothing.
  */
 @EnableKubernetesMockClient(crud = true)
+@ExtendWith(RecordMockSecrets.class)
 class HostileNamesIT {
 
   static KubernetesClient client;

@@ -65,7 +65,7 @@ final class TestDatabase implements AutoCloseable {
     external.setPort(port);
     external.setDatabase(name);
     external.setSslMode(SslMode.DISABLE);
-    external.setCredentialsSecret(new LocalObjectRef(ADMIN_SECRET));
+    external.setCredentialsSecretRef(new LocalObjectRef(ADMIN_SECRET));
     return DatabaseTarget.external(external);
   }
 

@@ -131,11 +131,11 @@ class AlertsEndToEndIT {
           storage: {data: {size: 1Gi}}
           tls: {enabled: false}
           monitoring:
-            alerts: {connectionsPercent: %d, databaseSizeGiB: %s, lockWaitSeconds: 2, longRunningQuerySeconds: 3,
-                     idleInTransactionSeconds: 3, transactionIdAge: %d, deadTuples: 10000}
+            alerts: {connectionsPercent: %d, databaseSize: %sGi, lockWait: 2s, longRunningQuery: 3s,
+                     idleInTransaction: 3s, transactionIdAge: %d, deadTuples: 10000}
             alerting:
               slack:
-                webhookUrlSecret: {name: slack-webhook}
+                webhookUrlSecretRef: {name: slack-webhook}
                 channel: "#trading-alerts"
         """.formatted(CLUSTER, ns, CONNECTIONS_PERCENT, DATABASE_SIZE_GIB, TRANSACTION_ID_AGE), TradingDatabase.class)));
     GenericKubernetesResource rule = awaitObject("v1", "PrometheusRule", CLUSTER);
@@ -195,7 +195,7 @@ class AlertsEndToEndIT {
           schedule: "* * * * *"
           storage: {pvc: {claimName: backups}}
           backoffLimit: 0
-          activeDeadlineSeconds: 60
+          activeDeadline: 1m
           resources: {requests: {cpu: "%s", memory: 64Mi}}
         """.formatted(SCHEDULE, CLUSTER, UNSCHEDULABLE_CPU), BackupSchedule.class)).inNamespace(ns).create();
 

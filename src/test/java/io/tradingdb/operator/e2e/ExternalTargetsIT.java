@@ -158,7 +158,7 @@ class ExternalTargetsIT {
         metadata: {name: %s, namespace: %s}
         spec:
           target:
-            external: {host: "%s", port: %d, database: postgres, sslMode: disable, credentialsSecret: {name: admin}}
+            external: {host: "%s", port: %d, database: postgres, sslMode: disable, credentialsSecretRef: {name: admin}}
         %s
         """.formatted(type.getSimpleName(), name, ns, host, port, rest.indent(2)), type);
   }

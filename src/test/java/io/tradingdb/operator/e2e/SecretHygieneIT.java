@@ -7,8 +7,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.tradingdb.operator.kube.SecretData;
 import io.tradingdb.operator.testsupport.RealCluster;
+import io.tradingdb.operator.testsupport.SecretValues;
 import io.tradingdb.operator.testsupport.TestPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,28 +24,24 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs after every other integration test (its own failsafe execution). Collects every secret
- * value the suite created (the Secrets left on the real API server, the test PostgreSQL's admin
- * password) and searches every place a user or a log collector reads for them: the logs of the
+ * value the suite created (the Secrets left on the real API server, those the PostgreSQL-backed
+ * tests on the mock API server recorded, the test PostgreSQL's admin password) and searches every place a user or a log collector reads for them: the logs of the
  * test JVMs (operator logs included), all Events, and the status of every custom resource.
  */
 class SecretHygieneIT {
-
-  private static final Set<String> SECRET_KEYS =
-      Set.of("password", "password-next", "restapi-password", "tls.key", "ca.key", "AWS_SECRET_ACCESS_KEY",
-          // Alerting webhook URLs (spec.monitoring.alerting): whoever has one can post to the channel.
-          "url");
 
   @Test
   void noSecretValueAppearsInLogsEventsOrStatus() throws IOException {
     try (KubernetesClient client = RealCluster.client()) {
       Set<String> values = new LinkedHashSet<>();
       for (Secret secret : client.secrets().inAnyNamespace().list().getItems()) {
-        SecretData.decode(secret).forEach((key, value) -> {
-          if (SECRET_KEYS.contains(key) || key.toLowerCase().contains("password")) {
-            values.addAll(fragments(value));
-          }
-        });
+        values.addAll(SecretValues.of(secret));
       }
+      Map<String, List<String>> onMock = SecretValues.recorded();
+      // The DbUser ITs generate passwords into Secrets on the mock server and set them in PostgreSQL.
+      assertThat(onMock.getOrDefault("DbUserReconcilerIT", List.of()).size())
+          .as("passwords recorded by DbUserReconcilerIT on the mock server").isPositive();
+      onMock.values().forEach(values::addAll);
       values.add(TestPostgres.adminPassword());
       // Sizes only: a failing assertion must not print the values it protects.
       assertThat(values.size()).as("number of secret values created by the suite").isGreaterThan(5);
@@ -128,14 +124,6 @@ class SecretHygieneIT {
       }
     }
     return resources;
-  }
-
-  /** A PEM key is searched by its body lines, which are what would leak. */
-  private static List<String> fragments(String value) {
-    if (!value.contains("-----BEGIN")) {
-      return value.length() >= 12 ? List.of(value) : List.of();
-    }
-    return value.lines().filter(l -> !l.startsWith("-----") && l.length() >= 40).toList();
   }
 
   private static List<Path> testLogs() throws IOException {

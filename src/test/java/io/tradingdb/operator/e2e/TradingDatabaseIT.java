@@ -20,7 +20,12 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeDeletionPolicy;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeSpec;
+import io.tradingdb.operator.HealthServer;
 import io.tradingdb.operator.kube.Conditions;
+import io.tradingdb.operator.testsupport.OperatorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import io.tradingdb.operator.testsupport.RealCluster;
 import io.tradingdb.operator.testsupport.Samples;
 import java.time.Duration;
@@ -46,19 +51,27 @@ class TradingDatabaseIT {
   static KubernetesClient operatorClient;
   static RealCluster.WriteCounter operatorWrites = new RealCluster.WriteCounter();
   static OperatorHarness operator;
+  static HealthServer operatorHttp;
+  static OperatorMetrics metrics;
   static String ns;
 
   @BeforeAll
-  static void start() {
+  static void start() throws java.io.IOException {
     admin = RealCluster.client();
     RealCluster.installCrds(admin);
     ns = RealCluster.createNamespace(admin, "tdb-it", Map.of());
     operatorClient = RealCluster.countingClient(operatorWrites);
-    operator = new OperatorHarness(operatorClient, ns);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    operator = new OperatorHarness(operatorClient, registry, ns);
+    operatorHttp = new HealthServer("127.0.0.1", 0, operator.operator(), registry);
+    metrics = OperatorMetrics.http(operatorHttp.port());
   }
 
   @AfterAll
   static void stop() {
+    if (operatorHttp != null) {
+      operatorHttp.close();
+    }
     if (operator != null) {
       operator.close();
     }
@@ -97,10 +110,14 @@ class TradingDatabaseIT {
     });
 
     // An event that makes the operator reconcile, with nothing to change: no write request at all.
+    // Settle first: the reconciles that wrote the Ready status may still be finishing.
     await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
     operatorWrites.reset();
+    long before = metrics.succeeded("TradingDatabase");
+    assertThat(before).as("reconciles of TradingDatabases so far, from /metrics").isPositive();
     admin.services().inNamespace(ns).withName("e2e-rw").patch(MERGE, "{\"metadata\":{\"annotations\":{\"touched-by-test\":\"1\"}}}");
-    await().pollDelay(Duration.ofSeconds(5)).until(() -> true);
+    await("a reconcile after the touch").atMost(RealCluster.timeout())
+        .until(() -> metrics.succeeded("TradingDatabase") > before);
     assertThat(operatorWrites.writes()).as("writes during an idle reconcile").isEmpty();
   }
 
@@ -209,7 +226,10 @@ class TradingDatabaseIT {
     await().atMost(RealCluster.timeout()).untilAsserted(() -> {
       assertThat(admin.batch().v1().jobs().inNamespace(ns).withName("from-backup-bootstrap-restore").get()).isNotNull();
       TradingDatabaseStatus s = status("from-backup");
-      assertThat(s.getBootstrap()).startsWith("Restored backup latest of BackupSchedule nightly");
+      assertThat(Conditions.find(s.getConditions(), ClusterStatus.RESTORED)).hasValueSatisfying(c -> {
+        assertThat(c.getStatus()).isEqualTo("True");
+        assertThat(c.getMessage()).startsWith("Restored backup latest of BackupSchedule nightly");
+      });
       assertThat(s.getPhase()).isEqualTo("Ready");
     });
   }

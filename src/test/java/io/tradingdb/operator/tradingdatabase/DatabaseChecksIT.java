@@ -1,6 +1,8 @@
 package io.tradingdb.operator.tradingdatabase;
 
 import io.tradingdb.operator.tradingdatabase.status.CheckOutcome;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.tradingdb.operator.testsupport.RecordMockSecrets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * the cluster Degraded with the reason.
  */
 @EnableKubernetesMockClient(crud = true)
+@ExtendWith(RecordMockSecrets.class)
 class DatabaseChecksIT {
 
   static KubernetesClient client;

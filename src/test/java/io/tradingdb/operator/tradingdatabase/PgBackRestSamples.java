@@ -14,7 +14,7 @@ public final class PgBackRestSamples {
     BackupStorageSpec.S3Storage s3 = new BackupStorageSpec.S3Storage();
     s3.setBucket("trading-backups");
     s3.setEndpoint("https://minio.storage.svc:9000");
-    s3.setCredentialsSecret(new LocalObjectRef("minio-credentials"));
+    s3.setCredentialsSecretRef(new LocalObjectRef("minio-credentials"));
     BackupStorageSpec storage = new BackupStorageSpec();
     storage.setS3(s3);
     return storage;

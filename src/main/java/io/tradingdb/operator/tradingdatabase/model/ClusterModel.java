@@ -20,7 +20,10 @@ import io.tradingdb.operator.api.v1alpha1.common.SslMode;
 import io.tradingdb.operator.kube.TargetUnavailableException;
 import io.tradingdb.operator.postgres.ConnectionTarget;
 import io.tradingdb.operator.pgbackrest.PgBackRestConf;
+import io.tradingdb.operator.kube.Durations;
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -178,23 +181,24 @@ public record ClusterModel(
     Patroni patroni =
         new Patroni(
             sync,
-            ps != null && ps.getTtlSeconds() != null ? ps.getTtlSeconds() : 30,
-            ps != null && ps.getMaximumLagOnFailoverBytes() != null
-                ? ps.getMaximumLagOnFailoverBytes()
-                : 33554432L);
+            (int) Durations.field("spec.patroni.ttl", ps == null ? null : ps.getTtl(),
+                Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(5)).toSeconds(),
+            ps == null || ps.getMaximumLagOnFailover() == null ? 33554432L
+                : checkQuantity("spec.patroni.maximumLagOnFailover", new Quantity(ps.getMaximumLagOnFailover()), "32Mi")
+                    .longValue());
 
     var tls = spec.getTls();
     boolean tlsEnabled = tls == null || !Boolean.FALSE.equals(tls.getEnabled());
     TlsSource tlsSource =
-        tls != null && tls.getCertificateSecret() != null
+        tls != null && tls.getCertificateSecretRef() != null
             ? TlsSource.USER_SECRET
             : tls != null && tls.getCertManagerIssuer() != null
                 ? TlsSource.CERT_MANAGER
                 : TlsSource.OPERATOR_CA;
 
-    boolean superuserGenerated = spec.getSuperuserSecret() == null;
+    boolean superuserGenerated = spec.getSuperuserSecretRef() == null;
     String superuserSecret =
-        superuserGenerated ? names.superuserSecret() : spec.getSuperuserSecret().getName();
+        superuserGenerated ? names.superuserSecret() : spec.getSuperuserSecretRef().getName();
 
     return new ClusterModel(
         names,
@@ -213,7 +217,7 @@ public record ClusterModel(
         pooler(spec.getPooler(), defaults),
         monitoring(spec, profile),
         tlsEnabled,
-        tlsSource == TlsSource.USER_SECRET ? tls.getCertificateSecret().getName() : names.tlsSecret(),
+        tlsSource == TlsSource.USER_SECRET ? tls.getCertificateSecretRef().getName() : names.tlsSecret(),
         tlsSource,
         Optional.ofNullable(spec.getScheduling()).orElseGet(SchedulingSpec::new),
         superuserSecret,
@@ -226,7 +230,7 @@ public record ClusterModel(
   }
 
   private static Optional<PgBackRest> pgBackRest(TradingDatabaseSpec spec, ClusterNames names) {
-    if (spec.getPgBackRest() == null) {
+    if (spec.getPgBackRest() == null || Boolean.FALSE.equals(spec.getPgBackRest().getEnabled())) {
       return Optional.empty();
     }
     RepositoryStorage storage = RepositoryStorage.from(
@@ -381,21 +385,33 @@ public record ClusterModel(
             ? checkResources(m.getExporterResources(), "spec.monitoring.exporterResources")
             : resources("50m", "64Mi", "128Mi"),
         Optional.ofNullable(a.getConnectionsPercent()).orElse(80),
-        Optional.ofNullable(a.getDatabaseSizeGiB()).orElse(50.0),
-        Optional.ofNullable(a.getCacheHitRatio()).orElse(0.99),
-        Optional.ofNullable(a.getReplicationLagSeconds()).orElse(30),
-        Optional.ofNullable(a.getPoolerWaitSeconds()).orElse(5),
-        m != null && m.getHealthCheckInterval() != null ? m.getHealthCheckInterval() : "5m",
+        a.getDatabaseSize() == null ? 50.0
+            : checkQuantity(ALERTS + "databaseSize", new Quantity(a.getDatabaseSize()), "50Gi").doubleValue() / GIB,
+        Optional.ofNullable(a.getCacheHitRatioPercent()).orElse(99) / 100.0,
+        seconds(ALERTS + "replicationLag", a.getReplicationLag(), 30),
+        seconds(ALERTS + "poolerWait", a.getPoolerWait(), 5),
+        Durations.describe(Durations.field("spec.monitoring.healthCheckInterval",
+            m == null ? null : m.getHealthCheckInterval(), Duration.ofMinutes(5), Duration.ofSeconds(10), null)),
         vacuumAnalyzeSchedule(m, profile),
-        Optional.ofNullable(m == null ? null : m.getAlerting()).map(ClusterModel::alerting),
+        Optional.ofNullable(m == null ? null : m.getAlerting())
+            .filter(alerting -> !Boolean.FALSE.equals(alerting.getEnabled())).map(ClusterModel::alerting),
         new Checks(
             Optional.ofNullable(a.getDiskUsagePercent()).orElse(80),
             Optional.ofNullable(a.getDiskUsageCriticalPercent()).orElse(90),
-            Optional.ofNullable(a.getLockWaitSeconds()).orElse(30),
-            Optional.ofNullable(a.getLongRunningQuerySeconds()).orElse(300),
-            Optional.ofNullable(a.getIdleInTransactionSeconds()).orElse(60),
+            seconds(ALERTS + "lockWait", a.getLockWait(), 30),
+            seconds(ALERTS + "longRunningQuery", a.getLongRunningQuery(), 300),
+            seconds(ALERTS + "idleInTransaction", a.getIdleInTransaction(), 60),
             Optional.ofNullable(a.getTransactionIdAge()).orElse(1_000_000_000L),
             Optional.ofNullable(a.getDeadTuples()).orElse(100_000L)));
+  }
+
+  private static final String ALERTS = "spec.monitoring.alerts.";
+  private static final double GIB = 1024.0 * 1024 * 1024;
+
+  /** An alert threshold in whole seconds, as the rules compare them. */
+  private static int seconds(String field, String text, int defaultSeconds) {
+    return (int) Durations.field(field, text, Duration.ofSeconds(defaultSeconds), Duration.ofSeconds(1), Duration.ofDays(365))
+        .toSeconds();
   }
 
   /** Production and staging run the guide's weekly VACUUM ANALYZE unless switched off; development only when asked. */
@@ -411,8 +427,8 @@ public record ClusterModel(
       throw new InvalidSpecException("spec.monitoring.alerting: set exactly one of slack or webhook");
     }
     return new Alerting(
-        Optional.ofNullable(a.getSlack()).map(s -> new Slack(secretKey(s.getWebhookUrlSecret()), s.getChannel())),
-        Optional.ofNullable(a.getWebhook()).map(w -> secretKey(w.getUrlSecret())));
+        Optional.ofNullable(a.getSlack()).map(s -> new Slack(secretKey(s.getWebhookUrlSecretRef()), s.getChannel())),
+        Optional.ofNullable(a.getWebhook()).map(w -> secretKey(w.getUrlSecretRef())));
   }
 
   private static SecretKey secretKey(io.tradingdb.operator.api.v1alpha1.common.SecretKeyRef ref) {

@@ -33,6 +33,8 @@ public final class ClusterStatus {
   public static final String HEALTH_CHECKED = "HealthChecked";
   /** spec.timescaledb.hypertables: True when every declared table has its policies. */
   public static final String TIMESCALE_POLICIES = "TimescalePolicies";
+  /** Present only with spec.bootstrap.fromBackup: True once the backup is in, with which backup and when. */
+  public static final String RESTORED = "Restored";
 
   /**
    * @param checks the latest round of in-database checks, or null when none ran (disabled, or no
@@ -131,11 +133,13 @@ public final class ClusterStatus {
    */
   public static TradingDatabaseStatus withBootstrap(
       TradingDatabaseStatus computed, RestoreOutcome restore, Long generation, Clock clock) {
-    computed.setBootstrap(restore.message());
+    List<WantedCondition> c = new ArrayList<>();
+    c.add(new WantedCondition(RESTORED, restore.done(),
+        restore.done() ? "Restored" : restore.failed() ? "RestoreFailed" : "Restoring", restore.message()));
     if (restore.done()) {
+      computed.setConditions(apply(computed, c, generation, clock));
       return computed;
     }
-    List<WantedCondition> c = new ArrayList<>();
     c.add(new WantedCondition(Conditions.READY, false, restore.failed() ? "RestoreFailed" : "Restoring", restore.message()));
     if (restore.failed()) {
       c.add(new WantedCondition(Conditions.DEGRADED, true, "RestoreFailed", restore.message()));
@@ -197,7 +201,6 @@ public final class ClusterStatus {
     s.setImage(previous.getImage());
     s.setPendingChanges(previous.getPendingChanges());
     s.setHealth(previous.getHealth());
-    s.setBootstrap(previous.getBootstrap());
     s.setAlerting(previous.getAlerting());
     s.setHypertables(previous.getHypertables());
     return s;

@@ -54,8 +54,8 @@ class MonitoringBuildersTest {
     ClusterModel custom = TestClusters.model("n", "t", """
           databaseName: ai_trading
           monitoring:
-            alerts: {connectionsPercent: 70, databaseSizeGiB: 200, cacheHitRatio: 0.95,
-                     replicationLagSeconds: 10, poolerWaitSeconds: 2}
+            alerts: {connectionsPercent: 70, databaseSize: 200Gi, cacheHitRatioPercent: 95,
+                     replicationLag: 10s, poolerWait: 2s}
         """);
     @SuppressWarnings("unchecked")
     var rules = (List<Map<String, Object>>) PrometheusRuleBuilder.groups(custom).get(0).get("rules");
@@ -86,7 +86,7 @@ class MonitoringBuildersTest {
           databaseName: ai_trading
           monitoring:
             alerting:
-              slack: {webhookUrlSecret: {name: slack-webhook}, channel: "#trading-alerts"}
+              slack: {webhookUrlSecretRef: {name: slack-webhook}, channel: "#trading-alerts"}
         """);
     Golden.assertYaml("monitoring/alertmanagerconfig-slack.yaml", AlertRouting.alertmanagerConfig(slack));
     AlertRouting.Plain plain = AlertRouting.plain(slack, "/etc/alertmanager/secrets/slack-webhook/url", null);
@@ -103,7 +103,7 @@ class MonitoringBuildersTest {
           databaseName: ai_trading
           monitoring:
             alerting:
-              webhook: {urlSecret: {name: pager, key: endpoint}}
+              webhook: {urlSecretRef: {name: pager, key: endpoint}}
         """);
     Golden.assertYaml("monitoring/alertmanagerconfig-webhook.yaml", AlertRouting.alertmanagerConfig(webhook));
     assertThat(AlertRouting.alertmanagerConfig(production)).isNull();

@@ -170,7 +170,9 @@ class PgBouncerIT {
       client.setAutoCommit(false);
       s.execute("INSERT INTO fills (symbol) VALUES ('CL')");
       stopping.terminate();
-      Thread.sleep(1500);
+      // pgBouncer has taken the safe-shutdown signal; an exit would follow it, not precede it.
+      await("pgBouncer logs the shutdown request").atMost(Duration.ofSeconds(15))
+          .until(() -> stopping.log().contains("got SIGINT, shutting down"));
       assertThat(stopping.running()).as("pgBouncer waits for the open transaction").isTrue();
       s.execute("INSERT INTO fills (symbol) VALUES ('CL')");
       client.commit();

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.api.v1alpha1.backupschedule;
 
+import io.tradingdb.operator.api.v1alpha1.common.Formats;
 import io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -66,11 +67,10 @@ public class BackupScheduleSpec {
   @JsonPropertyDescription("Scheduled restore tests of the latest backup.")
   private VerificationSpec verification;
 
-  @Min(10)
-  @Max(86400)
+  @Pattern(Formats.DURATION)
   @JsonPropertyDescription(
-      "Seconds after its scheduled time a missed run may still start. Defaults to 3600.")
-  private Long startingDeadlineSeconds;
+      "How long after its scheduled time a missed run may still start, from 10s to 1d. Defaults to 1h.")
+  private String startingDeadline;
 
   @Min(0)
   @Max(100)
@@ -87,10 +87,9 @@ public class BackupScheduleSpec {
   @JsonPropertyDescription("Retries of a failed backup pod within one run. Defaults to 1.")
   private Integer backoffLimit;
 
-  @Min(60)
-  @Max(604800)
-  @JsonPropertyDescription("Seconds after which a running backup Job is stopped and failed. Defaults to 21600 (6h).")
-  private Long activeDeadlineSeconds;
+  @Pattern(Formats.DURATION)
+  @JsonPropertyDescription("How long a backup Job may run before it is stopped and failed, from 1m to 7d. Defaults to 6h.")
+  private String activeDeadline;
 
   @Size(min = 1, max = 512)
   @JsonPropertyDescription(
@@ -103,10 +102,10 @@ public class BackupScheduleSpec {
   @JsonPropertyDescription("CPU and memory of the backup container. Defaults to 100m/256Mi requests, 1Gi memory limit.")
   private ResourceRequirements resources;
 
-  @Pattern("^[1-9][0-9]{0,4}(m|h|d)$")
+  @Pattern(Formats.DURATION)
   @JsonPropertyDescription(
       "Grace period after a scheduled run within which a backup must have succeeded, for example "
-          + "2h; past it LastBackupSucceeded turns False even if no Job failed. Defaults to 1h.")
+          + "2h or 1d; at least 1m. Past it LastBackupSucceeded turns False even if no Job failed. Defaults to 1h.")
   private String staleAfter;
 
   public DatabaseTarget getTarget() { return target; }
@@ -129,16 +128,16 @@ public class BackupScheduleSpec {
   public void setRetention(RetentionSpec retention) { this.retention = retention; }
   public VerificationSpec getVerification() { return verification; }
   public void setVerification(VerificationSpec verification) { this.verification = verification; }
-  public Long getStartingDeadlineSeconds() { return startingDeadlineSeconds; }
-  public void setStartingDeadlineSeconds(Long startingDeadlineSeconds) { this.startingDeadlineSeconds = startingDeadlineSeconds; }
+  public String getStartingDeadline() { return startingDeadline; }
+  public void setStartingDeadline(String startingDeadline) { this.startingDeadline = startingDeadline; }
   public Integer getSuccessfulJobsHistoryLimit() { return successfulJobsHistoryLimit; }
   public void setSuccessfulJobsHistoryLimit(Integer successfulJobsHistoryLimit) { this.successfulJobsHistoryLimit = successfulJobsHistoryLimit; }
   public Integer getFailedJobsHistoryLimit() { return failedJobsHistoryLimit; }
   public void setFailedJobsHistoryLimit(Integer failedJobsHistoryLimit) { this.failedJobsHistoryLimit = failedJobsHistoryLimit; }
   public Integer getBackoffLimit() { return backoffLimit; }
   public void setBackoffLimit(Integer backoffLimit) { this.backoffLimit = backoffLimit; }
-  public Long getActiveDeadlineSeconds() { return activeDeadlineSeconds; }
-  public void setActiveDeadlineSeconds(Long activeDeadlineSeconds) { this.activeDeadlineSeconds = activeDeadlineSeconds; }
+  public String getActiveDeadline() { return activeDeadline; }
+  public void setActiveDeadline(String activeDeadline) { this.activeDeadline = activeDeadline; }
   public String getImage() { return image; }
   public void setImage(String image) { this.image = image; }
   public ResourceRequirements getResources() { return resources; }

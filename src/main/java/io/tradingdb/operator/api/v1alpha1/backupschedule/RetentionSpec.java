@@ -1,5 +1,6 @@
 package io.tradingdb.operator.api.v1alpha1.backupschedule;
 
+import io.tradingdb.operator.api.v1alpha1.common.Formats;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -13,7 +14,7 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RetentionSpec {
 
-  @Pattern("^[1-9][0-9]{0,4}(d|h)$")
+  @Pattern(Formats.DURATION)
   @JsonPropertyDescription(
       "Delete backups older than this: a whole number of days or hours, for example 7d or 168h. "
           + "Defaults to 7d when neither maxAge nor maxCount is set.")

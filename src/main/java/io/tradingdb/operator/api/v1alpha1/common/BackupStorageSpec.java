@@ -55,7 +55,7 @@ public class BackupStorageSpec {
     @JsonPropertyDescription(
         "Secret with the keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and optionally "
             + "AWS_SESSION_TOKEN).")
-    private LocalObjectRef credentialsSecret;
+    private LocalObjectRef credentialsSecretRef;
 
     @JsonPropertyDescription(
         "Address buckets as <endpoint>/<bucket> instead of <bucket>.<endpoint>; most "
@@ -70,8 +70,8 @@ public class BackupStorageSpec {
     public void setEndpoint(String endpoint) { this.endpoint = endpoint; }
     public String getRegion() { return region; }
     public void setRegion(String region) { this.region = region; }
-    public LocalObjectRef getCredentialsSecret() { return credentialsSecret; }
-    public void setCredentialsSecret(LocalObjectRef credentialsSecret) { this.credentialsSecret = credentialsSecret; }
+    public LocalObjectRef getCredentialsSecretRef() { return credentialsSecretRef; }
+    public void setCredentialsSecretRef(LocalObjectRef credentialsSecretRef) { this.credentialsSecretRef = credentialsSecretRef; }
     public Boolean getForcePathStyle() { return forcePathStyle; }
     public void setForcePathStyle(Boolean forcePathStyle) { this.forcePathStyle = forcePathStyle; }
   }

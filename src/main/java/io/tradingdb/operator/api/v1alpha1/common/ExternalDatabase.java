@@ -30,19 +30,19 @@ public class ExternalDatabase {
 
   @JsonPropertyDescription(
       "libpq sslmode used for every connection to this server. Defaults to verify-full when "
-          + "caSecret is set, otherwise require.")
+          + "caSecretRef is set, otherwise require.")
   private SslMode sslMode;
 
   @Required
   @JsonPropertyDescription(
       "Secret with the admin credentials, under the keys 'username' and 'password'. The role "
           + "needs CREATEROLE for DbUser and read access to the dumped objects for backups.")
-  private LocalObjectRef credentialsSecret;
+  private LocalObjectRef credentialsSecretRef;
 
   @JsonPropertyDescription(
       "Optional Secret key holding the PEM CA certificate that signed the server's certificate "
           + "(default key 'ca.crt'); enables sslmode verify-full.")
-  private SecretKeyRef caSecret;
+  private SecretKeyRef caSecretRef;
 
   public String getHost() { return host; }
   public void setHost(String host) { this.host = host; }
@@ -52,8 +52,8 @@ public class ExternalDatabase {
   public void setDatabase(String database) { this.database = database; }
   public SslMode getSslMode() { return sslMode; }
   public void setSslMode(SslMode sslMode) { this.sslMode = sslMode; }
-  public LocalObjectRef getCredentialsSecret() { return credentialsSecret; }
-  public void setCredentialsSecret(LocalObjectRef credentialsSecret) { this.credentialsSecret = credentialsSecret; }
-  public SecretKeyRef getCaSecret() { return caSecret; }
-  public void setCaSecret(SecretKeyRef caSecret) { this.caSecret = caSecret; }
+  public LocalObjectRef getCredentialsSecretRef() { return credentialsSecretRef; }
+  public void setCredentialsSecretRef(LocalObjectRef credentialsSecretRef) { this.credentialsSecretRef = credentialsSecretRef; }
+  public SecretKeyRef getCaSecretRef() { return caSecretRef; }
+  public void setCaSecretRef(SecretKeyRef caSecretRef) { this.caSecretRef = caSecretRef; }
 }

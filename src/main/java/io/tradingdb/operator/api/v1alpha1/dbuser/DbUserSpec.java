@@ -1,5 +1,6 @@
 package io.tradingdb.operator.api.v1alpha1.dbuser;
 
+import io.tradingdb.operator.api.v1alpha1.common.LocalObjectRef;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
@@ -13,7 +14,7 @@ import java.util.List;
 /** The role as it should be. Defaults are resolved by the operator, never written back. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "!has(self.rotation) || !has(self.password) || !has(self.password.secretRef)",
+    value = "!has(self.rotation) || (has(self.rotation.enabled) && !self.rotation.enabled) || !has(self.password) || !has(self.password.secretRef)",
     message = "rotation needs a generated password: the operator cannot rotate a password taken from password.secretRef")
 public class DbUserSpec {
 
@@ -84,13 +85,11 @@ public class DbUserSpec {
           + "not listed (or implied by the preset) are revoked.")
   private PrivilegesSpec privileges;
 
-  @Size(min = 1, max = 253)
-  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   @JsonPropertyDescription(
-      "Name of the Secret the operator writes for applications (username, password, host, port, "
+      "The Secret the operator writes for applications (username, password, host, port, "
           + "dbname, uri, jdbc-uri, sslmode, pooler-host, pooler-port, pooler-uri). Defaults to "
           + "<metadata.name>-connection.")
-  private String connectionSecretName;
+  private LocalObjectRef connectionSecretRef;
 
   @JsonPropertyDescription(
       "Retain (default): the role stays when the DbUser is deleted. Delete: objects the role owns "
@@ -130,8 +129,8 @@ public class DbUserSpec {
   public void setRotation(RotationSpec rotation) { this.rotation = rotation; }
   public PrivilegesSpec getPrivileges() { return privileges; }
   public void setPrivileges(PrivilegesSpec privileges) { this.privileges = privileges; }
-  public String getConnectionSecretName() { return connectionSecretName; }
-  public void setConnectionSecretName(String connectionSecretName) { this.connectionSecretName = connectionSecretName; }
+  public LocalObjectRef getConnectionSecretRef() { return connectionSecretRef; }
+  public void setConnectionSecretRef(LocalObjectRef connectionSecretRef) { this.connectionSecretRef = connectionSecretRef; }
   public ReclaimPolicy getReclaimPolicy() { return reclaimPolicy; }
   public void setReclaimPolicy(ReclaimPolicy reclaimPolicy) { this.reclaimPolicy = reclaimPolicy; }
   public String getReassignOwnedTo() { return reassignOwnedTo; }

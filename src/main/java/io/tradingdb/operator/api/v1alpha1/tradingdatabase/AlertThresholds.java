@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.tradingdb.operator.api.v1alpha1.common.Formats;
 
 /** Thresholds for the PrometheusRule and for the Degraded condition from health checks. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -14,24 +17,26 @@ public class AlertThresholds {
   @JsonPropertyDescription("Alert when connections exceed this percentage of max_connections. Defaults to 80.")
   private Integer connectionsPercent;
 
-  @Min(0.001)
+  @Pattern(Formats.QUANTITY)
+  @ValidationRule(value = "!isQuantity(self) || quantity(self).compareTo(quantity('1Mi')) >= 0",
+      message = "databaseSize must be at least 1Mi")
   @JsonPropertyDescription(
-      "Notify (severity info, not Degraded) when the database is larger than this many GiB; fractions "
-          + "such as 0.5 are allowed. Defaults to 50.")
-  private Double databaseSizeGiB;
+      "Notify (severity info, not Degraded) when the database is larger than this quantity, for "
+          + "example 512Mi or 50Gi. Defaults to 50Gi.")
+  private String databaseSize;
 
   @Min(0)
-  @Max(1)
-  @JsonPropertyDescription("Alert when the buffer cache-hit ratio falls below this. Defaults to 0.99.")
-  private Double cacheHitRatio;
+  @Max(100)
+  @JsonPropertyDescription("Alert when the buffer cache-hit ratio falls below this percentage. Defaults to 99.")
+  private Integer cacheHitRatioPercent;
 
-  @Min(1)
-  @JsonPropertyDescription("Alert when a replica lags more than this many seconds. Defaults to 30.")
-  private Integer replicationLagSeconds;
+  @Pattern(Formats.DURATION)
+  @JsonPropertyDescription("Alert when a replica lags more than this duration, for example 30s. At least 1s. Defaults to 30s.")
+  private String replicationLag;
 
-  @Min(1)
-  @JsonPropertyDescription("Alert when clients wait in the pooler for longer than this many seconds. Defaults to 5.")
-  private Integer poolerWaitSeconds;
+  @Pattern(Formats.DURATION)
+  @JsonPropertyDescription("Alert when clients wait in the pooler for longer than this duration. At least 1s. Defaults to 5s.")
+  private String poolerWait;
 
   @Min(1)
   @Max(100)
@@ -43,18 +48,18 @@ public class AlertThresholds {
   @JsonPropertyDescription("Critical alert when a data or WAL volume is fuller than this percentage. Defaults to 90.")
   private Integer diskUsageCriticalPercent;
 
-  @Min(1)
-  @JsonPropertyDescription("Alert when a session has waited for a lock longer than this many seconds. Defaults to 30.")
-  private Integer lockWaitSeconds;
+  @Pattern(Formats.DURATION)
+  @JsonPropertyDescription("Alert when a session has waited for a lock longer than this duration. At least 1s. Defaults to 30s.")
+  private String lockWait;
 
-  @Min(1)
-  @JsonPropertyDescription("Alert when a query has run longer than this many seconds. Defaults to 300.")
-  private Integer longRunningQuerySeconds;
+  @Pattern(Formats.DURATION)
+  @JsonPropertyDescription("Alert when a query has run longer than this duration. At least 1s. Defaults to 5m.")
+  private String longRunningQuery;
 
-  @Min(1)
+  @Pattern(Formats.DURATION)
   @JsonPropertyDescription(
-      "Alert when a transaction has been left idle for longer than this many seconds. Defaults to 60.")
-  private Integer idleInTransactionSeconds;
+      "Alert when a transaction has been left idle for longer than this duration. At least 1s. Defaults to 1m.")
+  private String idleInTransaction;
 
   @Min(1)
   @Max(2000000000)
@@ -71,26 +76,26 @@ public class AlertThresholds {
 
   public Integer getConnectionsPercent() { return connectionsPercent; }
   public void setConnectionsPercent(Integer connectionsPercent) { this.connectionsPercent = connectionsPercent; }
-  public Double getDatabaseSizeGiB() { return databaseSizeGiB; }
-  public void setDatabaseSizeGiB(Double databaseSizeGiB) { this.databaseSizeGiB = databaseSizeGiB; }
-  public Double getCacheHitRatio() { return cacheHitRatio; }
-  public void setCacheHitRatio(Double cacheHitRatio) { this.cacheHitRatio = cacheHitRatio; }
-  public Integer getReplicationLagSeconds() { return replicationLagSeconds; }
-  public void setReplicationLagSeconds(Integer replicationLagSeconds) { this.replicationLagSeconds = replicationLagSeconds; }
   public Integer getDiskUsagePercent() { return diskUsagePercent; }
   public void setDiskUsagePercent(Integer diskUsagePercent) { this.diskUsagePercent = diskUsagePercent; }
   public Integer getDiskUsageCriticalPercent() { return diskUsageCriticalPercent; }
   public void setDiskUsageCriticalPercent(Integer diskUsageCriticalPercent) { this.diskUsageCriticalPercent = diskUsageCriticalPercent; }
-  public Integer getLockWaitSeconds() { return lockWaitSeconds; }
-  public void setLockWaitSeconds(Integer lockWaitSeconds) { this.lockWaitSeconds = lockWaitSeconds; }
-  public Integer getLongRunningQuerySeconds() { return longRunningQuerySeconds; }
-  public void setLongRunningQuerySeconds(Integer longRunningQuerySeconds) { this.longRunningQuerySeconds = longRunningQuerySeconds; }
-  public Integer getIdleInTransactionSeconds() { return idleInTransactionSeconds; }
-  public void setIdleInTransactionSeconds(Integer idleInTransactionSeconds) { this.idleInTransactionSeconds = idleInTransactionSeconds; }
   public Long getTransactionIdAge() { return transactionIdAge; }
   public void setTransactionIdAge(Long transactionIdAge) { this.transactionIdAge = transactionIdAge; }
   public Long getDeadTuples() { return deadTuples; }
   public void setDeadTuples(Long deadTuples) { this.deadTuples = deadTuples; }
-  public Integer getPoolerWaitSeconds() { return poolerWaitSeconds; }
-  public void setPoolerWaitSeconds(Integer poolerWaitSeconds) { this.poolerWaitSeconds = poolerWaitSeconds; }
+  public String getDatabaseSize() { return databaseSize; }
+  public void setDatabaseSize(String databaseSize) { this.databaseSize = databaseSize; }
+  public Integer getCacheHitRatioPercent() { return cacheHitRatioPercent; }
+  public void setCacheHitRatioPercent(Integer cacheHitRatioPercent) { this.cacheHitRatioPercent = cacheHitRatioPercent; }
+  public String getReplicationLag() { return replicationLag; }
+  public void setReplicationLag(String replicationLag) { this.replicationLag = replicationLag; }
+  public String getPoolerWait() { return poolerWait; }
+  public void setPoolerWait(String poolerWait) { this.poolerWait = poolerWait; }
+  public String getLockWait() { return lockWait; }
+  public void setLockWait(String lockWait) { this.lockWait = lockWait; }
+  public String getLongRunningQuery() { return longRunningQuery; }
+  public void setLongRunningQuery(String longRunningQuery) { this.longRunningQuery = longRunningQuery; }
+  public String getIdleInTransaction() { return idleInTransaction; }
+  public void setIdleInTransaction(String idleInTransaction) { this.idleInTransaction = idleInTransaction; }
 }

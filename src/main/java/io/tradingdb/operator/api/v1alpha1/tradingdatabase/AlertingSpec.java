@@ -13,6 +13,9 @@ import io.tradingdb.operator.api.v1alpha1.common.SecretKeyRef;
 @ValidationRule(value = "has(self.slack) != has(self.webhook)", message = "set exactly one of slack or webhook")
 public class AlertingSpec {
 
+  @JsonPropertyDescription("Route the alerts. Defaults to true when alerting is set; false keeps the settings but removes the route.")
+  private Boolean enabled;
+
   @JsonPropertyDescription("Send the alerts to a Slack incoming webhook.")
   private Slack slack;
 
@@ -24,15 +27,15 @@ public class AlertingSpec {
   public static class Slack {
     @Required
     @JsonPropertyDescription("Secret key holding the incoming-webhook URL (key defaults to url).")
-    private SecretKeyRef webhookUrlSecret;
+    private SecretKeyRef webhookUrlSecretRef;
 
     @Size(min = 1, max = 80)
     @Pattern("^[#@]?[^\\s]+$")
     @JsonPropertyDescription("Channel to post to, for example #trading-alerts. Defaults to the webhook's own channel.")
     private String channel;
 
-    public SecretKeyRef getWebhookUrlSecret() { return webhookUrlSecret; }
-    public void setWebhookUrlSecret(SecretKeyRef webhookUrlSecret) { this.webhookUrlSecret = webhookUrlSecret; }
+    public SecretKeyRef getWebhookUrlSecretRef() { return webhookUrlSecretRef; }
+    public void setWebhookUrlSecretRef(SecretKeyRef webhookUrlSecretRef) { this.webhookUrlSecretRef = webhookUrlSecretRef; }
     public String getChannel() { return channel; }
     public void setChannel(String channel) { this.channel = channel; }
   }
@@ -42,12 +45,14 @@ public class AlertingSpec {
   public static class Webhook {
     @Required
     @JsonPropertyDescription("Secret key holding the endpoint URL (key defaults to url).")
-    private SecretKeyRef urlSecret;
+    private SecretKeyRef urlSecretRef;
 
-    public SecretKeyRef getUrlSecret() { return urlSecret; }
-    public void setUrlSecret(SecretKeyRef urlSecret) { this.urlSecret = urlSecret; }
+    public SecretKeyRef getUrlSecretRef() { return urlSecretRef; }
+    public void setUrlSecretRef(SecretKeyRef urlSecretRef) { this.urlSecretRef = urlSecretRef; }
   }
 
+  public Boolean getEnabled() { return enabled; }
+  public void setEnabled(Boolean enabled) { this.enabled = enabled; }
   public Slack getSlack() { return slack; }
   public void setSlack(Slack slack) { this.slack = slack; }
   public Webhook getWebhook() { return webhook; }

@@ -6,7 +6,6 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.tradingdb.operator.kube.Durations;
 import java.util.List;
 
 /**
@@ -25,7 +24,7 @@ public class HypertableSpec {
   @JsonPropertyDescription("Name of the hypertable, for example ticks.")
   private String name;
 
-  @Pattern(Durations.PATTERN)
+  @Pattern(io.tradingdb.operator.api.v1alpha1.common.Formats.DURATION)
   @JsonPropertyDescription(
       "Time range of one chunk, for example 1d (set_chunk_time_interval; applies to chunks created "
           + "from now on). Unset leaves the table's interval alone.")
@@ -59,7 +58,7 @@ public class HypertableSpec {
     @JsonPropertyDescription("Keep the retention policy. Defaults to true; false removes it.")
     private Boolean enabled;
 
-    @Pattern(Durations.PATTERN)
+    @Pattern(io.tradingdb.operator.api.v1alpha1.common.Formats.DURATION)
     @JsonPropertyDescription("Drop chunks whose newest data is older than this, for example 90d.")
     private String dropAfter;
 
@@ -79,7 +78,7 @@ public class HypertableSpec {
     @JsonPropertyDescription("Keep the compression policy. Defaults to true; false removes it.")
     private Boolean enabled;
 
-    @Pattern(Durations.PATTERN)
+    @Pattern(io.tradingdb.operator.api.v1alpha1.common.Formats.DURATION)
     @JsonPropertyDescription("Compress chunks whose newest data is older than this, for example 7d.")
     private String after;
 

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.api.v1alpha1.tradingdatabase;
 
+import io.tradingdb.operator.api.v1alpha1.common.Formats;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -28,9 +29,9 @@ public class MonitoringSpec {
           + "Prometheus Operator's CRD is installed; otherwise status.alerting says so.")
   private AlertingSpec alerting;
 
-  @Pattern("^([0-9]+(s|m|h))+$")
+  @Pattern(Formats.DURATION)
   @JsonPropertyDescription(
-      "How often the operator runs its read-only health queries, for example 5m. Defaults to 5m.")
+      "How often the operator runs its read-only health queries, for example 5m. At least 10s. Defaults to 5m.")
   private String healthCheckInterval;
 
   @Pattern("^(@(hourly|daily|weekly|monthly))|((\\S+\\s+){4}\\S+)$")

@@ -13,6 +13,11 @@ import io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PgBackRestRepositorySpec {
 
+  @JsonPropertyDescription(
+      "Archive WAL and serve pgBackRest. Defaults to true when pgBackRest is set; false keeps the settings but "
+          + "turns archiving off (restarting the instances, like any change here).")
+  private Boolean enabled;
+
   @Required
   @JsonPropertyDescription(
       "Where WAL and pgBackRest backups go: s3 (reached over HTTPS) or pvc. A pvc is mounted by "
@@ -20,6 +25,8 @@ public class PgBackRestRepositorySpec {
           + "ReadWriteMany. The S3 prefix defaults to <namespace>/<cluster>/pgbackrest.")
   private BackupStorageSpec repository;
 
+  public Boolean getEnabled() { return enabled; }
+  public void setEnabled(Boolean enabled) { this.enabled = enabled; }
   public BackupStorageSpec getRepository() { return repository; }
   public void setRepository(BackupStorageSpec repository) { this.repository = repository; }
 }

@@ -8,8 +8,8 @@ import io.tradingdb.operator.api.v1alpha1.common.LocalObjectRef;
 /** Where the server certificate comes from. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "!(has(self.certificateSecret) && has(self.certManagerIssuer))",
-    message = "set at most one of tls.certificateSecret and tls.certManagerIssuer")
+    value = "!(has(self.certificateSecretRef) && has(self.certManagerIssuer))",
+    message = "set at most one of tls.certificateSecretRef and tls.certManagerIssuer")
 public class TlsSpec {
 
   @JsonPropertyDescription("Serve TLS and require it for non-local connections. Defaults to true.")
@@ -19,15 +19,15 @@ public class TlsSpec {
       "Secret of type kubernetes.io/tls (keys tls.crt, tls.key, and ca.crt) with the server "
           + "certificate. When neither this nor certManagerIssuer is set, the operator runs its "
           + "own CA and renews the certificate before it expires.")
-  private LocalObjectRef certificateSecret;
+  private LocalObjectRef certificateSecretRef;
 
   @JsonPropertyDescription("cert-manager Issuer or ClusterIssuer that signs the server certificate.")
   private IssuerRef certManagerIssuer;
 
   public Boolean getEnabled() { return enabled; }
   public void setEnabled(Boolean enabled) { this.enabled = enabled; }
-  public LocalObjectRef getCertificateSecret() { return certificateSecret; }
-  public void setCertificateSecret(LocalObjectRef certificateSecret) { this.certificateSecret = certificateSecret; }
+  public LocalObjectRef getCertificateSecretRef() { return certificateSecretRef; }
+  public void setCertificateSecretRef(LocalObjectRef certificateSecretRef) { this.certificateSecretRef = certificateSecretRef; }
   public IssuerRef getCertManagerIssuer() { return certManagerIssuer; }
   public void setCertManagerIssuer(IssuerRef certManagerIssuer) { this.certManagerIssuer = certManagerIssuer; }
 

@@ -14,9 +14,9 @@ import io.tradingdb.operator.api.v1alpha1.common.LocalObjectRef;
 /** What the user asks for; defaults are resolved by the operator, never written back here. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "has(self.superuserSecret) == has(oldSelf.superuserSecret) && (!has(self.superuserSecret) "
-        + "|| self.superuserSecret.name == oldSelf.superuserSecret.name)",
-    message = "superuserSecret cannot be added, removed or changed after creation: the password "
+    value = "has(self.superuserSecretRef) == has(oldSelf.superuserSecretRef) && (!has(self.superuserSecretRef) "
+        + "|| self.superuserSecretRef.name == oldSelf.superuserSecretRef.name)",
+    message = "superuserSecretRef cannot be added, removed or changed after creation: the password "
         + "inside the database would no longer match")
 public class TradingDatabaseSpec {
 
@@ -81,7 +81,7 @@ public class TradingDatabaseSpec {
   @JsonPropertyDescription(
       "Existing Secret with keys 'username' and 'password' for the PostgreSQL superuser. When "
           + "unset, the operator generates <name>-superuser once and never regenerates it.")
-  private LocalObjectRef superuserSecret;
+  private LocalObjectRef superuserSecretRef;
 
   @JsonPropertyDescription(
       "Retain (default) keeps the PersistentVolumeClaims when the TradingDatabase is deleted; "
@@ -133,8 +133,8 @@ public class TradingDatabaseSpec {
   public void setTls(TlsSpec tls) { this.tls = tls; }
   public SchedulingSpec getScheduling() { return scheduling; }
   public void setScheduling(SchedulingSpec scheduling) { this.scheduling = scheduling; }
-  public LocalObjectRef getSuperuserSecret() { return superuserSecret; }
-  public void setSuperuserSecret(LocalObjectRef superuserSecret) { this.superuserSecret = superuserSecret; }
+  public LocalObjectRef getSuperuserSecretRef() { return superuserSecretRef; }
+  public void setSuperuserSecretRef(LocalObjectRef superuserSecretRef) { this.superuserSecretRef = superuserSecretRef; }
   public VolumeDeletionPolicy getVolumeDeletionPolicy() { return volumeDeletionPolicy; }
   public void setVolumeDeletionPolicy(VolumeDeletionPolicy volumeDeletionPolicy) { this.volumeDeletionPolicy = volumeDeletionPolicy; }
   public PgBackRestRepositorySpec getPgBackRest() { return pgBackRest; }

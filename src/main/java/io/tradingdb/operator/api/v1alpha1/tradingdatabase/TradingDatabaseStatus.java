@@ -37,10 +37,6 @@ public class TradingDatabaseStatus extends ResourceStatus {
   private List<String> pendingChanges;
 
   @JsonPropertyDescription(
-      "Progress of spec.bootstrap.fromBackup: restoring, restored (which backup, when) or why it failed.")
-  private String bootstrap;
-
-  @JsonPropertyDescription(
       "Where spec.monitoring.alerting sends alerts (the AlertmanagerConfig's name), or why it cannot "
           + "(the AlertmanagerConfig CRD is not installed). Never contains the webhook URL.")
   private String alerting;
@@ -67,8 +63,6 @@ public class TradingDatabaseStatus extends ResourceStatus {
   public void setImage(String image) { this.image = image; }
   public List<String> getPendingChanges() { return pendingChanges; }
   public void setPendingChanges(List<String> pendingChanges) { this.pendingChanges = pendingChanges; }
-  public String getBootstrap() { return bootstrap; }
-  public void setBootstrap(String bootstrap) { this.bootstrap = bootstrap; }
   public List<HypertableStatus> getHypertables() { return hypertables; }
   public void setHypertables(List<HypertableStatus> hypertables) { this.hypertables = hypertables; }
   public HealthStatus getHealth() { return health; }
@@ -83,7 +77,7 @@ public class TradingDatabaseStatus extends ResourceStatus {
         && Objects.equals(currentPrimary, s.currentPrimary) && Objects.equals(endpoints, s.endpoints)
         && Objects.equals(superuserSecret, s.superuserSecret) && Objects.equals(image, s.image)
         && Objects.equals(pendingChanges, s.pendingChanges) && Objects.equals(health, s.health)
-        && Objects.equals(bootstrap, s.bootstrap) && Objects.equals(hypertables, s.hypertables);
+        && Objects.equals(hypertables, s.hypertables);
   }
 
   @Override
