@@ -61,7 +61,7 @@ class TradingDatabaseReconcilerTest {
   @BeforeEach
   void start() {
     Crds.install(client);
-    OperatorSettings config = new OperatorSettings(Set.of(), "tradingdb-system", false, "127.0.0.1", 0, false, false);
+    OperatorSettings config = new OperatorSettings(Set.of(), "tradingdb-system", false, "127.0.0.1", 0, false);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     metrics = OperatorMetrics.of(registry);
     operator =
