@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL for the tests and the local demo: Debian's server binaries, a temp data
-# folder, loopback only, SCRAM passwords, pg_stat_statements loaded (the monitoring queries need it).
+# folder, loopback only, SCRAM passwords, pg_stat_statements loaded (the monitoring queries need it),
+# and TimescaleDB when build-timescaledb.sh has installed it (the hypertable policy tests need it).
 #
 #   testenv/postgres.sh up     start (idempotent) and print the environment to use
 #   testenv/postgres.sh env    print export lines: TRADINGDB_TEST_PG_{HOST,PORT,USER,PASSWORD}
@@ -50,13 +51,20 @@ up() {
   head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32 > "$STATE/superuser-password"
   chown postgres:postgres "$STATE/superuser-password"
   chmod 600 "$STATE/superuser-password"
+  local preload=pg_stat_statements
+  if [ -e "$PGBIN/../lib/timescaledb.so" ]; then
+    preload=timescaledb,pg_stat_statements
+  fi
   run_as_postgres "$PGBIN/initdb" -D "$STATE/data" -U postgres --auth=scram-sha-256 \
     --pwfile="$STATE/superuser-password" -E UTF8 --locale=C.UTF-8 >"$STATE/initdb.log" 2>&1
   cat >>"$STATE/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $PORT
 unix_socket_directories = '$STATE'
-shared_preload_libraries = 'pg_stat_statements'
+shared_preload_libraries = '$preload'
+timescaledb.telemetry_level = off
+timescaledb.max_background_workers = 4
+max_worker_processes = 16
 pg_stat_statements.track = all
 max_connections = 100
 fsync = off

@@ -18,6 +18,8 @@ testenv/install-packages.sh
 mapfile -t scripts < <(find testenv src/main/resources -name '*.sh' -type f | sort; echo .ci/run)
 shellcheck -x -P SCRIPTDIR "${scripts[@]}"
 echo "shellcheck: ${#scripts[@]} scripts, no findings"
+# TimescaleDB (full build) into the host's PostgreSQL, which postgres.sh preloads it into.
+testenv/build-timescaledb.sh >/dev/null
 binaries=$(testenv/build-binaries.sh)
 # Argo CD's Lua runtime, for the health-check tests.
 TRADINGDB_ARGOCD_LUA=$(sed -n 's/^ARGOCD_LUA_BIN=//p' <<<"$binaries")

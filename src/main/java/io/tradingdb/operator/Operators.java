@@ -62,7 +62,7 @@ public final class Operators {
         };
     MemoryPressure.process().bindTo(registry);
     TradingDatabaseReconciler clusters = new TradingDatabaseReconciler(
-        client, clock, config.databaseChecks() ? new DatabaseChecks(client, connections, clock) : null,
+        client, clock, config.databaseChecks() ? new DatabaseChecks(client, connections, clock, new io.tradingdb.operator.tradingdatabase.DatabaseMetrics(registry)) : null,
         config.operatorNamespace());
     operator.register(clusters, namespaces::accept);
     operator.register(

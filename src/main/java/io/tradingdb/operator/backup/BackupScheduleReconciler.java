@@ -197,6 +197,9 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
         onDemandToken);
     BackupScheduleStatus previous = schedule.getStatus();
     BackupStatusCalculator.Outcome outcome = BackupStatusCalculator.compute(previous, observed, clock);
+    outcome.status().setOnDemand(OnDemandResult.of(onDemandToken,
+        onDemandToken == null ? null : new BackupNames(name).onDemandJob(onDemandToken), runs,
+        previous == null ? null : previous.getOnDemand()));
     for (BackupStatusCalculator.Finding finding : outcome.findings()) {
       if (finding.warning()) {
         events.warning(schedule, finding.reason(), finding.message());

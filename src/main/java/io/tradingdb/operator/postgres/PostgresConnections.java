@@ -87,12 +87,26 @@ public final class PostgresConnections implements AutoCloseable {
     acquire(pool);
     try {
       Connection idle = reuseIdle(pool);
-      Connection connection = idle != null ? idle : connect(key);
+      Connection connection = idle != null ? idle : connect(key, settings.socketTimeout());
       return new PooledConnection(connection, () -> release(pool, connection));
     } catch (SQLException | RuntimeException e) {
       pool.permits.release();
       throw e;
     }
+  }
+
+  /**
+   * A connection of its own, outside the pool and without the socket timeout, for statements that may
+   * rightly run for a long time (VACUUM of a large table). The caller closes it.
+   */
+  public Connection openUnpooled(ConnectionTarget target, PostgresCredentials credentials, String caCertificatePem)
+      throws SQLException {
+    if (closed) {
+      throw new IllegalStateException("connections are closed");
+    }
+    String caFile = caCertificatePem == null ? null : caFile(caCertificatePem).toString();
+    return connect(new PoolKey(target.host(), target.port(), target.database(), target.sslMode(), caFile, credentials),
+        Duration.ZERO);
   }
 
   /** Closes idle connections and refuses new ones; connections in use close when returned. */
@@ -182,14 +196,15 @@ public final class PostgresConnections implements AutoCloseable {
     }
   }
 
-  private Connection connect(PoolKey key) throws SQLException {
+  /** @param socketTimeout longest wait for a server answer; zero waits as long as the server works */
+  private Connection connect(PoolKey key, Duration socketTimeout) throws SQLException {
     Properties props = new Properties();
     PGProperty.USER.set(props, key.credentials().username());
     PGProperty.PASSWORD.set(props, key.credentials().password());
     PGProperty.APPLICATION_NAME.set(props, APPLICATION_NAME);
     PGProperty.CONNECT_TIMEOUT.set(props, (int) settings.connectTimeout().toSeconds());
     PGProperty.LOGIN_TIMEOUT.set(props, (int) settings.connectTimeout().toSeconds());
-    PGProperty.SOCKET_TIMEOUT.set(props, (int) settings.socketTimeout().toSeconds());
+    PGProperty.SOCKET_TIMEOUT.set(props, (int) socketTimeout.toSeconds());
     PGProperty.TCP_KEEP_ALIVE.set(props, true);
     PGProperty.SSL_MODE.set(props, key.sslMode() == null ? "prefer" : key.sslMode());
     if (key.caFile() != null) {

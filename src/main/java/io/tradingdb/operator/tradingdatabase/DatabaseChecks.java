@@ -19,7 +19,10 @@ import io.tradingdb.operator.postgres.PostgresConnections;
 import io.tradingdb.operator.postgres.VacuumAnalyze;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.monitoring.HealthReport;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.HypertableStatus;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,21 +43,52 @@ public class DatabaseChecks {
   private final PostgresConnections connections;
   private final Clock clock;
   private final Function<ClusterModel, AdminConnection> primary;
+  private final DatabaseMetrics metrics;
 
   /** Connects through the cluster's read-write Service as the superuser, verifying its CA. */
-  public DatabaseChecks(KubernetesClient client, PostgresConnections connections, Clock clock) {
-    this(client, connections, clock, model -> AdminConnection.resolve(client, model.names().namespace(), model.connectionTarget()));
+  public DatabaseChecks(KubernetesClient client, PostgresConnections connections, Clock clock, DatabaseMetrics metrics) {
+    this(client, connections, clock, model -> AdminConnection.resolve(client, model.names().namespace(), model.connectionTarget()),
+        metrics);
   }
 
   /** @param primary where and as whom to reach a cluster's primary */
   public DatabaseChecks(
       KubernetesClient client, PostgresConnections connections, Clock clock,
       Function<ClusterModel, AdminConnection> primary) {
+    this(client, connections, clock, primary, DatabaseMetrics.discarded());
+  }
+
+  /** @param primary where and as whom to reach a cluster's primary */
+  public DatabaseChecks(
+      KubernetesClient client, PostgresConnections connections, Clock clock,
+      Function<ClusterModel, AdminConnection> primary, DatabaseMetrics metrics) {
     this.client = client;
     this.connections = connections;
     this.clock = clock;
     this.primary = primary;
+    this.metrics = metrics;
   }
+
+  /**
+   * Whether the last round is stale although the health interval has not passed: the spec changed
+   * since it ran, or a declared hypertable was missing or could not be changed (retried every 30 s).
+   */
+  public boolean policiesDue(TradingDatabase db, ClusterModel model, CheckOutcome last) {
+    if (last == null) {
+      return true;
+    }
+    if (model.hypertables().isEmpty() && last.policies() == null) {
+      return false;
+    }
+    if (!java.util.Objects.equals(last.generation(), db.getMetadata().getGeneration())) {
+      return true;
+    }
+    return last.policies() != null && last.policies().retrySoon() && last.ranAt() != null
+        && !Instant.now(clock).isBefore(last.ranAt().plus(POLICY_RETRY));
+  }
+
+  /** How soon a missing hypertable or a failed policy change is tried again. */
+  public static final Duration POLICY_RETRY = Duration.ofSeconds(30);
 
   /** How long until the next round is due; zero when it is due now. */
   public Duration untilDue(ClusterModel model, HealthStatus previous) {
@@ -80,19 +114,36 @@ public class DatabaseChecks {
           MonitoringRoleSetup.apply(connection.jdbc(), model.databaseName(),
               password(namespace, model.names().monitoringSecret()));
         }
+        List<HypertableStatus> managed = db.getStatus() == null ? null : db.getStatus().getHypertables();
+        io.tradingdb.operator.tradingdatabase.status.PolicyOutcome policies = HypertablePolicyRun.reconcile(
+            connection.jdbc(), model.databaseName(), model.hypertables(), managed);
+        if (policies != null) {
+          metrics.policies(namespace, model.names().cluster(), policies.tables());
+          if (policies.executed() > 0) {
+            LOG.info("TradingDatabase {}/{}: {} TimescaleDB policy statements executed", namespace,
+                model.names().cluster(), policies.executed());
+          }
+        }
         String lastVacuum = previous == null ? null : previous.getLastVacuum();
         if (vacuumDue(db, model, lastVacuum)) {
-          lastVacuum = VacuumAnalyze.run(connection.jdbc(), clock).summary();
+          // Its own session: VACUUM of a large table outlasts the pool's socket timeout.
+          try (Connection own = connections.openUnpooled(admin.target(), admin.credentials(), admin.caCertificatePem())) {
+            VacuumAnalyze.Result vacuum = VacuumAnalyze.run(own, clock);
+            metrics.vacuum(namespace, model.names().cluster(), vacuum);
+            lastVacuum = vacuum.summary();
+          }
         }
         HealthCheck.Result result = HealthCheck.run(connection.jdbc());
         HealthStatus health = HealthReport.status(result, Instant.now(clock), lastVacuum);
-        return new CheckOutcome(health, HealthEvaluator.summary(HealthReport.findings(model, result)), null);
+        return new CheckOutcome(health, HealthEvaluator.summary(HealthReport.findings(model, result)), null, policies,
+            db.getMetadata().getGeneration(), Instant.now(clock));
       }
     } catch (SQLException e) {
       LOG.warn("TradingDatabase {}/{}: health queries failed", db.getMetadata().getNamespace(), db.getMetadata().getName(), e);
-      return new CheckOutcome(previous, null, "health queries failed: " + SqlFailure.message(e));
+      return new CheckOutcome(previous, null, "health queries failed: " + SqlFailure.message(e),
+          null, db.getMetadata().getGeneration(), Instant.now(clock));
     } catch (TargetUnavailableException e) {
-      return new CheckOutcome(previous, null, e.getMessage());
+      return new CheckOutcome(previous, null, e.getMessage(), null, db.getMetadata().getGeneration(), Instant.now(clock));
     }
   }
 

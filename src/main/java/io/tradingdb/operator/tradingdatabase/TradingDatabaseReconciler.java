@@ -331,17 +331,23 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     ClusterStatus.Observed observed = new ClusterStatus.Observed(sts, pods, pending);
     java.time.Duration nextCheck = null;
     CheckOutcome checks = null;
-    if (databaseChecks != null && model.monitoring().enabled() && ClusterStatus.primaryPod(pods) != null) {
+    boolean inDatabaseWork = model.monitoring().enabled() || model.monitoring().vacuumAnalyzeSchedule() != null
+        || !model.hypertables().isEmpty()
+        || (db.getStatus() != null && db.getStatus().getHypertables() != null);
+    if (databaseChecks != null && inDatabaseWork && ClusterStatus.primaryPod(pods) != null) {
       ResourceID id = ResourceID.fromResource(db);
       HealthStatus previousHealth = db.getStatus() == null ? null : db.getStatus().getHealth();
       java.time.Duration due = databaseChecks.untilDue(model, previousHealth);
       checks = lastChecks.get(id);
-      if (due.isZero() || checks == null) {
+      if (due.isZero() || databaseChecks.policiesDue(db, model, checks)) {
         checks = databaseChecks.run(db, model, previousHealth);
         lastChecks.put(id, checks);
         due = databaseChecks.untilDue(model, checks.health());
       }
       nextCheck = due.isZero() ? java.time.Duration.ofSeconds(30) : due;
+      if (checks.policies() != null && checks.policies().retrySoon() && nextCheck.compareTo(DatabaseChecks.POLICY_RETRY) > 0) {
+        nextCheck = DatabaseChecks.POLICY_RETRY;
+      }
     }
     TradingDatabaseStatus status = ClusterStatus.compute(db, model, observed, checks, clock);
     status.setAlerting(alerting);

@@ -60,7 +60,8 @@ public record ClusterModel(
     VolumeDeletionPolicy volumeDeletionPolicy,
     NetworkPolicy networkPolicy,
     Optional<PgBackRest> pgBackRest,
-    Optional<PgBackRestBootstrap> pgBackRestBootstrap) {
+    Optional<PgBackRestBootstrap> pgBackRestBootstrap,
+    List<io.tradingdb.operator.postgres.TimescalePolicies.Hypertable> hypertables) {
 
   public static final String DEFAULT_IMAGE = "timescale/timescaledb-ha:pg16";
   // CloudNativePG's pgBouncer image: rebuilt on Debian for each release, runs as uid 998.
@@ -218,7 +219,7 @@ public record ClusterModel(
         preload,
         patroni,
         pooler(spec.getPooler(), defaults),
-        monitoring(spec),
+        monitoring(spec, profile),
         tlsEnabled,
         tlsSource == TlsSource.USER_SECRET ? tls.getCertificateSecretRef().getName() : names.tlsSecret(),
         tlsSource,
@@ -228,7 +229,8 @@ public record ClusterModel(
         Optional.ofNullable(spec.getVolumeDeletionPolicy()).orElse(VolumeDeletionPolicy.RETAIN),
         networkPolicy(spec.getNetworkPolicy()),
         pgBackRest(spec, names),
-        pgBackRestBootstrap(spec, names));
+        pgBackRestBootstrap(spec, names),
+        HypertableModel.from(spec.getTimescaledb()));
   }
 
   private static Optional<PgBackRest> pgBackRest(TradingDatabaseSpec spec, ClusterNames names) {
@@ -374,7 +376,10 @@ public record ClusterModel(
             .orElseGet(() -> resources("100m", "64Mi", "256Mi")));
   }
 
-  private static Monitoring monitoring(TradingDatabaseSpec spec) {
+  /** The guide's weekly maintenance: Sunday 04:00. */
+  public static final String WEEKLY_VACUUM_ANALYZE = "0 4 * * 0";
+
+  private static Monitoring monitoring(TradingDatabaseSpec spec, Profile profile) {
     var m = spec.getMonitoring();
     AlertThresholds a = m == null || m.getAlerts() == null ? new AlertThresholds() : m.getAlerts();
     return new Monitoring(
@@ -391,7 +396,7 @@ public record ClusterModel(
         seconds(ALERTS + "poolerWait", a.getPoolerWait(), 5),
         Durations.describe(Durations.field("spec.monitoring.healthCheckInterval",
             m == null ? null : m.getHealthCheckInterval(), Duration.ofMinutes(5), Duration.ofSeconds(10), null)),
-        m == null ? null : m.getVacuumAnalyzeSchedule(),
+        vacuumAnalyzeSchedule(m, profile),
         Optional.ofNullable(m == null ? null : m.getAlerting())
             .filter(alerting -> !Boolean.FALSE.equals(alerting.getEnabled())).map(ClusterModel::alerting),
         new Checks(
@@ -428,6 +433,14 @@ public record ClusterModel(
   private static int seconds(String field, String text, int defaultSeconds) {
     return (int) Durations.field(field, text, Duration.ofSeconds(defaultSeconds), Duration.ofSeconds(1), Duration.ofDays(365))
         .toSeconds();
+  }
+
+  /** Production and staging run the guide's weekly VACUUM ANALYZE unless switched off; development only when asked. */
+  private static String vacuumAnalyzeSchedule(io.tradingdb.operator.api.v1alpha1.tradingdatabase.MonitoringSpec m, Profile profile) {
+    String schedule = m == null ? null : m.getVacuumAnalyzeSchedule();
+    Boolean enabled = m == null ? null : m.getVacuumAnalyzeEnabled();
+    boolean on = enabled != null ? enabled : schedule != null || profile != Profile.DEVELOPMENT;
+    return on ? Optional.ofNullable(schedule).orElse(WEEKLY_VACUUM_ANALYZE) : null;
   }
 
   private static Alerting alerting(io.tradingdb.operator.api.v1alpha1.tradingdatabase.AlertingSpec a) {

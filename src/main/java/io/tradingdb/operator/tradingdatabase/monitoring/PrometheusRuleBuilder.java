@@ -5,6 +5,7 @@ import static io.tradingdb.operator.tradingdatabase.monitoring.PrometheusOperato
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile;
 import io.tradingdb.operator.backup.BackupMetrics;
+import io.tradingdb.operator.tradingdatabase.DatabaseMetrics;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,6 +115,18 @@ public final class PrometheusRuleBuilder {
           "Production database without a successful backup",
           model.names().cluster() + " has the production profile but no BackupSchedule targeting it has "
               + "ever completed a backup (or none exists, or the operator's metrics are not scraped)."));
+    }
+    if (!model.hypertables().isEmpty()) {
+      String cluster = DatabaseMetrics.LABELS.get(0) + "=\"" + model.names().namespace() + "\","
+          + DatabaseMetrics.LABELS.get(1) + "=\"" + model.names().cluster() + "\"";
+      rules.add(alert("TradingDbTimescaleJobFailed",
+          "max by (" + String.join(", ", DatabaseMetrics.LABELS) + ", hypertable, policy) ("
+              + DatabaseMetrics.POLICY_JOB_FAILED + "{" + cluster + "}) == 1",
+          "0m", "warning",
+          "A TimescaleDB retention or compression job failed",
+          "The last run of the {{ $labels.policy }} policy of {{ $labels.hypertable }} failed, so old chunks "
+              + "are not dropped or compressed. See timescaledb_information.job_errors and the TradingDatabase's "
+              + "status.hypertables."));
     }
     for (Map<String, Object> rule : rules) {
       @SuppressWarnings("unchecked")

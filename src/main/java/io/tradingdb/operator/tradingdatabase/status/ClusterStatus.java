@@ -32,6 +32,8 @@ public final class ClusterStatus {
   public record Observed(StatefulSet statefulSet, Collection<Pod> pods, List<String> pendingChanges) {}
 
   public static final String HEALTH_CHECKED = "HealthChecked";
+  /** spec.timescaledb.hypertables: True when every declared table has its policies. */
+  public static final String TIMESCALE_POLICIES = "TimescalePolicies";
   /** Present only with spec.bootstrap.fromBackup: True once the backup is in, with which backup and when. */
   public static final String RESTORED = "Restored";
 
@@ -104,6 +106,15 @@ public final class ClusterStatus {
       c.add(checks.error() == null
           ? new WantedCondition(HEALTH_CHECKED, true, "Checked", "health queries ran on the primary")
           : new WantedCondition(HEALTH_CHECKED, false, "Unreachable", checks.error()));
+    }
+    PolicyOutcome policies = checks == null ? null : checks.policies();
+    if (policies != null) {
+      s.setHypertables(policies.tables().isEmpty() ? null : policies.tables());
+      c.add(new WantedCondition(TIMESCALE_POLICIES, !policies.retrySoon(), policies.reason(), policies.message()));
+      if (READY.equals(phase) && finding == null && policies.jobFailed()) {
+        phase = DEGRADED;
+        finding = new HealthEvaluator.Finding("TimescaleJobFailed", policies.message());
+      }
     }
     if (DEGRADED.equals(phase) && finding != null && ready >= model.instances()) {
       c.add(new WantedCondition(Conditions.DEGRADED, true, finding.reason(), finding.message()));
@@ -195,6 +206,7 @@ public final class ClusterStatus {
     s.setPendingChanges(previous.getPendingChanges());
     s.setHealth(previous.getHealth());
     s.setAlerting(previous.getAlerting());
+    s.setHypertables(previous.getHypertables());
     return s;
   }
 

@@ -43,6 +43,11 @@ public class BackupScheduleStatus extends ResourceStatus {
   @JsonPropertyDescription("The tradingdb.io/backup-now token the operator last acted on.")
   private String lastOnDemandToken;
 
+  @JsonPropertyDescription(
+      "The backup of the latest tradingdb.io/backup-now token and its result: wait with "
+          + "kubectl wait --for=jsonpath='{.status.onDemand.token}'=<token>, then read or wait on result.")
+  private OnDemandBackup onDemand;
+
   public String getTarget() { return target; }
   public void setTarget(String target) { this.target = target; }
   public String getLastScheduleTime() { return lastScheduleTime; }
@@ -61,6 +66,8 @@ public class BackupScheduleStatus extends ResourceStatus {
   public void setNextScheduleTime(String nextScheduleTime) { this.nextScheduleTime = nextScheduleTime; }
   public VerificationResult getLastVerification() { return lastVerification; }
   public void setLastVerification(VerificationResult lastVerification) { this.lastVerification = lastVerification; }
+  public OnDemandBackup getOnDemand() { return onDemand; }
+  public void setOnDemand(OnDemandBackup onDemand) { this.onDemand = onDemand; }
   public String getLastOnDemandToken() { return lastOnDemandToken; }
   public void setLastOnDemandToken(String lastOnDemandToken) { this.lastOnDemandToken = lastOnDemandToken; }
 
@@ -76,7 +83,7 @@ public class BackupScheduleStatus extends ResourceStatus {
         && Objects.equals(lastBackup, s.lastBackup) && Objects.equals(recentBackups, s.recentBackups)
         && Objects.equals(nextScheduleTime, s.nextScheduleTime)
         && Objects.equals(lastVerification, s.lastVerification)
-        && Objects.equals(lastOnDemandToken, s.lastOnDemandToken);
+        && Objects.equals(lastOnDemandToken, s.lastOnDemandToken) && Objects.equals(onDemand, s.onDemand);
   }
 
   @Override

@@ -36,9 +36,15 @@ public class MonitoringSpec {
 
   @Pattern("^(@(hourly|daily|weekly|monthly))|((\\S+\\s+){4}\\S+)$")
   @JsonPropertyDescription(
-      "Cron schedule for VACUUM ANALYZE of the application database, for example \"0 4 * * 0\" "
-          + "(the guide's weekly maintenance). Unset means no scheduled VACUUM.")
+      "Cron schedule for VACUUM ANALYZE of the application database. Defaults to the guide's weekly "
+          + "\"0 4 * * 0\" when vacuumAnalyzeEnabled is on.")
   private String vacuumAnalyzeSchedule;
+
+  @JsonPropertyDescription(
+      "Run the scheduled VACUUM ANALYZE. Defaults to true for the production and staging profiles, and "
+          + "for development only when vacuumAnalyzeSchedule is set. It runs on its own connection, so a "
+          + "large table is not cut off by the operator's query timeout.")
+  private Boolean vacuumAnalyzeEnabled;
 
   public Boolean getEnabled() { return enabled; }
   public void setEnabled(Boolean enabled) { this.enabled = enabled; }
@@ -52,6 +58,8 @@ public class MonitoringSpec {
   public void setAlerting(AlertingSpec alerting) { this.alerting = alerting; }
   public String getHealthCheckInterval() { return healthCheckInterval; }
   public void setHealthCheckInterval(String healthCheckInterval) { this.healthCheckInterval = healthCheckInterval; }
+  public Boolean getVacuumAnalyzeEnabled() { return vacuumAnalyzeEnabled; }
+  public void setVacuumAnalyzeEnabled(Boolean vacuumAnalyzeEnabled) { this.vacuumAnalyzeEnabled = vacuumAnalyzeEnabled; }
   public String getVacuumAnalyzeSchedule() { return vacuumAnalyzeSchedule; }
   public void setVacuumAnalyzeSchedule(String vacuumAnalyzeSchedule) { this.vacuumAnalyzeSchedule = vacuumAnalyzeSchedule; }
 }

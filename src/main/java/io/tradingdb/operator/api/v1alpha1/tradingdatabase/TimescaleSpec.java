@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
 
 /** TimescaleDB extension settings. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,6 +22,16 @@ public class TimescaleSpec {
           + "jobs). Defaults to 8.")
   private Integer maxBackgroundWorkers;
 
+  @Size(max = 500)
+  @JsonPropertyDescription(
+      "Hypertables whose retention and compression policies the operator keeps as declared: a policy "
+          + "removed by hand comes back, a policy dropped from here is removed. The application "
+          + "creates the tables; one that does not exist yet is reported (ObjectMissing) and retried. "
+          + "Each schema and name may be listed once.")
+  private List<HypertableSpec> hypertables;
+
+  public List<HypertableSpec> getHypertables() { return hypertables; }
+  public void setHypertables(List<HypertableSpec> hypertables) { this.hypertables = hypertables; }
   public Boolean getTelemetry() { return telemetry; }
   public void setTelemetry(Boolean telemetry) { this.telemetry = telemetry; }
   public Integer getMaxBackgroundWorkers() { return maxBackgroundWorkers; }

@@ -44,6 +44,9 @@ public class TradingDatabaseStatus extends ResourceStatus {
   @JsonPropertyDescription("Result of the operator's last health queries.")
   private HealthStatus health;
 
+  @JsonPropertyDescription("The hypertables of spec.timescaledb.hypertables: their policies and last job runs.")
+  private List<HypertableStatus> hypertables;
+
   public String getAlerting() { return alerting; }
   public void setAlerting(String alerting) { this.alerting = alerting; }
   public Integer getInstances() { return instances; }
@@ -60,6 +63,8 @@ public class TradingDatabaseStatus extends ResourceStatus {
   public void setImage(String image) { this.image = image; }
   public List<String> getPendingChanges() { return pendingChanges; }
   public void setPendingChanges(List<String> pendingChanges) { this.pendingChanges = pendingChanges; }
+  public List<HypertableStatus> getHypertables() { return hypertables; }
+  public void setHypertables(List<HypertableStatus> hypertables) { this.hypertables = hypertables; }
   public HealthStatus getHealth() { return health; }
   public void setHealth(HealthStatus health) { this.health = health; }
 
@@ -71,7 +76,8 @@ public class TradingDatabaseStatus extends ResourceStatus {
         && Objects.equals(readyInstances, s.readyInstances)
         && Objects.equals(currentPrimary, s.currentPrimary) && Objects.equals(endpoints, s.endpoints)
         && Objects.equals(superuserSecret, s.superuserSecret) && Objects.equals(image, s.image)
-        && Objects.equals(pendingChanges, s.pendingChanges) && Objects.equals(health, s.health);
+        && Objects.equals(pendingChanges, s.pendingChanges) && Objects.equals(health, s.health)
+        && Objects.equals(hypertables, s.hypertables);
   }
 
   @Override

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds, or reuses from the cache, TimescaleDB for the host's PostgreSQL and installs it into that
+# PostgreSQL (postgres.sh preloads it). The full build, tsl/ included: retention and compression
+# policies live in the Timescale-licensed part, the Apache-only build has none.
+#
+# Source: ${TRADINGDB_VENDOR:-../shared/vendor}/timescaledb-<version>.tar.gz, checked against its
+# sha256 (vendor/README.md). Cache: ${TRADINGDB_CACHE:-~/.cache/tradingdb-operator}/timescaledb/
+# <version>-pg<major>-<sha256 prefix>/, the files of `make install` under their absolute paths.
+# A second run only copies them (seconds). Concurrent runs wait for each other.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CACHE=${TRADINGDB_CACHE:-$HOME/.cache/tradingdb-operator}
+# CI keeps the vendored sources at ../shared/vendor from the project's root; a git worktree one level deeper.
+VENDOR=${TRADINGDB_VENDOR:-$(for d in "$HERE/../../shared/vendor" "$HERE/../../../shared/vendor"; do
+  [ -d "$d" ] && { cd "$d" && pwd; break; }; done)}
+VERSION=2.28.3
+SHA256=c80abd42995a317d9c046da6499a7a6e63c58e188124a2f20580f7c82fa4b801
+PG_CONFIG=${TRADINGDB_PG_CONFIG:-$(ls /usr/lib/postgresql/*/bin/pg_config 2>/dev/null | sort -V | tail -1)}
+
+log() { printf '[build-timescaledb] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+[ -x "$PG_CONFIG" ] || die "pg_config not found: install postgresql-server-dev-<major> (install-packages.sh)"
+TARBALL=$VENDOR/timescaledb-$VERSION.tar.gz
+[ -f "$TARBALL" ] || die "$TARBALL missing (vendor/README.md)"
+echo "$SHA256  $TARBALL" | sha256sum -c --quiet - || die "$TARBALL does not match its sha256"
+
+PG_MAJOR=$("$PG_CONFIG" --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
+DEST=$CACHE/timescaledb/$VERSION-pg$PG_MAJOR-${SHA256:0:16}
+mkdir -p "$CACHE/timescaledb"
+exec 8>"$CACHE/timescaledb/.lock"
+flock 8
+
+if [ ! -f "$DEST/.done" ]; then
+  log "building TimescaleDB $VERSION for PostgreSQL $PG_MAJOR (full build with tsl/, a few minutes)"
+  work=$(mktemp -d "$CACHE/timescaledb/.build.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+  tar -xzf "$TARBALL" -C "$work"
+  (
+    cd "$work/timescaledb-$VERSION"
+    ./bootstrap -DPG_CONFIG="$PG_CONFIG" -DREGRESS_CHECKS=OFF -DWARNINGS_AS_ERRORS=OFF -DTAP_CHECKS=OFF \
+      -DCMAKE_BUILD_TYPE=Release >"$work/bootstrap.log" 2>&1 || { tail -30 "$work/bootstrap.log" >&2; exit 1; }
+    nice -n 10 make -C build -j"${TRADINGDB_MAKE_JOBS:-2}" >"$work/make.log" 2>&1 || { tail -30 "$work/make.log" >&2; exit 1; }
+    make -C build install DESTDIR="$work/root" >"$work/install.log" 2>&1 || { tail -30 "$work/install.log" >&2; exit 1; }
+  )
+  rm -rf "$DEST"
+  mv "$work/root" "$DEST"
+  touch "$DEST/.done"
+  log "cached in $DEST"
+fi
+
+# Install into the host's PostgreSQL: extensions must sit in its own lib and share folders.
+if ! cmp -s "$DEST/$("$PG_CONFIG" --pkglibdir)/timescaledb-$VERSION.so" "$("$PG_CONFIG" --pkglibdir)/timescaledb-$VERSION.so"; then
+  cp -a "$DEST/usr/." /usr/
+  log "installed TimescaleDB $VERSION into $("$PG_CONFIG" --pkglibdir)"
+fi
+echo "TIMESCALEDB_VERSION=$VERSION"
