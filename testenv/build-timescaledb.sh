@@ -16,7 +16,7 @@ VENDOR=${TRADINGDB_VENDOR:-$(for d in "$HERE/../../shared/vendor" "$HERE/../../.
   [ -d "$d" ] && { cd "$d" && pwd; break; }; done)}
 VERSION=2.28.3
 SHA256=c80abd42995a317d9c046da6499a7a6e63c58e188124a2f20580f7c82fa4b801
-PG_CONFIG=${TRADINGDB_PG_CONFIG:-$(ls /usr/lib/postgresql/*/bin/pg_config 2>/dev/null | sort -V | tail -1)}
+PG_CONFIG=${TRADINGDB_PG_CONFIG:-$(printf '%s\n' /usr/lib/postgresql/*/bin/pg_config | sort -V | tail -1)}
 
 log() { printf '[build-timescaledb] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
