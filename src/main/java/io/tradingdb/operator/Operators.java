@@ -14,6 +14,7 @@ import io.tradingdb.operator.dbuser.DbUserReconciler;
 import io.tradingdb.operator.postgres.PostgresConnections;
 import io.tradingdb.operator.tradingdatabase.DatabaseChecks;
 import io.tradingdb.operator.tradingdatabase.TradingDatabaseReconciler;
+import io.tradingdb.operator.tradingdatabase.monitoring.DatabaseMetrics;
 import java.time.Clock;
 import java.util.function.Consumer;
 
@@ -62,7 +63,7 @@ public final class Operators {
         };
     MemoryPressure.process().bindTo(registry);
     TradingDatabaseReconciler clusters = new TradingDatabaseReconciler(
-        client, clock, config.databaseChecks() ? new DatabaseChecks(client, connections, clock, new io.tradingdb.operator.tradingdatabase.DatabaseMetrics(registry)) : null,
+        client, clock, config.databaseChecks() ? new DatabaseChecks(client, connections, clock, new DatabaseMetrics(registry)) : null,
         config.operatorNamespace());
     operator.register(clusters, namespaces::accept);
     operator.register(

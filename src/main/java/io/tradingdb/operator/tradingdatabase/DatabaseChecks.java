@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase;
 
+import io.tradingdb.operator.tradingdatabase.monitoring.DatabaseMetrics;
 import io.tradingdb.operator.postgres.SqlFailure;
 import io.tradingdb.operator.tradingdatabase.status.CheckOutcome;
 import io.fabric8.kubernetes.client.KubernetesClient;

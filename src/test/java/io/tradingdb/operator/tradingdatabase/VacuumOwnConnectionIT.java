@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase;
 
+import io.tradingdb.operator.tradingdatabase.monitoring.DatabaseMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
