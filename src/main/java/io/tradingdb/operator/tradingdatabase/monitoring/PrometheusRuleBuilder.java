@@ -5,7 +5,6 @@ import static io.tradingdb.operator.tradingdatabase.monitoring.PrometheusOperato
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile;
 import io.tradingdb.operator.backup.BackupMetrics;
-import io.tradingdb.operator.tradingdatabase.DatabaseMetrics;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.util.ArrayList;
 import java.util.List;
