@@ -103,7 +103,7 @@ class DiskAndPodMetricsOnRealNodeIT {
           databaseName: ai_trading
           storage: {data: {size: 1Gi}}
           monitoring:
-            alerting: {slack: {webhookUrlSecret: {name: slack-webhook}}}
+            alerting: {slack: {webhookUrlSecretRef: {name: slack-webhook}}}
         """.formatted(CLUSTER, ns), TradingDatabase.class);
     model = ClusterModel.from(db);
 

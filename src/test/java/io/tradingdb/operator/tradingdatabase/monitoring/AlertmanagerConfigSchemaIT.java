@@ -49,8 +49,8 @@ class AlertmanagerConfigSchemaIT {
 
   @Test
   void slackAndWebhookRoutesAreStoredAsTheOperatorWritesThem() {
-    ClusterModel slack = model("slack", "slack: {webhookUrlSecret: {name: slack-webhook}, channel: \"#trading-alerts\"}");
-    ClusterModel webhook = model("pager", "webhook: {urlSecret: {name: pager, key: endpoint}}");
+    ClusterModel slack = model("slack", "slack: {webhookUrlSecretRef: {name: slack-webhook}, channel: \"#trading-alerts\"}");
+    ClusterModel webhook = model("pager", "webhook: {urlSecretRef: {name: pager, key: endpoint}}");
     for (ClusterModel model : List.of(slack, webhook)) {
       assertStoredUnchanged(AlertRouting.alertmanagerConfig(model));
       assertStoredUnchanged(PodMonitorBuilder.build(model));
@@ -61,7 +61,7 @@ class AlertmanagerConfigSchemaIT {
   @Test
   void theSchemaRefusesAnAlertmanagerConfigItForbids() {
     GenericKubernetesResource config = AlertRouting.alertmanagerConfig(
-        model("bad", "slack: {webhookUrlSecret: {name: slack-webhook}}"));
+        model("bad", "slack: {webhookUrlSecretRef: {name: slack-webhook}}"));
     // First the valid object is accepted, then the same with a matcher type Alertmanager does not know.
     assertStoredUnchanged(config);
     @SuppressWarnings("unchecked")
