@@ -44,6 +44,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -54,6 +55,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * and labels the primary; the test only reads, connects as a client would, and breaks things.
  * The parts run in order on the one cluster, as a user's day would.
  */
+// Not yet green on real pods (issue 14): the pooler Service has no ready endpoint, a re-created cluster
+// serves a certificate of a new CA, and the namespace does not finish deleting. Run it with
+// testenv/test.sh -Dit.test=ProductionClusterE2EIT -DexcludedTestGroups=benchmark -Dhygiene.skip=true
+@Tag("acceptance-in-progress")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProductionClusterE2EIT {
 
