@@ -23,6 +23,8 @@ import io.tradingdb.operator.testsupport.Samples;
 import io.tradingdb.operator.testsupport.TestPostgres;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
+import io.tradingdb.operator.tradingdatabase.status.CheckOutcome;
+import io.tradingdb.operator.tradingdatabase.status.PolicyOutcome;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -80,10 +82,10 @@ class HypertablePoliciesIT {
     DatabaseChecks checks = checks();
 
     // First round: the policies of ticks are created; quotes does not exist yet.
-    io.tradingdb.operator.tradingdatabase.status.CheckOutcome first = checks.run(db, ClusterModel.from(db), null);
+    CheckOutcome first = checks.run(db, ClusterModel.from(db), null);
     assertThat(first.error()).isNull();
     assertThat(first.policies().executed()).isEqualTo(4);
-    assertThat(first.policies().reason()).isEqualTo(io.tradingdb.operator.tradingdatabase.status.PolicyOutcome.OBJECT_MISSING);
+    assertThat(first.policies().reason()).isEqualTo(PolicyOutcome.OBJECT_MISSING);
     assertThat(first.policies().retrySoon()).isTrue();
     TradingDatabaseStatus status = status(db, first);
     var condition = Conditions.find(status.getConditions(), ClusterStatus.TIMESCALE_POLICIES).orElseThrow();
@@ -104,14 +106,14 @@ class HypertablePoliciesIT {
     db.setStatus(status);
 
     // Nothing differs: nothing executed.
-    io.tradingdb.operator.tradingdatabase.status.CheckOutcome same = checks.run(db, ClusterModel.from(db), null);
+    CheckOutcome same = checks.run(db, ClusterModel.from(db), null);
     assertThat(same.policies().executed()).isZero();
 
     // A retention policy removed by hand comes back.
     exec("SELECT remove_retention_policy('ticks')");
     assertThat(scalar("SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention'"))
         .isZero();
-    io.tradingdb.operator.tradingdatabase.status.CheckOutcome restored = checks.run(db, ClusterModel.from(db), null);
+    CheckOutcome restored = checks.run(db, ClusterModel.from(db), null);
     assertThat(restored.policies().executed()).isEqualTo(1);
     int retentionJob = (int) scalar("SELECT job_id FROM timescaledb_information.jobs"
         + " WHERE hypertable_name = 'ticks' AND proc_name = 'policy_retention'");
@@ -157,7 +159,7 @@ class HypertablePoliciesIT {
     // quotes appears: every declared table has its policies.
     exec("CREATE TABLE quotes (time timestamptz NOT NULL, symbol text, bid numeric, ask numeric)");
     exec("SELECT create_hypertable('quotes', by_range('time'))");
-    io.tradingdb.operator.tradingdatabase.status.CheckOutcome complete = checks.run(db, ClusterModel.from(db), null);
+    CheckOutcome complete = checks.run(db, ClusterModel.from(db), null);
     assertThat(complete.policies().retrySoon()).as(complete.policies().message()).isFalse();
     status = status(db, complete);
     assertThat(Conditions.isTrue(status.getConditions(), ClusterStatus.TIMESCALE_POLICIES)).isTrue();
@@ -187,8 +189,8 @@ class HypertablePoliciesIT {
           "SELECT total_failures FROM timescaledb_information.job_stats WHERE job_id = " + retentionJob) > failures);
       holder.rollback();
     }
-    io.tradingdb.operator.tradingdatabase.status.CheckOutcome failing = checks.run(db, ClusterModel.from(db), null);
-    assertThat(failing.policies().reason()).isEqualTo(io.tradingdb.operator.tradingdatabase.status.PolicyOutcome.JOB_FAILED);
+    CheckOutcome failing = checks.run(db, ClusterModel.from(db), null);
+    assertThat(failing.policies().reason()).isEqualTo(PolicyOutcome.JOB_FAILED);
     status = status(db, failing);
     assertThat(status.getPhase()).isEqualTo("Degraded");
     var degraded = Conditions.find(status.getConditions(), Conditions.DEGRADED).orElseThrow();
@@ -203,12 +205,12 @@ class HypertablePoliciesIT {
     assertThat(quotesJobs).isEqualTo(2);
     TradingDatabase reduced = cluster(ticks(null, "7d"));
     reduced.setStatus(status);
-    io.tradingdb.operator.tradingdatabase.status.CheckOutcome dropped = checks.run(reduced, ClusterModel.from(reduced), null);
+    CheckOutcome dropped = checks.run(reduced, ClusterModel.from(reduced), null);
     assertThat(dropped.policies().executed()).isEqualTo(3);
     // The kept compression job may have failed a background run: the scheduler's runs fail on the host's
     // PostgreSQL 15.20 with TimescaleDB 2.28.3 ("cannot drop portal"), while CALL run_job works.
-    assertThat(dropped.policies().reason()).isIn(io.tradingdb.operator.tradingdatabase.status.PolicyOutcome.APPLIED,
-        io.tradingdb.operator.tradingdatabase.status.PolicyOutcome.JOB_FAILED);
+    assertThat(dropped.policies().reason()).isIn(PolicyOutcome.APPLIED,
+        PolicyOutcome.JOB_FAILED);
     assertThat(dropped.policies().tables()).extracting(HypertableStatus::getName).containsExactly("ticks");
     assertThat(scalar("SELECT count(*) FROM timescaledb_information.jobs WHERE hypertable_name = 'quotes'")).isZero();
     assertThat(scalar("SELECT count(*) FROM timescaledb_information.jobs WHERE hypertable_name = 'ticks'"
@@ -267,7 +269,7 @@ class HypertablePoliciesIT {
     return new DatabaseChecks(client, connections, Clock.systemUTC(), m -> local(), new DatabaseMetrics(registry));
   }
 
-  static TradingDatabaseStatus status(TradingDatabase db, io.tradingdb.operator.tradingdatabase.status.CheckOutcome outcome) {
+  static TradingDatabaseStatus status(TradingDatabase db, CheckOutcome outcome) {
     ClusterModel model = ClusterModel.from(db);
     var sts = new StatefulSetBuilder().withNewMetadata().withName(model.names().statefulSet()).withGeneration(1L)
         .endMetadata().withNewStatus().withReplicas(model.instances()).withReadyReplicas(model.instances())
