@@ -146,11 +146,13 @@ class BackupScheduleReconcilerTest {
     });
     // Once acted on, deleting the Job does not bring it back.
     client.batch().v1().jobs().inNamespace("trading").withName("adhoc-now-before-upgrade").delete();
-    BackupSchedule current = client.resources(BackupSchedule.class).inNamespace("trading").withName("adhoc").get();
-    current.getMetadata().getLabels();
-    current.getMetadata().setAnnotations(Map.of(BackupSchedule.BACKUP_NOW_ANNOTATION, "before-upgrade", "touch", "1"));
     long before = metrics.succeeded("BackupSchedule");
-    client.resource(current).update();
+    // A patch, not an update: the reconciler may write status at the same moment, and an update
+    // carrying the old resourceVersion would then be refused with 409.
+    client.resources(BackupSchedule.class).inNamespace("trading").withName("adhoc").edit(s -> {
+      s.getMetadata().setAnnotations(Map.of(BackupSchedule.BACKUP_NOW_ANNOTATION, "before-upgrade", "touch", "1"));
+      return s;
+    });
     await("a reconcile after the update").atMost(Duration.ofSeconds(20))
         .until(() -> metrics.succeeded("BackupSchedule") > before);
     assertThat(client.batch().v1().jobs().inNamespace("trading").withName("adhoc-now-before-upgrade").get()).isNull();
@@ -201,9 +203,10 @@ class BackupScheduleReconcilerTest {
           .contains("'0 3 * * *', '0 15 * * *', '0 * * * *'");
     });
 
-    BackupSchedule current = client.resources(BackupSchedule.class).inNamespace("trading").withName("market-data-pitr").get();
-    current.getSpec().getPgBackRest().setIncrementalSchedule(null);
-    client.resource(current).update();
+    client.resources(BackupSchedule.class).inNamespace("trading").withName("market-data-pitr").edit(s -> {
+      s.getSpec().getPgBackRest().setIncrementalSchedule(null);
+      return s;
+    });
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         assertThat(client.batch().v1().cronjobs().inNamespace("trading").withName("market-data-pitr-incr").get()).isNull());
     assertThat(client.batch().v1().cronjobs().inNamespace("trading").withName("market-data-pitr-diff").get()).isNotNull();
