@@ -19,6 +19,7 @@
 # Uses the control plane of testenv/cluster.sh when it runs (it needs enough kwok nodes for 2N pods:
 # TRADINGDB_NODES >= 2N/100 + 1); otherwise starts one with enough nodes and stops it at the end.
 # Settings: BENCH_IDLE_SECONDS (60), BENCH_UNRELATED (10000), BENCH_MAX_RAM (the chart's memory limit),
+# BENCH_TIMEOUT (1200: seconds a convergence may take before the run of that N gives up and reports it),
 # BENCH_HTTP_PORT (the operator's /metrics port; default: a free one), BENCH_KEEP=1 keeps the namespaces,
 # BENCH_NMT=1 adds -XX:NativeMemoryTracking=summary and prints where native memory goes at the end,
 # BENCH_OUT (default $TRADINGDB_STATE/bench): the operator's logs, histograms and write counts.
@@ -27,6 +28,7 @@ cd "$(dirname "$0")/.."
 [ $# -gt 0 ] && COUNTS=("$@") || COUNTS=(100 300 1000)
 IDLE=${BENCH_IDLE_SECONDS:-60}
 UNRELATED=${BENCH_UNRELATED:-10000}
+TIMEOUT=${BENCH_TIMEOUT:-1200}
 STATE=${TRADINGDB_STATE:-/tmp/tradingdb-testenv}
 OUT=${BENCH_OUT:-$STATE/bench}
 mkdir -p "$OUT"
@@ -182,12 +184,16 @@ dependents_complete() { # $1 namespace, $2 N, $3 instances
     { [ "$3" -lt 2 ] || [ "$(count "/apis/policy/v1/namespaces/$ns/poddisruptionbudgets")" -ge "$n" ]; }
 }
 
-# Waits until every TradingDatabase in $1 converged ($2 N, $3 instances); prints the wall time it took in ms.
+# Waits until every TradingDatabase in $1 converged ($2 N, $3 instances); prints the wall time it took in ms,
+# -1 when the operator died, -2 when it gave up after BENCH_TIMEOUT seconds.
 await_converged() {
   local ns=$1 n=$2 inst=$3 t0 c
   t0=$(now_ms)
   while :; do
     alive || { log "operator process died (see its log)"; echo -1; return; }
+    if [ $(($(now_ms) - t0)) -gt $((TIMEOUT * 1000)) ]; then
+      log "gave up after $TIMEOUT s: $(converged_count "$ns" "") of $n converged"; echo -2; return
+    fi
     label_primaries "$ns"
     c=$(converged_count "$ns" "")
     if [ "$c" -ge "$n" ] && dependents_complete "$ns" "$n" "$inst"; then break; fi
@@ -231,7 +237,9 @@ run() {
   t1=$(now_ms)
   ms=$(await_converged "$ns" "$n" 1)
   if [ "$ms" -lt 0 ]; then
-    R[$n,conv]="died: $(converged_count "$ns" "") of $n had a status"
+    if [ "$ms" = -1 ]; then R[$n,conv]="died: "; else R[$n,conv]="gave up after $TIMEOUT s: "; fi
+    R[$n,conv]+="$(converged_count "$ns" "") of $n had a status (RSS $(rss_mib VmRSS 2>/dev/null || echo -) MiB, CPU-s $(cpu_s $(($(cpu_ticks 2>/dev/null || echo "$c0") - c0))))"
+    stop_operator
     R[$n,died]=1
     k delete namespace "$ns" --wait=false >/dev/null
     return
@@ -287,7 +295,7 @@ run() {
   tdbs "$ns" "$n" 2 | k apply --server-side -f - >/dev/null
   t1=$(now_ms)
   ms=$(await_converged "$ns" "$n" 2)
-  if [ "$ms" -lt 0 ]; then R[$n,spec]=died; R[$n,died]=1; return; fi
+  if [ "$ms" -lt 0 ]; then R[$n,spec]="died or gave up"; R[$n,died]=1; stop_operator; return; fi
   R[$n,spec]=$(secs "$ms")
   R[$n,load]="${R[$n,load]} / $(load1)"
   R[$n,spec_total]=$(secs $((t1 - t0 + ms)))
