@@ -5,7 +5,8 @@
 # Environment (set by the operator's Job): PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD PGSSLMODE,
 # BACKUP_FORMAT (custom|directory|plain), BACKUP_SCOPE (full|schemaOnly|dataOnly),
 # BACKUP_COMPRESSION (gzip|zstd|lz4|none), BACKUP_COMPRESSION_LEVEL, BACKUP_JOBS,
-# RETENTION_MAX_AGE_SECONDS, RETENTION_MAX_COUNT, BACKUP_SCHEDULE, and those of lib.sh.
+# RETENTION_MAX_AGE_SECONDS, RETENTION_MAX_COUNT, BACKUP_SCHEDULE, and those of lib.sh (COPY_* for
+# the copies).
 set -euo pipefail
 RESULT_KIND=backup
 # shellcheck source=lib.sh
@@ -189,26 +190,69 @@ fi
 retention='{"deleted": [], "kept": 0}'
 if [ -n "${RETENTION_MAX_AGE_SECONDS:-}" ] || [ -n "${RETENTION_MAX_COUNT:-}" ]; then
   if backups="$(storage_list_backups 2>"$WORK/list.err")"; then
-    now="$(date -u +%s)"
-    index=0; kept=0; deleted=()
+    total=0; deleted=()
+    [ -n "$backups" ] && total="$(wc -l <<<"$backups")"
+    victims="$(retention_victims <<<"$backups")"
+    planned=0
     while IFS= read -r id; do
       [ -z "$id" ] && continue
-      age=$(( now - $(backup_epoch "$id") ))
-      if [ "$index" -gt 0 ] && { { [ -n "${RETENTION_MAX_COUNT:-}" ] && [ "$index" -ge "$RETENTION_MAX_COUNT" ]; } \
-          || { [ -n "${RETENTION_MAX_AGE_SECONDS:-}" ] && [ "$age" -gt "$RETENTION_MAX_AGE_SECONDS" ]; }; }; then
-        if storage_delete_backup "$id" >/dev/null 2>>"$WORK/retention.err"; then deleted+=("$id"); fi
-      else
-        kept=$((kept + 1))
-      fi
-      index=$((index + 1))
-    done <<<"$backups"
-    retention="$(jq -n --argjson kept "$kept" '{deleted: $ARGS.positional, kept: $kept}' --args "${deleted[@]}")"
+      planned=$((planned + 1))
+      if storage_delete_backup "$id" >/dev/null 2>>"$WORK/retention.err"; then deleted+=("$id"); fi
+    done <<<"$victims"
+    retention="$(jq -n --argjson kept "$((total - planned))" '{deleted: $ARGS.positional, kept: $kept}' --args "${deleted[@]}")"
     [ -s "$WORK/retention.err" ] && retention="$(jq --arg e "$(error_text "$WORK/retention.err")" '. + {error: $e}' <<<"$retention")"
   else
     retention="$(jq -n --arg e "$(error_text "$WORK/list.err")" '{deleted: [], error: $e}')"
   fi
 fi
 
-emit_result "$(jq -c --argjson retention "$retention" \
-  '{kind: "backup", result: "Succeeded"} + {name, location, sizeBytes, checksum, completedAt, durationSeconds, tableRowCounts} + {retention: $retention}' \
+# 6. Copies to spec.copies with rclone: the dump first, the manifest last (a copy without its
+# manifest is incomplete, as in the storage), then the retention there. A failed copy is reported
+# in the result and never fails the backup.
+copy_backup() {
+  local n="$1" name err="$WORK/copy-$1.err" dest started text removed=0 id message=""
+  name="$(copy_var "$n" NAME)"
+  started="$(now_epoch)"
+  if ! copy_setup "$n" 2>"$err"; then
+    jq -n -c --arg name "$name" --arg m "$(error_text "$err")" '{name: $name, result: "Failed", reason: "InvalidConfiguration", message: $m}'
+    return
+  fi
+  dest="$COPY_ROOT/$BACKUP_ID"
+  if ! { rclone_run "$COPY_CONFIG" copy --exclude manifest.json "$STORAGE_RCLONE_ROOT/$BACKUP_ID" "$dest" \
+      && rclone_run "$COPY_CONFIG" copyto "$STORAGE_RCLONE_ROOT/$BACKUP_ID/manifest.json" "$dest/manifest.json"; } 2>"$err"; then
+    rclone_run "$COPY_CONFIG" purge "$dest" >/dev/null 2>&1 || true
+    text="$(error_text "$err" 'Failed to|caused by')"
+    # rclone names the cause (a refused connection, a missing bucket) on lines of its own.
+    jq -n -c --arg name "$name" --arg reason "$(classify_storage_error "$(tr '\n' ' ' < "$err")" CopyFailed)" --arg m "copy failed: $text" \
+      --arg location "$COPY_LOCATION$BACKUP_ID/" \
+      --argjson durationSeconds "$(awk -v a="$started" -v b="$(now_epoch)" 'BEGIN { printf "%.3f", b - a }')" \
+      '{name: $name, result: "Failed", reason: $reason, message: $m, location: $location, durationSeconds: $durationSeconds}'
+    return
+  fi
+  if [ -n "${RETENTION_MAX_AGE_SECONDS:-}" ] || [ -n "${RETENTION_MAX_COUNT:-}" ]; then
+    if backups="$(rclone_list_backups "$COPY_CONFIG" "$COPY_ROOT" 2>"$err")"; then
+      while IFS= read -r id; do
+        [ -z "$id" ] && continue
+        if rclone_run "$COPY_CONFIG" purge "$COPY_ROOT/$id" >/dev/null 2>>"$err"; then removed=$((removed + 1)); fi
+      done < <(grep -E "$BACKUP_ID_PATTERN" <<<"$backups" | sort -r | retention_victims)
+    fi
+    [ -s "$err" ] && message="copied; retention: $(error_text "$err" 'Failed to|caused by')"
+  fi
+  jq -n -c --arg name "$name" --arg location "$COPY_LOCATION$BACKUP_ID/" --argjson deleted "$removed" --arg m "$message" \
+    --argjson durationSeconds "$(awk -v a="$started" -v b="$(now_epoch)" 'BEGIN { printf "%.3f", b - a }')" \
+    '{name: $name, result: "Succeeded", location: $location, durationSeconds: $durationSeconds, retentionDeleted: $deleted}
+     + (if $m == "" then {} else {message: $m} end)'
+}
+copies='[]'
+if [ "${COPY_COUNT:-0}" -gt 0 ]; then
+  storage_rclone_setup
+  for n in $(seq 1 "$COPY_COUNT"); do
+    copy="$(copy_backup "$n")" || copy="$(jq -n -c --arg name "$(copy_var "$n" NAME)" '{name: $name, result: "Failed", reason: "CopyFailed", message: "the copy step stopped unexpectedly"}')"
+    copies="$(jq -c --argjson c "$copy" '. + [$c]' <<<"$copies")"
+  done
+fi
+
+emit_result "$(jq -c --argjson retention "$retention" --argjson copies "$copies" \
+  '{kind: "backup", result: "Succeeded"} + {name, location, sizeBytes, checksum, completedAt, durationSeconds, tableRowCounts} + {retention: $retention}
+   + (if $copies == [] then {} else {copies: $copies} end)' \
   <<<"$manifest")"

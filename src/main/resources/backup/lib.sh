@@ -5,7 +5,12 @@
 #
 # Environment: BACKUP_SCRATCH (writable folder), BACKUP_SQL_DIR (the SQL files from the operator),
 # RESULT_KIND (backup|restore|verification), STORAGE_TYPE (s3|pvc), S3_BUCKET, S3_PREFIX,
-# S3_ENDPOINT, AWS_REGION, S3_FORCE_PATH_STYLE, PVC_PATH, and those of result.sh.
+# S3_ENDPOINT, AWS_REGION, S3_FORCE_PATH_STYLE, PVC_PATH, and those of result.sh. Copies (rclone):
+# COPY_COUNT and, for each n from 1, COPY_<n>_NAME, COPY_<n>_TYPE (s3|rclone), COPY_<n>_S3_BUCKET,
+# COPY_<n>_S3_PREFIX, COPY_<n>_S3_ENDPOINT, COPY_<n>_AWS_REGION, COPY_<n>_S3_FORCE_PATH_STYLE,
+# COPY_<n>_AWS_ACCESS_KEY_ID, COPY_<n>_AWS_SECRET_ACCESS_KEY, COPY_<n>_AWS_SESSION_TOKEN,
+# COPY_<n>_RCLONE_CONFIG (the configuration file's text), COPY_<n>_RCLONE_REMOTE, COPY_<n>_RCLONE_PATH;
+# COPY_RETRIES, COPY_LOW_LEVEL_RETRIES.
 
 # shellcheck source=result.sh
 source "$(dirname "${BASH_SOURCE[0]}")/result.sh"
@@ -39,7 +44,8 @@ classify_storage_error() {
   case "$text" in
     *NoSuchBucket*|*"Not Found"*|*"(404)"*|*"does not exist"*) echo BucketNotFound ;;
     *AccessDenied*|*InvalidAccessKeyId*|*SignatureDoesNotMatch*|*Forbidden*|*"(403)"*) echo StorageAccessDenied ;;
-    *"Could not connect to the endpoint"*|*"Connection refused"*|*"Connect timeout"*) echo StorageUnreachable ;;
+    *"Could not connect to the endpoint"*|*"Connection refused"*|*"connection refused"*|*"Connect timeout"*|*"i/o timeout"*|*"no such host"*) echo StorageUnreachable ;;
+    *"didn't find section in config file"*) echo RemoteNotConfigured ;;
     *) echo "$2" ;;
   esac
 }
@@ -74,14 +80,33 @@ storage_init() {
       : "${PVC_PATH:?PVC_PATH is required for pvc storage}"
       STORAGE_ROOT="$PVC_PATH/"
       ;;
+    rclone) ;;  # set up by storage_use_copy
     *) fail "${RESULT_KIND:-backup}" InvalidConfiguration "unknown STORAGE_TYPE '$STORAGE_TYPE'" ;;
   esac
+}
+
+# Makes the copy named $1 the storage the other storage_* functions read (restore from a copy).
+storage_use_copy() {
+  local n
+  for n in $(seq 1 "${COPY_COUNT:-0}"); do
+    if [ "$(copy_var "$n" NAME)" = "$1" ]; then
+      copy_setup "$n" || return 1
+      STORAGE_TYPE=rclone
+      STORAGE_ROOT="$COPY_ROOT/"
+      RCLONE_CONF="$COPY_CONFIG"
+      STORAGE_LOCATION="$COPY_LOCATION"
+      return 0
+    fi
+  done
+  echo "no copy named '$1' in this Job's environment" >&2
+  return 1
 }
 
 storage_url() {
   case "$STORAGE_TYPE" in
     s3) echo "s3://$S3_BUCKET/$STORAGE_ROOT$1" ;;
     pvc) echo "$STORAGE_ROOT$1" ;;
+    rclone) echo "$STORAGE_LOCATION$1" ;;
   esac
 }
 
@@ -95,6 +120,7 @@ storage_check() {
         return 1
       fi
       ;;
+    rclone) rclone_run "$RCLONE_CONF" lsf --max-depth 1 "$STORAGE_ROOT" ;;
   esac
 }
 
@@ -103,6 +129,7 @@ storage_put() {
   case "$STORAGE_TYPE" in
     s3) aws "${AWS_ARGS[@]}" s3 cp --only-show-errors - "$(storage_url "$1")" ;;
     pvc) mkdir -p "$(dirname "$STORAGE_ROOT$1")" && cat > "$STORAGE_ROOT$1" ;;
+    rclone) rclone_run "$RCLONE_CONF" rcat "$STORAGE_ROOT$1" ;;
   esac
 }
 
@@ -110,6 +137,7 @@ storage_get() {
   case "$STORAGE_TYPE" in
     s3) aws "${AWS_ARGS[@]}" s3 cp --only-show-errors "$(storage_url "$1")" - ;;
     pvc) cat "$STORAGE_ROOT$1" ;;
+    rclone) rclone_run "$RCLONE_CONF" cat "$STORAGE_ROOT$1" ;;
   esac
 }
 
@@ -125,6 +153,7 @@ storage_list_backups() {
     pvc)
       find "$STORAGE_ROOT" -mindepth 2 -maxdepth 2 -name manifest.json -printf '%P\n' | sed 's|/manifest.json$||'
       ;;
+    rclone) rclone_list_backups "$RCLONE_CONF" "${STORAGE_ROOT%/}" ;;
   esac | grep -E "$BACKUP_ID_PATTERN" | sort -r
 }
 
@@ -133,7 +162,97 @@ storage_delete_backup() {
   case "$STORAGE_TYPE" in
     s3) aws "${AWS_ARGS[@]}" s3 rm --only-show-errors --recursive "$(storage_url "$1/")" ;;
     pvc) rm -rf -- "${STORAGE_ROOT:?}$1" ;;
+    rclone) rclone_run "$RCLONE_CONF" purge "$STORAGE_ROOT$1" ;;
   esac
+}
+
+# Reads backup identifiers newest first and prints those the retention deletes
+# (RETENTION_MAX_COUNT, RETENTION_MAX_AGE_SECONDS); never the newest one.
+retention_victims() {
+  local now index=0 id age
+  now="$(date -u +%s)"
+  while IFS= read -r id; do
+    [ -z "$id" ] && continue
+    age=$(( now - $(backup_epoch "$id") ))
+    if [ "$index" -gt 0 ] && { { [ -n "${RETENTION_MAX_COUNT:-}" ] && [ "$index" -ge "$RETENTION_MAX_COUNT" ]; } \
+        || { [ -n "${RETENTION_MAX_AGE_SECONDS:-}" ] && [ "$age" -gt "$RETENTION_MAX_AGE_SECONDS" ]; }; }; then
+      echo "$id"
+    fi
+    index=$((index + 1))
+  done
+}
+
+# --- copies (rclone) ------------------------------------------------------------------------
+
+copy_var() {
+  local name="COPY_${1}_$2"
+  echo "${!name:-}"
+}
+
+# rclone with only the configuration given (never one from HOME), bounded retries and timeouts.
+rclone_run() {
+  local config="$1"; shift
+  rclone --config "$config" --contimeout 10s --timeout 5m --retries "${COPY_RETRIES:-3}" \
+    --low-level-retries "${COPY_LOW_LEVEL_RETRIES:-3}" --stats 0 --log-format "" "$@"
+}
+
+# Defines an S3 remote named $1 through rclone's RCLONE_CONFIG_<NAME>_* variables: credentials stay
+# in the environment. A missing bucket is an error, never created ($2 access key, $3 secret key,
+# $4 session token, $5 endpoint, $6 region, $7 force path style).
+rclone_s3_remote() {
+  local var
+  var="RCLONE_CONFIG_$(tr '[:lower:]' '[:upper:]' <<<"$1")"
+  export "${var}_TYPE=s3" "${var}_ENV_AUTH=false" "${var}_ACCESS_KEY_ID=$2" "${var}_SECRET_ACCESS_KEY=$3" \
+    "${var}_REGION=${6:-us-east-1}" "${var}_FORCE_PATH_STYLE=${7:-false}" "${var}_NO_CHECK_BUCKET=true"
+  [ -n "$4" ] && export "${var}_SESSION_TOKEN=$4"
+  if [ -n "$5" ]; then
+    export "${var}_PROVIDER=Other" "${var}_ENDPOINT=$5"
+  else
+    export "${var}_PROVIDER=AWS"
+  fi
+}
+
+# Sets COPY_ROOT (rclone's name of the copy's folder), COPY_CONFIG (the configuration file to pass)
+# and COPY_LOCATION (the folder for people) for copy $1.
+copy_setup() {
+  local n="$1" prefix
+  COPY_CONFIG="$BACKUP_SCRATCH/rclone-copy-$n.conf"
+  ( umask 077; : > "$COPY_CONFIG" )
+  case "$(copy_var "$n" TYPE)" in
+    s3)
+      rclone_s3_remote "tdbcopy$n" "$(copy_var "$n" AWS_ACCESS_KEY_ID)" "$(copy_var "$n" AWS_SECRET_ACCESS_KEY)" \
+        "$(copy_var "$n" AWS_SESSION_TOKEN)" "$(copy_var "$n" S3_ENDPOINT)" "$(copy_var "$n" AWS_REGION)" \
+        "$(copy_var "$n" S3_FORCE_PATH_STYLE)"
+      prefix="$(copy_var "$n" S3_PREFIX)"
+      COPY_ROOT="tdbcopy$n:$(copy_var "$n" S3_BUCKET)${prefix:+/$prefix}"
+      COPY_LOCATION="s3://$(copy_var "$n" S3_BUCKET)/${prefix:+$prefix/}"
+      ;;
+    rclone)
+      ( umask 077; printf '%s\n' "$(copy_var "$n" RCLONE_CONFIG)" > "$COPY_CONFIG" )
+      COPY_ROOT="$(copy_var "$n" RCLONE_REMOTE):$(copy_var "$n" RCLONE_PATH)"
+      COPY_LOCATION="$COPY_ROOT/"
+      ;;
+    *) echo "copy $n has no TYPE (s3 or rclone)" >&2; return 1 ;;
+  esac
+}
+
+# Sets STORAGE_RCLONE_ROOT, rclone's name of the storage's folder (the source of the copies). Not in
+# a subshell: an S3 storage becomes a remote defined by exported variables.
+# shellcheck disable=SC2034  # read by backup.sh
+storage_rclone_setup() {
+  case "$STORAGE_TYPE" in
+    s3)
+      rclone_s3_remote tdbprimary "${AWS_ACCESS_KEY_ID:-}" "${AWS_SECRET_ACCESS_KEY:-}" "${AWS_SESSION_TOKEN:-}" \
+        "${S3_ENDPOINT:-}" "${AWS_REGION:-}" "${S3_FORCE_PATH_STYLE:-false}"
+      STORAGE_RCLONE_ROOT="tdbprimary:$S3_BUCKET${STORAGE_ROOT:+/${STORAGE_ROOT%/}}"
+      ;;
+    pvc|rclone) STORAGE_RCLONE_ROOT="${STORAGE_ROOT%/}" ;;
+  esac
+}
+
+# The completed backups (with a manifest) in rclone folder $2.
+rclone_list_backups() {
+  rclone_run "$1" lsf -R --max-depth 2 --files-only "$2" | sed -n 's|^\([^/]*\)/manifest.json$|\1|p'
 }
 
 # --- compression ----------------------------------------------------------------------------

@@ -5,7 +5,8 @@
 # has the extension. Verifies the dump's sha256 against the manifest. Prints one TRADINGDB_RESULT line.
 #
 # Environment: PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD PGSSLMODE, BACKUP_NAME, RESTORE_CLEAN,
-# RESTORE_JOBS, and those of lib.sh.
+# RESTORE_JOBS, RESTORE_FROM_COPY (read the backup from that spec.copies destination, with rclone),
+# and those of lib.sh.
 set -euo pipefail
 RESULT_KIND=restore
 # shellcheck source=lib.sh
@@ -15,6 +16,9 @@ WORK="$BACKUP_SCRATCH/restore-$$"
 trap 'rm -rf "$WORK"' EXIT
 storage_init
 mkdir -p "$WORK"
+if [ -n "${RESTORE_FROM_COPY:-}" ] && ! storage_use_copy "$RESTORE_FROM_COPY" 2>"$WORK/copy.err"; then
+  fail restore InvalidConfiguration "$(error_text "$WORK/copy.err")"
+fi
 
 BACKUP_ID="${BACKUP_NAME:-latest}"
 if [ "$BACKUP_ID" = latest ]; then

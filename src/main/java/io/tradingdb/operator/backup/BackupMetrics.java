@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupCopyResult;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupRecord;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleStatus;
 import io.tradingdb.operator.kube.Conditions;
@@ -29,6 +30,11 @@ public final class BackupMetrics {
   public static final String SUCCESS_DEADLINE = "tradingdb_backup_success_deadline_timestamp_seconds";
   public static final String FAILURES = "tradingdb_backup_failures_total";
   public static final String VERIFICATION_FAILURES = "tradingdb_backup_verification_failures_total";
+  /** Per spec.copies destination, with the extra label {@link #COPY_LABEL}: 1 when the last successful backup's copy succeeded. */
+  public static final String COPY_LAST_SUCCEEDED = "tradingdb_backup_copy_last_succeeded";
+  public static final String COPY_LAST_DURATION = "tradingdb_backup_copy_last_duration_seconds";
+  public static final String COPY_FAILURES = "tradingdb_backup_copy_failures_total";
+  public static final String COPY_LABEL = "copy";
 
   private final MeterRegistry registry;
   private final Map<String, Values> schedules = new ConcurrentHashMap<>();
@@ -48,6 +54,7 @@ public final class BackupMetrics {
     volatile double lastSucceeded = Double.NaN;
     volatile double verificationSucceeded = Double.NaN;
     final List<Meter> meters = new ArrayList<>();
+    final Map<String, CopyValues> copies = new ConcurrentHashMap<>();
     /** Failed Jobs already counted: two reconciles racing on one stale status must not count one failure twice. */
     final java.util.Set<String> countedJobs = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
       @Override
@@ -55,6 +62,12 @@ public final class BackupMetrics {
         return size() > 200;
       }
     });
+  }
+
+  /** What the copy gauges of one spec.copies destination read. */
+  static final class CopyValues {
+    volatile double lastSucceeded = Double.NaN;
+    volatile double lastDurationSeconds = Double.NaN;
   }
 
   /**
@@ -74,6 +87,13 @@ public final class BackupMetrics {
       v.lastSuccessSeconds = Instant.parse(last.getCompletedAt()).getEpochSecond();
       v.lastSizeBytes = last.getSizeBytes() == null ? Double.NaN : last.getSizeBytes();
       v.lastDurationSeconds = last.getDurationSeconds() == null ? Double.NaN : last.getDurationSeconds();
+      if (last.getCopies() != null) {
+        for (BackupCopyResult copy : last.getCopies()) {
+          CopyValues c = v.copies.computeIfAbsent(copy.getName(), n -> registerCopy(v, tags.and(COPY_LABEL, n)));
+          c.lastSucceeded = "Succeeded".equals(copy.getResult()) ? 1 : 0;
+          c.lastDurationSeconds = copy.getDurationSeconds() == null ? Double.NaN : copy.getDurationSeconds();
+        }
+      }
     }
     Conditions.find(status.getConditions(), BackupStatusCalculator.LAST_BACKUP_SUCCEEDED)
         .ifPresent(c -> v.lastSucceeded = "True".equals(c.getStatus()) ? 1 : 0);
@@ -85,7 +105,14 @@ public final class BackupMetrics {
       if (job != null && !v.countedJobs.add(f.kind() + "/" + job)) {
         continue;
       }
-      if ("BackupFailed".equals(f.reason())) {
+      if ("copy".equals(f.kind())) {
+        // The first copy finding of a Job counts each of its failed copies once.
+        for (BackupCopyResult copy : f.backup() == null || f.backup().getCopies() == null ? List.<BackupCopyResult>of() : f.backup().getCopies()) {
+          if (!"Succeeded".equals(copy.getResult())) {
+            registry.counter(COPY_FAILURES, tags.and(COPY_LABEL, copy.getName())).increment();
+          }
+        }
+      } else if ("BackupFailed".equals(f.reason())) {
         registry.counter(FAILURES, tags).increment();
       } else if ("VerificationFailed".equals(f.reason())) {
         registry.counter(VERIFICATION_FAILURES, tags).increment();
@@ -99,7 +126,7 @@ public final class BackupMetrics {
       v.meters.forEach(registry::remove);
     }
     Tags tags = Tags.of(LABELS.get(0), namespace, LABELS.get(2), name);
-    for (String counter : List.of(FAILURES, VERIFICATION_FAILURES)) {
+    for (String counter : List.of(FAILURES, VERIFICATION_FAILURES, COPY_FAILURES)) {
       for (Counter c : registry.find(counter).tags(tags).counters()) {
         registry.remove(c);
       }
@@ -108,6 +135,17 @@ public final class BackupMetrics {
 
   static Tags tags(String namespace, String name, String cluster) {
     return Tags.of(LABELS.get(0), namespace, LABELS.get(1), cluster == null ? "" : cluster, LABELS.get(2), name);
+  }
+
+  private CopyValues registerCopy(Values v, Tags tags) {
+    CopyValues c = new CopyValues();
+    v.meters.add(Gauge.builder(COPY_LAST_SUCCEEDED, c, x -> x.lastSucceeded)
+        .description("1 when the last successful backup was copied to this spec.copies destination, 0 when the copy failed")
+        .tags(tags).register(registry));
+    v.meters.add(Gauge.builder(COPY_LAST_DURATION, c, x -> x.lastDurationSeconds)
+        .description("Seconds the last copy to this destination took").tags(tags).register(registry));
+    registry.counter(COPY_FAILURES, tags);
+    return c;
   }
 
   private Values register(Tags tags) {

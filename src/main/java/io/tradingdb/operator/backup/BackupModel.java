@@ -5,7 +5,10 @@ import io.tradingdb.operator.pgbackrest.RepositoryStorage;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupCopySpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupMethod;
+import io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec;
+import io.tradingdb.operator.api.v1alpha1.common.StoragePaths;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleSpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.CompressionAlgorithm;
@@ -13,6 +16,7 @@ import io.tradingdb.operator.api.v1alpha1.backupschedule.DumpFormat;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.DumpScope;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.PgBackRestSpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.PgDumpSpec;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.JobSchedulingSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.RetentionSpec;
@@ -48,7 +52,9 @@ public record BackupModel(
     String image,
     ResourceRequirements resources,
     Duration staleAfter,
-    PgBackRestJobs pgBackRest) {
+    PgBackRestJobs pgBackRest,
+    List<Copy> copies,
+    JobSchedulingSpec scheduling) {
 
   /** A PostgreSQL client image with the AWS CLI added; see docs/backup.md for its Dockerfile. */
   public static final String DEFAULT_IMAGE = "ghcr.io/tradingdb/backup-tools:pg16";
@@ -85,6 +91,17 @@ public record BackupModel(
     }
   }
 
+  /**
+   * An enabled spec.copies destination: exactly one of s3 (a bucket, credentials by Secret name) or
+   * rclone (a remote of a configuration file in a Secret key) is non-null.
+   */
+  public record Copy(String name, RepositoryStorage.S3 s3, Rclone rclone) {}
+
+  public record Rclone(String configSecret, String configKey, String remote, String path) {}
+
+  /** The default key of an rclone copy's configuration Secret. */
+  public static final String RCLONE_CONFIG_KEY = "rclone.conf";
+
   public record Verification(
       boolean enabled, String schedule, List<String> expectedTables, String scratchDatabase) {}
 
@@ -107,6 +124,9 @@ public record BackupModel(
               + (method == BackupMethod.PG_BACKREST ? ", and pgBackRest's CronJobs add -diff and -incr" : ""));
     }
     Retention retention = retention(spec.getRetention());
+    if (method == BackupMethod.PG_BACKREST && spec.getCopies() != null && !spec.getCopies().isEmpty()) {
+      throw new InvalidSpecException("spec.copies needs method pgDump (pgBackRest keeps its own repositories)");
+    }
     RepositoryStorage storage;
     PgBackRestJobs pgBackRest = null;
     String defaultImage = DEFAULT_IMAGE;
@@ -148,7 +168,49 @@ public record BackupModel(
         spec.getImage() == null ? defaultImage : spec.getImage(),
         spec.getResources() == null ? defaultResources() : spec.getResources(),
         Durations.field("spec.staleAfter", spec.getStaleAfter(), Duration.ofHours(1), Duration.ofMinutes(1), null),
-        pgBackRest);
+        pgBackRest,
+        copies(spec.getCopies(), namespace + "/" + name),
+        spec.getScheduling());
+  }
+
+  private static List<Copy> copies(List<BackupCopySpec> specs, String defaultPrefix) {
+    if (specs == null) {
+      return List.of();
+    }
+    List<Copy> copies = new java.util.ArrayList<>();
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (BackupCopySpec c : specs) {
+      if (!names.add(c.getName())) {
+        throw new InvalidSpecException("spec.copies names '" + c.getName() + "' twice");
+      }
+      if ((c.getS3() == null) == (c.getRclone() == null)) {
+        throw new InvalidSpecException("spec.copies '" + c.getName() + "' needs exactly one of s3 or rclone");
+      }
+      if (Boolean.FALSE.equals(c.getEnabled())) {
+        continue;
+      }
+      if (c.getS3() != null) {
+        BackupStorageSpec storage = new BackupStorageSpec();
+        storage.setS3(c.getS3());
+        copies.add(new Copy(c.getName(), RepositoryStorage.from(storage, defaultPrefix, null).s3(), null));
+      } else {
+        BackupCopySpec.RcloneDestination r = c.getRclone();
+        String problem = StoragePaths.problem("spec.copies." + c.getName() + ".rclone.path", r.getPath());
+        if (problem != null) {
+          throw new InvalidSpecException(problem);
+        }
+        copies.add(new Copy(c.getName(), null, new Rclone(r.getConfigSecretRef().getName(),
+            r.getConfigSecretRef().getKey() == null ? RCLONE_CONFIG_KEY : r.getConfigSecretRef().getKey(),
+            r.getRemote(), r.getPath())));
+      }
+    }
+    return List.copyOf(copies);
+  }
+
+  /** The enabled copy of this name, or an InvalidSpecException naming the ones there are. */
+  public Copy copy(String copyName) {
+    return copies.stream().filter(c -> c.name().equals(copyName)).findFirst().orElseThrow(() ->
+        new InvalidSpecException("no enabled copy '" + copyName + "' in spec.copies"));
   }
 
   private static ClusterModel pgBackRestCluster(TradingDatabase cluster) {

@@ -3,6 +3,7 @@ package io.tradingdb.operator.backup;
 import io.tradingdb.operator.kube.CronSchedule;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupCopyResult;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupRecord;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleStatus;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.VerificationResult;
@@ -29,6 +30,7 @@ import java.util.stream.Collectors;
 public final class BackupStatusCalculator {
 
   public static final String LAST_BACKUP_SUCCEEDED = "LastBackupSucceeded";
+  public static final String LAST_COPY_SUCCEEDED = "LastCopySucceeded";
   public static final int RECENT_BACKUPS = 10;
 
   private BackupStatusCalculator() {}
@@ -104,6 +106,15 @@ public final class BackupStatusCalculator {
           ? new Finding(false, "BackupSucceeded", "backup " + record.getName() + " stored at " + record.getLocation()
               + " (" + record.getSizeBytes() + " bytes, " + record.getDurationSeconds() + " s)", "backup", record)
           : new Finding(true, "BackupFailed", record.getReason() + ": " + record.getMessage(), "backup", record));
+      if ("Succeeded".equals(record.getResult()) && record.getCopies() != null) {
+        for (BackupCopyResult copy : record.getCopies()) {
+          findings.add("Succeeded".equals(copy.getResult())
+              ? new Finding(false, "BackupCopySucceeded", "backup " + record.getName() + " copied to " + copy.getName()
+                  + " at " + copy.getLocation() + " (" + copy.getDurationSeconds() + " s)", "copy", record)
+              : new Finding(true, "BackupCopyFailed", "backup " + record.getName() + " was not copied to "
+                  + copy.getName() + ": " + copy.getReason() + ": " + copy.getMessage(), "copy", record));
+        }
+      }
     }
     recent.sort(Comparator.comparing(BackupRecord::getCompletedAt, Comparator.nullsLast(Comparator.reverseOrder())));
     if (recent.size() > RECENT_BACKUPS) {
@@ -174,10 +185,31 @@ public final class BackupStatusCalculator {
       conditions = Conditions.set(conditions, LAST_BACKUP_SUCCEEDED, true, "BackupSucceeded",
           "backup " + lastSuccess.getName() + " completed at " + lastSuccess.getCompletedAt(), in.generation(), clock);
     }
+    conditions = copyCondition(conditions, lastSuccess, in.generation(), clock);
     s.setConditions(conditions);
     boolean failing = Conditions.find(conditions, LAST_BACKUP_SUCCEEDED).map(c -> "False".equals(c.getStatus())).orElse(wasFalse);
     s.setPhase(running ? "BackingUp" : schedule.suspend() ? "Suspended" : failing ? "Failing" : "Scheduled");
     return new Outcome(s, findings);
+  }
+
+  /**
+   * LastCopySucceeded from the copies of the newest successful backup: False names each failed
+   * copy; it never touches LastBackupSucceeded. Absent until a backup with copies succeeded.
+   */
+  private static List<Condition> copyCondition(List<Condition> conditions, BackupRecord lastSuccess, long generation, Clock clock) {
+    if (lastSuccess == null || lastSuccess.getCopies() == null || lastSuccess.getCopies().isEmpty()) {
+      return conditions;
+    }
+    List<BackupCopyResult> failed = lastSuccess.getCopies().stream().filter(c -> !"Succeeded".equals(c.getResult())).toList();
+    if (failed.isEmpty()) {
+      return Conditions.set(conditions, LAST_COPY_SUCCEEDED, true, "CopiesSucceeded",
+          "backup " + lastSuccess.getName() + " copied to " + lastSuccess.getCopies().stream().map(BackupCopyResult::getName)
+              .collect(Collectors.joining(", ")), generation, clock);
+    }
+    return Conditions.set(conditions, LAST_COPY_SUCCEEDED, false, failed.get(0).getReason() == null ? "CopyFailed" : failed.get(0).getReason(),
+        "backup " + lastSuccess.getName() + " succeeded but was not copied to " + failed.stream()
+            .map(c -> c.getName() + " (" + c.getReason() + ": " + c.getMessage() + ")").collect(Collectors.joining("; ")),
+        generation, clock);
   }
 
   private static void foldVerification(List<JobRun> runs, BackupScheduleStatus s, List<Finding> findings, Instant now) {
@@ -219,6 +251,7 @@ public final class BackupStatusCalculator {
       record.setChecksum(r.checksum());
       record.setDurationSeconds(r.durationSeconds());
       record.setTableRowCounts(r.tableRowCounts() == null ? null : new LinkedHashMap<>(r.tableRowCounts()));
+      record.setCopies(r.copies() == null || r.copies().isEmpty() ? null : List.copyOf(r.copies()));
     }
     record.setCompletedAt(r != null && r.completedAt() != null ? r.completedAt()
         : format(run.finishedAt() == null ? now : run.finishedAt()));

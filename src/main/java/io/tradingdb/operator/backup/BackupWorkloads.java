@@ -114,7 +114,15 @@ public final class BackupWorkloads {
    * dumped objects: RESTORE_CLEAN).
    */
   public static Job restoreJob(BackupModel model, String jobName, String backupName, String database) {
+    return restoreJob(model, jobName, backupName, database, null);
+  }
+
+  /** As above, reading the backup from the spec.copies destination {@code copyName} (null: the storage). */
+  public static Job restoreJob(BackupModel model, String jobName, String backupName, String database, String copyName) {
     List<EnvVar> extra = new ArrayList<>();
+    if (copyName != null) {
+      extra.add(value("RESTORE_FROM_COPY", model.copy(copyName).name()));
+    }
     extra.add(value("BACKUP_NAME", backupName == null ? "latest" : backupName));
     if (database != null) {
       extra.add(value("PGDATABASE", database));
@@ -163,7 +171,14 @@ public final class BackupWorkloads {
   }
 
   private static PodSpec podSpec(BackupModel model, String script, List<EnvVar> extraEnv) {
-    return new PodSpecBuilder()
+    PodSpecBuilder pod = new PodSpecBuilder();
+    if (model.scheduling() != null) {
+      pod.withNodeSelector(model.scheduling().getNodeSelector())
+          .withTolerations(model.scheduling().getTolerations())
+          .withAffinity(model.scheduling().getAffinity())
+          .withPriorityClassName(model.scheduling().getPriorityClassName());
+    }
+    return pod
         .withRestartPolicy("Never")
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
@@ -260,9 +275,44 @@ public final class BackupWorkloads {
       env.add(value("STORAGE_TYPE", "pvc"));
       env.add(value("PVC_PATH", STORAGE_MOUNT + "/" + model.storage().pvc().subPath()));
     }
+    env.addAll(copyEnv(model));
     env.add(value("BACKUP_SCRATCH", SCRATCH_DIR));
     env.add(value("BACKUP_SQL_DIR", SCRIPTS_DIR));
     env.add(value("TERMINATION_LOG", "/dev/termination-log"));
+    return env;
+  }
+
+  /** COPY_COUNT and COPY_<n>_* for each enabled copy, numbered from 1 (see lib.sh copy_setup). */
+  static List<EnvVar> copyEnv(BackupModel model) {
+    List<EnvVar> env = new ArrayList<>();
+    if (model.copies().isEmpty()) {
+      return env;
+    }
+    env.add(value("COPY_COUNT", Integer.toString(model.copies().size())));
+    int n = 0;
+    for (BackupModel.Copy copy : model.copies()) {
+      String p = "COPY_" + (++n) + "_";
+      env.add(value(p + "NAME", copy.name()));
+      RepositoryStorage.S3 s3 = copy.s3();
+      if (s3 != null) {
+        env.add(value(p + "TYPE", "s3"));
+        env.add(value(p + "S3_BUCKET", s3.bucket()));
+        env.add(value(p + "S3_PREFIX", s3.prefix()));
+        if (s3.endpoint() != null) {
+          env.add(value(p + "S3_ENDPOINT", s3.endpoint()));
+        }
+        env.add(value(p + "AWS_REGION", s3.region()));
+        env.add(value(p + "S3_FORCE_PATH_STYLE", Boolean.toString(s3.forcePathStyle())));
+        env.add(secret(p + "AWS_ACCESS_KEY_ID", s3.credentialsSecret(), "AWS_ACCESS_KEY_ID", false));
+        env.add(secret(p + "AWS_SECRET_ACCESS_KEY", s3.credentialsSecret(), "AWS_SECRET_ACCESS_KEY", false));
+        env.add(secret(p + "AWS_SESSION_TOKEN", s3.credentialsSecret(), "AWS_SESSION_TOKEN", true));
+      } else {
+        env.add(value(p + "TYPE", "rclone"));
+        env.add(value(p + "RCLONE_REMOTE", copy.rclone().remote()));
+        env.add(value(p + "RCLONE_PATH", copy.rclone().path()));
+        env.add(secret(p + "RCLONE_CONFIG", copy.rclone().configSecret(), copy.rclone().configKey(), false));
+      }
+    }
     return env;
   }
 

@@ -28,9 +28,12 @@ final class OnDemandResult {
       s.setResult("Running");
       return s;
     }
-    boolean ok = run.state() == JobRun.State.SUCCEEDED;
-    s.setResult(ok ? "Succeeded" : "Failed");
-    s.setMessage(ok ? (run.result() == null || run.result().name() == null ? null : "backup " + run.result().name())
+    // As in recentBackups: a Job that succeeded without a result has not proven a backup exists,
+    // and a migration waiting on this must not go ahead.
+    boolean proven = run.state() == JobRun.State.SUCCEEDED && run.result() != null && run.result().succeeded();
+    s.setResult(proven ? "Succeeded" : "Failed");
+    s.setMessage(proven ? (run.result().name() == null ? null : "backup " + run.result().name())
+        : run.state() == JobRun.State.SUCCEEDED ? "the Job succeeded but its pod left no result line (termination message)"
         : run.failureMessage());
     s.setFinishedAt(run.finishedAt() == null ? null : run.finishedAt().toString());
     return s;

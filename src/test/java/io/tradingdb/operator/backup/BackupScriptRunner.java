@@ -39,9 +39,9 @@ public final class BackupScriptRunner {
     this.root = root;
     this.secrets = secrets;
     this.user = user;
-    for (String tool : List.of("pg_dump", "pg_restore", "psql", "aws", "jq", "pigz", "zstd", "lz4", "gzip", "sha256sum")) {
+    for (String tool : List.of("pg_dump", "pg_restore", "psql", "aws", "rclone", "jq", "pigz", "zstd", "lz4", "gzip", "sha256sum")) {
       assertThat(Path.of("/usr/bin", tool))
-          .as("%s is needed (Debian packages: postgresql-client awscli jq pigz zstd lz4)", tool)
+          .as("%s is needed (Debian packages: postgresql-client awscli rclone jq pigz zstd lz4)", tool)
           .isExecutable();
     }
   }

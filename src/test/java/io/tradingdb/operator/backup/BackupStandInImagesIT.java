@@ -38,6 +38,8 @@ class BackupStandInImagesIT {
     String server = cluster.exec(1000, 1000, "postgres", "--version").output();
     assertThat(major(dump)).as("%s vs %s", dump, server).isGreaterThanOrEqualTo(major(server));
     assertThat(image.exec(999, 999, "aws", "--version").exitCode()).isZero();
+    // The copies' rclone, with its configuration in the Job's scratch folder, never in HOME.
+    assertThat(image.exec(999, 999, "rclone", "--config", "/dev/null", "version").exitCode()).isZero();
   }
 
   @Test

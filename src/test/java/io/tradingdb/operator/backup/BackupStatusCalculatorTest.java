@@ -190,6 +190,45 @@ class BackupStatusCalculatorTest {
         .extracting(BackupStatusCalculator.Finding::message).containsExactly("worse cron");
   }
 
+  @Test
+  void aFailedCopyIsItsOwnConditionAndLeavesTheBackupSucceeded() {
+    String withCopies = SUCCESS.replace("\"retention\"", "\"copies\":["
+        + "{\"name\":\"offsite\",\"result\":\"Succeeded\",\"location\":\"s3://o/p/20261126T030000Z/\",\"durationSeconds\":3.5,\"retentionDeleted\":1},"
+        + "{\"name\":\"nas\",\"result\":\"Failed\",\"reason\":\"StorageUnreachable\",\"message\":\"copy failed: connection refused\"}],"
+        + "\"retention\"");
+    var outcome = compute(null, "2026-11-26T10:00:00Z", List.of(
+        JobStates.job("nightly-29000000", "backup", "2026-11-26T03:00:00Z", "2026-11-26T03:02:01Z", true, null)),
+        List.of(JobStates.pod("nightly-29000000", "2026-11-26T03:02:00Z", 0, "Completed", withCopies)));
+
+    BackupScheduleStatus s = outcome.status();
+    assertThat(condition(s, BackupStatusCalculator.LAST_BACKUP_SUCCEEDED).getStatus()).isEqualTo("True");
+    assertThat(s.getPhase()).isEqualTo("Scheduled");
+    Condition copied = condition(s, BackupStatusCalculator.LAST_COPY_SUCCEEDED);
+    assertThat(copied.getStatus()).isEqualTo("False");
+    assertThat(copied.getReason()).isEqualTo("StorageUnreachable");
+    assertThat(copied.getMessage()).isEqualTo(
+        "backup 20261126T030000Z succeeded but was not copied to nas (StorageUnreachable: copy failed: connection refused)");
+    assertThat(s.getLastBackup().getCopies()).extracting(c -> c.getName() + "=" + c.getResult() + "/" + c.getRetentionDeleted())
+        .containsExactly("offsite=Succeeded/1", "nas=Failed/null");
+    assertThat(outcome.findings()).extracting(BackupStatusCalculator.Finding::reason)
+        .containsExactly("BackupSucceeded", "BackupCopySucceeded", "BackupCopyFailed");
+
+    // The next backup copies everywhere: True again, naming the copies.
+    String next = SUCCESS.replace("20261126T030000Z", "20261127T030000Z").replace("2026-11-26T03:02:00Z", "2026-11-27T03:02:00Z")
+        .replace("\"retention\"", "\"copies\":[{\"name\":\"offsite\",\"result\":\"Succeeded\"},{\"name\":\"nas\",\"result\":\"Succeeded\"}],\"retention\"");
+    var healed = compute(s, "2026-11-27T10:00:00Z", List.of(
+        JobStates.job("nightly-29000100", "backup", "2026-11-27T03:00:00Z", "2026-11-27T03:02:01Z", true, null)),
+        List.of(JobStates.pod("nightly-29000100", "2026-11-27T03:02:00Z", 0, "Completed", next)));
+    Condition again = condition(healed.status(), BackupStatusCalculator.LAST_COPY_SUCCEEDED);
+    assertThat(again.getStatus()).isEqualTo("True");
+    assertThat(again.getMessage()).isEqualTo("backup 20261127T030000Z copied to offsite, nas");
+    // A schedule without copies never gets the condition.
+    var plain = compute(null, "2026-11-26T10:00:00Z", List.of(
+        JobStates.job("nightly-29000000", "backup", "2026-11-26T03:00:00Z", "2026-11-26T03:02:01Z", true, null)),
+        List.of(JobStates.pod("nightly-29000000", "2026-11-26T03:02:00Z", 0, "Completed", SUCCESS)));
+    assertThat(Conditions.find(plain.status().getConditions(), BackupStatusCalculator.LAST_COPY_SUCCEEDED)).isEmpty();
+  }
+
   static BackupStatusCalculator.Outcome compute(BackupScheduleStatus previous, String now, List<Job> jobs, List<Pod> pods) {
     List<JobRun> runs = jobs.stream().map(j -> JobRun.from(j, pods)).toList();
     var observed = new BackupStatusCalculator.Observed(1, Instant.parse("2026-11-01T00:00:00Z"), "tradingDatabase/ai-trading",

@@ -37,7 +37,7 @@ class BackupToolsImageTest {
     Set<String> packages = withDependencies(Arrays.asList(install.group(1).trim().split("\\s+")));
 
     Set<String> tools = toolsTheScriptsCall(BackupScripts.SHELL_FILES, BackupScripts.PGBACKREST_SHELL_FILES);
-    assertThat(tools).as("the scan finds the scripts' main tools").contains("aws", "jq", "pigz", "pg_dump", "pgbackrest")
+    assertThat(tools).as("the scan finds the scripts' main tools").contains("aws", "rclone", "jq", "pigz", "pg_dump", "pgbackrest")
         .as("the result library builds JSON with jq only").doesNotContain("python3");
     List<String> missing = new ArrayList<>();
     for (String tool : tools) {
@@ -55,7 +55,7 @@ class BackupToolsImageTest {
   /** Commands at the start of a pipeline stage or after $( in the given scripts, checked against a known list. */
   @SafeVarargs
   static Set<String> toolsTheScriptsCall(List<String>... scripts) {
-    Set<String> candidates = Set.of("aws", "jq", "pigz", "zstd", "lz4", "gzip", "sha256sum", "tee", "pg_dump", "pg_restore",
+    Set<String> candidates = Set.of("aws", "rclone", "jq", "pigz", "zstd", "lz4", "gzip", "sha256sum", "tee", "pg_dump", "pg_restore",
         "psql", "pgbackrest", "python3", "awk", "sed", "grep", "tar", "date", "cut", "tr", "wc", "sort", "mktemp");
     Set<String> used = new TreeSet<>();
     for (String script : Arrays.stream(scripts).flatMap(List::stream).toList()) {

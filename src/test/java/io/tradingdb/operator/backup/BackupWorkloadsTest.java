@@ -140,4 +140,75 @@ class BackupWorkloadsTest {
     assertThat(schedule.getSpec().getPgDump()).isNull();
     assertThat(schedule.getSpec().getRetention()).isNull();
   }
+
+  @Test
+  void copiesReachTheJobAsEnvironmentWithSecretsOnlyByReference() {
+    BackupSchedule schedule = BackupSchedules.external("copied", "h", 5432, "d");
+    BackupSchedules.pvc(schedule, "backups", null);
+    io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec.S3Storage s3 = new io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec.S3Storage();
+    s3.setBucket("trading-offsite");
+    s3.setEndpoint("https://s3.example.net");
+    s3.setCredentialsSecretRef(new io.tradingdb.operator.api.v1alpha1.common.LocalObjectRef("offsite-s3"));
+    io.tradingdb.operator.api.v1alpha1.backupschedule.BackupCopySpec offsite = new io.tradingdb.operator.api.v1alpha1.backupschedule.BackupCopySpec();
+    offsite.setName("offsite");
+    offsite.setS3(s3);
+    io.tradingdb.operator.api.v1alpha1.backupschedule.BackupCopySpec.RcloneDestination remote =
+        new io.tradingdb.operator.api.v1alpha1.backupschedule.BackupCopySpec.RcloneDestination();
+    remote.setConfigSecretRef(new SecretKeyRef("rclone-config", null));
+    remote.setRemote("nas");
+    remote.setPath("backups/trading");
+    io.tradingdb.operator.api.v1alpha1.backupschedule.BackupCopySpec nas = new io.tradingdb.operator.api.v1alpha1.backupschedule.BackupCopySpec();
+    nas.setName("nas");
+    nas.setRclone(remote);
+    io.tradingdb.operator.api.v1alpha1.backupschedule.BackupCopySpec off = new io.tradingdb.operator.api.v1alpha1.backupschedule.BackupCopySpec();
+    off.setName("paused");
+    off.setEnabled(false);
+    off.setS3(s3);
+    schedule.getSpec().setCopies(List.of(offsite, nas, off));
+    io.tradingdb.operator.api.v1alpha1.backupschedule.JobSchedulingSpec scheduling = new io.tradingdb.operator.api.v1alpha1.backupschedule.JobSchedulingSpec();
+    scheduling.setNodeSelector(java.util.Map.of("kubernetes.io/hostname", "real-node"));
+    schedule.getSpec().setScheduling(scheduling);
+    BackupModel model = BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), null));
+
+    assertThat(model.copies()).extracting(BackupModel.Copy::name).containsExactly("offsite", "nas");
+    assertThat(model.copies().get(0).s3().prefix()).isEqualTo("trading/copied");
+    PodSpec pod = BackupWorkloads.backupCronJobs(model).get(0).getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+    assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/hostname", "real-node");
+    var env = pod.getContainers().get(0).getEnv();
+    java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+    env.stream().filter(e -> e.getValue() != null).forEach(e -> values.put(e.getName(), e.getValue()));
+    assertThat(values).containsEntry("COPY_COUNT", "2").containsEntry("COPY_1_NAME", "offsite").containsEntry("COPY_1_TYPE", "s3")
+        .containsEntry("COPY_1_S3_BUCKET", "trading-offsite").containsEntry("COPY_1_S3_ENDPOINT", "https://s3.example.net")
+        .containsEntry("COPY_1_S3_FORCE_PATH_STYLE", "true").containsEntry("COPY_2_NAME", "nas").containsEntry("COPY_2_TYPE", "rclone")
+        .containsEntry("COPY_2_RCLONE_REMOTE", "nas").containsEntry("COPY_2_RCLONE_PATH", "backups/trading")
+        .doesNotContainKey("COPY_3_NAME");
+    assertThat(env).filteredOn(e -> e.getName().equals("COPY_2_RCLONE_CONFIG")).singleElement()
+        .satisfies(e -> {
+          assertThat(e.getValue()).isNull();
+          assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("rclone-config");
+          assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("rclone.conf");
+        });
+    assertThat(env).filteredOn(e -> e.getName().equals("COPY_1_AWS_SECRET_ACCESS_KEY")).singleElement()
+        .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("offsite-s3"));
+
+    var restore = BackupWorkloads.restoreJob(model, "from-nas", null, "scratch", "nas").getSpec().getTemplate().getSpec();
+    assertThat(restore.getNodeSelector()).containsEntry("kubernetes.io/hostname", "real-node");
+    assertThat(restore.getContainers().get(0).getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("RESTORE_FROM_COPY");
+      assertThat(e.getValue()).isEqualTo("nas");
+    });
+    assertThatThrownBy(() -> BackupWorkloads.restoreJob(model, "x", null, "scratch", "paused"))
+        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("no enabled copy 'paused'");
+  }
+
+  @Test
+  void copiesNeedMethodPgDump() {
+    BackupSchedule schedule = BackupSchedules.external("physical", "h", 5432, "d");
+    schedule.getSpec().setMethod(io.tradingdb.operator.api.v1alpha1.backupschedule.BackupMethod.PG_BACKREST);
+    io.tradingdb.operator.api.v1alpha1.backupschedule.BackupCopySpec copy = new io.tradingdb.operator.api.v1alpha1.backupschedule.BackupCopySpec();
+    copy.setName("offsite");
+    schedule.getSpec().setCopies(List.of(copy));
+    assertThatThrownBy(() -> BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), null), null))
+        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("copies needs method pgDump");
+  }
 }

@@ -12,7 +12,8 @@ class OnDemandResultTest {
 
   static JobRun run(String job, JobRun.State state, String message) {
     return new JobRun(job, BackupWorkloads.JOB_KIND_BACKUP, state, Instant.parse("2026-11-30T10:00:00Z"),
-        state == JobRun.State.RUNNING ? null : Instant.parse("2026-11-30T10:05:00Z"), null,
+        state == JobRun.State.RUNNING ? null : Instant.parse("2026-11-30T10:05:00Z"),
+        state == JobRun.State.SUCCEEDED ? JobRun.ScriptResult.parse("{\"result\":\"Succeeded\",\"name\":\"20261130T100000Z\"}") : null,
         state == JobRun.State.FAILED ? "AuthenticationFailed" : null, message);
   }
 
@@ -20,6 +21,7 @@ class OnDemandResultTest {
   void aNewTokenIsRunningUntilItsJobFinishes() {
     OnDemandBackup old = OnDemandResult.of("abc", "n-now-abc", List.of(run("n-now-abc", JobRun.State.SUCCEEDED, null)), null);
     assertThat(old.getResult()).isEqualTo("Succeeded");
+    assertThat(old.getMessage()).isEqualTo("backup 20261130T100000Z");
     assertThat(old.getFinishedAt()).isEqualTo("2026-11-30T10:05:00Z");
 
     // The next commit's token: its Job is not observed yet, so the old success must not show.
@@ -36,5 +38,14 @@ class OnDemandResultTest {
     assertThat(OnDemandResult.of("def", "n-now-def", List.of(), failed)).isEqualTo(failed);
     // No token at all: whatever was there stays.
     assertThat(OnDemandResult.of(null, null, List.of(), failed)).isEqualTo(failed);
+  }
+
+  @Test
+  void aJobThatSucceededWithoutAResultIsNoBackupToMigrateBehind() {
+    JobRun noResult = new JobRun("n-now-ghi", BackupWorkloads.JOB_KIND_BACKUP, JobRun.State.SUCCEEDED,
+        Instant.parse("2026-11-30T10:00:00Z"), Instant.parse("2026-11-30T10:05:00Z"), null, null, null);
+    OnDemandBackup s = OnDemandResult.of("ghi", "n-now-ghi", List.of(noResult), null);
+    assertThat(s.getResult()).isEqualTo("Failed");
+    assertThat(s.getMessage()).contains("no result line");
   }
 }

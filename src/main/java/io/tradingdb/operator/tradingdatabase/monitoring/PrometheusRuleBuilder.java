@@ -85,6 +85,14 @@ public final class PrometheusRuleBuilder {
             "BackupSchedule {{ $labels.backupschedule }}: the backup that finished at "
                 + "{{ $value | humanizeTimestamp }} failed and none has succeeded since. Its reason is in "
                 + "kubectl describe backupschedule {{ $labels.backupschedule }}."),
+        alert("TradingDbBackupCopyFailed",
+            "max by (" + String.join(", ", BackupMetrics.LABELS) + ", " + BackupMetrics.COPY_LABEL + ") ("
+                + BackupMetrics.COPY_LAST_SUCCEEDED + "{" + backup + "}) == 0",
+            "0m", "warning",
+            "The last backup was not copied off-site",
+            "BackupSchedule {{ $labels.backupschedule }}: the last successful backup was not copied to "
+                + "{{ $labels.copy }}; the backup itself is fine. The reason is in condition LastCopySucceeded "
+                + "of kubectl describe backupschedule {{ $labels.backupschedule }}."),
         alert("TradingDbWalArchivingFailing",
             perPod("tradingdb_wal_archive_failing", db) + " == 1",
             "5m", "critical",

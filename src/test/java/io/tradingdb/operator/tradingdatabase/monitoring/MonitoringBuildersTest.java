@@ -25,6 +25,7 @@ class MonitoringBuildersTest {
   /** Series that do not come from queries.yaml: the operator's backup metrics and other exporters. */
   static final Set<String> EXTERNAL_METRICS = Set.of(
       BackupMetrics.LAST_SUCCESS, BackupMetrics.LAST_FAILURE, BackupMetrics.SUCCESS_DEADLINE, BackupMetrics.FAILURES,
+      BackupMetrics.COPY_LAST_SUCCEEDED,
       "pgbouncer_pools_client_maxwait_seconds", "pgbouncer_pools_client_active_connections",
       "pgbouncer_pools_client_waiting_connections", "pg_up");
 
@@ -94,7 +95,7 @@ class MonitoringBuildersTest {
   void everyAlertCarriesTheLabelsAlertmanagerRoutesOn() {
     @SuppressWarnings("unchecked")
     var rules = (List<Map<String, Object>>) PrometheusRuleBuilder.groups(production).get(0).get("rules");
-    assertThat(rules).hasSize(22).allSatisfy(r -> assertThat((Map<String, Object>) r.get("labels"))
+    assertThat(rules).hasSize(23).allSatisfy(r -> assertThat((Map<String, Object>) r.get("labels"))
         .containsEntry("namespace", "markets").containsEntry("tradingdatabase", "trading").containsKey("severity"));
     // The production profile adds the no-backup-at-all alert; absent() keeps an empty result from meaning silence.
     assertThat(rules).extracting(r -> r.get("alert")).contains("TradingDbNoSuccessfulBackup");

@@ -27,7 +27,7 @@ class PrometheusRulePromtoolIT {
       Path rules = dir.resolve("rules.yaml");
       Files.writeString(rules, Serialization.asYaml(Map.of("groups", PrometheusRuleBuilder.groups(model))));
       String check = LocalProcesses.run(List.of(PROMTOOL, "check", "rules", rules.toString()));
-      assertThat(check).contains("SUCCESS: 22 rules found");
+      assertThat(check).contains("SUCCESS: 23 rules found");
 
       Path tests = dir.resolve("tests.yaml");
       try (InputStream in = getClass().getResourceAsStream("/monitoring/promtool-tests.yaml")) {

@@ -2,6 +2,7 @@ package io.tradingdb.operator.api.v1alpha1.backupschedule;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -44,6 +45,11 @@ public class BackupRecord {
           + "next to the dump.")
   private Map<String, Long> tableRowCounts;
 
+  @JsonPropertyDescription("The copies to spec.copies destinations, each with its own result.")
+  private List<BackupCopyResult> copies;
+
+  public List<BackupCopyResult> getCopies() { return copies; }
+  public void setCopies(List<BackupCopyResult> copies) { this.copies = copies; }
   public String getName() { return name; }
   public void setName(String name) { this.name = name; }
   public String getJob() { return job; }
@@ -73,7 +79,8 @@ public class BackupRecord {
         && Objects.equals(result, r.result) && Objects.equals(reason, r.reason)
         && Objects.equals(message, r.message) && Objects.equals(location, r.location) && Objects.equals(sizeBytes, r.sizeBytes)
         && Objects.equals(durationSeconds, r.durationSeconds) && Objects.equals(checksum, r.checksum)
-        && Objects.equals(completedAt, r.completedAt) && Objects.equals(tableRowCounts, r.tableRowCounts);
+        && Objects.equals(completedAt, r.completedAt) && Objects.equals(tableRowCounts, r.tableRowCounts)
+        && Objects.equals(copies, r.copies);
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
+import java.util.List;
 
 /** What to back up, when, where to, and how long to keep it. Defaults are resolved in code. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,6 +28,12 @@ import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
 @ValidationRule(
     value = "has(self.storage) == (!has(self.method) || self.method == 'pgDump')",
     message = "method pgDump needs storage; method pgBackRest takes none (it writes to the TradingDatabase's spec.pgBackRest.repository)")
+@ValidationRule(
+    value = "!has(self.copies) || !has(self.method) || self.method == 'pgDump'",
+    message = "copies need method pgDump (pgBackRest keeps its own repositories)")
+@ValidationRule(
+    value = "!has(self.copies) || self.copies.all(c, self.copies.filter(d, d.name == c.name).size() == 1)",
+    message = "each copy name may be used once")
 public class BackupScheduleSpec {
 
   @Required
@@ -61,7 +68,14 @@ public class BackupScheduleSpec {
           + "whose repository is the TradingDatabase's spec.pgBackRest.repository.")
   private BackupStorageSpec storage;
 
-  @JsonPropertyDescription("Which old backups to delete. Defaults to maxAge 7d.")
+  @Size(max = 4)
+  @JsonPropertyDescription(
+      "Additional destinations each successful pg_dump backup is copied to with rclone (dump, then "
+          + "manifest), such as an off-site bucket. The retention applies to each of them too. A failed "
+          + "copy leaves the backup Succeeded and turns condition LastCopySucceeded False.")
+  private List<BackupCopySpec> copies;
+
+  @JsonPropertyDescription("Which old backups to delete, in the storage and in every copy. Defaults to maxAge 7d.")
   private RetentionSpec retention;
 
   @JsonPropertyDescription("Scheduled restore tests of the latest backup.")
@@ -99,6 +113,12 @@ public class BackupScheduleSpec {
           + "the TradingDatabase's own image, whose pgBackRest version the instances' servers match.")
   private String image;
 
+  @JsonPropertyDescription(
+      "Placement of the backup, restore-test and restore pods (nodeSelector, tolerations, affinity, "
+          + "priorityClassName), for example onto the nodes that may reach the database or the storage. "
+          + "Defaults to none.")
+  private JobSchedulingSpec scheduling;
+
   @JsonPropertyDescription("CPU and memory of the backup container. Defaults to 100m/256Mi requests, 1Gi memory limit.")
   private ResourceRequirements resources;
 
@@ -124,6 +144,8 @@ public class BackupScheduleSpec {
   public void setPgBackRest(PgBackRestSpec pgBackRest) { this.pgBackRest = pgBackRest; }
   public BackupStorageSpec getStorage() { return storage; }
   public void setStorage(BackupStorageSpec storage) { this.storage = storage; }
+  public List<BackupCopySpec> getCopies() { return copies; }
+  public void setCopies(List<BackupCopySpec> copies) { this.copies = copies; }
   public RetentionSpec getRetention() { return retention; }
   public void setRetention(RetentionSpec retention) { this.retention = retention; }
   public VerificationSpec getVerification() { return verification; }
@@ -140,6 +162,8 @@ public class BackupScheduleSpec {
   public void setActiveDeadline(String activeDeadline) { this.activeDeadline = activeDeadline; }
   public String getImage() { return image; }
   public void setImage(String image) { this.image = image; }
+  public JobSchedulingSpec getScheduling() { return scheduling; }
+  public void setScheduling(JobSchedulingSpec scheduling) { this.scheduling = scheduling; }
   public ResourceRequirements getResources() { return resources; }
   public void setResources(ResourceRequirements resources) { this.resources = resources; }
   public String getStaleAfter() { return staleAfter; }
