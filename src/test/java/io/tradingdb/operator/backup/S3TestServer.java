@@ -9,23 +9,37 @@ import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
 
-/** A real S3-compatible server (s3proxy over a folder) in this JVM, on 127.0.0.1 only. */
-final class S3TestServer implements AutoCloseable {
+/**
+ * A real S3-compatible server (s3proxy over a folder) in this JVM, on 127.0.0.1 (or, for pods of
+ * the real node, on the node's bridge address 198.18.0.1).
+ */
+public final class S3TestServer implements AutoCloseable {
 
-  static final String ACCESS_KEY = "test-access-key";
-  static final String SECRET_KEY = "test-secret-key-not-a-real-one";
+  public static final String ACCESS_KEY = "test-access-key";
+  public static final String SECRET_KEY = "test-secret-key-not-a-real-one";
 
   private final S3Proxy proxy;
   private final BlobStoreContext context;
   private final boolean https;
+  private final String host;
 
-  S3TestServer(Path folder) throws Exception {
-    this(folder, null, null);
+  public S3TestServer(Path folder) throws Exception {
+    this(folder, null, null, "127.0.0.1");
+  }
+
+  /** Over HTTP on {@code host}, which must be this machine's own address (loopback or the real node's bridge). */
+  public S3TestServer(Path folder, String host) throws Exception {
+    this(folder, null, null, host);
   }
 
   /** Over HTTPS only when {@code keyStore} (PKCS12) is given: pgBackRest speaks nothing else to S3. */
   S3TestServer(Path folder, Path keyStore, String keyStorePassword) throws Exception {
+    this(folder, keyStore, keyStorePassword, "127.0.0.1");
+  }
+
+  private S3TestServer(Path folder, Path keyStore, String keyStorePassword, String host) throws Exception {
     this.https = keyStore != null;
+    this.host = host;
     // s3proxy and jclouds log every request at DEBUG, which drowns the test output.
     for (String logger : new String[] {"org.gaul", "org.jclouds", "jclouds"}) {
       ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger)).setLevel(ch.qos.logback.classic.Level.WARN);
@@ -40,9 +54,9 @@ final class S3TestServer implements AutoCloseable {
         .blobStore(context.getBlobStore())
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY);
     if (https) {
-      builder.secureEndpoint(URI.create("https://127.0.0.1:0")).keyStore(keyStore.toString(), keyStorePassword);
+      builder.secureEndpoint(URI.create("https://" + host + ":0")).keyStore(keyStore.toString(), keyStorePassword);
     } else {
-      builder.endpoint(URI.create("http://127.0.0.1:0"));
+      builder.endpoint(URI.create("http://" + host + ":0"));
     }
     proxy = builder.build();
     proxy.start();
@@ -55,19 +69,19 @@ final class S3TestServer implements AutoCloseable {
     }
   }
 
-  String endpoint() {
-    return https ? "https://127.0.0.1:" + proxy.getSecurePort() : "http://127.0.0.1:" + proxy.getPort();
+  public String endpoint() {
+    return https ? "https://" + host + ":" + proxy.getSecurePort() : "http://" + host + ":" + proxy.getPort();
   }
 
   int port() {
     return https ? proxy.getSecurePort() : proxy.getPort();
   }
 
-  BlobStore blobStore() {
+  public BlobStore blobStore() {
     return context.getBlobStore();
   }
 
-  void createBucket(String bucket) {
+  public void createBucket(String bucket) {
     blobStore().createContainerInLocation(null, bucket);
   }
 

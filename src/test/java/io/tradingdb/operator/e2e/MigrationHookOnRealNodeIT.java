@@ -10,13 +10,9 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
-import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -32,13 +28,12 @@ import io.tradingdb.operator.kube.ExternalTargetPolicy;
 import io.tradingdb.operator.kube.Passwords;
 import io.tradingdb.operator.testsupport.RealCluster;
 import io.tradingdb.operator.testsupport.RealNodeOperator;
+import io.tradingdb.operator.testsupport.RealNodePostgres;
 import io.tradingdb.operator.testsupport.TestExternalTargets;
-import io.tradingdb.operator.tradingdatabase.monitoring.ContainerSecurity;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -69,15 +64,14 @@ class MigrationHookOnRealNodeIT {
   static final String HOOK_IMAGE = "localhost/tradingdb/hook-kubectl:test";
   static final String SCHEDULE = "ai-trading-nightly";
   static final Path EXAMPLE = RealNodeOperator.PROJECT.resolve("docs/examples/argocd-presync-migration.yaml");
-  static final Toleration REAL_NODE_TOLERATION = new TolerationBuilder().withKey("tradingdb.io/real-node")
-      .withOperator("Exists").withEffect("NoSchedule").build();
-  static final Map<String, String> ON_REAL_NODE = Map.of("kubernetes.io/hostname", "real-node");
+  static final Toleration REAL_NODE_TOLERATION = RealNodePostgres.REAL_NODE_TOLERATION;
+  static final Map<String, String> ON_REAL_NODE = RealNodePostgres.ON_REAL_NODE;
   static final String PASSWORD = Passwords.generate();
 
   static KubernetesClient admin;
   static OperatorHarness operator;
   static String ns;
-  static String podIp;
+  static RealNodePostgres db;
 
   @BeforeAll
   static void start() throws Exception {
@@ -85,8 +79,8 @@ class MigrationHookOnRealNodeIT {
     RealCluster.installCrds(admin);
     importKubectlImage();
     ns = RealCluster.createNamespace(admin, "migrate", RealNodeOperator.RESTRICTED);
-    startDatabase();
-    String serviceIp = admin.services().inNamespace(ns).withName("appdb").get().getSpec().getClusterIP();
+    db = RealNodePostgres.start(admin, ns, "appdb", PASSWORD);
+    String serviceIp = db.serviceIp();
     // The backup Job reaches the database by its Service IP: allow that range, deny what the chart denies.
     operator = new OperatorHarness(RealCluster.client(),
         ExternalTargetPolicy.parse("198.19.0.0/16", TestExternalTargets.DENIED), ns);
@@ -280,37 +274,6 @@ class MigrationHookOnRealNodeIT {
     new ProcessBuilder("rm", "-rf", work.toString()).start().waitFor();
   }
 
-  // --- the database: PostgreSQL 17 from the timescaledb-ha stand-in in a pod on the real node ---
-
-  static void startDatabase() {
-    admin.resource(new PodBuilder().withNewMetadata().withName("appdb").withNamespace(ns).addToLabels("app", "appdb").endMetadata()
-        .withNewSpec().withNodeSelector(ON_REAL_NODE).withTolerations(REAL_NODE_TOLERATION)
-        .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(1000L).withRunAsGroup(1000L)
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
-        .addNewContainer().withName("postgres").withImage(RealNodeOperator.TIMESCALEDB_IMAGE).withImagePullPolicy("IfNotPresent")
-        .withCommand("bash", "-ec", """
-            printf '%s' "$POSTGRES_PASSWORD" > /tmp/pw
-            initdb -D /tmp/pgdata -U postgres -A scram-sha-256 --pwfile=/tmp/pw >/dev/null
-            rm /tmp/pw
-            echo "host all all 0.0.0.0/0 scram-sha-256" >> /tmp/pgdata/pg_hba.conf
-            exec postgres -D /tmp/pgdata -c listen_addresses='*' -c unix_socket_directories=/tmp
-            """)
-        .addNewEnv().withName("POSTGRES_PASSWORD").withValue(PASSWORD).endEnv()
-        .withNewReadinessProbe().withNewExec().withCommand("pg_isready", "-h", "127.0.0.1", "-U", "postgres").endExec()
-        .withPeriodSeconds(2).endReadinessProbe()
-        .withSecurityContext(ContainerSecurity.restricted())
-        .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
-        .withNewResources().withRequests(Map.of("cpu", new Quantity("50m"), "memory", new Quantity("128Mi"))).endResources()
-        .endContainer()
-        .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
-        .endSpec().build()).create();
-    admin.resource(new ServiceBuilder().withNewMetadata().withName("appdb").withNamespace(ns).endMetadata()
-        .withNewSpec().addToSelector("app", "appdb").addNewPort().withPort(5432).withNewTargetPort(5432).endPort().endSpec()
-        .build()).create();
-    Pod ready = admin.pods().inNamespace(ns).withName("appdb").waitUntilReady(3, TimeUnit.MINUTES);
-    podIp = ready.getStatus().getPodIP();
-  }
-
   static void secret(String name, Map<String, String> data) {
     admin.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
         .withStringData(data).build()).create();
@@ -325,10 +288,8 @@ class MigrationHookOnRealNodeIT {
     return admin.resources(BackupSchedule.class).inNamespace(ns).withName(SCHEDULE).get().getStatus();
   }
 
-  /** From this machine straight to the pod's IP on the node's bridge. */
   static Connection connect() throws Exception {
-    return DriverManager.getConnection("jdbc:postgresql://" + podIp + ":5432/postgres?sslmode=disable&connectTimeout=10",
-        "postgres", PASSWORD);
+    return db.connect("postgres");
   }
 
   static void sql(String sql) throws Exception {
