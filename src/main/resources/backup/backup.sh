@@ -247,7 +247,10 @@ copies='[]'
 if [ "${COPY_COUNT:-0}" -gt 0 ]; then
   storage_rclone_setup
   for n in $(seq 1 "$COPY_COUNT"); do
-    copy="$(copy_backup "$n")" || copy="$(jq -n -c --arg name "$(copy_var "$n" NAME)" '{name: $name, result: "Failed", reason: "CopyFailed", message: "the copy step stopped unexpectedly"}')"
+    copy="$(copy_backup "$n")" || copy=""
+    # Whatever went wrong in the copy step, the backup itself stands.
+    jq -e 'type == "object"' >/dev/null 2>&1 <<<"$copy" || copy="$(jq -n -c --arg name "$(copy_var "$n" NAME)" \
+      '{name: $name, result: "Failed", reason: "CopyFailed", message: "the copy step stopped unexpectedly"}')"
     copies="$(jq -c --argjson c "$copy" '. + [$c]' <<<"$copies")"
   done
 fi
