@@ -157,8 +157,10 @@ class BackupCopyOnRealNodeIT {
     BackupModel model = BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), null));
     Job restore = admin.resource(BackupWorkloads.restoreJob(model, "restore-from-offsite", backup.getName(), "restored", "offsite"))
         .create();
+    // Complete or Failed: Kubernetes 1.31+ sets SuccessCriteriaMet (and FailureTarget) a moment before.
     Job done = admin.batch().v1().jobs().inNamespace(ns).withName(restore.getMetadata().getName()).waitUntilCondition(
-        j -> j != null && j.getStatus() != null && j.getStatus().getConditions() != null && !j.getStatus().getConditions().isEmpty(),
+        j -> j != null && j.getStatus() != null && j.getStatus().getConditions() != null && j.getStatus().getConditions().stream()
+            .anyMatch(c -> "True".equals(c.getStatus()) && List.of("Complete", "Failed").contains(c.getType())),
         5, TimeUnit.MINUTES);
     String log = admin.batch().v1().jobs().inNamespace(ns).withName("restore-from-offsite").getLog();
     assertThat(done.getStatus().getConditions()).as(log).anyMatch(c -> "Complete".equals(c.getType()));
