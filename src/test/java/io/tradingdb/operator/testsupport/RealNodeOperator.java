@@ -85,7 +85,7 @@ public final class RealNodeOperator {
         deleteNamespace(client, namespace, operatorNamespace);
         // What the operator met while the namespace went (for instance 403 once its RoleBinding there was gone).
         operatorLog(client, operatorNamespace, l -> l.contains(namespace) && (l.contains("DbUser") || l.contains("orbidden")))
-            .stream().limit(20).forEach(l -> System.out.println("operator: " + l.substring(0, Math.min(l.length(), 300))));
+            .stream().limit(20).forEach(l -> System.out.println("operator: " + logMessage(l)));
       } finally {
         helmUninstall(release, operatorNamespace);
         client.namespaces().withName(operatorNamespace).delete();
@@ -147,12 +147,27 @@ public final class RealNodeOperator {
         List<String> lines = operatorLog(client, operatorNamespace, l -> l.contains(namespace) || l.contains("ERROR"));
         report.append("  operator log (").append(lines.size()).append(" lines naming the namespace or ERROR, last 40):\n");
         lines.subList(Math.max(0, lines.size() - 40), lines.size())
-            .forEach(l -> report.append("    ").append(l, 0, Math.min(l.length(), 400)).append('\n'));
+            .forEach(l -> report.append("    ").append(logMessage(l)).append('\n'));
       }
     } catch (RuntimeException e) {
       report.append("  (report incomplete: ").append(e).append(")\n");
     }
     return report.toString();
+  }
+
+  /** A log line's level, logger and message when it is the operator's JSON, else the line; at most 400 characters. */
+  static String logMessage(String line) {
+    var json = java.util.regex.Pattern.compile(
+        "\"level\":\"([A-Z]+)\".*?\"loggerName\":\"[a-z.]*?([A-Za-z]+)\".*?\"message\":\"((?:[^\"\\\\]|\\\\.)*)\"")
+        .matcher(line);
+    String shown = line;
+    if (json.find()) {
+      // The JSON layout writes the message's template; its arguments follow.
+      int arguments = line.indexOf("\"arguments\":", json.end());
+      shown = json.group(1) + " " + json.group(2) + ": " + json.group(3)
+          + (arguments < 0 ? "" : " " + line.substring(arguments + 12));
+    }
+    return shown.substring(0, Math.min(shown.length(), 400));
   }
 
   /** The lines of the operator pods' logs (the last 5000 of each) that {@code keep} accepts. */
