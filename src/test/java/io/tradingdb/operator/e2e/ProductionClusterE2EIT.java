@@ -43,7 +43,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -55,9 +54,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  * and labels the primary; the test only reads, connects as a client would, and breaks things.
  * The parts run in order on the one cluster, as a user's day would.
  */
-// Green on the real node (issue 14, one whole run); the tag goes once a second run confirms it. Run it with
-// testenv/test.sh -Dit.test=ProductionClusterE2EIT -DexcludedTestGroups=benchmark -Dhygiene.skip=true
-@Tag("acceptance-in-progress")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProductionClusterE2EIT {
 
