@@ -197,6 +197,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   private final BootstrapRestore bootstrapRestore;
   private final PrometheusOperatorObjects prometheusObjects;
   private final DatabaseChecks databaseChecks;
+  private final PatroniOperations patroni;
   private final Map<ResourceID, CheckOutcome> lastChecks = new java.util.concurrent.ConcurrentHashMap<>();
   private final MemoryPressure memory;
   private final String operatorNamespace;
@@ -216,6 +217,16 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
    */
   public TradingDatabaseReconciler(
       KubernetesClient client, Clock clock, DatabaseChecks databaseChecks, String operatorNamespace) {
+    this(client, clock, databaseChecks, null, operatorNamespace);
+  }
+
+  /**
+   * @param patroni applies parameters and restarts through Patroni's REST API on the pods' IPs;
+   *     null where the pods run no Patroni (simulated nodes)
+   */
+  public TradingDatabaseReconciler(KubernetesClient client, Clock clock, DatabaseChecks databaseChecks,
+      PatroniOperations patroni, String operatorNamespace) {
+    this.patroni = patroni;
     this.operatorNamespace = operatorNamespace;
     this.memory = MemoryPressure.process();
     this.client = client;
@@ -293,6 +304,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     }
     context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.MODEL_KEY, model);
     context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.OPERATOR_NAMESPACE_KEY, operatorNamespace);
+    context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.OPERATOR_ROLLOUT_KEY, patroni != null);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     String alerting = prometheusObjects.reconcile(db, model);
     List<String> pending = new ArrayList<>();
@@ -356,6 +368,16 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
       status = ClusterStatus.withBootstrap(status, restore, db.getMetadata().getGeneration(), clock);
       if (!restore.done() && !restore.failed()) {
         nextCheck = nextCheck == null ? java.time.Duration.ofSeconds(15) : nextCheck;
+      }
+    }
+    if (patroni != null && (restore == null || restore.done())) {
+      var outcome = patroni.reconcile(db, model, sts, pods);
+      status = ClusterStatus.withPatroni(status, outcome, db.getStatus() == null ? null : db.getStatus().getConditions(),
+          db.getMetadata().getGeneration(), clock);
+      if (outcome != null && outcome.busy()) {
+        // Patroni reloads within its loop_wait (10 s); a restart or switchover shows in the role labels.
+        java.time.Duration soon = java.time.Duration.ofSeconds(5);
+        nextCheck = nextCheck == null || nextCheck.compareTo(soon) > 0 ? soon : nextCheck;
       }
     }
     UpdateControl<TradingDatabase> control = writeStatus(db, status);
