@@ -189,6 +189,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   private static final Logger LOG = LoggerFactory.getLogger(TradingDatabaseReconciler.class);
   private static final String PODS = "pods";
   private static final String CLAIMS = "claims";
+  private static final String REQUESTS = "requests";
 
   private final KubernetesClient client;
   private final EventRecorder events;
@@ -266,7 +267,41 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
                 .withItemStore(new TransformingItemStore<>(InformerCaches::claimSpec))
                 .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getSpec(), previous.getSpec()))
                 .build(),
+            context),
+        // The restart and switchover-to annotations change metadata only, which the generation-aware
+        // controller ignores: this informer of the clusters' request annotations alone wakes it.
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(TradingDatabase.class, TradingDatabase.class)
+                .withName(REQUESTS)
+                .withSecondaryToPrimaryMapper(db -> Set.of(ResourceID.fromResource(db)))
+                .withItemStore(new TransformingItemStore<>(TradingDatabaseReconciler::requestsOnly))
+                .withOnAddFilter(db -> false)
+                .withOnUpdateFilter((next, previous) -> !Objects.equals(requests(next), requests(previous)))
+                .build(),
             context));
+  }
+
+  /** The annotations that ask for something once per value. */
+  static Map<String, String> requests(TradingDatabase db) {
+    Map<String, String> annotations = db.getMetadata().getAnnotations();
+    Map<String, String> requests = new java.util.TreeMap<>();
+    if (annotations != null) {
+      for (String key : List.of(PatroniOperations.RESTART_ANNOTATION, PatroniOperations.SWITCHOVER_ANNOTATION)) {
+        if (annotations.containsKey(key)) {
+          requests.put(key, annotations.get(key));
+        }
+      }
+    }
+    return requests;
+  }
+
+  private static TradingDatabase requestsOnly(TradingDatabase db) {
+    TradingDatabase slim = new TradingDatabase();
+    slim.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+        .withName(db.getMetadata().getName()).withNamespace(db.getMetadata().getNamespace())
+        .withUid(db.getMetadata().getUid()).withResourceVersion(db.getMetadata().getResourceVersion())
+        .withGeneration(db.getMetadata().getGeneration()).withAnnotations(requests(db)).build());
+    return slim;
   }
 
   /**

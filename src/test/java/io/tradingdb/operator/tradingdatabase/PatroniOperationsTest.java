@@ -52,4 +52,14 @@ class PatroniOperationsTest {
     assertThat(PatroniOperations.startTime("2026-11-30 17:00:01.123456+00:00"))
         .isEqualTo(Instant.parse("2026-11-30T17:00:01.123456Z"));
   }
+
+  @Test
+  void onlyTheRequestAnnotationsWakeTheReconcilerBesideTheSpec() {
+    TradingDatabase db = Samples.tradingDatabase("ns", "db");
+    db.getMetadata().setAnnotations(java.util.Map.of("kubectl.kubernetes.io/last-applied-configuration", "{}",
+        PatroniOperations.RESTART_ANNOTATION, "r1"));
+    assertThat(TradingDatabaseReconciler.requests(db)).containsExactly(java.util.Map.entry(PatroniOperations.RESTART_ANNOTATION, "r1"));
+    db.getMetadata().setAnnotations(null);
+    assertThat(TradingDatabaseReconciler.requests(db)).isEmpty();
+  }
 }
