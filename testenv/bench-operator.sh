@@ -285,7 +285,7 @@ run() {
   R[$n,restart]=$(secs "$re")
   # Baseline scaled to the restart window's length.
   R[$n,restart_writes]=$(((s1 - s0) - (b1 - b0) * ($(now_ms) - rs) / (IDLE * 1000)))
-  R[$n,warn]=$(grep -cE ' (WARN|ERROR) ' "$wlog" "$rlog" | awk -F: '{s += $2} END {print s}')
+  R[$n,warn]=$({ grep -cE ' (WARN|ERROR) ' "$wlog" "$rlog" || true; } | awk -F: '{s += $2} END {print s}')
   R[$n,warn_events]=$(warning_reasons "$ns")
 
   log "N=$n: spec change, instances 1 -> 2 on all"
@@ -315,7 +315,7 @@ run() {
   sleep 20
   R[$n,rss_unrelated]=$(rss_mib VmRSS)
   R[$n,hwm_end]=$(rss_mib VmHWM)
-  R[$n,warn_end]=$(grep -cE ' (WARN|ERROR) ' "$wlog" "$rlog" | awk -F: '{s += $2} END {print s}')
+  R[$n,warn_end]=$({ grep -cE ' (WARN|ERROR) ' "$wlog" "$rlog" || true; } | awk -F: '{s += $2} END {print s}')
   # Overload: reconciles run one at a time while the heap is short (MemoryPressure), said in a log line and metrics.
   R[$n,pressure]="$(grep -hc 'memory pressure:' "$wlog" "$rlog" | awk '{s += $1} END {print s + 0}') log lines, $(metric_sum tradingdb_operator_reconciles_throttled_total '') reconciles throttled (restarted process), live heap ratio $(curl -sf "http://127.0.0.1:$PORT/metrics" | awk '/^tradingdb_operator_heap_live_ratio/ {print $NF}')"
   # Last, as it forces a full collection: the live heap and its biggest classes.

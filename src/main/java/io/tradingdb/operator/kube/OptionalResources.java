@@ -1,20 +1,17 @@
 package io.tradingdb.operator.kube;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Objects of kinds that only some clusters have (Prometheus Operator, cert-manager). They are
- * unstructured and addressed with an explicit resource definition, so a cluster without the CRD
- * costs one cached lookup, no informer, and nothing fails.
+ * Kinds that only some clusters serve (Prometheus Operator, cert-manager), and whether this one
+ * does: a cluster without the CRD costs one cached lookup every five minutes, and nothing fails.
  */
 public class OptionalResources {
 
@@ -54,30 +51,5 @@ public class OptionalResources {
       absentSince.put(kind.crd(), Instant.now(clock));
     }
     return found;
-  }
-
-  /**
-   * Makes the object equal {@code desired}, or deletes it when {@code desired} is null; writes only
-   * when the spec or labels differ. Call only when {@link #installed} is true.
-   */
-  public void reconcile(Kind kind, String namespace, String name, GenericKubernetesResource desired) {
-    var resources = client.genericKubernetesResources(kind.context()).inNamespace(namespace);
-    GenericKubernetesResource actual = resources.withName(name).get();
-    if (desired == null) {
-      if (actual != null) {
-        resources.withName(name).delete();
-      }
-    } else if (actual == null) {
-      resources.resource(desired).create();
-    } else if (!sameContent(desired, actual)) {
-      desired.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
-      resources.resource(desired).update();
-    }
-  }
-
-  static boolean sameContent(GenericKubernetesResource desired, GenericKubernetesResource actual) {
-    return Objects.equals(desired.getAdditionalProperties().get("spec"), actual.getAdditionalProperties().get("spec"))
-        && actual.getMetadata().getLabels() != null
-        && actual.getMetadata().getLabels().entrySet().containsAll(desired.getMetadata().getLabels().entrySet());
   }
 }

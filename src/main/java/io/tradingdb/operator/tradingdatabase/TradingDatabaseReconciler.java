@@ -3,6 +3,7 @@ package io.tradingdb.operator.tradingdatabase;
 import io.tradingdb.operator.tradingdatabase.status.RestoreOutcome;
 import io.tradingdb.operator.tradingdatabase.status.CheckOutcome;
 import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
+import io.tradingdb.operator.tradingdatabase.workload.CertManagerCertificate;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -60,7 +61,10 @@ import io.tradingdb.operator.tradingdatabase.dependent.StatefulSetDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.PgBackRestTlsDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.TlsSecretDependent;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
-import io.tradingdb.operator.tradingdatabase.monitoring.PrometheusOperatorObjects;
+import io.tradingdb.operator.tradingdatabase.monitoring.AlertRouting;
+import io.tradingdb.operator.tradingdatabase.monitoring.PrometheusOperatorKinds;
+import io.tradingdb.operator.tradingdatabase.dependent.OptionalKindDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.OptionalKindDependents;
 import io.tradingdb.operator.kube.InvalidSpecException;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import java.time.Clock;
@@ -183,6 +187,27 @@ import org.slf4j.LoggerFactory;
           type = DashboardConfigMapDependent.class,
           reconcilePrecondition = ClusterConditions.MonitoringEnabled.class,
           useEventSourceWithName = "patroni-config"),
+      // Kinds only some clusters serve: activated once their CRD exists, then kept like the rest.
+      @Dependent(
+          name = "pod-monitor",
+          type = OptionalKindDependents.PodMonitor.class,
+          activationCondition = OptionalKindDependent.Installed.class,
+          reconcilePrecondition = ClusterConditions.MonitoringEnabled.class),
+      @Dependent(
+          name = "prometheus-rule",
+          type = OptionalKindDependents.PrometheusRule.class,
+          activationCondition = OptionalKindDependent.Installed.class,
+          reconcilePrecondition = ClusterConditions.MonitoringEnabled.class),
+      @Dependent(
+          name = "alertmanager-config",
+          type = OptionalKindDependents.AlertmanagerConfig.class,
+          activationCondition = OptionalKindDependent.Installed.class,
+          reconcilePrecondition = ClusterConditions.AlertRoutingConfigured.class),
+      @Dependent(
+          name = "certificate",
+          type = OptionalKindDependents.Certificate.class,
+          activationCondition = OptionalKindDependent.Installed.class,
+          reconcilePrecondition = ClusterConditions.CertManagerTls.class),
     })
 public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
 
@@ -196,7 +221,6 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   private final Clock clock;
   private final OptionalResources optionalResources;
   private final BootstrapRestore bootstrapRestore;
-  private final PrometheusOperatorObjects prometheusObjects;
   private final DatabaseChecks databaseChecks;
   private final PatroniOperations patroni;
   private final Map<ResourceID, CheckOutcome> lastChecks = new java.util.concurrent.ConcurrentHashMap<>();
@@ -236,7 +260,6 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     this.events = new EventRecorder(client, clock);
     this.optionalResources = new OptionalResources(client, clock);
     this.bootstrapRestore = new BootstrapRestore(client);
-    this.prometheusObjects = new PrometheusOperatorObjects(optionalResources);
   }
 
   @Override
@@ -340,19 +363,14 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.MODEL_KEY, model);
     context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.OPERATOR_NAMESPACE_KEY, operatorNamespace);
     context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.OPERATOR_ROLLOUT_KEY, patroni != null);
+    context.managedWorkflowAndDependentResourceContext().put(OptionalKindDependent.OPTIONAL_RESOURCES_KEY, optionalResources);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-    String alerting = prometheusObjects.reconcile(db, model);
+    String alerting = AlertRouting.statusMessage(model, optionalResources.installed(PrometheusOperatorKinds.ALERTMANAGER_CONFIG));
     List<String> pending = new ArrayList<>();
-    if (model.tlsEnabled() && model.tlsSource() == ClusterModel.TlsSource.CERT_MANAGER) {
-      if (optionalResources.installed(CertManagerCertificate.KIND)) {
-        var issuer = db.getSpec().getTls().getCertManagerIssuer();
-        var certificate = CertManagerCertificate.build(model, issuer.getName(), issuer.getKind());
-        certificate.getMetadata().setOwnerReferences(List.of(io.tradingdb.operator.kube.Owners.controllerReference(db)));
-        optionalResources.reconcile(CertManagerCertificate.KIND, model.names().namespace(), model.tlsSecret(), certificate);
-      } else {
-        pending.add("spec.tls.certManagerIssuer is set but cert-manager is not installed: no certificate "
-            + "can be requested for " + model.tlsSecret());
-      }
+    if (model.tlsEnabled() && model.tlsSource() == ClusterModel.TlsSource.CERT_MANAGER
+        && !optionalResources.installed(CertManagerCertificate.KIND)) {
+      pending.add("spec.tls.certManagerIssuer is set but cert-manager is not installed: no certificate "
+          + "can be requested for " + model.tlsSecret());
     }
 
     StatefulSet sts = context.getSecondaryResource(StatefulSet.class).orElse(null);

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -147,12 +149,10 @@ class BackupScheduleReconcilerTest {
     // Once acted on, deleting the Job does not bring it back.
     client.batch().v1().jobs().inNamespace("trading").withName("adhoc-now-before-upgrade").delete();
     long before = metrics.succeeded("BackupSchedule");
-    // A patch, not an update: the reconciler may write status at the same moment, and an update
-    // carrying the old resourceVersion would then be refused with 409.
-    client.resources(BackupSchedule.class).inNamespace("trading").withName("adhoc").edit(s -> {
-      s.getMetadata().setAnnotations(Map.of(BackupSchedule.BACKUP_NOW_ANNOTATION, "before-upgrade", "touch", "1"));
-      return s;
-    });
+    // A merge patch without a resourceVersion, as kubectl annotate sends: the reconciler may write
+    // status at the same moment, and an update or edit carrying the old version would get a 409.
+    client.resources(BackupSchedule.class).inNamespace("trading").withName("adhoc")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"touch\":\"1\"}}}");
     await("a reconcile after the update").atMost(Duration.ofSeconds(20))
         .until(() -> metrics.succeeded("BackupSchedule") > before);
     assertThat(client.batch().v1().jobs().inNamespace("trading").withName("adhoc-now-before-upgrade").get()).isNull();
@@ -203,10 +203,8 @@ class BackupScheduleReconcilerTest {
           .contains("'0 3 * * *', '0 15 * * *', '0 * * * *'");
     });
 
-    client.resources(BackupSchedule.class).inNamespace("trading").withName("market-data-pitr").edit(s -> {
-      s.getSpec().getPgBackRest().setIncrementalSchedule(null);
-      return s;
-    });
+    client.resources(BackupSchedule.class).inNamespace("trading").withName("market-data-pitr")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"pgBackRest\":{\"incrementalSchedule\":null}}}");
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         assertThat(client.batch().v1().cronjobs().inNamespace("trading").withName("market-data-pitr-incr").get()).isNull());
     assertThat(client.batch().v1().cronjobs().inNamespace("trading").withName("market-data-pitr-diff").get()).isNotNull();

@@ -312,6 +312,16 @@ class TradingDatabaseReconcilerTest {
         () -> client.genericKubernetesResources(rules).inNamespace(NS).withName("watched").get(), r -> r != null);
     assertThat(io.fabric8.kubernetes.client.utils.Serialization.asYaml(rule))
         .contains("TradingDbConnectionsHigh").contains("Connections above 80% of max_connections");
+
+    // Deleted by someone else, the rule comes back from the informer's event, well before the
+    // ten-minute periodic reconcile and without any change to the TradingDatabase.
+    String firstUid = rule.getMetadata().getUid();
+    client.genericKubernetesResources(rules).inNamespace(NS).withName("watched").delete();
+    var recreated = await().atMost(Duration.ofSeconds(20)).until(
+        () -> client.genericKubernetesResources(rules).inNamespace(NS).withName("watched").get(),
+        r -> r != null && !r.getMetadata().getUid().equals(firstUid));
+    assertThat(recreated.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getName()).isEqualTo("watched"));
   }
 
   @Test
@@ -393,7 +403,8 @@ class TradingDatabaseReconcilerTest {
     assertThat(io.fabric8.kubernetes.client.utils.Serialization.asYaml(certificate))
         .contains("secretName: \"cm-tls\"").contains("cm-rw.trading.svc").contains("cm-pooler.trading.svc")
         .contains("name: \"internal-ca\"");
-    assertThat(client.apps().statefulSets().inNamespace(NS).withName("cm").get().getSpec().getTemplate().getSpec()
+    // The Certificate is a dependent of its own, not ordered before or after the StatefulSet.
+    assertThat(awaitObject(io.fabric8.kubernetes.api.model.apps.StatefulSet.class, "cm").getSpec().getTemplate().getSpec()
         .getVolumes()).anySatisfy(v -> assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName())
             .isEqualTo("cm-tls"));
   }

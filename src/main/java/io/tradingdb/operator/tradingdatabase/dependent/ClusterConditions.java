@@ -99,4 +99,20 @@ public final class ClusterConditions {
       return model.networkPolicy().enabled() && model.pooler().enabled();
     }
   }
+
+  /** Alert routing is declared, and there are alert rules to route (an AlertmanagerConfig, where served). */
+  public static class AlertRoutingConfigured extends ModelCondition {
+    @Override
+    boolean test(ClusterModel model) {
+      return model.monitoring().enabled() && model.monitoring().alerting().isPresent();
+    }
+  }
+
+  /** spec.tls.certManagerIssuer: cert-manager issues the server certificate (a Certificate, where served). */
+  public static class CertManagerTls extends ModelCondition {
+    @Override
+    boolean test(ClusterModel model) {
+      return model.tlsEnabled() && model.tlsSource() == ClusterModel.TlsSource.CERT_MANAGER;
+    }
+  }
 }

@@ -2,31 +2,27 @@ package io.tradingdb.operator.tradingdatabase.monitoring;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.tradingdb.operator.kube.OptionalResources;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Prometheus Operator kinds, built unstructured: the operator does not depend on their Java model,
- * and creates them only when the cluster has their CRDs.
+ * and creates them only when the cluster has their CRDs (dependent/OptionalKindDependent).
  */
 public final class PrometheusOperatorKinds {
 
   public static final String API_VERSION = "monitoring.coreos.com/v1";
-  public static final String POD_MONITOR_CRD = "podmonitors.monitoring.coreos.com";
-  public static final String PROMETHEUS_RULE_CRD = "prometheusrules.monitoring.coreos.com";
+
+  public static final OptionalResources.Kind POD_MONITOR =
+      OptionalResources.Kind.of("monitoring.coreos.com", "v1", "PodMonitor", "podmonitors");
+  public static final OptionalResources.Kind PROMETHEUS_RULE =
+      OptionalResources.Kind.of("monitoring.coreos.com", "v1", "PrometheusRule", "prometheusrules");
+  public static final OptionalResources.Kind ALERTMANAGER_CONFIG = OptionalResources.Kind.of(
+      "monitoring.coreos.com", "v1alpha1", "AlertmanagerConfig", "alertmanagerconfigs");
 
   private PrometheusOperatorKinds() {}
-
-  /** Whether to create the PodMonitor, given the names of the CRDs installed in the cluster. */
-  public static boolean shouldCreatePodMonitor(ClusterModel model, Set<String> crdNames) {
-    return model.monitoring().enabled() && crdNames.contains(POD_MONITOR_CRD);
-  }
-
-  public static boolean shouldCreatePrometheusRule(ClusterModel model, Set<String> crdNames) {
-    return model.monitoring().enabled() && crdNames.contains(PROMETHEUS_RULE_CRD);
-  }
 
   /** A map that keeps the given order, so generated YAML is stable. */
   static Map<String, Object> ordered(Object... keysAndValues) {

@@ -134,20 +134,6 @@ class MonitoringBuildersTest {
   }
 
   @Test
-  void prometheusOperatorObjectsOnlyWhenTheirCrdsExist() {
-    assertThat(PrometheusOperatorKinds.shouldCreatePodMonitor(production, Set.of())).isFalse();
-    assertThat(PrometheusOperatorKinds.shouldCreatePodMonitor(
-        production, Set.of("podmonitors.monitoring.coreos.com"))).isTrue();
-    assertThat(PrometheusOperatorKinds.shouldCreatePrometheusRule(
-        production, Set.of("podmonitors.monitoring.coreos.com"))).isFalse();
-    assertThat(PrometheusOperatorKinds.shouldCreatePrometheusRule(
-        production, Set.of("prometheusrules.monitoring.coreos.com"))).isTrue();
-    ClusterModel off = TestClusters.model("pooler/staging-no-tls.yaml");
-    assertThat(PrometheusOperatorKinds.shouldCreatePodMonitor(
-        off, Set.of("podmonitors.monitoring.coreos.com"))).isFalse();
-  }
-
-  @Test
   void dashboardIsPerClusterAndLabelledForTheGrafanaSidecar() throws Exception {
     ConfigMap map = DashboardConfigMap.build(production);
     assertThat(map.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");

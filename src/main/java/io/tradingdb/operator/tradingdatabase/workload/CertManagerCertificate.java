@@ -1,6 +1,5 @@
-package io.tradingdb.operator.tradingdatabase;
+package io.tradingdb.operator.tradingdatabase.workload;
 
-import io.tradingdb.operator.tradingdatabase.workload.ClusterTls;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.tradingdb.operator.kube.Labels;
