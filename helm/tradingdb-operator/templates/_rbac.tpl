@@ -65,6 +65,19 @@ for Patroni (pods, endpoints, configmaps, services), since RBAC forbids granting
   verbs: ["get", "list", "watch"]
 {{- end }}
 
+{{/*
+Namespaced mode only: deleting a watched namespace deletes its Role and RoleBinding together with the DbUsers and
+BackupSchedules, whose finalizers the operator must still remove, or the namespace stays Terminating forever.
+*/}}
+{{- define "tradingdb-operator.rbac.finalizerRules" -}}
+- apiGroups: ["tradingdb.io"]
+  resources: ["backupschedules", "dbusers"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["tradingdb.io"]
+  resources: ["backupschedules/finalizers", "dbusers/finalizers"]
+  verbs: ["update"]
+{{- end }}
+
 {{/* Leader election: the Lease lives in the operator's own namespace only. */}}
 {{- define "tradingdb-operator.rbac.leaderElectionRules" -}}
 - apiGroups: ["coordination.k8s.io"]

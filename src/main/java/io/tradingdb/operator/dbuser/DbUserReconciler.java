@@ -5,6 +5,7 @@ import io.tradingdb.operator.postgres.AdminConnection;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -35,6 +36,7 @@ import io.tradingdb.operator.postgres.ScramPasswords;
 import io.tradingdb.operator.postgres.SqlFailure;
 import io.tradingdb.operator.postgres.SqlPlan;
 import io.tradingdb.operator.kube.InvalidSpecException;
+import java.net.HttpURLConnection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -187,6 +189,16 @@ public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
     } catch (TargetUnavailableException | InvalidSpecException | TargetNotAllowedException e) {
       unreachableFailures.remove(uid);
       events.warning(user, "RoleNotDropped", "role " + role + " not dropped: " + e.getMessage());
+      return DeleteControl.defaultDelete();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_FORBIDDEN) {
+        throw e;
+      }
+      // Deleting a namespace deletes the RoleBinding that lets a namespaced install read it, at the
+      // same time as the DbUsers: retrying could never succeed and would hold the namespace forever.
+      unreachableFailures.remove(uid);
+      events.warning(user, "RoleNotDropped", "role " + role + " not dropped: the operator may no longer read "
+          + "this namespace (is it being deleted?): HTTP 403");
       return DeleteControl.defaultDelete();
     }
     try (PooledConnection c = connections.open(admin.target(), admin.credentials(), admin.caCertificatePem())) {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -34,7 +35,6 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.HealthStatus;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
 import io.tradingdb.operator.kube.EventRecorder;
-import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.kube.OptionalResources;
 import io.tradingdb.operator.kube.StatusMessages;
 import io.tradingdb.operator.tradingdatabase.dependent.ClusterConditions;
@@ -73,7 +73,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +89,7 @@ import org.slf4j.LoggerFactory;
     explicitInvocation = true,
     dependents = {
       @Dependent(
-          name = "superuser-secret",
+          name = TradingDatabaseReconciler.SUPERUSER_SECRET,
           type = SecretsDependent.Superuser.class,
           reconcilePrecondition = ClusterConditions.GeneratedSuperuser.class),
       @Dependent(
@@ -215,6 +214,8 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   private static final String PODS = "pods";
   private static final String CLAIMS = "claims";
   private static final String REQUESTS = "requests";
+  /** The dependent whose informer every Secret dependent shares. */
+  static final String SUPERUSER_SECRET = "superuser-secret";
 
   private final KubernetesClient client;
   private final EventRecorder events;
@@ -271,7 +272,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
             InformerEventSourceConfiguration.from(Pod.class, TradingDatabase.class)
                 .withName(PODS)
                 .withLabelSelector(ClusterDependent.SELECTOR)
-                .withSecondaryToPrimaryMapper(TradingDatabaseReconciler::byInstanceLabel)
+                .withSecondaryToPrimaryMapper(ClusterDependent::byInstanceLabel)
                 // Only a pod's name, labels, deletion and containers stuck waiting are read: other
                 // status writes of kwok or the kubelet need no reconcile (the StatefulSet's status
                 // brings readiness), and a crash loop reconciles once per change of its reason.
@@ -285,7 +286,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
             InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, TradingDatabase.class)
                 .withName(CLAIMS)
                 .withLabelSelector(ClusterDependent.SELECTOR)
-                .withSecondaryToPrimaryMapper(TradingDatabaseReconciler::byInstanceLabel)
+                .withSecondaryToPrimaryMapper(ClusterDependent::byInstanceLabel)
                 // Volume expansion reads a claim's spec only; binding and resize status need no reconcile.
                 .withItemStore(new TransformingItemStore<>(InformerCaches::claimSpec))
                 .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getSpec(), previous.getSpec()))
@@ -296,7 +297,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(TradingDatabase.class, TradingDatabase.class)
                 .withName(REQUESTS)
-                .withSecondaryToPrimaryMapper(db -> Set.of(ResourceID.fromResource(db)))
+                .withSecondaryToPrimaryMapper(db -> java.util.Set.of(ResourceID.fromResource(db)))
                 .withItemStore(new TransformingItemStore<>(TradingDatabaseReconciler::requestsOnly))
                 .withOnAddFilter(db -> false)
                 .withOnUpdateFilter((next, previous) -> !Objects.equals(requests(next), requests(previous)))
@@ -336,15 +337,6 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     return cache == null ? Optional.empty() : cache.get(id);
   }
 
-  /** Pods and claims are owned by the StatefulSet; their instance label names the cluster. */
-  private static Set<ResourceID> byInstanceLabel(io.fabric8.kubernetes.api.model.HasMetadata object) {
-    Map<String, String> labels = object.getMetadata().getLabels();
-    String instance = labels == null ? null : labels.get(Labels.INSTANCE);
-    return instance == null
-        ? Set.of()
-        : Set.of(new ResourceID(instance, object.getMetadata().getNamespace()));
-  }
-
   @Override
   public UpdateControl<TradingDatabase> reconcile(
       TradingDatabase db, Context<TradingDatabase> context) {
@@ -377,6 +369,8 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     List<Pod> pods = context.getSecondaryResourcesAsStream(Pod.class).toList();
     List<PersistentVolumeClaim> claims =
         context.getSecondaryResourcesAsStream(PersistentVolumeClaim.class).toList();
+
+    DataSecretOwnership.reconcile(client, db, model.names(), claims, name -> cachedSecret(context, name));
 
     var existingSizes = ClusterStatefulSet.claimSizes(sts);
     if (sts != null && ClusterStatefulSet.walVolume(model, existingSizes) != model.wal().isPresent()) {
@@ -480,6 +474,14 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
       }
     }
     return UpdateControl.patchStatus(StatusPatch.of(db, status, TradingDatabase::new));
+  }
+
+  /** A Secret of this cluster from the operator's cache of them (every Secret dependent shares one informer). */
+  @SuppressWarnings("unchecked")
+  private static Optional<Secret> cachedSecret(Context<TradingDatabase> context, String name) {
+    var secrets = (io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<Secret, TradingDatabase>)
+        context.eventSourceRetriever().getEventSourceFor(Secret.class, SUPERUSER_SECRET);
+    return secrets.get(new ResourceID(name, context.getPrimaryResource().getMetadata().getNamespace()));
   }
 
   private boolean allowsExpansion(String storageClass) {

@@ -40,25 +40,23 @@ class OperatorOnRealNodeIT {
   static final String TIMESCALEDB_IMAGE = RealNodeOperator.TIMESCALEDB_IMAGE;
 
   static KubernetesClient client;
+  static RealNodeOperator.Installation operator;
   static String operatorNs;
   static String ns;
 
   @BeforeAll
   static void install() throws Exception {
     client = RealCluster.client();
-    operatorNs = RealCluster.createNamespace(client, "tradingdb-system", RealNodeOperator.RESTRICTED);
-    ns = RealCluster.createNamespace(client, "real-db", RealNodeOperator.RESTRICTED);
-
-    RealNodeOperator.helmInstall("tdb", operatorNs, ns);
+    operator = RealNodeOperator.Installation.install(client, "tradingdb-system", "real-db");
+    operatorNs = operator.operatorNamespace();
+    ns = operator.namespace();
   }
 
   @AfterAll
   static void uninstall() throws Exception {
     // The E2E suites after this one get the node's cores back.
-    if (client != null) {
-      RealNodeOperator.deleteNamespace(client, ns);
-      RealNodeOperator.helmUninstall("tdb", operatorNs);
-      client.namespaces().withName(operatorNs).delete();
+    if (operator != null) {
+      operator.close();
     }
   }
 

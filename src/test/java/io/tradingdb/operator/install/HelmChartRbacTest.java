@@ -47,6 +47,14 @@ class HelmChartRbacTest {
       storage.k8s.io        storageclasses  get,list,watch
       apiextensions.k8s.io  customresourcedefinitions  get,list,watch
       """);
+  /**
+   * Namespaced mode, cluster-wide: removing the finalizers of DbUsers and BackupSchedules in a namespace
+   * being deleted, whose Role and RoleBinding are deleted with them.
+   */
+  private static final Set<Grant> FINALIZER_NEEDS = grants("""
+      tradingdb.io          backupschedules,dbusers  get,list,watch,patch,update
+      tradingdb.io          backupschedules/finalizers,dbusers/finalizers  update
+      """);
   /** The leader-election Lease, in the operator's own namespace only. */
   private static final Set<Grant> LEADER_ELECTION_NEEDS = grants("""
       coordination.k8s.io   leases  get,list,watch,create,update,patch
@@ -65,11 +73,11 @@ class HelmChartRbacTest {
   }
 
   @Test
-  void namespacedModeGrantsARolePerWatchedNamespaceAndOnlyReadsClusterWide() {
+  void namespacedModeGrantsARolePerWatchedNamespaceAndClusterWideOnlyReadsAndFinalizers() {
     Rendered chart = Rendered.of(NAMESPACED_MODE);
 
     assertThat(grants(chart.get(ClusterRole.class, null, OPERATOR).getRules()))
-        .containsExactlyInAnyOrderElementsOf(CLUSTER_NEEDS);
+        .containsExactlyInAnyOrderElementsOf(union(CLUSTER_NEEDS, FINALIZER_NEEDS));
     for (String namespace : List.of("trading-dev", "trading-prod")) {
       assertThat(grants(chart.get(Role.class, namespace, OPERATOR).getRules())).as(namespace)
           .containsExactlyInAnyOrderElementsOf(NAMESPACED_NEEDS);

@@ -134,6 +134,41 @@ class OperatorRbacIT {
     }
   }
 
+  /**
+   * Namespaced mode: deleting a watched namespace deletes the operator's Role and RoleBinding there
+   * together with the DbUsers, and the operator must still remove their finalizers, or the namespace
+   * stays Terminating forever (the ProductionClusterE2EIT run of issue 14 waited 5 minutes for it).
+   */
+  @Test
+  void inNamespacedModeTheOperatorRemovesDbUserFinalizersWhileItsNamespaceIsDeleted() throws Exception {
+    String watched = RealCluster.createNamespace(admin, "rbac-watched", Map.of());
+    List<HasMetadata> namespaced = HelmChart.parse(HelmChart.template(
+        "fullnameOverride: tdb-namespaced\nwatchNamespaces: [" + watched + "]\n"));
+    List<HasMetadata> rbac = namespaced.stream().filter(o -> o instanceof ServiceAccount || o instanceof ClusterRole
+        || o instanceof ClusterRoleBinding || o instanceof Role || o instanceof RoleBinding).toList();
+    RealCluster.apply(admin, rbac);
+    String sa = rbac.stream().filter(ServiceAccount.class::isInstance).findFirst().orElseThrow().getMetadata().getName();
+    admin.resource(Serialization.unmarshal("""
+        apiVersion: tradingdb.io/v1alpha1
+        kind: DbUser
+        metadata: {name: app-user, namespace: %s, finalizers: [dbusers.tradingdb.io/finalizer]}
+        spec: {target: {tradingDatabase: {name: trading-prod}}, roleName: app_user, privileges: {database: [CONNECT]}}
+        """.formatted(watched), io.tradingdb.operator.api.v1alpha1.dbuser.DbUser.class)).create();
+
+    admin.namespaces().withName(watched).delete();
+    await().atMost(RealCluster.timeout()).until(() -> admin.rbac().roleBindings().inNamespace(watched).list().getItems().isEmpty());
+    try (KubernetesClient asOperator = impersonate(sa)) {
+      // What the SDK does once the cleanup returns: a patch that removes the finalizer.
+      asOperator.resources(io.tradingdb.operator.api.v1alpha1.dbuser.DbUser.class).inNamespace(watched)
+          .withName("app-user").edit(u -> {
+            u.getMetadata().setFinalizers(List.of());
+            return u;
+          });
+    }
+    await().atMost(RealCluster.timeout()).until(() -> admin.namespaces().withName(watched).get() == null);
+    admin.resourceList(rbac).delete();
+  }
+
   private static String serviceAccountName() {
     return chart.stream().filter(ServiceAccount.class::isInstance).findFirst().orElseThrow()
         .getMetadata().getName();

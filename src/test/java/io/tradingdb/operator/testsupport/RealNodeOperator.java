@@ -62,10 +62,124 @@ public final class RealNodeOperator {
     run(command, Duration.ofMinutes(6));
   }
 
+  /**
+   * The operator as the README installs it: its own namespace, a namespace of databases it watches
+   * (both enforcing Pod Security `restricted`), and `helm install` of the chart. {@link #close}
+   * deletes the databases' namespace while the operator still runs to clear its finalizers, then
+   * uninstalls the chart, so the next real-node test gets the node's cores back.
+   */
+  public record Installation(KubernetesClient client, String release, String operatorNamespace, String namespace)
+      implements AutoCloseable {
+
+    public static Installation install(KubernetesClient client, String operatorPrefix, String namespacePrefix)
+        throws Exception {
+      String operatorNs = RealCluster.createNamespace(client, operatorPrefix, RESTRICTED);
+      String ns = RealCluster.createNamespace(client, namespacePrefix, RESTRICTED);
+      helmInstall("tdb", operatorNs, ns);
+      return new Installation(client, "tdb", operatorNs, ns);
+    }
+
+    @Override
+    public void close() throws Exception {
+      try {
+        deleteNamespace(client, namespace, operatorNamespace);
+        // What the operator met while the namespace went (for instance 403 once its RoleBinding there was gone).
+        operatorLog(client, operatorNamespace, l -> l.contains(namespace) && (l.contains("DbUser") || l.contains("orbidden")))
+            .stream().limit(20).forEach(l -> System.out.println("operator: " + logMessage(l)));
+      } finally {
+        helmUninstall(release, operatorNamespace);
+        client.namespaces().withName(operatorNamespace).delete();
+      }
+    }
+  }
+
   /** Deletes a namespace and waits while the operator still runs to clear its finalizers. */
   public static void deleteNamespace(KubernetesClient client, String namespace) {
+    deleteNamespace(client, namespace, null);
+  }
+
+  /**
+   * Deletes a namespace and waits up to 5 minutes; if it is still there, fails with what holds it:
+   * the namespace's own conditions, the objects left with their finalizers, and the operator's log.
+   */
+  public static void deleteNamespace(KubernetesClient client, String namespace, String operatorNamespace) {
+    long started = System.nanoTime();
     client.namespaces().withName(namespace).delete();
-    client.namespaces().withName(namespace).waitUntilCondition(java.util.Objects::isNull, 5, TimeUnit.MINUTES);
+    try {
+      client.namespaces().withName(namespace).waitUntilCondition(java.util.Objects::isNull, 5, TimeUnit.MINUTES);
+      System.out.printf("namespace %s deleted in %.1f s%n", namespace, (System.nanoTime() - started) / 1e9);
+    } catch (io.fabric8.kubernetes.client.KubernetesClientTimeoutException e) {
+      throw new AssertionError("namespace " + namespace + " not deleted within 5 minutes:\n"
+          + stuckNamespaceReport(client, namespace, operatorNamespace), e);
+    }
+  }
+
+  static String stuckNamespaceReport(KubernetesClient client, String namespace, String operatorNamespace) {
+    StringBuilder report = new StringBuilder();
+    try {
+      var ns = client.namespaces().withName(namespace).get();
+      if (ns != null && ns.getStatus() != null && ns.getStatus().getConditions() != null) {
+        ns.getStatus().getConditions().forEach(c -> report.append("  condition ").append(c.getType()).append('=')
+            .append(c.getStatus()).append(": ").append(c.getMessage()).append('\n'));
+      }
+      List<io.fabric8.kubernetes.api.model.HasMetadata> left = new ArrayList<>();
+      left.addAll(client.resources(io.tradingdb.operator.api.v1alpha1.dbuser.DbUser.class).inNamespace(namespace).list().getItems());
+      left.addAll(client.resources(TradingDatabase.class).inNamespace(namespace).list().getItems());
+      left.addAll(client.resources(io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule.class)
+          .inNamespace(namespace).list().getItems());
+      left.addAll(client.pods().inNamespace(namespace).list().getItems());
+      left.addAll(client.persistentVolumeClaims().inNamespace(namespace).list().getItems());
+      for (var o : left) {
+        report.append("  ").append(o.getKind()).append(' ').append(o.getMetadata().getName())
+            .append(" finalizers=").append(o.getMetadata().getFinalizers())
+            .append(" deletionTimestamp=").append(o.getMetadata().getDeletionTimestamp());
+        if (o instanceof io.fabric8.kubernetes.api.model.Pod pod && pod.getStatus() != null) {
+          report.append(" phase=").append(pod.getStatus().getPhase());
+        }
+        report.append('\n');
+      }
+      client.v1().events().inNamespace(namespace).list().getItems().stream()
+          .filter(ev -> "DbUser".equals(ev.getInvolvedObject().getKind()))
+          .forEach(ev -> report.append("  event ").append(ev.getInvolvedObject().getName()).append(' ')
+              .append(ev.getReason()).append(" x").append(ev.getCount()).append(": ").append(ev.getMessage())
+              .append('\n'));
+      if (operatorNamespace != null) {
+        List<String> lines = operatorLog(client, operatorNamespace, l -> l.contains(namespace) || l.contains("ERROR"));
+        report.append("  operator log (").append(lines.size()).append(" lines naming the namespace or ERROR, last 40):\n");
+        lines.subList(Math.max(0, lines.size() - 40), lines.size())
+            .forEach(l -> report.append("    ").append(logMessage(l)).append('\n'));
+      }
+    } catch (RuntimeException e) {
+      report.append("  (report incomplete: ").append(e).append(")\n");
+    }
+    return report.toString();
+  }
+
+  /** A log line's level, logger and message when it is the operator's JSON, else the line; at most 400 characters. */
+  static String logMessage(String line) {
+    var json = java.util.regex.Pattern.compile(
+        "\"level\":\"([A-Z]+)\".*?\"loggerName\":\"[a-z.]*?([A-Za-z]+)\".*?\"message\":\"((?:[^\"\\\\]|\\\\.)*)\"")
+        .matcher(line);
+    String shown = line;
+    if (json.find()) {
+      // The JSON layout writes the message's template; its arguments follow.
+      int arguments = line.indexOf("\"arguments\":", json.end());
+      shown = json.group(1) + " " + json.group(2) + ": " + json.group(3)
+          + (arguments < 0 ? "" : " " + line.substring(arguments + 12));
+    }
+    return shown.substring(0, Math.min(shown.length(), 400));
+  }
+
+  /** The lines of the operator pods' logs (the last 5000 of each) that {@code keep} accepts. */
+  public static List<String> operatorLog(KubernetesClient client, String operatorNamespace,
+      java.util.function.Predicate<String> keep) {
+    List<String> lines = new ArrayList<>();
+    for (var pod : client.pods().inNamespace(operatorNamespace).list().getItems()) {
+      String log = client.pods().inNamespace(operatorNamespace).withName(pod.getMetadata().getName())
+          .tailingLines(5000).getLog();
+      log.lines().filter(keep).forEach(lines::add);
+    }
+    return lines;
   }
 
   public static void helmUninstall(String release, String operatorNs) throws Exception {

@@ -16,8 +16,8 @@ import java.time.Instant;
 
 /**
  * The cluster's own CA ({@code <cluster>-ca}), created once and never updated or deleted by the
- * operator: a new CA would invalidate every certificate it signed. Kubernetes deletes it with the
- * TradingDatabase (owner reference).
+ * operator: a new CA would invalidate every certificate it signed, and every CA file a client saved.
+ * It lives as long as the cluster's data ({@link io.tradingdb.operator.tradingdatabase.DataSecretOwnership}).
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
 public class CaSecretDependent extends KubernetesDependentResource<Secret, TradingDatabase>

@@ -9,6 +9,9 @@ import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
@@ -64,6 +67,18 @@ public abstract class ClusterDependent<R extends HasMetadata>
       TradingDatabase primary, Context<TradingDatabase> context) {
     ClusterNames names = names(primary);
     return new ResourceID(name(names), names.namespace());
+  }
+
+  /**
+   * The TradingDatabase an object belongs to, by its instance label: for pods and claims, which the
+   * StatefulSet owns, and for Secrets that outlive a TradingDatabase (see DataSecretOwnership).
+   */
+  public static Set<ResourceID> byInstanceLabel(HasMetadata object) {
+    Map<String, String> labels = object.getMetadata().getLabels();
+    String instance = labels == null ? null : labels.get(Labels.INSTANCE);
+    return instance == null
+        ? Set.of()
+        : Set.of(new ResourceID(instance, object.getMetadata().getNamespace()));
   }
 
   public static ClusterNames names(TradingDatabase primary) {

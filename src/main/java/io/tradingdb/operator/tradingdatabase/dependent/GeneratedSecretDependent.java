@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * A credentials Secret created once with fresh random passwords and never updated: a new password
  * in the Secret would no longer match the one inside the database. Kubernetes deletes it with the
- * TradingDatabase (owner reference).
+ * TradingDatabase and its data ({@link io.tradingdb.operator.tradingdatabase.DataSecretOwnership}), so a
+ * TradingDatabase re-created on retained volumes finds the passwords its data directory holds.
  */
 public abstract class GeneratedSecretDependent extends KubernetesDependentResource<Secret, TradingDatabase>
     implements Creator<Secret, TradingDatabase>, GarbageCollected<TradingDatabase> {

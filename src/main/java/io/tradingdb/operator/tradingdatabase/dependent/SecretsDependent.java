@@ -1,6 +1,9 @@
 package io.tradingdb.operator.tradingdatabase.dependent;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import java.util.Set;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
@@ -15,11 +18,21 @@ public final class SecretsDependent {
 
   private SecretsDependent() {}
 
+  /**
+   * Its informer serves every Secret dependent of the cluster. It maps a Secret to its cluster by
+   * the instance label, not the owner reference: a re-created TradingDatabase must find the Secrets
+   * that outlived its predecessor (they carry only their data claim as owner then).
+   */
   @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
-  public static class Superuser extends GeneratedSecretDependent {
+  public static class Superuser extends GeneratedSecretDependent implements SecondaryToPrimaryMapper<Secret> {
     @Override
     protected String name(ClusterNames names) {
       return names.superuserSecret();
+    }
+
+    @Override
+    public Set<ResourceID> toPrimaryResourceIDs(Secret secret) {
+      return ClusterDependent.byInstanceLabel(secret);
     }
 
     @Override

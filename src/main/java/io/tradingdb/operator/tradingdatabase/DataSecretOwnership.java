@@ -1,0 +1,112 @@
+package io.tradingdb.operator.tradingdatabase;
+
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.kube.Owners;
+import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The Secrets that belong to the data rather than to the TradingDatabase object: the generated
+ * superuser and replication passwords, the pooler's and the exporter's logins, and the cluster's
+ * CA. They are owned by the TradingDatabase and also by the first instance's data claim, so the
+ * garbage collector deletes them only when both are gone: with {@code volumeDeletionPolicy: Retain}
+ * a TradingDatabase re-created with the same name finds the passwords its data directory holds
+ * and the CA its clients saved; with {@code Delete} they go with the volumes.
+ */
+public final class DataSecretOwnership {
+
+  private DataSecretOwnership() {}
+
+  /** The Secrets bound to the data; those the operator did not make are never in its cache. */
+  public static List<String> secretNames(ClusterNames names) {
+    return List.of(names.superuserSecret(), names.replicationSecret(), names.caSecret(),
+        names.poolerAuthSecret(), names.monitoringSecret());
+  }
+
+  /** The claim of instance 0's data volume, which exists as long as the cluster's data does. */
+  public static String dataClaimName(ClusterNames names) {
+    return ClusterNames.DATA_VOLUME + "-" + names.statefulSet() + "-0";
+  }
+
+  /**
+   * The owner references the Secret should carry, or empty when it already does: the current
+   * TradingDatabase as controller, the data claim as a plain owner, and any foreign owner as it
+   * was. A reference to an earlier TradingDatabase of the same name (another uid) is dropped.
+   */
+  public static Optional<List<OwnerReference>> wanted(Secret secret, TradingDatabase db, PersistentVolumeClaim claim) {
+    List<OwnerReference> existing = secret.getMetadata().getOwnerReferences() == null
+        ? List.of() : secret.getMetadata().getOwnerReferences();
+    List<OwnerReference> wanted = new ArrayList<>();
+    wanted.add(Owners.controllerReference(db));
+    wanted.add(new OwnerReferenceBuilder()
+        .withApiVersion("v1")
+        .withKind("PersistentVolumeClaim")
+        .withName(claim.getMetadata().getName())
+        .withUid(claim.getMetadata().getUid())
+        .build());
+    for (OwnerReference ref : existing) {
+      boolean ours = db.getKind().equals(ref.getKind()) || "PersistentVolumeClaim".equals(ref.getKind());
+      if (!ours) {
+        wanted.add(ref);
+      }
+    }
+    return sameOwners(existing, wanted) ? Optional.empty() : Optional.of(wanted);
+  }
+
+  private static boolean sameOwners(List<OwnerReference> a, List<OwnerReference> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (OwnerReference ref : b) {
+      boolean found = a.stream().anyMatch(r -> Objects.equals(r.getUid(), ref.getUid())
+          && Objects.equals(r.getKind(), ref.getKind())
+          && Objects.equals(Boolean.TRUE.equals(r.getController()), Boolean.TRUE.equals(ref.getController())));
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Binds each cached data Secret to the claim once the claim exists; writes only what differs.
+   *
+   * @param cachedSecret the operator's cached Secret of that name, if any
+   * @return how many Secrets were patched
+   */
+  public static int reconcile(KubernetesClient client, TradingDatabase db, ClusterNames names,
+      List<PersistentVolumeClaim> claims, Function<String, Optional<Secret>> cachedSecret) {
+    String claimName = dataClaimName(names);
+    PersistentVolumeClaim claim = claims.stream()
+        .filter(c -> claimName.equals(c.getMetadata().getName()) && c.getMetadata().getUid() != null
+            && c.getMetadata().getDeletionTimestamp() == null)
+        .findFirst().orElse(null);
+    if (claim == null) {
+      return 0;
+    }
+    int patched = 0;
+    for (String name : secretNames(names)) {
+      Optional<Secret> secret = cachedSecret.apply(name);
+      if (secret.isEmpty()) {
+        continue;
+      }
+      Optional<List<OwnerReference>> wanted = wanted(secret.get(), db, claim);
+      if (wanted.isPresent()) {
+        client.secrets().inNamespace(names.namespace()).withName(name).edit(s -> new SecretBuilder(s)
+            .editMetadata().withOwnerReferences(wanted.get()).endMetadata().build());
+        patched++;
+      }
+    }
+    return patched;
+  }
+}
