@@ -22,6 +22,10 @@ for Patroni (pods, endpoints, configmaps, services), since RBAC forbids granting
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch", "patch", "update"]
+# Rolling updates replace instance pods through the eviction API, so disruption budgets have their say.
+- apiGroups: [""]
+  resources: ["pods/eviction"]
+  verbs: ["create"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]

@@ -36,7 +36,7 @@ public final class CdsTraining {
     spec.setDatabaseName("ai_trading");
     db.setSpec(spec);
     ClusterModel model = ClusterModel.from(db);
-    Serialization.asYaml(ClusterStatefulSet.build(model, PatroniConfigMap.checksum(PatroniConfigMap.configMap(model)), Map.of()));
+    Serialization.asYaml(ClusterStatefulSet.build(model, PatroniConfigMap.rolloutChecksum(model), Map.of()));
     Serialization.asYaml(ClusterServices.readWrite(model));
     OperatorSettings config = new OperatorSettings(Set.of("training"), "training", false, "127.0.0.1", 0, false);
     // A client for an address nothing listens on: it is built, never used.

@@ -13,6 +13,8 @@ import io.tradingdb.operator.backup.BackupScheduleReconciler;
 import io.tradingdb.operator.dbuser.DbUserReconciler;
 import io.tradingdb.operator.postgres.PostgresConnections;
 import io.tradingdb.operator.tradingdatabase.DatabaseChecks;
+import io.tradingdb.operator.tradingdatabase.PatroniOperations;
+import io.tradingdb.operator.tradingdatabase.patroni.PatroniClient;
 import io.tradingdb.operator.tradingdatabase.TradingDatabaseReconciler;
 import io.tradingdb.operator.tradingdatabase.monitoring.DatabaseMetrics;
 import java.time.Clock;
@@ -72,6 +74,7 @@ public final class Operators {
     MemoryPressure.process().bindTo(registry);
     TradingDatabaseReconciler clusters = new TradingDatabaseReconciler(
         client, clock, config.databaseChecks() ? new DatabaseChecks(client, connections, clock, new DatabaseMetrics(registry)) : null,
+        config.databaseChecks() ? new PatroniOperations(client, new PatroniClient(), clock) : null,
         config.operatorNamespace());
     operator.register(clusters, namespaces::accept);
     operator.register(

@@ -213,6 +213,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   private static final Logger LOG = LoggerFactory.getLogger(TradingDatabaseReconciler.class);
   private static final String PODS = "pods";
   private static final String CLAIMS = "claims";
+  private static final String REQUESTS = "requests";
   /** The dependent whose informer every Secret dependent shares. */
   static final String SUPERUSER_SECRET = "superuser-secret";
 
@@ -222,6 +223,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   private final OptionalResources optionalResources;
   private final BootstrapRestore bootstrapRestore;
   private final DatabaseChecks databaseChecks;
+  private final PatroniOperations patroni;
   private final Map<ResourceID, CheckOutcome> lastChecks = new java.util.concurrent.ConcurrentHashMap<>();
   private final MemoryPressure memory;
   private final String operatorNamespace;
@@ -241,6 +243,16 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
    */
   public TradingDatabaseReconciler(
       KubernetesClient client, Clock clock, DatabaseChecks databaseChecks, String operatorNamespace) {
+    this(client, clock, databaseChecks, null, operatorNamespace);
+  }
+
+  /**
+   * @param patroni applies parameters and restarts through Patroni's REST API on the pods' IPs;
+   *     null where the pods run no Patroni (simulated nodes)
+   */
+  public TradingDatabaseReconciler(KubernetesClient client, Clock clock, DatabaseChecks databaseChecks,
+      PatroniOperations patroni, String operatorNamespace) {
+    this.patroni = patroni;
     this.operatorNamespace = operatorNamespace;
     this.memory = MemoryPressure.process();
     this.client = client;
@@ -279,7 +291,41 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
                 .withItemStore(new TransformingItemStore<>(InformerCaches::claimSpec))
                 .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getSpec(), previous.getSpec()))
                 .build(),
+            context),
+        // The restart and switchover-to annotations change metadata only, which the generation-aware
+        // controller ignores: this informer of the clusters' request annotations alone wakes it.
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(TradingDatabase.class, TradingDatabase.class)
+                .withName(REQUESTS)
+                .withSecondaryToPrimaryMapper(db -> java.util.Set.of(ResourceID.fromResource(db)))
+                .withItemStore(new TransformingItemStore<>(TradingDatabaseReconciler::requestsOnly))
+                .withOnAddFilter(db -> false)
+                .withOnUpdateFilter((next, previous) -> !Objects.equals(requests(next), requests(previous)))
+                .build(),
             context));
+  }
+
+  /** The annotations that ask for something once per value. */
+  static Map<String, String> requests(TradingDatabase db) {
+    Map<String, String> annotations = db.getMetadata().getAnnotations();
+    Map<String, String> requests = new java.util.TreeMap<>();
+    if (annotations != null) {
+      for (String key : List.of(PatroniOperations.RESTART_ANNOTATION, PatroniOperations.SWITCHOVER_ANNOTATION)) {
+        if (annotations.containsKey(key)) {
+          requests.put(key, annotations.get(key));
+        }
+      }
+    }
+    return requests;
+  }
+
+  private static TradingDatabase requestsOnly(TradingDatabase db) {
+    TradingDatabase slim = new TradingDatabase();
+    slim.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+        .withName(db.getMetadata().getName()).withNamespace(db.getMetadata().getNamespace())
+        .withUid(db.getMetadata().getUid()).withResourceVersion(db.getMetadata().getResourceVersion())
+        .withGeneration(db.getMetadata().getGeneration()).withAnnotations(requests(db)).build());
+    return slim;
   }
 
   /**
@@ -308,6 +354,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     }
     context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.MODEL_KEY, model);
     context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.OPERATOR_NAMESPACE_KEY, operatorNamespace);
+    context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.OPERATOR_ROLLOUT_KEY, patroni != null);
     context.managedWorkflowAndDependentResourceContext().put(OptionalKindDependent.OPTIONAL_RESOURCES_KEY, optionalResources);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     String alerting = AlertRouting.statusMessage(model, optionalResources.installed(PrometheusOperatorKinds.ALERTMANAGER_CONFIG));
@@ -368,6 +415,16 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
       status = ClusterStatus.withBootstrap(status, restore, db.getMetadata().getGeneration(), clock);
       if (!restore.done() && !restore.failed()) {
         nextCheck = nextCheck == null ? java.time.Duration.ofSeconds(15) : nextCheck;
+      }
+    }
+    if (patroni != null && (restore == null || restore.done())) {
+      var outcome = patroni.reconcile(db, model, sts, pods);
+      status = ClusterStatus.withPatroni(status, outcome, db.getStatus() == null ? null : db.getStatus().getConditions(),
+          db.getMetadata().getGeneration(), clock);
+      if (outcome != null && outcome.busy()) {
+        // Patroni reloads within its loop_wait (10 s); a restart or switchover shows in the role labels.
+        java.time.Duration soon = java.time.Duration.ofSeconds(5);
+        nextCheck = nextCheck == null || nextCheck.compareTo(soon) > 0 ? soon : nextCheck;
       }
     }
     UpdateControl<TradingDatabase> control = writeStatus(db, status);

@@ -31,7 +31,7 @@ class ImportDirectionTest {
       new Layer("cluster builders and status", false,
           BASE + ".tradingdatabase.workload..", BASE + ".tradingdatabase.network..",
           BASE + ".tradingdatabase.pooler..", BASE + ".tradingdatabase.monitoring..",
-          BASE + ".tradingdatabase.status.."),
+          BASE + ".tradingdatabase.status..", BASE + ".tradingdatabase.patroni.."),
       new Layer("backup", false, BASE + ".backup.."),
       new Layer("cluster model", false, BASE + ".tradingdatabase.model.."),
       new Layer("pgBackRest", false, BASE + ".pgbackrest.."),

@@ -31,6 +31,7 @@ class HelmChartRbacTest {
       ""                    secrets,configmaps,services,serviceaccounts,endpoints  get,list,watch,create,patch,update,delete
       ""                    persistentvolumeclaims  get,list,watch,patch,update,delete
       ""                    pods  get,list,watch,patch,update
+      ""                    pods/eviction  create
       ""                    events  create,patch
       events.k8s.io         events  create,patch
       apps                  statefulsets,deployments  get,list,watch,create,patch,update,delete

@@ -29,6 +29,8 @@ public abstract class ClusterDependent<R extends HasMetadata>
   public static final String MODEL_KEY = "clusterModel";
   /** The operator pods' namespace, put into the workflow context beside the model. */
   public static final String OPERATOR_NAMESPACE_KEY = "operatorNamespace";
+  /** True when the operator rolls the instance pods itself (replicas first, switchover, old primary last). */
+  public static final String OPERATOR_ROLLOUT_KEY = "operatorRollout";
   /** Informers of the TradingDatabase controller see only objects made for TradingDatabases. */
   public static final String SELECTOR =
       "app.kubernetes.io/managed-by=tradingdb-operator,app.kubernetes.io/name=tradingdatabase";
@@ -88,6 +90,10 @@ public abstract class ClusterDependent<R extends HasMetadata>
 
   public static ClusterModel model(Context<TradingDatabase> context) {
     return context.managedWorkflowAndDependentResourceContext().getMandatory(MODEL_KEY, ClusterModel.class);
+  }
+
+  public static boolean operatorRollout(Context<TradingDatabase> context) {
+    return context.managedWorkflowAndDependentResourceContext().get(OPERATOR_ROLLOUT_KEY, Boolean.class).orElse(false);
   }
 
   public static String operatorNamespace(Context<TradingDatabase> context) {

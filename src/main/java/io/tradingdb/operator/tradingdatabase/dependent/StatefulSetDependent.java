@@ -30,7 +30,8 @@ public class StatefulSetDependent extends ClusterDependent<StatefulSet> {
     StatefulSet existing = getSecondaryResource(primary, context).orElse(null);
     return ClusterStatefulSet.build(
         model,
-        PatroniConfigMap.checksum(PatroniConfigMap.configMap(model)),
-        ClusterStatefulSet.claimSizes(existing));
+        PatroniConfigMap.rolloutChecksum(model),
+        ClusterStatefulSet.claimSizes(existing),
+        ClusterDependent.operatorRollout(context));
   }
 }

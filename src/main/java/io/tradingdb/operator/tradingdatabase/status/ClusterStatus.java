@@ -36,6 +36,8 @@ public final class ClusterStatus {
   public static final String TIMESCALE_POLICIES = "TimescalePolicies";
   /** Present only with spec.bootstrap.fromBackup: True once the backup is in, with which backup and when. */
   public static final String RESTORED = "Restored";
+  /** True when spec.postgresql.parameters are in Patroni's configuration and no instance waits for a restart. */
+  public static final String PARAMETERS_APPLIED = "ParametersApplied";
 
   /**
    * @param checks the latest round of in-database checks, or null when none ran (disabled, or no
@@ -156,6 +158,76 @@ public final class ClusterStatus {
     return computed;
   }
 
+  /**
+   * Adds what Patroni reported: the instances waiting for a restart, the ParametersApplied
+   * condition, and Degraded when PostgreSQL would refuse a parameter value (nothing was applied).
+   */
+  public static TradingDatabaseStatus withPatroni(TradingDatabaseStatus computed, PatroniOutcome outcome,
+      List<io.fabric8.kubernetes.api.model.Condition> before, Long generation, Clock clock) {
+    if (outcome == null) {
+      return computed;
+    }
+    if (outcome.restart() != null) {
+      computed.setRestart(outcome.restart());
+    }
+    if (outcome.switchover() != null) {
+      computed.setSwitchover(outcome.switchover());
+    }
+    List<WantedCondition> c = new ArrayList<>();
+    if (outcome.rejected() != null) {
+      String message = "PostgreSQL would refuse spec.postgresql.parameters, so none was applied and the running "
+          + "configuration stays: " + outcome.rejected();
+      c.add(new WantedCondition(PARAMETERS_APPLIED, false, "ParameterRejected", message));
+      if (READY.equals(computed.getPhase())) {
+        computed.setPhase(DEGRADED);
+        c.add(new WantedCondition(Conditions.DEGRADED, true, "ParameterRejected", message));
+      }
+    } else if (outcome.pendingRestart() == null || outcome.error() != null) {
+      c.add(new WantedCondition(PARAMETERS_APPLIED, false, "PatroniUnreachable",
+          outcome.error() == null ? "Patroni's REST API was not asked" : outcome.error()));
+    }
+    if (outcome.pendingRestart() != null) {
+      computed.setPendingRestart(outcome.pendingRestart().isEmpty() ? null : List.copyOf(outcome.pendingRestart()));
+      if (outcome.rejected() == null && outcome.error() == null) {
+        if (outcome.pendingRestart().isEmpty() && outcome.applying() != null) {
+          c.add(new WantedCondition(PARAMETERS_APPLIED, false, "Applying", outcome.applying()));
+        } else if (outcome.pendingRestart().isEmpty()) {
+          c.add(new WantedCondition(PARAMETERS_APPLIED, true, "Applied",
+              "spec.postgresql.parameters are in Patroni's configuration and in effect on every instance"));
+        } else {
+          String pods = String.join(", ", outcome.pendingRestart().stream().map(p -> p.getPod()).toList());
+          c.add(new WantedCondition(PARAMETERS_APPLIED, false, "RestartPending",
+              pods + " wait for a restart (replicas first, then a switchover, then the old primary)"
+                  + (outcome.step() == null ? "" : "; " + outcome.step())));
+        }
+      }
+    }
+    if (outcome.step() != null && UPDATING.equals(computed.getPhase())) {
+      // The operator's own rollout (replicas first, switchover, old primary last): say where it is.
+      c.add(new WantedCondition(Conditions.PROGRESSING, true, "RollingUpdate", outcome.step()));
+    }
+    computed.setConditions(keepTransitions(before, apply(computed, c, generation, clock)));
+    return computed;
+  }
+
+  /**
+   * A condition whose status is what it was before this reconcile keeps its transition time,
+   * although {@link #compute} may have set it otherwise on the way.
+   */
+  static List<io.fabric8.kubernetes.api.model.Condition> keepTransitions(
+      List<io.fabric8.kubernetes.api.model.Condition> before, List<io.fabric8.kubernetes.api.model.Condition> now) {
+    if (before == null || now == null) {
+      return now;
+    }
+    List<io.fabric8.kubernetes.api.model.Condition> kept = new ArrayList<>();
+    for (var c : now) {
+      var old = Conditions.find(before, c.getType()).filter(o -> Objects.equals(o.getStatus(), c.getStatus()));
+      kept.add(old.isEmpty() ? c : new io.fabric8.kubernetes.api.model.ConditionBuilder(c)
+          .withLastTransitionTime(old.get().getLastTransitionTime()).build());
+    }
+    return kept;
+  }
+
   /** A spec the operator cannot run: say why, create nothing, and wait for the next edit. */
   public static TradingDatabaseStatus invalid(TradingDatabase db, String message, Clock clock) {
     TradingDatabaseStatus previous = db.getStatus() == null ? new TradingDatabaseStatus() : db.getStatus();
@@ -207,6 +279,9 @@ public final class ClusterStatus {
     s.setHealth(previous.getHealth());
     s.setAlerting(previous.getAlerting());
     s.setHypertables(previous.getHypertables());
+    s.setPendingRestart(previous.getPendingRestart());
+    s.setRestart(previous.getRestart());
+    s.setSwitchover(previous.getSwitchover());
     return s;
   }
 
@@ -241,8 +316,12 @@ public final class ClusterStatus {
     var st = sts.getStatus();
     boolean generationBehind = st.getObservedGeneration() == null
         || !Objects.equals(st.getObservedGeneration(), sts.getMetadata().getGeneration());
-    boolean revisionBehind = st.getUpdateRevision() != null
-        && !Objects.equals(st.getCurrentRevision(), st.getUpdateRevision());
+    boolean onDelete = sts.getSpec() != null && sts.getSpec().getUpdateStrategy() != null
+        && "OnDelete".equals(sts.getSpec().getUpdateStrategy().getType());
+    // Under OnDelete the controller never moves currentRevision on; the count of updated pods tells.
+    boolean revisionBehind = onDelete
+        ? st.getUpdateRevision() != null && !Objects.equals(st.getUpdatedReplicas(), st.getReplicas())
+        : st.getUpdateRevision() != null && !Objects.equals(st.getCurrentRevision(), st.getUpdateRevision());
     int replicas = st.getReplicas() == null ? 0 : st.getReplicas();
     return generationBehind || revisionBehind || replicas != instances;
   }

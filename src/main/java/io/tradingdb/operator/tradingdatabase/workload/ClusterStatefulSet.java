@@ -50,6 +50,16 @@ public final class ClusterStatefulSet {
    */
   public static StatefulSet build(
       ClusterModel model, String configChecksum, Map<String, String> existingClaimSizes) {
+    return build(model, configChecksum, existingClaimSizes, false);
+  }
+
+  /**
+   * @param operatorRollout whether the operator replaces the pods of a new template itself
+   *     (OnDelete: replicas first, then a switchover, then the old primary) instead of the
+   *     StatefulSet controller's RollingUpdate, which takes the highest ordinal first whatever its role
+   */
+  public static StatefulSet build(
+      ClusterModel model, String configChecksum, Map<String, String> existingClaimSizes, boolean operatorRollout) {
     ClusterNames n = model.names();
     Map<String, String> podLabels =
         new LinkedHashMap<>(Labels.of("tradingdatabase", n.cluster(), "postgresql"));
@@ -74,7 +84,7 @@ public final class ClusterStatefulSet {
         .withServiceName(n.headlessService())
         .withPodManagementPolicy("Parallel")
         .withNewUpdateStrategy()
-        .withType("RollingUpdate")
+        .withType(operatorRollout ? "OnDelete" : "RollingUpdate")
         .endUpdateStrategy()
         .withNewPersistentVolumeClaimRetentionPolicy()
         .withWhenDeleted(whenDeleted)

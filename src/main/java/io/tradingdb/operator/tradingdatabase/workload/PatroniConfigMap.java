@@ -56,8 +56,21 @@ public final class PatroniConfigMap {
   private PatroniConfigMap() {}
 
   public static ConfigMap configMap(ClusterModel model) {
+    return configMap(model, true);
+  }
+
+  /**
+   * The digest the pod template carries, so a change rolls the pods: of everything but the
+   * parameters in the DCS section, which reach running clusters through Patroni's REST API
+   * (PATCH /config) and need no new pods.
+   */
+  public static String rolloutChecksum(ClusterModel model) {
+    return checksum(configMap(model, false));
+  }
+
+  private static ConfigMap configMap(ClusterModel model, boolean withDcsParameters) {
     Map<String, String> data = new LinkedHashMap<>();
-    data.put(CONFIG_FILE, yaml(model));
+    data.put(CONFIG_FILE, yaml(model, withDcsParameters));
     data.put(BOOTSTRAP_SQL_FILE, BootstrapSql.psqlScript(model.databaseName(), model.pgBackRestBootstrap().isPresent()));
     data.put(POST_INIT_FILE, postInitScript(model));
     model.pgBackRest().ifPresent(pgbr -> data.put(PGBACKREST_FILE, PgBackRestConf.databasePod(
@@ -98,14 +111,22 @@ public final class PatroniConfigMap {
   }
 
   static String yaml(ClusterModel model) {
+    return yaml(model, true);
+  }
+
+  private static String yaml(ClusterModel model, boolean withDcsParameters) {
     try {
-      return YAML.writeValueAsString(document(model));
+      return YAML.writeValueAsString(document(model, withDcsParameters));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot render the Patroni configuration", e);
     }
   }
 
   public static Map<String, Object> document(ClusterModel model) {
+    return document(model, true);
+  }
+
+  private static Map<String, Object> document(ClusterModel model, boolean withDcsParameters) {
     ClusterNames n = model.names();
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("scope", n.cluster());
@@ -132,7 +153,11 @@ public final class PatroniConfigMap {
     dcsPostgres.put("use_pg_rewind", true);
     dcsPostgres.put("use_slots", true);
     // Parameters that must be equal on every member live in the DCS; Patroni applies them there.
-    dcsPostgres.put("parameters", postgresParameters(model));
+    // Only the first start reads them here: afterwards the operator keeps the DCS equal to them
+    // through PATCH /config (PatroniOperations).
+    if (withDcsParameters) {
+      dcsPostgres.put("parameters", postgresParameters(model));
+    }
     dcs.put("postgresql", dcsPostgres);
 
     Map<String, Object> bootstrap = new LinkedHashMap<>();
@@ -173,7 +198,9 @@ public final class PatroniConfigMap {
     postgresql.put("data_dir", PodLayout.DATA_DIR);
     postgresql.put("pgpass", "/tmp/pgpass");
     postgresql.put("use_unix_socket", true);
-    postgresql.put("parameters", postgresParameters(model));
+    // Local parameters win over the DCS in Patroni: only what the operator owns (no spec field can
+    // override it) stays here, so spec.postgresql.parameters changes through the DCS take effect.
+    postgresql.put("parameters", operatorParameters(model));
     postgresql.put("pg_hba", pgHba(model));
     model.pgBackRest().ifPresent(pgbr ->
         // A replica that fell behind its primary's WAL catches up from the archive.
@@ -184,16 +211,25 @@ public final class PatroniConfigMap {
 
   public static Map<String, Object> postgresParameters(ClusterModel model) {
     Map<String, Object> p = new TreeMap<>(model.postgresParameters());
+    p.putAll(operatorParameters(model));
+    if (model.pgBackRest().isPresent()) {
+      // A quiet market still closes a WAL segment a minute: the point-in-time recovery window lags by at most that.
+      p.putIfAbsent("archive_timeout", "60");
+    }
+    p.putIfAbsent("log_min_duration_statement", "1000");
+    return p;
+  }
+
+  /** The parameters no spec field can set: libraries, socket, archiving commands, password hashing, TLS files. */
+  static Map<String, Object> operatorParameters(ClusterModel model) {
+    Map<String, Object> p = new TreeMap<>();
     p.put("shared_preload_libraries", String.join(",", model.sharedPreloadLibraries()));
     p.put("unix_socket_directories", PodLayout.SOCKET_DIR);
     if (model.pgBackRest().isPresent()) {
       p.put("archive_mode", "on");
       p.put("archive_command", PgBackRestConf.archiveCommand(model.names().cluster()));
-      // A quiet market still closes a WAL segment a minute: the point-in-time recovery window lags by at most that.
-      p.putIfAbsent("archive_timeout", "60");
     }
     p.put("password_encryption", "scram-sha-256");
-    p.putIfAbsent("log_min_duration_statement", "1000");
     if (model.tlsEnabled()) {
       p.put("ssl", "on");
       p.put("ssl_cert_file", TLS_MOUNT + "/tls.crt");

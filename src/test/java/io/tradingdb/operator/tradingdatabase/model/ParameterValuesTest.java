@@ -59,10 +59,11 @@ class ParameterValuesTest {
     ClusterModel model = ClusterModel.from(withPostgresParameter("application_name", value));
     String yaml = PatroniConfigMap.configMap(model).getData().get(PatroniConfigMap.CONFIG_FILE);
     JsonNode patroni = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-    JsonNode parameters = patroni.at("/postgresql/parameters");
+    // User parameters live in the DCS only (local ones would win over later PATCH /config changes).
+    assertThat(patroni.at("/postgresql/parameters").has("application_name")).isFalse();
+    JsonNode parameters = patroni.at("/bootstrap/dcs/postgresql/parameters");
     assertThat(parameters.get("application_name").asText()).isEqualTo(value);
     assertThat(parameters.has("ssl_passphrase_command")).isFalse();
-    assertThat(patroni.at("/bootstrap/dcs/postgresql/parameters").get("application_name").asText()).isEqualTo(value);
 
     ClusterModel pooled = ClusterModel.from(withPoolerParameter("application_name_add_host", value));
     String ini = PgBouncerIni.render(pooled, PoolerLayout.inPod(pooled));

@@ -48,4 +48,53 @@ class ClusterStatusTest {
     assertThat(s.getConditions()).filteredOn(c -> "Ready".equals(c.getType())).singleElement()
         .satisfies(c -> assertThat(c.getReason()).isEqualTo("Creating"));
   }
+
+  static TradingDatabaseStatus ready() {
+    TradingDatabaseStatus s = new TradingDatabaseStatus();
+    s.setPhase(ClusterStatus.READY);
+    return s;
+  }
+
+  static io.fabric8.kubernetes.api.model.Condition condition(TradingDatabaseStatus s, String type) {
+    return s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+  }
+
+  @Test
+  void aRefusedParameterIsDegradedWithPostgresqlsMessage() {
+    TradingDatabaseStatus s = ClusterStatus.withPatroni(ready(), new PatroniOutcome(List.of(),
+        "shared_buffers: invalid value for parameter \"shared_buffers\": \"banana\"", null, null, null, null, null), null, 1L, CLOCK);
+    assertThat(s.getPhase()).isEqualTo(ClusterStatus.DEGRADED);
+    assertThat(condition(s, "Degraded").getReason()).isEqualTo("ParameterRejected");
+    assertThat(condition(s, "Degraded").getMessage()).endsWith(
+        "the running configuration stays: shared_buffers: invalid value for parameter \"shared_buffers\": \"banana\"");
+    assertThat(condition(s, ClusterStatus.PARAMETERS_APPLIED).getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void instancesWaitingForARestartAreListedWithTheStep() {
+    var pending = List.of(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.PendingRestart("db-0", true, List.of("shared_buffers")),
+        new io.tradingdb.operator.api.v1alpha1.tradingdatabase.PendingRestart("db-1", false, List.of("shared_buffers")));
+    TradingDatabaseStatus s = ClusterStatus.withPatroni(ready(),
+        new PatroniOutcome(pending, null, null, "done: restarting db-1 (pending restart for shared_buffers)", null, null, null), null, 1L, CLOCK);
+    assertThat(s.getPhase()).isEqualTo(ClusterStatus.READY);
+    assertThat(s.getPendingRestart()).isEqualTo(pending);
+    assertThat(condition(s, ClusterStatus.PARAMETERS_APPLIED).getReason()).isEqualTo("RestartPending");
+    assertThat(condition(s, ClusterStatus.PARAMETERS_APPLIED).getMessage()).isEqualTo("db-0, db-1 wait for a restart "
+        + "(replicas first, then a switchover, then the old primary); done: restarting db-1 (pending restart for shared_buffers)");
+
+    TradingDatabaseStatus applied = ClusterStatus.withPatroni(s, new PatroniOutcome(List.of(), null, null, null, null, null, null), null, 1L, CLOCK);
+    assertThat(applied.getPendingRestart()).isNull();
+    assertThat(condition(applied, ClusterStatus.PARAMETERS_APPLIED).getStatus()).isEqualTo("True");
+  }
+
+  @Test
+  void patroniUnreachableKeepsWhatWasKnown() {
+    TradingDatabaseStatus before = ready();
+    before.setPendingRestart(List.of(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.PendingRestart("db-1", false, List.of())));
+    TradingDatabaseStatus s = ClusterStatus.withPatroni(before,
+        new PatroniOutcome(null, null, null, null, "Patroni's REST API: GET /config on 198.18.0.10 failed", null, null), null, 1L, CLOCK);
+    assertThat(s.getPendingRestart()).hasSize(1);
+    assertThat(condition(s, ClusterStatus.PARAMETERS_APPLIED).getReason()).isEqualTo("PatroniUnreachable");
+    assertThat(ClusterStatus.withPatroni(before, null, null, 1L, CLOCK)).isSameAs(before);
+  }
 }

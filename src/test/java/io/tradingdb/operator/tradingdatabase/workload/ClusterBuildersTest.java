@@ -100,13 +100,18 @@ class ClusterBuildersTest {
   }
 
   @Test
-  void configChecksumChangesWithTheConfigurationSoPodsRoll() {
+  void parametersDoNotRollThePodsButOtherConfigurationDoes() {
     TradingDatabase db = Samples.tradingDatabase("trading", "conf");
-    String before = PatroniConfigMap.checksum(PatroniConfigMap.configMap(ClusterModel.from(db)));
+    String before = PatroniConfigMap.rolloutChecksum(ClusterModel.from(db));
     db.getSpec().setPostgresql(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.PostgresqlSpec());
     db.getSpec().getPostgresql().setParameters(Map.of("work_mem", "64MB"));
-    String after = PatroniConfigMap.checksum(PatroniConfigMap.configMap(ClusterModel.from(db)));
-    assertThat(after).isNotEqualTo(before).hasSize(16);
+    // Parameters reach running clusters through Patroni's REST API (PATCH /config), without new pods.
+    assertThat(PatroniConfigMap.rolloutChecksum(ClusterModel.from(db))).isEqualTo(before).hasSize(16);
+    assertThat(PatroniConfigMap.checksum(PatroniConfigMap.configMap(ClusterModel.from(db))))
+        .isNotEqualTo(PatroniConfigMap.checksum(PatroniConfigMap.configMap(ClusterModel.from(Samples.tradingDatabase("trading", "conf")))));
+    db.getSpec().setImage("example.org/other:1");
+    db.getSpec().getPostgresql().setExtraSharedPreloadLibraries(List.of("auto_explain"));
+    assertThat(PatroniConfigMap.rolloutChecksum(ClusterModel.from(db))).isNotEqualTo(before);
   }
 
   private static List<HasMetadata> objects(TradingDatabase db, ClusterModel model) {
@@ -121,7 +126,7 @@ class ClusterBuildersTest {
     objects.add(PatroniRbac.serviceAccount(model));
     objects.add(PatroniRbac.role(model));
     objects.add(PatroniRbac.roleBinding(model));
-    objects.add(ClusterStatefulSet.build(model, PatroniConfigMap.checksum(config), Map.of()));
+    objects.add(ClusterStatefulSet.build(model, PatroniConfigMap.rolloutChecksum(model), Map.of()));
     return objects;
   }
 }

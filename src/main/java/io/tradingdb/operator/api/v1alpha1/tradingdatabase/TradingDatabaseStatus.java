@@ -47,6 +47,18 @@ public class TradingDatabaseStatus extends ResourceStatus {
   @JsonPropertyDescription("The hypertables of spec.timescaledb.hypertables: their policies and last job runs.")
   private List<HypertableStatus> hypertables;
 
+  @JsonPropertyDescription(
+      "Instances whose PostgreSQL waits for a restart to apply spec.postgresql.parameters. The operator "
+          + "restarts the replicas first, then switches over to an up-to-date replica, then restarts the old primary; "
+          + "the ParametersApplied condition says what it waits for.")
+  private List<PendingRestart> pendingRestart;
+
+  @JsonPropertyDescription("The last rolling restart asked for by the tradingdb.io/restart annotation.")
+  private RequestResult restart;
+
+  @JsonPropertyDescription("The last switchover asked for by the tradingdb.io/switchover-to annotation.")
+  private RequestResult switchover;
+
   public String getAlerting() { return alerting; }
   public void setAlerting(String alerting) { this.alerting = alerting; }
   public Integer getInstances() { return instances; }
@@ -65,6 +77,12 @@ public class TradingDatabaseStatus extends ResourceStatus {
   public void setPendingChanges(List<String> pendingChanges) { this.pendingChanges = pendingChanges; }
   public List<HypertableStatus> getHypertables() { return hypertables; }
   public void setHypertables(List<HypertableStatus> hypertables) { this.hypertables = hypertables; }
+  public List<PendingRestart> getPendingRestart() { return pendingRestart; }
+  public void setPendingRestart(List<PendingRestart> pendingRestart) { this.pendingRestart = pendingRestart; }
+  public RequestResult getRestart() { return restart; }
+  public void setRestart(RequestResult restart) { this.restart = restart; }
+  public RequestResult getSwitchover() { return switchover; }
+  public void setSwitchover(RequestResult switchover) { this.switchover = switchover; }
   public HealthStatus getHealth() { return health; }
   public void setHealth(HealthStatus health) { this.health = health; }
 
@@ -77,7 +95,8 @@ public class TradingDatabaseStatus extends ResourceStatus {
         && Objects.equals(currentPrimary, s.currentPrimary) && Objects.equals(endpoints, s.endpoints)
         && Objects.equals(superuserSecret, s.superuserSecret) && Objects.equals(image, s.image)
         && Objects.equals(pendingChanges, s.pendingChanges) && Objects.equals(health, s.health)
-        && Objects.equals(hypertables, s.hypertables);
+        && Objects.equals(hypertables, s.hypertables) && Objects.equals(pendingRestart, s.pendingRestart)
+        && Objects.equals(restart, s.restart) && Objects.equals(switchover, s.switchover);
   }
 
   @Override

@@ -1,0 +1,161 @@
+package io.tradingdb.operator.tradingdatabase.patroni;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Patroni's REST API, the only place that speaks it. Reads need no login; the calls that change
+ * something (PATCH /config, POST /restart, POST /switchover) send the REST API user of the
+ * cluster's replication Secret. Addresses are pod IPs on the pod network (plain HTTP, as the
+ * rendered configuration listens).
+ */
+public class PatroniClient {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** A restart or switchover answers only when it is done: PostgreSQL's stop and start included. */
+  private static final Duration ACTION_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+
+  private final HttpClient http;
+
+  public PatroniClient() {
+    this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+  }
+
+  PatroniClient(HttpClient http) {
+    this.http = http;
+  }
+
+  /** The REST API user and password (never logged). */
+  public record Login(String username, String password) {
+    @Override
+    public String toString() {
+      return "Login[" + username + "]";
+    }
+
+    String header() {
+      return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** A call Patroni refused or could not be made; the message is Patroni's answer or the I/O error. */
+  public static class PatroniException extends RuntimeException {
+    private final int status;
+
+    public PatroniException(String message, int status) {
+      super(message);
+      this.status = status;
+    }
+
+    /** The HTTP status, 0 when no answer came. */
+    public int status() {
+      return status;
+    }
+  }
+
+  /** GET /config: the dynamic configuration in the DCS. */
+  public Map<String, Object> config(String base) {
+    return object(send(HttpRequest.newBuilder(uri(base, "/config")).GET().timeout(READ_TIMEOUT).build()));
+  }
+
+  /** PATCH /config: merges {@code patch} into the dynamic configuration (a null value removes a key). */
+  public Map<String, Object> patchConfig(String base, Login login, Map<String, Object> patch) {
+    return object(send(HttpRequest.newBuilder(uri(base, "/config"))
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(json(patch)))
+        .header("Content-Type", "application/json").header("Authorization", login.header())
+        .timeout(READ_TIMEOUT).build()));
+  }
+
+  /** GET /cluster: every member with its role, state, lag and pending restart. */
+  public List<Member> cluster(String base) {
+    Map<String, Object> body = object(send(HttpRequest.newBuilder(uri(base, "/cluster")).GET().timeout(READ_TIMEOUT).build()));
+    List<Member> members = new ArrayList<>();
+    Object list = body.get("members");
+    if (list instanceof List<?> items) {
+      for (Object item : items) {
+        if (item instanceof Map<?, ?> m) {
+          members.add(Member.of(m));
+        }
+      }
+    }
+    return members;
+  }
+
+  /** GET /patroni on one member's own API: its state, role and postmaster_start_time. */
+  public Map<String, Object> member(String memberBase) {
+    return object(send(HttpRequest.newBuilder(uri(memberBase, "/patroni")).GET().timeout(READ_TIMEOUT).build()));
+  }
+
+  /** POST /restart on one member's own API; answers when PostgreSQL is back (or failed to come back). */
+  public String restart(String memberBase, Login login) {
+    return send(HttpRequest.newBuilder(uri(memberBase, "/restart"))
+        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+        .header("Content-Type", "application/json").header("Authorization", login.header())
+        .timeout(ACTION_TIMEOUT).build());
+  }
+
+  /** POST /switchover from the current leader to {@code candidate}; answers when the candidate leads. */
+  public String switchover(String base, Login login, String leader, String candidate) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("leader", leader);
+    body.put("candidate", candidate);
+    return send(HttpRequest.newBuilder(uri(base, "/switchover"))
+        .POST(HttpRequest.BodyPublishers.ofString(json(body)))
+        .header("Content-Type", "application/json").header("Authorization", login.header())
+        .timeout(ACTION_TIMEOUT).build());
+  }
+
+  /** The REST API of a member at {@code host} (a pod IP). */
+  public static String base(String host, int port) {
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  private String send(HttpRequest request) {
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 != 2) {
+        throw new PatroniException(request.method() + " " + request.uri().getPath() + " answered "
+            + response.statusCode() + ": " + response.body().strip(), response.statusCode());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new PatroniException(request.method() + " " + request.uri().getPath() + " on "
+          + request.uri().getHost() + " failed: " + e, 0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PatroniException("interrupted", 0);
+    }
+  }
+
+  private static URI uri(String base, String path) {
+    return URI.create(base + path);
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, Object> object(String body) {
+    try {
+      return JSON.readValue(body, new TypeReference<Map<String, Object>>() {});
+    } catch (IOException e) {
+      throw new PatroniException("Patroni answered something that is not a JSON object: " + e.getMessage(), 200);
+    }
+  }
+}

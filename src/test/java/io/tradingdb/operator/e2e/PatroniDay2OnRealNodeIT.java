@@ -1,0 +1,505 @@
+package io.tradingdb.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
+import io.tradingdb.operator.kube.Conditions;
+import io.tradingdb.operator.tradingdatabase.PatroniOperations;
+import io.tradingdb.operator.tradingdatabase.TradingDatabaseReconciler;
+import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
+import io.tradingdb.operator.tradingdatabase.patroni.Member;
+import io.tradingdb.operator.tradingdatabase.patroni.PatroniClient;
+import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
+import io.tradingdb.operator.testsupport.RealCluster;
+import io.tradingdb.operator.testsupport.RealNodeOperator;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Issue 15 parts 1 and 2 on the real node: a 3-instance cluster (synchronous mode, as the
+ * production sample) under an operator running in this JVM, which reaches Patroni's REST API on the
+ * pods' IPs (this machine routes 198.18.0.0/16 onto the node's bridge). A writer inserts one row per
+ * transaction through the -rw Service all along, and each part prints the longest write gap and the
+ * failed transactions. The order of restarts is read from each member's postmaster_start_time.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PatroniDay2OnRealNodeIT {
+
+  static final String NAME = "trading-prod";
+  static final String OVERLAY = """
+      {"spec": {
+        "storage": {"data": {"size": "1Gi"}, "wal": {"size": "1Gi", "storageClassName": "standard-wffc"}},
+        "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "1Gi"}},
+        "postgresql": {"parameters": {"max_connections": "100", "shared_buffers": "128MB",
+          "effective_cache_size": "512MB", "work_mem": "4MB", "maintenance_work_mem": "64MB"}},
+        "timescaledb": {"maxBackgroundWorkers": 4},
+        "pooler": {"enabled": false},
+        "monitoring": {"enabled": false, "vacuumAnalyzeSchedule": null},
+        "pgBackRest": null
+      }}""";
+
+  static KubernetesClient client;
+  static Operator operator;
+  static String ns;
+  static final PatroniClient patroni = new PatroniClient();
+  static Writer writer;
+
+  @BeforeAll
+  static void start() throws Exception {
+    client = RealCluster.client();
+    RealCluster.installCrds(client);
+    ns = RealCluster.createNamespace(client, "day2", RealNodeOperator.RESTRICTED);
+    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+    Clock clock = Clock.systemUTC();
+    operator.register(new TradingDatabaseReconciler(client, clock, null,
+        new PatroniOperations(client, patroni, clock), "tradingdb-system"), c -> c.settingNamespaces(Set.of(ns)));
+    operator.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (writer != null) {
+      writer.stop();
+    }
+    if (client != null && ns != null) {
+      // The next ITs get the node's two cores back; the operator still runs to clear finalizers.
+      RealNodeOperator.deleteNamespace(client, ns);
+    }
+    if (operator != null) {
+      operator.stop();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theClusterStartsWithItsParametersApplied() throws Exception {
+    TradingDatabase db = RealNodeOperator.sample("tradingdatabase-production.yaml", ns, OVERLAY);
+    db.getSpec().getStorage().getData().setStorageClassName("standard-wffc");
+    client.resource(db).create();
+    long t0 = System.nanoTime();
+    await().ignoreExceptions().atMost(Duration.ofMinutes(12)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
+      TradingDatabaseStatus s = status();
+      assertThat(s.getPhase()).isEqualTo("Ready");
+      assertThat(condition(s, ClusterStatus.PARAMETERS_APPLIED).getStatus()).isEqualTo("True");
+      assertThat(members()).hasSize(3).allMatch(Member::running);
+    });
+    System.out.printf("day2: 3 instances Ready with ParametersApplied after %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    psql("CREATE TABLE day2_log (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())");
+    writer = new Writer();
+    writer.awaitWrites(50);
+  }
+
+  @Test
+  @Order(2)
+  void aReloadParameterIsAppliedWithoutARestart() throws Exception {
+    Map<String, Instant> startedBefore = startTimes();
+    String primary = status().getCurrentPrimary();
+    long from = writer.mark();
+    setParameter("work_mem", "8MB");
+    await().ignoreExceptions().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      for (Member m : members()) {
+        assertThat(show(m.host(), "work_mem")).as(m.name()).isEqualTo("8MB");
+      }
+      assertThat(condition(status(), ClusterStatus.PARAMETERS_APPLIED).getStatus()).isEqualTo("True");
+    });
+    writer.awaitWritesAfter(System.nanoTime(), 20);
+    Writer.Window w = writer.window(from);
+    System.out.printf("day2 parameter reload (work_mem 4MB -> 8MB): longest write gap %.3f s, failed transactions %d,"
+        + " failed connects %d, %d writes%n", w.longestGapSeconds(), w.failedTransactions(), w.failedConnects(), w.writes());
+    assertThat(startTimes()).as("no PostgreSQL restarted").isEqualTo(startedBefore);
+    assertThat(status().getCurrentPrimary()).isEqualTo(primary);
+    assertThat(w.failedTransactions()).isZero();
+  }
+
+  @Test
+  @Order(3)
+  void aRestartParameterRestartsReplicasFirstThenSwitchesOver() throws Exception {
+    String primary = status().getCurrentPrimary();
+    Map<String, Instant> before = startTimes();
+    long from = writer.mark();
+    setParameter("shared_buffers", "160MB");
+    List<String> pendingSeen = new ArrayList<>();
+    await().ignoreExceptions().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      TradingDatabaseStatus s = status();
+      if (s.getPendingRestart() != null) {
+        s.getPendingRestart().forEach(p -> {
+          if (!pendingSeen.contains(p.getPod())) {
+            pendingSeen.add(p.getPod());
+          }
+        });
+      }
+      List<Member> members = members();
+      assertThat(members).hasSize(3).allMatch(Member::running).noneMatch(Member::pendingRestart);
+      for (Member m : members) {
+        assertThat(show(m.host(), "shared_buffers")).as(m.name()).isEqualTo("160MB");
+      }
+      assertThat(s.getPendingRestart()).isNull();
+      assertThat(condition(s, ClusterStatus.PARAMETERS_APPLIED).getStatus()).isEqualTo("True");
+    });
+    writer.awaitWritesAfter(System.nanoTime(), 20);
+    Writer.Window w = writer.window(from);
+    Map<String, Instant> after = startTimes();
+    System.out.printf("day2 restart parameter (shared_buffers 128MB -> 160MB): pending seen %s; primary %s -> %s;"
+        + " restarts in order %s; longest write gap %.3f s, failed transactions %d, failed connects %d%n",
+        pendingSeen, primary, status().getCurrentPrimary(), order(after), w.longestGapSeconds(),
+        w.failedTransactions(), w.failedConnects());
+    assertThat(pendingSeen).as("status.pendingRestart named the instances").isNotEmpty();
+    for (String pod : after.keySet()) {
+      assertThat(after.get(pod)).as(pod + " restarted").isAfter(before.get(pod));
+      if (!pod.equals(primary)) {
+        assertThat(after.get(pod)).as(pod + " (a replica) restarted before the old primary " + primary)
+            .isBefore(after.get(primary));
+      }
+    }
+    assertThat(status().getCurrentPrimary()).as("switched over before the old primary restarted").isNotEqualTo(primary);
+  }
+
+  @Test
+  @Order(4)
+  void valuesPostgresqlRefusesMakeItDegradedAndChangeNothing() throws Exception {
+    Map<String, Instant> before = startTimes();
+    setParameter("shared_buffers", "banana");
+    await().ignoreExceptions().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
+      TradingDatabaseStatus s = status();
+      assertThat(s.getPhase()).isEqualTo("Degraded");
+      assertThat(condition(s, Conditions.DEGRADED).getReason()).isEqualTo("ParameterRejected");
+      assertThat(condition(s, Conditions.DEGRADED).getMessage())
+          .contains("invalid value for parameter \"shared_buffers\": \"banana\"");
+    });
+    System.out.println("day2 shared_buffers: banana -> " + condition(status(), Conditions.DEGRADED).getMessage());
+    setParameter("shared_buffers", "160MB");
+    setParameter("superuser_reserved_connections", "5");
+    setParameter("max_connections", "5");
+    await().ignoreExceptions().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(condition(status(), Conditions.DEGRADED).getMessage())
+        .contains("superuser_reserved_connections (5) plus reserved_connections (0) must be less than max_connections (5)"));
+    System.out.println("day2 max_connections: 5 -> " + condition(status(), Conditions.DEGRADED).getMessage());
+    for (Member m : members()) {
+      assertThat(show(m.host(), "shared_buffers")).isEqualTo("160MB");
+      assertThat(show(m.host(), "max_connections")).isEqualTo("100");
+    }
+    Map<String, Object> dcs = dcsParameters();
+    assertThat(String.valueOf(dcs.get("shared_buffers"))).isEqualTo("160MB");
+    assertThat(String.valueOf(dcs.get("max_connections"))).isEqualTo("100");
+    assertThat(dcs).doesNotContainKey("superuser_reserved_connections");
+    assertThat(startTimes()).isEqualTo(before);
+    TradingDatabase db = client.resources(TradingDatabase.class).inNamespace(ns).withName(NAME).get();
+    db.getSpec().getPostgresql().getParameters().remove("superuser_reserved_connections");
+    db.getSpec().getPostgresql().getParameters().put("max_connections", "100");
+    client.resource(db).update();
+    await().ignoreExceptions().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(status().getPhase()).isEqualTo("Ready"));
+  }
+
+  @Test
+  @Order(5)
+  void switchoverAnnotationActsOncePerValue() throws Exception {
+    String primary = status().getCurrentPrimary();
+    Member target = members().stream().filter(m -> !m.leader() && "sync_standby".equals(m.role())).findFirst()
+        .orElseGet(() -> members().stream().filter(m -> !m.leader()).findFirst().orElseThrow());
+    long from = writer.mark();
+    annotate(PatroniOperations.SWITCHOVER_ANNOTATION, target.name());
+    await().ignoreExceptions().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      TradingDatabaseStatus s = status();
+      assertThat(s.getSwitchover()).isNotNull();
+      assertThat(s.getSwitchover().getResult()).isEqualTo("Succeeded");
+      assertThat(s.getCurrentPrimary()).isEqualTo(target.name());
+    });
+    writer.awaitWritesAfter(System.nanoTime(), 20);
+    Writer.Window w = writer.window(from);
+    System.out.printf("day2 switchover %s -> %s by annotation: %s; longest write gap %.3f s, failed transactions %d,"
+        + " failed connects %d%n", primary, target.name(), status().getSwitchover().getMessage(), w.longestGapSeconds(),
+        w.failedTransactions(), w.failedConnects());
+    // Acting once: the same value again does nothing, even when another member leads meanwhile.
+    String time = status().getSwitchover().getTime();
+    Thread.sleep(15_000);
+    assertThat(status().getSwitchover().getTime()).isEqualTo(time);
+  }
+
+  @Test
+  @Order(6)
+  void restartAnnotationRollsEveryInstanceReplicasFirst() throws Exception {
+    String primary = status().getCurrentPrimary();
+    Map<String, Instant> before = startTimes();
+    long from = writer.mark();
+    annotate(PatroniOperations.RESTART_ANNOTATION, "r1");
+    await().ignoreExceptions().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+      TradingDatabaseStatus s = status();
+      assertThat(s.getRestart()).isNotNull();
+      assertThat(s.getRestart().getToken()).isEqualTo("r1");
+      assertThat(s.getRestart().getResult()).isEqualTo("Succeeded");
+    });
+    writer.awaitWritesAfter(System.nanoTime(), 20);
+    Writer.Window w = writer.window(from);
+    Map<String, Instant> after = startTimes();
+    System.out.printf("day2 rolling restart by annotation: primary %s -> %s; restarts in order %s; %s;"
+        + " longest write gap %.3f s, failed transactions %d, failed connects %d%n", primary, status().getCurrentPrimary(),
+        order(after), status().getRestart().getMessage(), w.longestGapSeconds(), w.failedTransactions(), w.failedConnects());
+    for (String pod : after.keySet()) {
+      assertThat(after.get(pod)).as(pod + " restarted").isAfter(before.get(pod));
+      if (!pod.equals(primary)) {
+        assertThat(after.get(pod)).as(pod + " before the old primary").isBefore(after.get(primary));
+      }
+    }
+    writer.stop();
+    Set<Long> stored = new java.util.TreeSet<>();
+    try (Connection c = connect(primaryIp()); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT id FROM day2_log")) {
+      while (rs.next()) {
+        stored.add(rs.getLong(1));
+      }
+    }
+    assertThat(stored).as("every acknowledged row is stored").containsAll(writer.acknowledged());
+  }
+
+  @Test
+  @Order(7)
+  void aNewPodTemplateRollsReplicasFirstThenSwitchesOver() throws Exception {
+    writer = new Writer();
+    writer.awaitWrites(20);
+    String primary = status().getCurrentPrimary();
+    Map<String, String> uids = new LinkedHashMap<>();
+    client.pods().inNamespace(ns).withLabel("tradingdb.io/cluster", NAME).list().getItems()
+        .forEach(p -> uids.put(p.getMetadata().getName(), p.getMetadata().getUid()));
+    assertThat(client.apps().statefulSets().inNamespace(ns).withName(NAME).get().getSpec().getUpdateStrategy().getType())
+        .isEqualTo("OnDelete");
+    long from = writer.mark();
+    client.resources(TradingDatabase.class).inNamespace(ns).withName(NAME).edit(d -> {
+      d.getSpec().getResources().getRequests().put("cpu", new io.fabric8.kubernetes.api.model.Quantity("110m"));
+      return d;
+    });
+    await().ignoreExceptions().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+      List<Pod> pods = client.pods().inNamespace(ns).withLabel("tradingdb.io/cluster", NAME).list().getItems();
+      assertThat(pods).hasSize(3).allSatisfy(p -> {
+        assertThat(p.getMetadata().getUid()).isNotEqualTo(uids.get(p.getMetadata().getName()));
+        assertThat(p.getSpec().getContainers().get(0).getResources().getRequests().get("cpu")).hasToString("110m");
+      });
+      assertThat(status().getPhase()).isEqualTo("Ready");
+      assertThat(members()).hasSize(3).allMatch(Member::running);
+    });
+    writer.awaitWritesAfter(System.nanoTime(), 20);
+    Writer.Window w = writer.window(from);
+    Map<String, Instant> created = new LinkedHashMap<>();
+    client.pods().inNamespace(ns).withLabel("tradingdb.io/cluster", NAME).list().getItems()
+        .forEach(p -> created.put(p.getMetadata().getName(), Instant.parse(p.getMetadata().getCreationTimestamp())));
+    System.out.printf("day2 rolling update (cpu request 100m -> 110m): primary %s -> %s; pods replaced in order %s;"
+        + " longest write gap %.3f s, failed transactions %d, failed connects %d%n", primary, status().getCurrentPrimary(),
+        order(created), w.longestGapSeconds(), w.failedTransactions(), w.failedConnects());
+    for (String pod : created.keySet()) {
+      if (!pod.equals(primary)) {
+        assertThat(created.get(pod)).as(pod + " replaced before the old primary " + primary).isBefore(created.get(primary));
+      }
+    }
+    assertThat(status().getCurrentPrimary()).isNotEqualTo(primary);
+    writer.stop();
+  }
+
+  // ---- helpers
+
+  static TradingDatabaseStatus status() {
+    TradingDatabase db = client.resources(TradingDatabase.class).inNamespace(ns).withName(NAME).get();
+    return db == null || db.getStatus() == null ? new TradingDatabaseStatus() : db.getStatus();
+  }
+
+  static Condition condition(TradingDatabaseStatus s, String type) {
+    return Conditions.find(s.getConditions(), type).orElse(new Condition());
+  }
+
+  static void setParameter(String name, String value) {
+    TradingDatabase db = client.resources(TradingDatabase.class).inNamespace(ns).withName(NAME).get();
+    db.getSpec().getPostgresql().getParameters().put(name, value);
+    client.resource(db).update();
+  }
+
+  static void annotate(String key, String value) {
+    client.resources(TradingDatabase.class).inNamespace(ns).withName(NAME)
+        .edit(d -> {
+          if (d.getMetadata().getAnnotations() == null) {
+            d.getMetadata().setAnnotations(new java.util.HashMap<>());
+          }
+          d.getMetadata().getAnnotations().put(key, value);
+          return d;
+        });
+  }
+
+  static String primaryIp() {
+    Pod pod = client.pods().inNamespace(ns).withName(status().getCurrentPrimary()).get();
+    return pod.getStatus().getPodIP();
+  }
+
+  static List<Member> members() {
+    return patroni.cluster(PatroniClient.base(primaryIp(), ClusterNames.PATRONI_PORT));
+  }
+
+  /** Each member's postmaster start, by pod. */
+  static Map<String, Instant> startTimes() {
+    Map<String, Instant> times = new LinkedHashMap<>();
+    for (Member m : members()) {
+      times.put(m.name(), java.time.OffsetDateTime.parse(
+          patroni.member(m.apiBase()).get("postmaster_start_time").toString().strip().replace(' ', 'T')).toInstant());
+    }
+    return times;
+  }
+
+  static List<String> order(Map<String, Instant> times) {
+    return times.entrySet().stream().sorted(Map.Entry.comparingByValue()).map(Map.Entry::getKey).toList();
+  }
+
+  static Properties login() {
+    var secret = client.secrets().inNamespace(ns).withName(NAME + "-superuser").get();
+    Properties props = new Properties();
+    props.setProperty("user", RealNodeOperator.decodeString(secret, "username"));
+    props.setProperty("password", RealNodeOperator.decodeString(secret, "password"));
+    return props;
+  }
+
+  static Connection connect(String host) throws Exception {
+    return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + ClusterNames.POSTGRES_PORT
+        + "/ai_trading?sslmode=require&connectTimeout=5&socketTimeout=10", login());
+  }
+
+  static String show(String host, String parameter) throws Exception {
+    try (Connection c = connect(host); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW " + parameter)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  static void psql(String sql) throws Exception {
+    try (Connection c = connect(primaryIp()); Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  /** The DCS parameters as Patroni's GET /config returns them. */
+  static Map<String, Object> dcsParameters() {
+    return io.tradingdb.operator.tradingdatabase.patroni.ParameterPlan.parametersOf(
+        patroni.config(PatroniClient.base(primaryIp(), ClusterNames.PATRONI_PORT)));
+  }
+
+  /**
+   * An application writing one row per transaction to the -rw Service (its ClusterIP), reconnecting
+   * after an error as a client library would. A failed transaction is an INSERT that got an error on
+   * an open connection; a failed connect is a new connection refused while the primary changes.
+   */
+  static final class Writer {
+    private final ConcurrentSkipListMap<Long, Long> acknowledgedAt = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Long, String> failures = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Long, String> connectFailures = new ConcurrentSkipListMap<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicInteger seq = new AtomicInteger();
+    private final Thread thread;
+    private final String url;
+
+    Writer() {
+      String ip = client.services().inNamespace(ns).withName(NAME + "-rw").get().getSpec().getClusterIP();
+      url = "jdbc:postgresql://" + ip + ":" + ClusterNames.POSTGRES_PORT
+          + "/ai_trading?sslmode=require&connectTimeout=5&socketTimeout=10";
+      thread = new Thread(this::loop, "day2-writer");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    record Window(double longestGapSeconds, int failedTransactions, int failedConnects, int writes) {}
+
+    long mark() {
+      return System.nanoTime();
+    }
+
+    private void loop() {
+      Properties props = login();
+      // Ids of a later writer never collide with an earlier one's rows.
+      long next = System.currentTimeMillis() * 1000;
+      while (running.get()) {
+        Connection c;
+        try {
+          c = DriverManager.getConnection(url, props);
+        } catch (Exception e) {
+          connectFailures.put(System.nanoTime() + seq.incrementAndGet(), String.valueOf(e.getMessage()));
+          sleep(100);
+          continue;
+        }
+        try (c; PreparedStatement insert = c.prepareStatement("INSERT INTO day2_log (id) VALUES (?)")) {
+          while (running.get()) {
+            insert.setLong(1, next);
+            insert.executeUpdate();
+            acknowledgedAt.put(next, System.nanoTime());
+            next++;
+            Thread.sleep(20);
+          }
+        } catch (Exception e) {
+          failures.put(System.nanoTime() + seq.incrementAndGet(), String.valueOf(e.getMessage()));
+          next++;
+          sleep(100);
+        }
+      }
+    }
+
+    private static void sleep(long ms) {
+      try {
+        Thread.sleep(ms);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    void awaitWrites(int n) {
+      await().ignoreExceptions().atMost(Duration.ofMinutes(1)).until(() -> acknowledgedAt.size() >= n);
+    }
+
+    void awaitWritesAfter(long since, int n) {
+      await().ignoreExceptions().atMost(Duration.ofMinutes(3)).until(() -> acknowledgedAt.values().stream().filter(t -> t > since).count() >= n);
+    }
+
+    /** From {@code from} to now: the longest time without an acknowledged write, and the failures. */
+    Window window(long from) {
+      long previous = from;
+      long longest = 0;
+      int writes = 0;
+      for (long t : new java.util.TreeSet<>(acknowledgedAt.values())) {
+        if (t <= from) {
+          continue;
+        }
+        longest = Math.max(longest, t - previous);
+        previous = t;
+        writes++;
+      }
+      failures.tailMap(from).values().forEach(m -> System.out.println("day2 failed transaction: " + m));
+      return new Window(longest / 1e9, failures.tailMap(from).size(), connectFailures.tailMap(from).size(), writes);
+    }
+
+    Set<Long> acknowledged() {
+      return acknowledgedAt.keySet();
+    }
+
+    void stop() throws InterruptedException {
+      running.set(false);
+      thread.join(30_000);
+    }
+  }
+}
