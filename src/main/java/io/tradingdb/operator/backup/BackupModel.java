@@ -16,7 +16,7 @@ import io.tradingdb.operator.api.v1alpha1.backupschedule.DumpFormat;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.DumpScope;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.PgBackRestSpec;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.PgDumpSpec;
-import io.tradingdb.operator.api.v1alpha1.backupschedule.JobSchedulingSpec;
+import io.tradingdb.operator.api.v1alpha1.common.SchedulingSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.RetentionSpec;
@@ -54,7 +54,7 @@ public record BackupModel(
     Duration staleAfter,
     PgBackRestJobs pgBackRest,
     List<Copy> copies,
-    JobSchedulingSpec scheduling) {
+    SchedulingSpec scheduling) {
 
   /** A PostgreSQL client image with the AWS CLI added; see docs/backup.md for its Dockerfile. */
   public static final String DEFAULT_IMAGE = "ghcr.io/tradingdb/backup-tools:pg16";

@@ -165,7 +165,7 @@ class BackupWorkloadsTest {
     off.setEnabled(false);
     off.setS3(s3);
     schedule.getSpec().setCopies(List.of(offsite, nas, off));
-    io.tradingdb.operator.api.v1alpha1.backupschedule.JobSchedulingSpec scheduling = new io.tradingdb.operator.api.v1alpha1.backupschedule.JobSchedulingSpec();
+    io.tradingdb.operator.api.v1alpha1.common.SchedulingSpec scheduling = new io.tradingdb.operator.api.v1alpha1.common.SchedulingSpec();
     scheduling.setNodeSelector(java.util.Map.of("kubernetes.io/hostname", "real-node"));
     schedule.getSpec().setScheduling(scheduling);
     BackupModel model = BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), null));

@@ -9,7 +9,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.AlertThresholds;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.NetworkPolicySpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PoolerSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile;
-import io.tradingdb.operator.api.v1alpha1.tradingdatabase.SchedulingSpec;
+import io.tradingdb.operator.api.v1alpha1.common.SchedulingSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeDeletionPolicy;

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.api.v1alpha1.backupschedule;
 
+import io.tradingdb.operator.api.v1alpha1.common.SchedulingSpec;
 import io.tradingdb.operator.api.v1alpha1.common.Formats;
 import io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -117,7 +118,7 @@ public class BackupScheduleSpec {
       "Placement of the backup, restore-test and restore pods (nodeSelector, tolerations, affinity, "
           + "priorityClassName), for example onto the nodes that may reach the database or the storage. "
           + "Defaults to none.")
-  private JobSchedulingSpec scheduling;
+  private SchedulingSpec scheduling;
 
   @JsonPropertyDescription("CPU and memory of the backup container. Defaults to 100m/256Mi requests, 1Gi memory limit.")
   private ResourceRequirements resources;
@@ -162,8 +163,8 @@ public class BackupScheduleSpec {
   public void setActiveDeadline(String activeDeadline) { this.activeDeadline = activeDeadline; }
   public String getImage() { return image; }
   public void setImage(String image) { this.image = image; }
-  public JobSchedulingSpec getScheduling() { return scheduling; }
-  public void setScheduling(JobSchedulingSpec scheduling) { this.scheduling = scheduling; }
+  public SchedulingSpec getScheduling() { return scheduling; }
+  public void setScheduling(SchedulingSpec scheduling) { this.scheduling = scheduling; }
   public ResourceRequirements getResources() { return resources; }
   public void setResources(ResourceRequirements resources) { this.resources = resources; }
   public String getStaleAfter() { return staleAfter; }

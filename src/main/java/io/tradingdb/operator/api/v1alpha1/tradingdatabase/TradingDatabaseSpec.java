@@ -1,5 +1,6 @@
 package io.tradingdb.operator.api.v1alpha1.tradingdatabase;
 
+import io.tradingdb.operator.api.v1alpha1.common.SchedulingSpec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -75,7 +76,9 @@ public class TradingDatabaseSpec {
   @JsonPropertyDescription("TLS for client and replication connections.")
   private TlsSpec tls;
 
-  @JsonPropertyDescription("Where the pods may run.")
+  @JsonPropertyDescription(
+      "Where the pods may run. When affinity is unset and instances > 1, the operator spreads instances "
+          + "across nodes (preferred pod anti-affinity on kubernetes.io/hostname).")
   private SchedulingSpec scheduling;
 
   @JsonPropertyDescription(

@@ -1,4 +1,4 @@
-package io.tradingdb.operator.api.v1alpha1.tradingdatabase;
+package io.tradingdb.operator.api.v1alpha1.common;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
 import java.util.Map;
 
-/** Placement of the PostgreSQL pods. */
+/** Placement of pods: a TradingDatabase's PostgreSQL pods, a BackupSchedule's Job pods. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SchedulingSpec {
 
@@ -17,9 +17,7 @@ public class SchedulingSpec {
   @JsonPropertyDescription("Taints the pods tolerate.")
   private List<Toleration> tolerations;
 
-  @JsonPropertyDescription(
-      "Affinity rules. When unset and instances > 1, the operator spreads instances across nodes "
-          + "(preferred pod anti-affinity on kubernetes.io/hostname).")
+  @JsonPropertyDescription("Affinity rules of the pods.")
   private Affinity affinity;
 
   @JsonPropertyDescription("PriorityClass of the pods.")
