@@ -1,17 +1,10 @@
 package io.tradingdb.operator.tradingdatabase;
 
-import io.tradingdb.operator.tradingdatabase.status.RestoreOutcome;
-import io.tradingdb.operator.tradingdatabase.status.CheckOutcome;
-import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
-import io.tradingdb.operator.tradingdatabase.workload.CertManagerCertificate;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
@@ -32,7 +25,6 @@ import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.kube.StatusPatch;
 import io.tradingdb.operator.kube.MemoryPressure;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.api.v1alpha1.tradingdatabase.HealthStatus;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
 import io.tradingdb.operator.kube.EventRecorder;
 import io.tradingdb.operator.kube.OptionalResources;
@@ -61,14 +53,11 @@ import io.tradingdb.operator.tradingdatabase.dependent.StatefulSetDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.PgBackRestTlsDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.TlsSecretDependent;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
-import io.tradingdb.operator.tradingdatabase.monitoring.AlertRouting;
-import io.tradingdb.operator.tradingdatabase.monitoring.PrometheusOperatorKinds;
 import io.tradingdb.operator.tradingdatabase.dependent.OptionalKindDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.OptionalKindDependents;
 import io.tradingdb.operator.kube.InvalidSpecException;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -79,7 +68,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles a TradingDatabase: resolve the spec into a {@link ClusterModel}, let the workflow
- * apply the desired objects, grow volumes, and report what was observed in the status.
+ * apply the desired objects, run the {@link ClusterSteps} that are not objects (volume growth,
+ * database checks, restore, Patroni operations), and report what was observed in the status.
  */
 @ControllerConfiguration(
     name = ClusterDependent.FIELD_MANAGER,
@@ -221,10 +211,8 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   private final EventRecorder events;
   private final Clock clock;
   private final OptionalResources optionalResources;
-  private final BootstrapRestore bootstrapRestore;
-  private final DatabaseChecks databaseChecks;
-  private final PatroniOperations patroni;
-  private final Map<ResourceID, CheckOutcome> lastChecks = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ClusterSteps steps;
+  private final boolean patroniOperations;
   private final MemoryPressure memory;
   private final String operatorNamespace;
   private volatile IndexerResourceCache<TradingDatabase> clusters;
@@ -252,15 +240,14 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
    */
   public TradingDatabaseReconciler(KubernetesClient client, Clock clock, DatabaseChecks databaseChecks,
       PatroniOperations patroni, String operatorNamespace) {
-    this.patroni = patroni;
+    this.patroniOperations = patroni != null;
     this.operatorNamespace = operatorNamespace;
     this.memory = MemoryPressure.process();
     this.client = client;
-    this.databaseChecks = databaseChecks;
     this.clock = clock;
     this.events = new EventRecorder(client, clock);
     this.optionalResources = new OptionalResources(client, clock);
-    this.bootstrapRestore = new BootstrapRestore(client);
+    this.steps = new ClusterSteps(client, events, optionalResources, databaseChecks, patroni);
   }
 
   @Override
@@ -354,79 +341,26 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     }
     context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.MODEL_KEY, model);
     context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.OPERATOR_NAMESPACE_KEY, operatorNamespace);
-    context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.OPERATOR_ROLLOUT_KEY, patroni != null);
+    context.managedWorkflowAndDependentResourceContext().put(ClusterDependent.OPERATOR_ROLLOUT_KEY, patroniOperations);
     context.managedWorkflowAndDependentResourceContext().put(OptionalKindDependent.OPTIONAL_RESOURCES_KEY, optionalResources);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-    String alerting = AlertRouting.statusMessage(model, optionalResources.installed(PrometheusOperatorKinds.ALERTMANAGER_CONFIG));
-    List<String> pending = new ArrayList<>();
-    if (model.tlsEnabled() && model.tlsSource() == ClusterModel.TlsSource.CERT_MANAGER
-        && !optionalResources.installed(CertManagerCertificate.KIND)) {
-      pending.add("spec.tls.certManagerIssuer is set but cert-manager is not installed: no certificate "
-          + "can be requested for " + model.tlsSecret());
-    }
-
     StatefulSet sts = context.getSecondaryResource(StatefulSet.class).orElse(null);
     List<Pod> pods = context.getSecondaryResourcesAsStream(Pod.class).toList();
     List<PersistentVolumeClaim> claims =
         context.getSecondaryResourcesAsStream(PersistentVolumeClaim.class).toList();
+    ClusterSteps.Result steps = this.steps.run(db, model, sts, pods, claims, name -> cachedSecret(context, name));
 
-    DataSecretOwnership.reconcile(client, db, model.names(), claims, name -> cachedSecret(context, name));
-
-    var existingSizes = ClusterStatefulSet.claimSizes(sts);
-    if (sts != null && ClusterStatefulSet.walVolume(model, existingSizes) != model.wal().isPresent()) {
-      pending.add(
-          "a separate WAL volume cannot be " + (model.wal().isPresent() ? "added to" : "removed from")
-              + " an existing cluster; restore a backup into a new TradingDatabase instead");
+    TradingDatabaseStatus status = ClusterStatus.compute(
+        db, model, new ClusterStatus.Observed(sts, pods, steps.pending()), steps.checks(), clock);
+    status.setAlerting(steps.alerting());
+    if (steps.restore() != null) {
+      status = ClusterStatus.withBootstrap(status, steps.restore(), db.getMetadata().getGeneration(), clock);
     }
-    VolumeExpansion.Plan plan = VolumeExpansion.plan(model, claims, this::allowsExpansion);
-    for (VolumeExpansion.Resize resize : plan.resizes()) {
-      expand(db, resize);
-    }
-    pending.addAll(plan.pending());
-    model.pgBackRest().filter(p -> p.storage().pvc() != null).ifPresent(p -> pending.addAll(
-        PgBackRestRepositoryCheck.problems(model, client.persistentVolumeClaims()
-            .inNamespace(model.names().namespace()).withName(p.storage().pvc().claimName()).get())));
-
-    ClusterStatus.Observed observed = new ClusterStatus.Observed(sts, pods, pending);
-    java.time.Duration nextCheck = null;
-    CheckOutcome checks = null;
-    boolean inDatabaseWork = model.monitoring().enabled() || model.monitoring().vacuumAnalyzeSchedule() != null
-        || !model.hypertables().isEmpty()
-        || (db.getStatus() != null && db.getStatus().getHypertables() != null);
-    if (databaseChecks != null && inDatabaseWork && ClusterStatus.primaryPod(pods) != null) {
-      ResourceID id = ResourceID.fromResource(db);
-      HealthStatus previousHealth = db.getStatus() == null ? null : db.getStatus().getHealth();
-      java.time.Duration due = databaseChecks.untilDue(model, previousHealth);
-      checks = lastChecks.get(id);
-      if (due.isZero() || databaseChecks.policiesDue(db, model, checks)) {
-        checks = databaseChecks.run(db, model, previousHealth);
-        lastChecks.put(id, checks);
-        due = databaseChecks.untilDue(model, checks.health());
-      }
-      nextCheck = due.isZero() ? java.time.Duration.ofSeconds(30) : due;
-      if (checks.policies() != null && checks.policies().retrySoon() && nextCheck.compareTo(DatabaseChecks.POLICY_RETRY) > 0) {
-        nextCheck = DatabaseChecks.POLICY_RETRY;
-      }
-    }
-    TradingDatabaseStatus status = ClusterStatus.compute(db, model, observed, checks, clock);
-    status.setAlerting(alerting);
-    RestoreOutcome restore = bootstrapRestore.reconcile(db, model, ClusterStatus.primaryPod(pods) != null);
-    if (restore != null) {
-      status = ClusterStatus.withBootstrap(status, restore, db.getMetadata().getGeneration(), clock);
-      if (!restore.done() && !restore.failed()) {
-        nextCheck = nextCheck == null ? java.time.Duration.ofSeconds(15) : nextCheck;
-      }
-    }
-    if (patroni != null && (restore == null || restore.done())) {
-      var outcome = patroni.reconcile(db, model, sts, pods);
-      status = ClusterStatus.withPatroni(status, outcome, db.getStatus() == null ? null : db.getStatus().getConditions(),
+    if (steps.patroniRan()) {
+      status = ClusterStatus.withPatroni(status, steps.patroni(), db.getStatus() == null ? null : db.getStatus().getConditions(),
           db.getMetadata().getGeneration(), clock);
-      if (outcome != null && outcome.busy()) {
-        // Patroni reloads within its loop_wait (10 s); a restart or switchover shows in the role labels.
-        java.time.Duration soon = java.time.Duration.ofSeconds(5);
-        nextCheck = nextCheck == null || nextCheck.compareTo(soon) > 0 ? soon : nextCheck;
-      }
     }
+    java.time.Duration nextCheck = steps.nextCheck();
     UpdateControl<TradingDatabase> control = writeStatus(db, status);
     return nextCheck == null ? control : control.rescheduleAfter(nextCheck);
   }
@@ -482,20 +416,5 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     var secrets = (io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<Secret, TradingDatabase>)
         context.eventSourceRetriever().getEventSourceFor(Secret.class, SUPERUSER_SECRET);
     return secrets.get(new ResourceID(name, context.getPrimaryResource().getMetadata().getNamespace()));
-  }
-
-  private boolean allowsExpansion(String storageClass) {
-    StorageClass sc = client.storage().v1().storageClasses().withName(storageClass).get();
-    return sc != null && Boolean.TRUE.equals(sc.getAllowVolumeExpansion());
-  }
-
-  private void expand(TradingDatabase db, VolumeExpansion.Resize resize) {
-    String patch = "{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"" + resize.newSize() + "\"}}}}";
-    client.persistentVolumeClaims()
-        .inNamespace(db.getMetadata().getNamespace())
-        .withName(resize.claimName())
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-    events.normal(db, "VolumeExpanding",
-        "requested " + resize.newSize() + " for volume " + resize.claimName());
   }
 }
