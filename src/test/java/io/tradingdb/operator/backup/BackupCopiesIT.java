@@ -220,6 +220,10 @@ class BackupCopiesIT {
     assertThat(registry.get(BackupMetrics.COPY_FAILURES).tag("copy", "offsite").counter().count()).isZero();
     assertThat(registry.get(BackupMetrics.FAILURES).counter().count()).as("the backup did not fail").isZero();
     assertThat(registry.get("tradingdb_backup_last_succeeded").gauge().value()).isEqualTo(1.0);
+    // TradingDbBackupCopyFailed groups by the backup labels plus copy: the copy gauge carries them all.
+    List<String> copyLabels = registry.get(BackupMetrics.COPY_LAST_SUCCEEDED).tag("copy", "offsite").gauge()
+        .getId().getTags().stream().map(io.micrometer.core.instrument.Tag::getKey).toList();
+    assertThat(copyLabels).containsAll(BackupMetrics.LABELS).contains(BackupMetrics.COPY_LABEL);
   }
 
   // --- helpers ---

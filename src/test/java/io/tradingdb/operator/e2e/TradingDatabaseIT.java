@@ -175,6 +175,8 @@ class TradingDatabaseIT {
     for (String name : List.of("kept", "dropped")) {
       await().atMost(RealCluster.timeout()).until(
           () -> admin.persistentVolumeClaims().inNamespace(ns).withName("pgdata-" + name + "-0").get() != null);
+      // The generated credentials follow the data: the first claim becomes their second owner.
+      await().atMost(RealCluster.timeout()).until(() -> ownedByClaim(name + "-superuser", "pgdata-" + name + "-0"));
     }
 
     admin.resources(TradingDatabase.class).inNamespace(ns).withName("kept").delete();
@@ -184,15 +186,27 @@ class TradingDatabaseIT {
       for (String name : List.of("kept", "dropped")) {
         assertThat(admin.apps().statefulSets().inNamespace(ns).withName(name).get()).isNull();
         assertThat(admin.services().inNamespace(ns).withName(name + "-rw").get()).isNull();
-        assertThat(admin.secrets().inNamespace(ns).withName(name + "-superuser").get()).isNull();
         assertThat(admin.configMaps().inNamespace(ns).withName(name + "-patroni").get()).isNull();
       }
       PersistentVolumeClaim gone = admin.persistentVolumeClaims().inNamespace(ns).withName("pgdata-dropped-0").get();
       assertThat(gone == null || gone.getMetadata().getDeletionTimestamp() != null).isTrue();
+      // The dropped cluster's credentials go with its claim (once the claim itself is gone).
+      assertThat(gone != null || admin.secrets().inNamespace(ns).withName("dropped-superuser").get() == null)
+          .as("dropped-superuser deleted with its claim").isTrue();
     });
     PersistentVolumeClaim keptClaim = admin.persistentVolumeClaims().inNamespace(ns).withName("pgdata-kept-0").get();
     assertThat(keptClaim).isNotNull();
     assertThat(keptClaim.getMetadata().getDeletionTimestamp()).isNull();
+    // Kept with the retained data, so a re-created cluster still logs in to it (a null check only:
+    // an assertion on the Secret itself would print its data into the test report).
+    assertThat(admin.secrets().inNamespace(ns).withName("kept-superuser").get() != null)
+        .as("kept-superuser kept with the retained claim").isTrue();
+  }
+
+  private boolean ownedByClaim(String secret, String claim) {
+    var s = admin.secrets().inNamespace(ns).withName(secret).get();
+    return s != null && s.getMetadata().getOwnerReferences().stream()
+        .anyMatch(o -> "PersistentVolumeClaim".equals(o.getKind()) && claim.equals(o.getName()));
   }
 
   @Test
