@@ -285,3 +285,18 @@ backup_epoch() {
   local id="$1"
   date -u -d "${id:0:4}-${id:4:2}-${id:6:2} ${id:9:2}:${id:11:2}:${id:13:2} UTC" +%s
 }
+
+# dump_roles FILE: the roles that the SQL of a dump (pg_restore --schema-only) names as owners,
+# grantees, grantors or default-privilege holders, one a line, quotes removed; PUBLIC left out.
+dump_roles() {
+  {
+    sed -nE \
+      -e 's/.* OWNER TO (.+);$/\1/p' \
+      -e 's/^SET SESSION AUTHORIZATION (.+);$/\1/p' \
+      -e 's/^ALTER DEFAULT PRIVILEGES FOR ROLE ("([^"]|"")+"|[^ ]+) .*/\1/p' "$1"
+    sed -nE 's/^(ALTER DEFAULT PRIVILEGES .* )?(GRANT|REVOKE) .* (TO|FROM) (.+);$/\4/p' "$1"
+  } | sed -E 's/ WITH (GRANT|ADMIN) OPTION$//; s/ GRANTED BY .*$//' \
+    | sed -E 's/, /\n/g' \
+    | sed -E '/^"/ { s/^"(.*)"$/\1/; s/""/"/g; }' \
+    | grep -vx -e PUBLIC -e "'[^']*'" | sort -u
+}

@@ -53,7 +53,42 @@ if [ "$(jq -r .timescaledb <<<"$manifest")" = true ] || [ "$(run_sql_file timesc
   trap 'run_sql_file timescaledb-post-restore.sql >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 fi
 
+# pg_dump keeps owners and grants but not the roles they name. They are restored as dumped when
+# every such role exists here (made first, for example by DbUsers on the new cluster). Otherwise a
+# restore into a new cluster would stop at the first "role ... does not exist": the objects then go
+# to the restoring user, grants are left out, and the result names the roles that were missing.
+list_dump_sql() {
+  # The dump's SQL without data: its ownership and grant statements name every role it needs.
+  case "$format" in
+    custom) storage_get "$dump_key" 2>/dev/null | decompress_stream "$compression" 2>/dev/null \
+      | pg_restore --schema-only --file=- ;;
+    directory) mkdir -p "$WORK/toc"
+      # tar reads on to the end; only the table of contents (which holds the statements) is kept.
+      storage_get "$dump_key" 2>/dev/null | decompress_stream "$compression" 2>/dev/null \
+        | tar -C "$WORK/toc" -xf - dump.d/toc.dat
+      pg_restore --schema-only --file=- "$WORK/toc/dump.d" ;;
+  esac
+}
+roles_missing='[]'
+owners_restored=true
+if [ "$format" = custom ] || [ "$format" = directory ]; then
+  if ! list_dump_sql > "$WORK/schema.sql" 2>"$WORK/schema.err"; then
+    fail restore "$(classify_storage_error "$(error_text "$WORK/schema.err")" RestoreFailed)" \
+      "cannot read the roles the dump names: $(error_text "$WORK/schema.err")"
+  fi
+  dump_roles "$WORK/schema.sql" > "$WORK/roles"
+  if ! missing="$(run_sql_file roles-missing.sql -v roles="$(cat "$WORK/roles")" 2>"$WORK/roles.err")"; then
+    fail restore "$(classify_database_error "$(error_text "$WORK/roles.err")" ConnectionFailed)" "$(error_text "$WORK/roles.err")"
+  fi
+  if [ -n "$missing" ]; then
+    owners_restored=false
+    roles_missing="$(jq -R . <<<"$missing" | jq -s -c .)"
+    echo "roles missing here: $(tr '\n' ' ' <<<"$missing")- objects go to $PGUSER, grants are left out" >&2
+  fi
+fi
+
 restore_args=(--no-password --exit-on-error --dbname="$PGDATABASE")
+[ "$owners_restored" = true ] || restore_args+=(--no-owner --no-privileges)
 [ "${RESTORE_CLEAN:-false}" = true ] && restore_args+=(--clean --if-exists)
 
 started="$(now_epoch)"
@@ -97,6 +132,16 @@ if [ "${statuses[3]}" != 0 ]; then
   text="$(error_text "$WORK/restore.err")"
   fail restore "$(classify_database_error "$text" RestoreFailed)" "restore failed: $text"
 fi
+hooks='{}'
+if [ "$timescaledb" = true ]; then
+  # Explicitly, not only on exit: a database left in restore mode runs no TimescaleDB jobs.
+  if ! run_sql_file timescaledb-post-restore.sql >/dev/null 2>"$WORK/post.err"; then
+    fail restore TimescaleDBPostRestoreFailed "$(error_text "$WORK/post.err")"
+  fi
+  trap 'rm -rf "$WORK"' EXIT
+  hooks='{"preRestore": true, "postRestore": true}'
+  echo "timescaledb_pre_restore() and timescaledb_post_restore() ran around pg_restore" >&2
+fi
 checksum="$(cut -d' ' -f1 < "$WORK/sha256")"
 [ "$checksum" = "$expected_checksum" ] || fail restore ChecksumMismatch \
   "sha256 of $dump_key is $checksum, the manifest recorded $expected_checksum"
@@ -104,6 +149,8 @@ checksum="$(cut -d' ' -f1 < "$WORK/sha256")"
 
 emit_result "$(jq -n --arg name "$BACKUP_ID" --arg database "$PGDATABASE" --arg checksum "$checksum" \
   --argjson timescaledb "$timescaledb" --arg completedAt "$(rfc3339 "$finished")" \
+  --argjson hooks "$hooks" --argjson ownersRestored "$owners_restored" --argjson rolesMissing "$roles_missing" \
   --argjson durationSeconds "$(awk -v a="$started" -v b="$finished" 'BEGIN { printf "%.3f", b - a }')" \
   '{kind: "restore", result: "Succeeded", name: $name, database: $database, checksum: $checksum,
-    timescaledb: $timescaledb, completedAt: $completedAt, durationSeconds: $durationSeconds}')"
+    timescaledb: $timescaledb, timescaledbHooks: $hooks, ownersRestored: $ownersRestored,
+    rolesMissing: $rolesMissing, completedAt: $completedAt, durationSeconds: $durationSeconds}')"

@@ -54,6 +54,7 @@ public final class BackupScripts {
     files.put("timescaledb-installed.sql", BackupSql.timescaledbInstalledQuery());
     files.put("timescaledb-pre-restore.sql", BackupSql.timescaledbPreRestore());
     files.put("timescaledb-post-restore.sql", BackupSql.timescaledbPostRestore());
+    files.put("roles-missing.sql", BackupSql.rolesMissingQuery());
     if (!selection.tables().isEmpty()) {
       files.put("include-tables.sql", BackupSql.tablesWithChildrenQuery(selection.tables()));
     }

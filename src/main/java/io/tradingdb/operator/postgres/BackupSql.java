@@ -128,6 +128,16 @@ public final class BackupSql {
         + "SELECT timescaledb_pre_restore();\n";
   }
 
+  /**
+   * Of the role names in psql variable {@code roles} (one a line), those that do not exist here,
+   * one a line: a restore keeps the dump's owners and grants only when none is missing.
+   */
+  public static String rolesMissingQuery() {
+    return "SELECT name FROM unnest(string_to_array(:'roles', E'\\n')) AS name\n"
+        + "WHERE name <> '' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = name)\n"
+        + "ORDER BY name;\n";
+  }
+
   public static String timescaledbPostRestore() {
     return "SELECT timescaledb_post_restore();\n";
   }

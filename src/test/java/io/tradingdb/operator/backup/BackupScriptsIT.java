@@ -217,6 +217,61 @@ class BackupScriptsIT {
   }
 
   @Test
+  void ownersAndGrantsAreRestoredWhenTheirRolesExistAndReportedWhenTheyDoNot() throws Exception {
+    // A table owned by an application role and granted to a second one: pg_dump keeps both names,
+    // not the roles. A new cluster has neither until DbUsers make them.
+    String suffix = Long.toString(System.nanoTime() % 1_000_000);
+    String owner = "bk_owner_" + suffix;
+    String reader = "bk_reader_" + suffix;
+    String database = newDatabase("bk_owned");
+    TradingDataset.execute(database, "CREATE ROLE " + owner + " NOLOGIN; CREATE ROLE " + reader + " NOLOGIN;"
+        + " CREATE TABLE orders (id int PRIMARY KEY, note text); INSERT INTO orders SELECT g, 'o' || g FROM generate_series(1, 300) g;"
+        + " ALTER TABLE orders OWNER TO " + owner + "; GRANT SELECT ON orders TO " + reader);
+    try {
+      BackupSchedule schedule = BackupSchedules.external("owned", TestPostgres.host(), TestPostgres.port(), database);
+      BackupSchedules.pvc(schedule, "backups", "owned");
+      BackupModel model = model(schedule);
+      BackupScriptRunner.Run backup = runner.run(backupContainer(model), model, Map.of());
+      assertThat(backup.succeeded()).as(backup.stdout() + backup.stderr()).isTrue();
+
+      String withRoles = newDatabase("bk_owned_roles");
+      BackupScriptRunner.Run kept = runner.run(restoreContainer(model, withRoles), model, Map.of());
+      assertThat(kept.succeeded()).as(kept.stdout() + kept.stderr()).isTrue();
+      assertThat(kept.result().get("ownersRestored").asBoolean()).isTrue();
+      assertThat(kept.result().get("rolesMissing")).isEmpty();
+      assertThat(scalar(withRoles, "SELECT tableowner FROM pg_tables WHERE tablename = 'orders'")).isEqualTo(owner);
+      assertThat(scalar(withRoles, "SELECT has_table_privilege('" + reader + "', 'orders', 'SELECT')::text")).isEqualTo("true");
+
+      // The same backup into a server where the roles are gone, as in a new cluster.
+      for (String role : List.of(owner, reader)) {
+        for (String db : List.of(database, withRoles)) {
+          TradingDataset.execute(db, "REASSIGN OWNED BY " + role + " TO CURRENT_USER; DROP OWNED BY " + role);
+        }
+        TradingDataset.execute(database, "DROP ROLE " + role);
+      }
+      String without = newDatabase("bk_owned_noroles");
+      BackupScriptRunner.Run restore = runner.run(restoreContainer(model, without), model, Map.of());
+      assertThat(restore.succeeded()).as(restore.stdout() + restore.stderr()).isTrue();
+      assertThat(restore.result().get("ownersRestored").asBoolean()).isFalse();
+      assertThat(restore.result().get("rolesMissing").toString()).isEqualTo("[\"" + owner + "\",\"" + reader + "\"]");
+      assertThat(restore.stderr()).contains("roles missing here: " + owner + " " + reader);
+      assertThat(TradingDataset.count(without, "public", "orders")).isEqualTo(300);
+      assertThat(scalar(without, "SELECT tableowner FROM pg_tables WHERE tablename = 'orders'")).isEqualTo(TestPostgres.adminUser());
+    } finally {
+      for (String role : List.of(owner, reader)) {
+        TradingDataset.execute("postgres", "DROP ROLE IF EXISTS " + role);
+      }
+    }
+  }
+
+  private static String scalar(String database, String sql) throws Exception {
+    try (var c = TestPostgres.connectAsAdmin(database); var s = c.createStatement(); var r = s.executeQuery(sql)) {
+      r.next();
+      return r.getString(1);
+    }
+  }
+
+  @Test
   void runsAsAnUnprivilegedUserWithOnlyItsOwnFolders() throws Exception {
     assertThat(System.getProperty("user.name")).as("runuser needs root; the Job itself runs as uid 999").isEqualTo("root");
     Path own = Files.createTempDirectory("tradingdb-backup-nonroot");
