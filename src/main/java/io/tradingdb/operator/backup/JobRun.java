@@ -36,7 +36,8 @@ public record JobRun(
   public record ScriptResult(
       String kind, String result, String reason, String message, String name, String backup,
       String location, Long sizeBytes, String checksum, String completedAt, Double durationSeconds,
-      Map<String, Long> tableRowCounts, List<io.tradingdb.operator.api.v1alpha1.backupschedule.BackupCopyResult> copies) {
+      Map<String, Long> tableRowCounts, List<io.tradingdb.operator.api.v1alpha1.backupschedule.BackupCopyResult> copies,
+      List<String> rolesMissing) {
 
     public boolean succeeded() {
       return "Succeeded".equals(result);

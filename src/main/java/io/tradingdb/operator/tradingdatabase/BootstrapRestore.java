@@ -10,6 +10,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.BootstrapSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.backup.BackupModel;
 import io.tradingdb.operator.backup.BackupWorkloads;
+import io.tradingdb.operator.backup.JobRun;
 import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -86,12 +87,25 @@ public class BootstrapRestore {
     var status = job.getStatus();
     if (status != null && status.getSucceeded() != null && status.getSucceeded() > 0) {
       String when = status.getCompletionTime() == null ? "" : " at " + status.getCompletionTime();
-      return new RestoreOutcome(RESTORED + " " + what + when, true, false);
+      JobRun.ScriptResult result = run(job).result();
+      // pg_dump keeps owners and grants but not roles: say which the new cluster lacked.
+      String owners = result == null || result.rolesMissing() == null || result.rolesMissing().isEmpty() ? ""
+          : "; owners and grants not restored, these roles do not exist here: " + String.join(", ", result.rolesMissing());
+      return new RestoreOutcome(RESTORED + " " + what + when + owners, true, false);
     }
     boolean failed = status != null && status.getConditions() != null
         && status.getConditions().stream().anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()));
-    return failed
-        ? RestoreOutcome.failed("restoring " + what + " failed: see the logs of Job " + jobName)
-        : RestoreOutcome.running("restoring " + what);
+    if (!failed) {
+      return RestoreOutcome.running("restoring " + what);
+    }
+    JobRun run = run(job);
+    return RestoreOutcome.failed("restoring " + what + " failed"
+        + (run.failureReason() == null ? "" : ": " + run.failureReason() + ": " + run.failureMessage()) + " (Job " + jobName + ")");
+  }
+
+  private JobRun run(Job job) {
+    String name = job.getMetadata().getName();
+    return JobRun.from(job, client.pods().inNamespace(job.getMetadata().getNamespace())
+        .withLabel("batch.kubernetes.io/job-name", name).list().getItems());
   }
 }

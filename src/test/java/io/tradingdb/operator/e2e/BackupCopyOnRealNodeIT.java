@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -33,8 +32,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.jclouds.blobstore.options.ListContainerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -53,9 +50,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackupCopyOnRealNodeIT {
 
-  static final String BACKUP_TOOLS = "localhost/tradingdb/backup-tools:pg17";
-  /** The real node's bridge: this machine's address that pods reach (testenv/README.md, Network). */
-  static final String BRIDGE = "198.18.0.1";
+  static final String BACKUP_TOOLS = RealNodeBackups.BACKUP_TOOLS;
+  static final String BRIDGE = RealNodeBackups.BRIDGE;
   static final long TICKS = 3 * 40 * 144;
 
   static KubernetesClient admin;
@@ -109,10 +105,8 @@ class BackupCopyOnRealNodeIT {
               s3: {bucket: offsite, prefix: trading/nightly, endpoint: "%s", credentialsSecretRef: {name: offsite-s3}}
             - name: offsite-rclone
               rclone: {configSecretRef: {name: rclone-config}, remote: offsite, path: offsite-rclone/trading/nightly}
-          scheduling:
-            nodeSelector: {kubernetes.io/hostname: real-node}
-            tolerations: [{key: tradingdb.io/real-node, operator: Exists, effect: NoSchedule}]
-        """.formatted(ns, db.serviceIp(), BACKUP_TOOLS, s3.endpoint()), BackupSchedule.class)).create();
+        %s""".formatted(ns, db.serviceIp(), BACKUP_TOOLS, s3.endpoint(), RealNodeBackups.SCHEDULING), BackupSchedule.class))
+        .create();
   }
 
   @AfterAll
@@ -157,11 +151,7 @@ class BackupCopyOnRealNodeIT {
     BackupModel model = BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), null));
     Job restore = admin.resource(BackupWorkloads.restoreJob(model, "restore-from-offsite", backup.getName(), "restored", "offsite"))
         .create();
-    // Complete or Failed: Kubernetes 1.31+ sets SuccessCriteriaMet (and FailureTarget) a moment before.
-    Job done = admin.batch().v1().jobs().inNamespace(ns).withName(restore.getMetadata().getName()).waitUntilCondition(
-        j -> j != null && j.getStatus() != null && j.getStatus().getConditions() != null && j.getStatus().getConditions().stream()
-            .anyMatch(c -> "True".equals(c.getStatus()) && List.of("Complete", "Failed").contains(c.getType())),
-        5, TimeUnit.MINUTES);
+    Job done = RealNodeBackups.awaitFinished(admin, ns, restore.getMetadata().getName(), Duration.ofMinutes(5));
     String log = admin.batch().v1().jobs().inNamespace(ns).withName("restore-from-offsite").getLog();
     assertThat(done.getStatus().getConditions()).as(log).anyMatch(c -> "Complete".equals(c.getType()));
     assertThat(log).contains("\"name\":\"" + backup.getName() + "\"").contains("\"timescaledb\":true");
@@ -189,23 +179,15 @@ class BackupCopyOnRealNodeIT {
   }
 
   static BackupScheduleStatus backupNow(String token) {
-    admin.resources(BackupSchedule.class).inNamespace(ns).withName("nightly").patch(PatchContext.of(PatchType.JSON_MERGE),
-        "{\"metadata\":{\"annotations\":{\"" + BackupSchedule.BACKUP_NOW_ANNOTATION + "\":\"" + token + "\"}}}");
-    return await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2)).until(
-        () -> admin.resources(BackupSchedule.class).inNamespace(ns).withName("nightly").get().getStatus(),
-        s -> s != null && s.getOnDemand() != null && token.equals(s.getOnDemand().getToken())
-            && !"Running".equals(s.getOnDemand().getResult())
-            && s.getRecentBackups() != null && s.getRecentBackups().stream().anyMatch(r -> r.getJob() != null
-                && r.getJob().equals(s.getOnDemand().getJob())));
+    return RealNodeBackups.backupNow(admin, ns, "nightly", token);
   }
 
   static String condition(BackupScheduleStatus status, String type) {
-    return Conditions.find(status.getConditions(), type).orElseThrow(() -> new AssertionError("no " + type)).getStatus();
+    return RealNodeBackups.condition(status, type);
   }
 
   static List<String> objects(String bucket, String prefix) {
-    return s3.blobStore().list(bucket, ListContainerOptions.Builder.prefix(prefix).recursive()).stream()
-        .map(m -> m.getName()).toList();
+    return RealNodeBackups.objects(s3, bucket, prefix);
   }
 
   static long scalar(String database, String sql) throws Exception {
@@ -216,7 +198,6 @@ class BackupCopyOnRealNodeIT {
   }
 
   static void secret(String name, Map<String, String> data) {
-    admin.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-        .withStringData(data).build()).create();
+    RealNodeBackups.secret(admin, ns, name, data);
   }
 }
