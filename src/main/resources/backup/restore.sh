@@ -59,13 +59,20 @@ fi
 # to the restoring user, grants are left out, and the result names the roles that were missing.
 list_dump_sql() {
   # The dump's SQL without data: its ownership and grant statements name every role it needs.
+  # pg_restore stops reading after the table of contents, which cuts the download off (SIGPIPE):
+  # only pg_restore's own status counts.
+  local statuses
   case "$format" in
-    custom) storage_get "$dump_key" 2>/dev/null | decompress_stream "$compression" 2>/dev/null \
-      | pg_restore --schema-only --file=- ;;
-    directory) mkdir -p "$WORK/toc"
-      # tar reads on to the end; only the table of contents (which holds the statements) is kept.
+    custom)
       storage_get "$dump_key" 2>/dev/null | decompress_stream "$compression" 2>/dev/null \
-        | tar -C "$WORK/toc" -xf - dump.d/toc.dat
+        | pg_restore --schema-only --file=-
+      statuses=("${PIPESTATUS[@]}")
+      return "${statuses[2]}" ;;
+    directory)
+      mkdir -p "$WORK/toc"
+      # Only the table of contents (which holds the statements) is extracted.
+      storage_get "$dump_key" 2>/dev/null | decompress_stream "$compression" 2>/dev/null \
+        | tar -C "$WORK/toc" -xf - dump.d/toc.dat || return 1
       pg_restore --schema-only --file=- "$WORK/toc/dump.d" ;;
   esac
 }

@@ -264,6 +264,35 @@ class BackupScriptsIT {
     }
   }
 
+  @Test
+  void aTimescaleDbHypertableRoundTripsWithItsChunksThroughThePreAndPostRestoreHooks() throws Exception {
+    // The host's PostgreSQL 15 with TimescaleDB 2.28.3 (../shared/vendor), not the partitioned stand-in.
+    String database = newDatabase("bk_tsdb");
+    TradingDataset.execute(database, "CREATE EXTENSION timescaledb;"
+        + " CREATE TABLE ticks (time timestamptz NOT NULL, symbol text NOT NULL, price double precision);"
+        + " SELECT create_hypertable('ticks', by_range('time', INTERVAL '1 day'));"
+        + " INSERT INTO ticks SELECT timestamptz '2026-11-01' + g * INTERVAL '5 minutes', 'AAPL', g FROM generate_series(0, 4031) g;"
+        + " ALTER TABLE ticks SET (timescaledb.compress); SELECT compress_chunk(c) FROM show_chunks('ticks', older_than => timestamptz '2026-11-05') c");
+    BackupSchedule schedule = BackupSchedules.external("tsdb", TestPostgres.host(), TestPostgres.port(), database);
+    BackupSchedules.pvc(schedule, "backups", "tsdb");
+    BackupModel model = model(schedule);
+    BackupScriptRunner.Run backup = runner.run(backupContainer(model), model, Map.of());
+    assertThat(backup.succeeded()).as(backup.stdout() + backup.stderr()).isTrue();
+
+    String restored = newDatabase("bk_tsdb_restored");
+    BackupScriptRunner.Run restore = runner.run(restoreContainer(model, restored), model, Map.of());
+    assertThat(restore.succeeded()).as(restore.stdout() + restore.stderr()).isTrue();
+    assertThat(restore.result().get("timescaledbHooks").toString()).isEqualTo("{\"preRestore\":true,\"postRestore\":true}");
+    String chunks = "SELECT string_agg(chunk_name || ' ' || range_start || ' ' || is_compressed, ', ' ORDER BY range_start)"
+        + " FROM timescaledb_information.chunks WHERE hypertable_name = 'ticks'";
+    assertThat(scalar(restored, chunks)).isEqualTo(scalar(database, chunks)).contains("true").contains("false");
+    assertThat(scalar(restored, "SELECT count(*) FROM ticks")).isEqualTo("4032");
+    assertThat(scalar(restored, "SELECT sum(price)::bigint FROM ticks")).isEqualTo(scalar(database, "SELECT sum(price)::bigint FROM ticks"));
+    assertThat(scalar(restored, "SELECT count(*) FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase"
+        + " WHERE d.datname = current_database() AND array_to_string(s.setconfig, ',') LIKE '%timescaledb.restoring=on%'"))
+        .as("post-restore took the database out of restore mode").isEqualTo("0");
+  }
+
   private static String scalar(String database, String sql) throws Exception {
     try (var c = TestPostgres.connectAsAdmin(database); var s = c.createStatement(); var r = s.executeQuery(sql)) {
       r.next();
