@@ -66,6 +66,11 @@ storage_init() {
       {
         echo "[default]"
         echo "region = ${AWS_REGION:-us-east-1}"
+        # AWS CLI 2.23+ asks for flexible checksums on every call by default; S3-compatible stores
+        # (s3proxy, older MinIO and Ceph) answer GetObject with NotImplemented. The dump's sha256 in
+        # the manifest is the integrity check, so checksums are sent only where S3 requires them.
+        echo "request_checksum_calculation = when_required"
+        echo "response_checksum_validation = when_required"
         echo "s3 ="
         [ "${S3_FORCE_PATH_STYLE:-false}" = true ] && echo "  addressing_style = path"
         # 32 MiB parts allow 320 GiB per dump within S3's 10,000-part limit; 4 in flight bound memory.

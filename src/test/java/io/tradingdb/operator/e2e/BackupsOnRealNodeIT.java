@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,6 +28,7 @@ import io.tradingdb.operator.testsupport.RealCluster;
 import io.tradingdb.operator.testsupport.RealNodeOperator;
 import io.tradingdb.operator.testsupport.RealNodePostgres;
 import io.tradingdb.operator.testsupport.TestExternalTargets;
+import io.tradingdb.operator.tradingdatabase.monitoring.ContainerSecurity;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -190,7 +193,7 @@ class BackupsOnRealNodeIT {
       assertThat(text(target, chunks)).isEqualTo(sourceChunks);
       assertThat(scalar(target, "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'ticks'"))
           .isGreaterThanOrEqualTo(30);
-      assertThat(text(target, "SELECT tableowner FROM pg_tables WHERE tablename = 'orders'")).isEqualTo("postgres");
+      assertThat(text(target, "SELECT tableowner FROM pg_tables WHERE tablename = 'orders'")).isEqualTo(text(target, "SELECT current_user"));
       // Out of restore mode: a new session is not restoring, and a row in a new chunk lands in the hypertable.
       assertThat(text(target, "SHOW timescaledb.restoring")).isEqualTo("off");
       try (Statement st = target.createStatement()) {
@@ -243,6 +246,44 @@ class BackupsOnRealNodeIT {
     String series = await().atMost(Duration.ofSeconds(30)).until(() -> metric(BackupMetrics.FAILURES, "refused"), v -> v != null);
     assertThat(series).contains("tradingdatabase_namespace=\"" + ns + "\"").endsWith(" 1.0");
     System.out.println("refused credentials: " + failed.getReason() + ": " + failed.getMessage() + "; " + series);
+  }
+
+  @Test
+  @Order(5)
+  void benchmarkTheOperatorsPgDumpAgainstARawPgDumpFromAPod() throws Exception {
+    // Prints, asserts only that both ran: the same database, format and compression, both from a pod
+    // on the real node; the operator's backup also hashes, uploads to S3 and counts rows in the snapshot.
+    Thread.sleep(1100);
+    BackupScheduleStatus s = RealNodeBackups.backupNow(admin, ns, "dumps", "benchmark");
+    assertThat(s.getOnDemand().getResult()).isEqualTo("Succeeded");
+    admin.resource(new PodBuilder().withNewMetadata().withName("raw-pg-dump").withNamespace(ns).endMetadata()
+        .withNewSpec().withRestartPolicy("Never").withNodeSelector(RealNodePostgres.ON_REAL_NODE)
+        .withTolerations(RealNodePostgres.REAL_NODE_TOLERATION)
+        .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(999L).withRunAsGroup(999L)
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
+        .addNewContainer().withName("pg-dump").withImage(RealNodeBackups.BACKUP_TOOLS).withImagePullPolicy("IfNotPresent")
+        .withSecurityContext(ContainerSecurity.restricted())
+        .withCommand("bash", "-ec", """
+            start=$(date +%s.%N)
+            pg_dump -h "$DB_HOST" -U postgres -d trading --no-password -Fc -Z zstd:3 -f /scratch/dump
+            end=$(date +%s.%N)
+            echo "raw pg_dump: $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }') s, $(stat -c %s /scratch/dump) bytes"
+            """)
+        .addNewEnv().withName("DB_HOST").withValue(source.serviceIp()).endEnv()
+        .addNewEnv().withName("PGPASSWORD").withNewValueFrom().withNewSecretKeyRef("password", "tsdb-admin", false)
+        .endValueFrom().endEnv()
+        .addNewVolumeMount().withName("scratch").withMountPath("/scratch").endVolumeMount()
+        .endContainer()
+        .addNewVolume().withName("scratch").withNewEmptyDir().endEmptyDir().endVolume()
+        .endSpec().build()).create();
+    Pod done = admin.pods().inNamespace(ns).withName("raw-pg-dump").waitUntilCondition(
+        p -> p != null && p.getStatus() != null && List.of("Succeeded", "Failed").contains(p.getStatus().getPhase()),
+        3, java.util.concurrent.TimeUnit.MINUTES);
+    String log = admin.pods().inNamespace(ns).withName("raw-pg-dump").getLog();
+    assertThat(done.getStatus().getPhase()).as(log).isEqualTo("Succeeded");
+    System.out.printf("benchmark, same database from a pod on the real node: operator's pg_dump backup %.3f s, %d bytes"
+        + " (dump, sha256, S3 upload, row counts); %s%n", s.getLastBackup().getDurationSeconds(), s.getLastBackup().getSizeBytes(),
+        log.lines().filter(l -> l.startsWith("raw pg_dump")).findFirst().orElseThrow());
   }
 
   // --- helpers ---
