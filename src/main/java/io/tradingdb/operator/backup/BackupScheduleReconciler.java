@@ -153,6 +153,8 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(type, BackupSchedule.class)
             .withInformerListLimit(InformerCaches.LIST_LIMIT)
+            // Named, so /readyz and the logs say "backupschedule/backup-jobs", not an object hash.
+            .withName("backup-" + type.getSimpleName().toLowerCase(java.util.Locale.ROOT) + "s")
             .withLabelSelector(SELECTOR)
             .withSecondaryToPrimaryMapper(byInstanceLabel)
             .build(),
