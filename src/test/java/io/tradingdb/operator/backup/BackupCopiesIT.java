@@ -10,7 +10,15 @@ import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
 import io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec;
 import io.tradingdb.operator.api.v1alpha1.common.LocalObjectRef;
 import io.tradingdb.operator.api.v1alpha1.common.SecretKeyRef;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.BootstrapSpec;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.testsupport.Samples;
+import io.tradingdb.operator.tradingdatabase.BootstrapRestore;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import io.tradingdb.operator.tradingdatabase.status.RestoreOutcome;
 import io.tradingdb.operator.testsupport.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
  * once through an rclone remote configured from a Secret. Retention runs there too, a restore reads
  * the copy alone, and failed copies leave the backup Succeeded with their own condition and metric.
  */
+@EnableKubernetesMockClient(crud = true)
 class BackupCopiesIT {
+
+  static KubernetesClient client;
 
   private static final String PRIMARY_BUCKET = "trading-backups";
   private static final String OFFSITE_BUCKET = "offsite-s3";
@@ -166,6 +177,48 @@ class BackupCopiesIT {
       assertThat(restore.result().get("name").asText()).isEqualTo(id);
       assertThat(TradingDataset.fingerprint(restored)).as(copy).isEqualTo(TradingDataset.fingerprint(source));
     }
+
+    // A new TradingDatabase from that backup, read from the copy (spec.bootstrap.fromBackup.copy): the
+    // Job BootstrapRestore starts, run as its pod would run, restores the same contents.
+    String bootstrapped = newDatabase("bk_bootstrap_copy");
+    BackupScriptRunner.Run bootstrap = runBootstrapRestore(schedule, "rclone-offsite", bootstrapped);
+    assertThat(bootstrap.succeeded()).as(bootstrap.stdout() + bootstrap.stderr()).isTrue();
+    assertThat(bootstrap.result().get("name").asText()).isEqualTo(id);
+    assertThat(TradingDataset.fingerprint(bootstrapped)).isEqualTo(TradingDataset.fingerprint(source));
+  }
+
+  /**
+   * What the TradingDatabase reconciler does for a new cluster with spec.bootstrap.fromBackup
+   * {backupSchedule, copy} once its primary is up, then the Job's container run here against
+   * {@code database} of the test PostgreSQL (the pod would reach the new cluster's -rw Service).
+   */
+  private static BackupScriptRunner.Run runBootstrapRestore(BackupSchedule schedule, String copy, String database)
+      throws Exception {
+    String namespace = schedule.getMetadata().getNamespace();
+    client.resource(schedule).create();
+    TradingDatabase db = Samples.tradingDatabase(namespace, "from-copy");
+    BootstrapSpec.FromBackup from = new BootstrapSpec.FromBackup();
+    from.setBackupSchedule(schedule.getMetadata().getName());
+    from.setCopy(copy);
+    db.getSpec().setBootstrap(new BootstrapSpec());
+    db.getSpec().getBootstrap().setFromBackup(from);
+    ClusterModel cluster = ClusterModel.from(db);
+    RestoreOutcome started = new BootstrapRestore(client).reconcile(db, cluster, true);
+    assertThat(started.message()).isEqualTo("restoring backup latest of BackupSchedule nightly from its copy " + copy);
+    Job job = client.batch().v1().jobs().inNamespace(namespace).withName(cluster.names().bootstrapRestoreJob()).get();
+    var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("RESTORE_FROM_COPY");
+      assertThat(e.getValue()).isEqualTo(copy);
+    });
+    // The new cluster's superuser Secret, as the Job's pod reads it; the database is this test's.
+    Map<String, Map<String, String>> secrets = new java.util.HashMap<>(runner.secrets());
+    container.getEnv().stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+        .map(e -> e.getValueFrom().getSecretKeyRef().getName()).filter(name -> !secrets.containsKey(name))
+        .forEach(name -> secrets.put(name, Map.of("username", TestPostgres.adminUser(), "password", TestPostgres.adminPassword())));
+    BackupModel model = BackupModel.from(schedule, cluster.connectionTarget());
+    return new BackupScriptRunner(temp, secrets).run(container, model, Map.of("PGHOST", TestPostgres.host(),
+        "PGPORT", Integer.toString(TestPostgres.port()), "PGDATABASE", database, "PGSSLMODE", "disable"));
   }
 
   @Test
