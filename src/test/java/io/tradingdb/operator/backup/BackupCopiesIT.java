@@ -37,6 +37,7 @@ import org.jclouds.blobstore.domain.StorageMetadata;
 import org.jclouds.blobstore.options.ListContainerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -185,6 +186,44 @@ class BackupCopiesIT {
     assertThat(bootstrap.succeeded()).as(bootstrap.stdout() + bootstrap.stderr()).isTrue();
     assertThat(bootstrap.result().get("name").asText()).isEqualTo(id);
     assertThat(TradingDataset.fingerprint(bootstrapped)).isEqualTo(TradingDataset.fingerprint(source));
+  }
+
+  /**
+   * Benchmark, prints numbers: what the copies cost on a large dump (TRADINGDB_BENCH_TICKS ticks,
+   * default 2,000,000), next to the backup itself and a restore from a copy. No timing assertion.
+   */
+  @Test
+  @Tag("benchmark")
+  void copyOverheadOnALargeDump() throws Exception {
+    int ticks = Integer.parseInt(System.getenv().getOrDefault("TRADINGDB_BENCH_TICKS", "2000000"));
+    String large = newDatabase("bk_copy_large");
+    TradingDataset.create(large, ticks);
+    BackupSchedule schedule = BackupSchedules.external("large", TestPostgres.host(), TestPostgres.port(), large);
+    BackupSchedules.s3(schedule, primary.endpoint(), PRIMARY_BUCKET, "trading/large");
+    schedule.getSpec().setCopies(List.of(
+        s3Copy("offsite", OFFSITE_BUCKET, "trading/large", offsite.endpoint()),
+        rcloneCopy("rclone-offsite", "offsite", RCLONE_BUCKET + "/large")));
+    BackupModel model = model(schedule);
+
+    BackupScriptRunner.Run run = runner.run(BackupScriptsIT.backupContainer(model), model, Map.of());
+
+    assertThat(run.succeeded()).as(run.stdout() + run.stderr()).isTrue();
+    JsonNode copies = run.result().get("copies");
+    assertThat(copies).extracting(c -> c.get("result").asText()).containsOnly("Succeeded");
+    String id = run.result().get("name").asText();
+    long bytes = get(primary, PRIMARY_BUCKET, "trading/large/" + id + "/dump.pgdump.gz").length;
+    double backup = run.result().get("durationSeconds").asDouble();
+    double s3 = copies.get(0).get("durationSeconds").asDouble();
+    double rclone = copies.get(1).get("durationSeconds").asDouble();
+    String restored = newDatabase("bk_copy_large_restored");
+    long started = System.nanoTime();
+    BackupScriptRunner.Run restore = runner.run(restoreFromCopy(model, restored, "offsite"), model, Map.of());
+    double restoreSeconds = (System.nanoTime() - started) / 1e9;
+    assertThat(restore.succeeded()).as(restore.stdout() + restore.stderr()).isTrue();
+    System.out.printf("large dump copy overhead: %d ticks, %.1f MB gzip dump; backup (pg_dump + upload) %.2f s; "
+            + "copy to offsite (S3) %.2f s (%.0f%% of the backup, %.1f MB/s); copy to rclone-offsite %.2f s (%.0f%%, %.1f MB/s); "
+            + "restore from the S3 copy %.1f s%n", ticks, bytes / 1e6, backup, s3, 100 * s3 / backup, bytes / 1e6 / s3,
+        rclone, 100 * rclone / backup, bytes / 1e6 / rclone, restoreSeconds);
   }
 
   /**
