@@ -5,8 +5,9 @@
 #
 # Source: ${TRADINGDB_VENDOR:-../shared/vendor}/timescaledb-<version>.tar.gz, checked against its
 # sha256 (vendor/README.md). Cache: ${TRADINGDB_CACHE:-~/.cache/tradingdb-operator}/timescaledb/
-# <version>-pg<major>-<sha256 prefix>/, the files of `make install` under their absolute paths.
-# A second run only copies them (seconds). Concurrent runs wait for each other.
+# <version>-pg<major>-<key>/ (key: the tarball's sha256 and the patches), the files of `make install`
+# under their absolute paths. A second run only copies them (seconds). Concurrent runs wait for each
+# other. testenv/patches/timescaledb/*.patch are applied to the source first (each says why).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,7 +28,9 @@ TARBALL=$VENDOR/timescaledb-$VERSION.tar.gz
 echo "$SHA256  $TARBALL" | sha256sum -c --quiet - || die "$TARBALL does not match its sha256"
 
 PG_MAJOR=$("$PG_CONFIG" --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
-DEST=$CACHE/timescaledb/$VERSION-pg$PG_MAJOR-${SHA256:0:16}
+PATCHES=("$HERE"/patches/timescaledb/*.patch)
+KEY=$({ echo "$SHA256"; cat "${PATCHES[@]}"; } | sha256sum | cut -c1-16)
+DEST=$CACHE/timescaledb/$VERSION-pg$PG_MAJOR-$KEY
 mkdir -p "$CACHE/timescaledb"
 exec 8>"$CACHE/timescaledb/.lock"
 flock 8
@@ -39,6 +42,7 @@ if [ ! -f "$DEST/.done" ]; then
   tar -xzf "$TARBALL" -C "$work"
   (
     cd "$work/timescaledb-$VERSION"
+    for p in "${PATCHES[@]}"; do patch -p1 --quiet --forward <"$p" || { log "$p does not apply"; exit 1; }; done
     ./bootstrap -DPG_CONFIG="$PG_CONFIG" -DREGRESS_CHECKS=OFF -DWARNINGS_AS_ERRORS=OFF -DTAP_CHECKS=OFF \
       -DCMAKE_BUILD_TYPE=Release >"$work/bootstrap.log" 2>&1 || { tail -30 "$work/bootstrap.log" >&2; exit 1; }
     nice -n 10 make -C build -j"${TRADINGDB_MAKE_JOBS:-2}" >"$work/make.log" 2>&1 || { tail -30 "$work/make.log" >&2; exit 1; }
@@ -50,9 +54,16 @@ if [ ! -f "$DEST/.done" ]; then
   log "cached in $DEST"
 fi
 
-# Install into the host's PostgreSQL: extensions must sit in its own lib and share folders.
-if ! cmp -s "$DEST/$("$PG_CONFIG" --pkglibdir)/timescaledb-$VERSION.so" "$("$PG_CONFIG" --pkglibdir)/timescaledb-$VERSION.so"; then
-  cp -a "$DEST/usr/." /usr/
-  log "installed TimescaleDB $VERSION into $("$PG_CONFIG" --pkglibdir)"
-fi
+# Install into the host's PostgreSQL: extensions must sit in its own lib and share folders. Each
+# changed file is replaced by a rename, never rewritten in place: other servers on this machine may
+# have the old library mapped.
+changed=0
+while IFS= read -r -d '' f; do
+  if ! cmp -s "$DEST/$f" "/$f"; then
+    mkdir -p "$(dirname "/$f")"
+    cp -a "$DEST/$f" "/$f.tdb-new.$$" && mv -f "/$f.tdb-new.$$" "/$f"
+    changed=$((changed + 1))
+  fi
+done < <(cd "$DEST" && find usr \( -type f -o -type l \) -print0)
+[ "$changed" = 0 ] || log "installed TimescaleDB $VERSION ($KEY, $changed files) into $("$PG_CONFIG" --pkglibdir)"
 echo "TIMESCALEDB_VERSION=$VERSION"

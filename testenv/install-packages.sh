@@ -4,7 +4,7 @@
 # the AWS CLI and rclone (backup copies), compressors; and the real node: containerd, runc, the CNI
 # plugins, iptables and conntrack (kube-proxy), socat (pods reach the API server), gcc and umoci
 # (pause image), busybox-static (a toolbox image), mmdebstrap (the stand-in images); the server
-# headers, cmake and the SSL and Kerberos headers that build-timescaledb.sh builds TimescaleDB with.
+# headers, cmake, patch and the SSL and Kerberos headers that build-timescaledb.sh builds TimescaleDB with.
 # Idempotent: packages already present are not fetched again.
 set -euo pipefail
 
@@ -15,7 +15,7 @@ PACKAGES=(
   awscli rclone jq zstd lz4 gzip pigz openssl procps util-linux
   containerd runc containernetworking-plugins iptables conntrack iproute2 socat gcc libc6-dev umoci busybox-static
   mmdebstrap shellcheck
-  postgresql-server-dev-15 cmake make libssl-dev libkrb5-dev
+  postgresql-server-dev-15 cmake make patch libssl-dev libkrb5-dev
 )
 
 missing=()

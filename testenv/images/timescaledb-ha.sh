@@ -18,7 +18,9 @@ TIMESCALEDB_SHA256=0f987b8c6a0ef996502b779d9c75ff38cc5057e11c7d3a2e3e4748e3607c0
 TIMESCALEDB_TARBALL="${TRADINGDB_VENDOR_DIR:-$PROJECT_DIR/../shared/vendor}/timescaledb-$TIMESCALEDB_VERSION.tar.gz"
 # Telemetry off at build time: nothing in the test cluster may reach a public address.
 TIMESCALEDB_CMAKE="-DREGRESS_CHECKS=OFF -DWARNINGS_AS_ERRORS=OFF -DTAP_CHECKS=OFF -DUSE_TELEMETRY=OFF -DCMAKE_BUILD_TYPE=Release"
-TIMESCALEDB_BUILD_PACKAGES=("postgresql-server-dev-$PG_MAJOR" cmake gcc make libssl-dev libkrb5-dev libicu-dev)
+TIMESCALEDB_BUILD_PACKAGES=("postgresql-server-dev-$PG_MAJOR" cmake gcc make patch libssl-dev libkrb5-dev libicu-dev)
+# Applied to the source before the build; each says why (the scheduler's jobs on PostgreSQL 17.12).
+TIMESCALEDB_PATCHES="$PROJECT_DIR/testenv/patches/timescaledb"
 
 PGROOT=/home/postgres
 CONFIG_USER=postgres
@@ -43,7 +45,8 @@ CONFIG_CMD=(patroni --version)
 CONFIG_STOPSIGNAL=SIGINT
 
 timescaledb_key() {
-  { echo "$TIMESCALEDB_SHA256 $TIMESCALEDB_CMAKE ${TIMESCALEDB_BUILD_PACKAGES[*]} $SUITE"; sources "$SUITE"; } \
+  { echo "$TIMESCALEDB_SHA256 $TIMESCALEDB_CMAKE ${TIMESCALEDB_BUILD_PACKAGES[*]} $SUITE"; sources "$SUITE"
+    cat "$TIMESCALEDB_PATCHES"/*.patch; } \
     | sha256sum | cut -c1-16
 }
 
@@ -65,7 +68,10 @@ prepare() {
   mkdir -p "$(dirname "$out")"
   debian_rootfs "$SUITE" /dev/null --format=null --include="$pkgs" \
     --customize-hook="copy-in '$TIMESCALEDB_TARBALL' /tmp" \
+    --customize-hook="mkdir -p \"\$1/tmp/patches\"" \
+    --customize-hook="sync-in '$TIMESCALEDB_PATCHES' /tmp/patches" \
     --customize-hook="chroot \"\$1\" sh -ec 'cd /tmp && tar xzf $(basename "$TIMESCALEDB_TARBALL") && cd $build \
+        && for p in /tmp/patches/*.patch; do patch -p1 --quiet --forward < \$p; done \
         && ./bootstrap $TIMESCALEDB_CMAKE -DPG_CONFIG=/usr/lib/postgresql/$PG_MAJOR/bin/pg_config >/dev/null \
         && nice -n 10 make -C build -j2 >/dev/null && make -C build install DESTDIR=/tmp/out >/dev/null \
         && tar -C /tmp/out -cf /tmp/install.tar .'" \

@@ -24,6 +24,8 @@ public final class TimescalePolicies {
 
   public static final String RETENTION = "policy_retention";
   public static final String COMPRESSION = "policy_compression";
+  /** How long after a table's retention policy its new compression policy first runs. */
+  static final Duration COMPRESSION_AFTER_RETENTION = Duration.ofSeconds(30);
 
   public record Table(String schema, String name) {
     public String qualified() {
@@ -130,15 +132,19 @@ public final class TimescalePolicies {
       }
     }
     policy(out, t, RETENTION, want.dropAfter(), have.retention(), "add_retention_policy", "drop_after",
-        "remove_retention_policy");
+        "remove_retention_policy", "");
+    // A new policy runs at once. Both at once on a table with chunks past the retention age, the
+    // compression run compresses chunks the retention run is dropping and fails ("no chunk found",
+    // a deadlock): a real failed run, seen here in one of three tries. Compression starts later.
     policy(out, t, COMPRESSION, compression.map(Compression::after), have.compression(), "add_compression_policy",
-        "compress_after", "remove_compression_policy");
+        "compress_after", "remove_compression_policy",
+        want.dropAfter().isPresent() ? ", initial_start => now() + " + interval(COMPRESSION_AFTER_RETENTION) : "");
     return out;
   }
 
   private static void policy(
       List<PlannedStatement> out, Table t, String proc, Optional<Duration> want, Optional<Job> have,
-      String add, String argument, String remove) {
+      String add, String argument, String remove, String options) {
     boolean same = want.isPresent() && have.isPresent() && want.get().equals(have.get().age());
     if (same || (want.isEmpty() && have.isEmpty())) {
       return;
@@ -147,7 +153,7 @@ public final class TimescalePolicies {
       out.add(PlannedStatement.of("SELECT " + remove + "(" + t.regclass() + ", if_exists => true)"));
     }
     want.ifPresent(age -> out.add(PlannedStatement.of(
-        "SELECT " + add + "(" + t.regclass() + ", " + argument + " => " + interval(age) + ")")));
+        "SELECT " + add + "(" + t.regclass() + ", " + argument + " => " + interval(age) + options + ")")));
   }
 
   private static String compressOptions(Compression c) {

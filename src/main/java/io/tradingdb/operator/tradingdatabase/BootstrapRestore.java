@@ -22,8 +22,8 @@ import java.util.Optional;
 /**
  * spec.bootstrap.fromBackup: once the new cluster's primary is up (Patroni has run initdb and
  * created the database), a Job restores the chosen pg_dump backup into it with the BackupSchedule's
- * own restore script (TimescaleDB pre/post-restore hooks included). Runs once; the result stays in
- * the Restored condition.
+ * own restore script (TimescaleDB pre/post-restore hooks included), from its storage or from one of
+ * its off-site copies (fromBackup.copy). Runs once; the result stays in the Restored condition.
  */
 public class BootstrapRestore {
 
@@ -58,7 +58,8 @@ public class BootstrapRestore {
           : RestoreOutcome.running("restoring " + what + " (Patroni bootstrap on the first instance)");
     }
     String backup = from.getBackupName() == null ? "latest" : from.getBackupName();
-    String what = "backup " + backup + " of BackupSchedule " + from.getBackupSchedule();
+    String what = "backup " + backup + " of BackupSchedule " + from.getBackupSchedule()
+        + (from.getCopy() == null ? "" : " from its copy " + from.getCopy());
     if (!primaryUp) {
       return RestoreOutcome.running("waiting for the primary before restoring " + what);
     }
@@ -71,15 +72,15 @@ public class BootstrapRestore {
       if (schedule == null) {
         return RestoreOutcome.failed("BackupSchedule '" + from.getBackupSchedule() + "' does not exist in " + namespace);
       }
-      BackupModel target;
+      Job restore;
       try {
-        // The schedule's storage and format, with this new cluster as the database to write.
-        target = BackupModel.from(schedule,
+        // The schedule's storage (or copy) and format, with this new cluster as the database to write.
+        BackupModel target = BackupModel.from(schedule,
             ClusterModel.connectionTarget(DatabaseTarget.tradingDatabase(model.names().cluster()), db));
+        restore = BackupWorkloads.restoreJob(target, jobName, from.getBackupName(), null, from.getCopy());
       } catch (InvalidSpecException e) {
         return RestoreOutcome.failed("cannot restore from BackupSchedule '" + from.getBackupSchedule() + "': " + e.getMessage());
       }
-      Job restore = BackupWorkloads.restoreJob(target, jobName, from.getBackupName(), null);
       restore.getMetadata().setOwnerReferences(List.of(Owners.controllerReference(db)));
       client.batch().v1().jobs().inNamespace(namespace).resource(restore).create();
       return RestoreOutcome.running("restoring " + what);

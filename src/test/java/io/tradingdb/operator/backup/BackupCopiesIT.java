@@ -10,7 +10,15 @@ import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
 import io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec;
 import io.tradingdb.operator.api.v1alpha1.common.LocalObjectRef;
 import io.tradingdb.operator.api.v1alpha1.common.SecretKeyRef;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.BootstrapSpec;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.testsupport.Samples;
+import io.tradingdb.operator.tradingdatabase.BootstrapRestore;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import io.tradingdb.operator.tradingdatabase.status.RestoreOutcome;
 import io.tradingdb.operator.testsupport.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +37,7 @@ import org.jclouds.blobstore.domain.StorageMetadata;
 import org.jclouds.blobstore.options.ListContainerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +47,10 @@ import org.junit.jupiter.api.io.TempDir;
  * once through an rclone remote configured from a Secret. Retention runs there too, a restore reads
  * the copy alone, and failed copies leave the backup Succeeded with their own condition and metric.
  */
+@EnableKubernetesMockClient(crud = true)
 class BackupCopiesIT {
+
+  static KubernetesClient client;
 
   private static final String PRIMARY_BUCKET = "trading-backups";
   private static final String OFFSITE_BUCKET = "offsite-s3";
@@ -166,6 +178,86 @@ class BackupCopiesIT {
       assertThat(restore.result().get("name").asText()).isEqualTo(id);
       assertThat(TradingDataset.fingerprint(restored)).as(copy).isEqualTo(TradingDataset.fingerprint(source));
     }
+
+    // A new TradingDatabase from that backup, read from the copy (spec.bootstrap.fromBackup.copy): the
+    // Job BootstrapRestore starts, run as its pod would run, restores the same contents.
+    String bootstrapped = newDatabase("bk_bootstrap_copy");
+    BackupScriptRunner.Run bootstrap = runBootstrapRestore(schedule, "rclone-offsite", bootstrapped);
+    assertThat(bootstrap.succeeded()).as(bootstrap.stdout() + bootstrap.stderr()).isTrue();
+    assertThat(bootstrap.result().get("name").asText()).isEqualTo(id);
+    assertThat(TradingDataset.fingerprint(bootstrapped)).isEqualTo(TradingDataset.fingerprint(source));
+  }
+
+  /**
+   * Benchmark, prints numbers: what the copies cost on a large dump (TRADINGDB_BENCH_TICKS ticks,
+   * default 2,000,000), next to the backup itself and a restore from a copy. No timing assertion.
+   */
+  @Test
+  @Tag("benchmark")
+  void copyOverheadOnALargeDump() throws Exception {
+    int ticks = Integer.parseInt(System.getenv().getOrDefault("TRADINGDB_BENCH_TICKS", "2000000"));
+    String large = newDatabase("bk_copy_large");
+    TradingDataset.create(large, ticks);
+    BackupSchedule schedule = BackupSchedules.external("large", TestPostgres.host(), TestPostgres.port(), large);
+    BackupSchedules.s3(schedule, primary.endpoint(), PRIMARY_BUCKET, "trading/large");
+    schedule.getSpec().setCopies(List.of(
+        s3Copy("offsite", OFFSITE_BUCKET, "trading/large", offsite.endpoint()),
+        rcloneCopy("rclone-offsite", "offsite", RCLONE_BUCKET + "/large")));
+    BackupModel model = model(schedule);
+
+    BackupScriptRunner.Run run = runner.run(BackupScriptsIT.backupContainer(model), model, Map.of());
+
+    assertThat(run.succeeded()).as(run.stdout() + run.stderr()).isTrue();
+    JsonNode copies = run.result().get("copies");
+    assertThat(copies).extracting(c -> c.get("result").asText()).containsOnly("Succeeded");
+    String id = run.result().get("name").asText();
+    long bytes = get(primary, PRIMARY_BUCKET, "trading/large/" + id + "/dump.pgdump.gz").length;
+    double backup = run.result().get("durationSeconds").asDouble();
+    double s3 = copies.get(0).get("durationSeconds").asDouble();
+    double rclone = copies.get(1).get("durationSeconds").asDouble();
+    String restored = newDatabase("bk_copy_large_restored");
+    long started = System.nanoTime();
+    BackupScriptRunner.Run restore = runner.run(restoreFromCopy(model, restored, "offsite"), model, Map.of());
+    double restoreSeconds = (System.nanoTime() - started) / 1e9;
+    assertThat(restore.succeeded()).as(restore.stdout() + restore.stderr()).isTrue();
+    System.out.printf("large dump copy overhead: %d ticks, %.1f MB gzip dump; backup (pg_dump + upload) %.2f s; "
+            + "copy to offsite (S3) %.2f s (%.0f%% of the backup, %.1f MB/s); copy to rclone-offsite %.2f s (%.0f%%, %.1f MB/s); "
+            + "restore from the S3 copy %.1f s%n", ticks, bytes / 1e6, backup, s3, 100 * s3 / backup, bytes / 1e6 / s3,
+        rclone, 100 * rclone / backup, bytes / 1e6 / rclone, restoreSeconds);
+  }
+
+  /**
+   * What the TradingDatabase reconciler does for a new cluster with spec.bootstrap.fromBackup
+   * {backupSchedule, copy} once its primary is up, then the Job's container run here against
+   * {@code database} of the test PostgreSQL (the pod would reach the new cluster's -rw Service).
+   */
+  private static BackupScriptRunner.Run runBootstrapRestore(BackupSchedule schedule, String copy, String database)
+      throws Exception {
+    String namespace = schedule.getMetadata().getNamespace();
+    client.resource(schedule).create();
+    TradingDatabase db = Samples.tradingDatabase(namespace, "from-copy");
+    BootstrapSpec.FromBackup from = new BootstrapSpec.FromBackup();
+    from.setBackupSchedule(schedule.getMetadata().getName());
+    from.setCopy(copy);
+    db.getSpec().setBootstrap(new BootstrapSpec());
+    db.getSpec().getBootstrap().setFromBackup(from);
+    ClusterModel cluster = ClusterModel.from(db);
+    RestoreOutcome started = new BootstrapRestore(client).reconcile(db, cluster, true);
+    assertThat(started.message()).isEqualTo("restoring backup latest of BackupSchedule nightly from its copy " + copy);
+    Job job = client.batch().v1().jobs().inNamespace(namespace).withName(cluster.names().bootstrapRestoreJob()).get();
+    var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("RESTORE_FROM_COPY");
+      assertThat(e.getValue()).isEqualTo(copy);
+    });
+    // The new cluster's superuser Secret, as the Job's pod reads it; the database is this test's.
+    Map<String, Map<String, String>> secrets = new java.util.HashMap<>(runner.secrets());
+    container.getEnv().stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+        .map(e -> e.getValueFrom().getSecretKeyRef().getName()).filter(name -> !secrets.containsKey(name))
+        .forEach(name -> secrets.put(name, Map.of("username", TestPostgres.adminUser(), "password", TestPostgres.adminPassword())));
+    BackupModel model = BackupModel.from(schedule, cluster.connectionTarget());
+    return new BackupScriptRunner(temp, secrets).run(container, model, Map.of("PGHOST", TestPostgres.host(),
+        "PGPORT", Integer.toString(TestPostgres.port()), "PGDATABASE", database, "PGSSLMODE", "disable"));
   }
 
   @Test

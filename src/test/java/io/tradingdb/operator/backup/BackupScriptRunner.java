@@ -113,6 +113,11 @@ public final class BackupScriptRunner {
     return new Run(process.exitValue(), stdout, stderr, result, termination);
   }
 
+  /** The test values the Secret references resolve to, by Secret name. */
+  Map<String, Map<String, String>> secrets() {
+    return secrets;
+  }
+
   Path volume() throws IOException {
     return Files.createDirectories(root.resolve("volume"));
   }

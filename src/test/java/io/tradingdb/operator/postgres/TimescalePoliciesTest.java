@@ -34,6 +34,15 @@ class TimescalePoliciesTest {
         "ALTER TABLE \"public\".\"ticks\" SET (timescaledb.compress, timescaledb.compress_segmentby = '\"symbol\"', "
             + "timescaledb.compress_orderby = '\"time\" DESC')",
         "SELECT add_retention_policy('\"public\".\"ticks\"'::regclass, drop_after => INTERVAL '90 days')",
+        "SELECT add_compression_policy('\"public\".\"ticks\"'::regclass, compress_after => INTERVAL '7 days',"
+            + " initial_start => now() + INTERVAL '30 seconds')");
+  }
+
+  @Test
+  void compressionWithoutRetentionStartsAtOnce() {
+    Hypertable compressOnly = new Hypertable(TICKS, Optional.empty(), Optional.empty(), Optional.of(COMPRESS));
+    var plan = TimescalePolicies.plan(List.of(compressOnly), List.of(), Map.of(TICKS, bare(TICKS)));
+    assertThat(plan.descriptions()).last().isEqualTo(
         "SELECT add_compression_policy('\"public\".\"ticks\"'::regclass, compress_after => INTERVAL '7 days')");
   }
 
@@ -81,6 +90,7 @@ class TimescalePoliciesTest {
         "ALTER TABLE \"we\"\"ird\".\"t'; DROP TABLE x; --\" SET (timescaledb.compress, "
             + "timescaledb.compress_segmentby = '\"sym\"\"bol\"', timescaledb.compress_orderby = '\"ti''me\" ASC')",
         "SELECT add_retention_policy('\"we\"\"ird\".\"t''; DROP TABLE x; --\"'::regclass, drop_after => INTERVAL '129600 seconds')",
-        "SELECT add_compression_policy('\"we\"\"ird\".\"t''; DROP TABLE x; --\"'::regclass, compress_after => INTERVAL '1 days')");
+        "SELECT add_compression_policy('\"we\"\"ird\".\"t''; DROP TABLE x; --\"'::regclass, compress_after => INTERVAL '1 days',"
+            + " initial_start => now() + INTERVAL '30 seconds')");
   }
 }

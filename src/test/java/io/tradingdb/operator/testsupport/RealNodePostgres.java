@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.tradingdb.operator.tradingdatabase.monitoring.ContainerSecurity;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * against one (backup Jobs, migration hooks). Superuser {@code postgres} with a password, SCRAM from
  * any address, no TLS. Reached from this machine at the pod's IP, from pods at the Service's IP.
  */
-public record RealNodePostgres(String name, String namespace, String password, String podIp, String serviceIp) {
+public record RealNodePostgres(String name, String namespace, String password, String podIp, String serviceIp)
+    implements PostgresServer {
 
   public static final Map<String, String> ON_REAL_NODE = Map.of("kubernetes.io/hostname", "real-node");
   public static final Toleration REAL_NODE_TOLERATION = new TolerationBuilder().withKey("tradingdb.io/real-node")
@@ -58,8 +58,27 @@ public record RealNodePostgres(String name, String namespace, String password, S
   }
 
   /** From this machine straight to the pod's IP on the node's bridge. */
+  @Override
+  public String host() {
+    return podIp;
+  }
+
+  @Override
+  public int port() {
+    return 5432;
+  }
+
+  @Override
+  public String adminUser() {
+    return "postgres";
+  }
+
+  @Override
+  public String adminPassword() {
+    return password;
+  }
+
   public Connection connect(String database) throws SQLException {
-    return DriverManager.getConnection("jdbc:postgresql://" + podIp + ":5432/" + database
-        + "?sslmode=disable&connectTimeout=10", "postgres", password);
+    return connectAsAdmin(database);
   }
 }

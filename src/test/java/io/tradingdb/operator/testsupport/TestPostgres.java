@@ -1,16 +1,10 @@
 package io.tradingdb.operator.testsupport;
 
-import io.tradingdb.operator.postgres.SqlQuote;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Locale;
-import java.util.Properties;
-import java.util.UUID;
 
 /**
  * The real PostgreSQL that testenv/postgres.sh starts on loopback. Tests that need it fail (never
@@ -42,36 +36,53 @@ public final class TestPostgres {
   }
 
   public static String jdbcUrl(String database) {
-    return "jdbc:postgresql://" + host() + ":" + port() + "/" + database;
+    return server().jdbcUrl(database);
   }
 
   public static Connection connect(String database, String user, String password)
       throws SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", user);
-    props.setProperty("password", password);
-    props.setProperty("connectTimeout", "5");
-    return DriverManager.getConnection(jdbcUrl(database), props);
+    return server().connect(database, user, password);
   }
 
   public static Connection connectAsAdmin(String database) throws SQLException {
-    return connect(database, adminUser(), adminPassword());
+    return server().connectAsAdmin(database);
   }
 
   /** Creates an empty database with a unique name for one test class and returns its name. */
   public static String createDatabase(String prefix) throws SQLException {
-    String name = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
-    try (Connection c = connectAsAdmin("postgres"); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + SqlQuote.identifier(name));
-    }
-    return name;
+    return server().createDatabase(prefix);
   }
 
   public static void dropDatabase(String name) throws SQLException {
-    try (Connection c = connectAsAdmin("postgres"); Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + SqlQuote.identifier(name) + " WITH (FORCE)");
-    }
+    server().dropDatabase(name);
   }
+
+  /** This PostgreSQL as a {@link PostgresServer}, for tests that also run against a pod's. */
+  public static PostgresServer server() {
+    return HOST;
+  }
+
+  private static final PostgresServer HOST = new PostgresServer() {
+    @Override
+    public String host() {
+      return TestPostgres.host();
+    }
+
+    @Override
+    public int port() {
+      return TestPostgres.port();
+    }
+
+    @Override
+    public String adminUser() {
+      return TestPostgres.adminUser();
+    }
+
+    @Override
+    public String adminPassword() {
+      return TestPostgres.adminPassword();
+    }
+  };
 
   private static String require(String variable) {
     String value = System.getenv(variable);

@@ -35,8 +35,7 @@ class HypertablePolicyBenchmarkIT {
         h.getCompression().setSegmentBy(List.of("symbol"));
         specs.add(h);
       }
-      HypertablePoliciesIT.database = database;
-      var db = HypertablePoliciesIT.cluster(specs.toArray(HypertableSpec[]::new));
+      var db = HypertablePoliciesIT.cluster(database, specs.toArray(HypertableSpec[]::new));
       var desired = ClusterModel.from(db).hypertables();
 
       long start = System.nanoTime();

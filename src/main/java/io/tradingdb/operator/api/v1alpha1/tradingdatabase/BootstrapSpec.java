@@ -27,6 +27,9 @@ public class BootstrapSpec {
   @ValidationRule(
       value = "!has(self.targetTime) || has(self.pgBackRest)",
       message = "targetTime (point-in-time recovery) needs fromBackup.pgBackRest: pg_dump backups have no WAL to replay")
+  @ValidationRule(
+      value = "!has(self.copy) || has(self.backupSchedule)",
+      message = "copy names one of fromBackup.backupSchedule's spec.copies: it needs backupSchedule")
   public static class FromBackup {
     @JsonPropertyDescription(
         "Name of the BackupSchedule (method pgDump) in this namespace whose storage holds the backup.")
@@ -42,6 +45,13 @@ public class BootstrapSpec {
             + "backup label. Defaults to the latest.")
     private String backupName;
 
+    @Pattern("^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$")
+    @JsonPropertyDescription(
+        "Read the backup from this off-site copy (the name of one of the BackupSchedule's spec.copies) "
+            + "instead of its storage, for example when the storage is lost with the old cluster. "
+            + "Defaults to the storage.")
+    private String copy;
+
     @Pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")
     @JsonPropertyDescription(
         "Point in time to recover to (RFC 3339, for example 2026-11-26T03:00:00Z), by replaying "
@@ -55,6 +65,8 @@ public class BootstrapSpec {
     public void setBackupSchedule(String backupSchedule) { this.backupSchedule = backupSchedule; }
     public String getBackupName() { return backupName; }
     public void setBackupName(String backupName) { this.backupName = backupName; }
+    public String getCopy() { return copy; }
+    public void setCopy(String copy) { this.copy = copy; }
     public String getTargetTime() { return targetTime; }
     public void setTargetTime(String targetTime) { this.targetTime = targetTime; }
   }
