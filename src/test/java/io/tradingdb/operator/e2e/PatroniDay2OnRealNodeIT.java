@@ -235,10 +235,25 @@ class PatroniDay2OnRealNodeIT {
     System.out.printf("day2 switchover %s -> %s by annotation: %s; longest write gap %.3f s, failed transactions %d,"
         + " failed connects %d%n", primary, target.name(), status().getSwitchover().getMessage(), w.longestGapSeconds(),
         w.failedTransactions(), w.failedConnects());
-    // Acting once: the same value again does nothing, even when another member leads meanwhile.
+    // Acting once: reconciles run while the annotation is still set (a reload-only change right after
+    // the switchover, proved on every member and in observedGeneration), and none switches over again.
+    // The change also reaches the member just demoted, which was starting when Patroni saw it.
     String time = status().getSwitchover().getTime();
-    Thread.sleep(15_000);
+    setParameter("work_mem", "12MB");
+    long generation = client.resources(TradingDatabase.class).inNamespace(ns).withName(NAME).get().getMetadata().getGeneration();
+    long t0 = System.nanoTime();
+    await().ignoreExceptions().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      for (Member m : members()) {
+        assertThat(show(m.host(), "work_mem")).as(m.name()).isEqualTo("12MB");
+      }
+      TradingDatabaseStatus s = status();
+      assertThat(s.getObservedGeneration()).isEqualTo(generation);
+      assertThat(condition(s, ClusterStatus.PARAMETERS_APPLIED).getStatus()).isEqualTo("True");
+    });
+    System.out.printf("day2 work_mem 8MB -> 12MB right after the switchover: on every member after %.1f s%n",
+        (System.nanoTime() - t0) / 1e9);
     assertThat(status().getSwitchover().getTime()).isEqualTo(time);
+    assertThat(status().getCurrentPrimary()).isEqualTo(target.name());
   }
 
   @Test

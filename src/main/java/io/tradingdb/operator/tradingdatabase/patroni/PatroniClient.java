@@ -106,6 +106,14 @@ public class PatroniClient {
         .timeout(ACTION_TIMEOUT).build());
   }
 
+  /** POST /reload on one member's own API: Patroni re-reads its configuration, rewrites postgresql.conf and signals PostgreSQL. */
+  public String reload(String memberBase, Login login) {
+    return send(HttpRequest.newBuilder(uri(memberBase, "/reload"))
+        .POST(HttpRequest.BodyPublishers.ofString(""))
+        .header("Authorization", login.header())
+        .timeout(READ_TIMEOUT).build());
+  }
+
   /** POST /switchover from the current leader to {@code candidate}; answers when the candidate leads. */
   public String switchover(String base, Login login, String leader, String candidate) {
     Map<String, Object> body = new LinkedHashMap<>();
