@@ -62,6 +62,11 @@ public class PatroniOperations {
     this.events = new EventRecorder(client, clock);
   }
 
+  /** The REST API client, shared with {@link PasswordRotation}. */
+  public PatroniClient patroniClient() {
+    return patroni;
+  }
+
   /** Null when there is no primary to ask yet. */
   public PatroniOutcome reconcile(TradingDatabase db, ClusterModel model, StatefulSet sts, List<Pod> pods) {
     String primary = ClusterStatus.primaryPod(pods);
