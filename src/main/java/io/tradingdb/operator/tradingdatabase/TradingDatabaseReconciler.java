@@ -315,6 +315,37 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     return requests;
   }
 
+  /**
+   * The cluster with the request annotations of whichever copy is newer. A request annotation wakes
+   * the reconciler through its own informer, whose event can come before the primary cache has the
+   * new object (the generation-aware controller ignores that update): the reconcile would then read
+   * the old annotations and nothing would wake it again.
+   */
+  static TradingDatabase withLatestRequests(TradingDatabase db, TradingDatabase requests) {
+    if (requests == null || !newer(requests.getMetadata().getResourceVersion(), db.getMetadata().getResourceVersion())) {
+      return db;
+    }
+    Map<String, String> annotations = new java.util.HashMap<>();
+    if (db.getMetadata().getAnnotations() != null) {
+      annotations.putAll(db.getMetadata().getAnnotations());
+    }
+    requests(db).keySet().forEach(annotations::remove);
+    annotations.putAll(requests(requests));
+    TradingDatabase copy = new TradingDatabase();
+    copy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(db.getMetadata()).withAnnotations(annotations).build());
+    copy.setSpec(db.getSpec());
+    copy.setStatus(db.getStatus());
+    return copy;
+  }
+
+  private static boolean newer(String a, String b) {
+    try {
+      return Long.parseLong(a) > Long.parseLong(b);
+    } catch (NumberFormatException | NullPointerException e) {
+      return false;
+    }
+  }
+
   private static TradingDatabase requestsOnly(TradingDatabase db) {
     TradingDatabase slim = new TradingDatabase();
     slim.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
@@ -339,7 +370,9 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     return memory.throttled(() -> reconcileNow(db, context));
   }
 
-  private UpdateControl<TradingDatabase> reconcileNow(TradingDatabase db, Context<TradingDatabase> context) {
+  private UpdateControl<TradingDatabase> reconcileNow(TradingDatabase cached, Context<TradingDatabase> context) {
+    TradingDatabase db = withLatestRequests(cached,
+        context.getSecondaryResource(TradingDatabase.class, REQUESTS).orElse(null));
     ClusterModel model;
     try {
       model = ClusterModel.from(db);
