@@ -54,7 +54,7 @@ public final class PatroniCredentials {
         .build();
   }
 
-  static String file(Logins logins) {
+  public static String file(Logins logins) {
     Map<String, Object> authentication = new LinkedHashMap<>();
     authentication.put("superuser", login(logins.superuser(), logins.superuserPassword()));
     // pg_rewind after a failover runs as the superuser.
