@@ -43,7 +43,7 @@ final class ClusterSteps {
 
   /** What the status reports from the steps, and when to reconcile again (null: on events only). */
   record Result(List<String> pending, String alerting, CheckOutcome checks, RestoreOutcome restore,
-      boolean patroniRan, PatroniOutcome patroni, Duration nextCheck) {}
+      boolean patroniRan, PatroniOutcome patroni, PasswordRotation.Outcome rotation, Duration nextCheck) {}
 
   private final KubernetesClient client;
   private final EventRecorder events;
@@ -51,16 +51,18 @@ final class ClusterSteps {
   private final BootstrapRestore bootstrapRestore;
   private final DatabaseChecks databaseChecks;
   private final PatroniOperations patroniOperations;
+  private final PasswordRotation passwordRotation;
   private final Map<ResourceID, CheckOutcome> lastChecks = new ConcurrentHashMap<>();
 
   ClusterSteps(KubernetesClient client, EventRecorder events, OptionalResources optionalResources,
-      DatabaseChecks databaseChecks, PatroniOperations patroniOperations) {
+      DatabaseChecks databaseChecks, PatroniOperations patroniOperations, PasswordRotation passwordRotation) {
     this.client = client;
     this.events = events;
     this.optionalResources = optionalResources;
     this.bootstrapRestore = new BootstrapRestore(client);
     this.databaseChecks = databaseChecks;
     this.patroniOperations = patroniOperations;
+    this.passwordRotation = passwordRotation;
   }
 
   Result run(TradingDatabase db, ClusterModel model, StatefulSet sts, List<Pod> pods,
@@ -122,7 +124,13 @@ final class ClusterSteps {
       Duration soon = Duration.ofSeconds(5);
       nextCheck = nextCheck == null || nextCheck.compareTo(soon) > 0 ? soon : nextCheck;
     }
-    return new Result(pending, alerting, checks, restore, patroniRan, patroni, nextCheck);
+    PasswordRotation.Outcome rotation = patroniRan && passwordRotation != null && ClusterStatus.primaryPod(pods) != null
+        ? passwordRotation.reconcile(db, model, pods, cachedSecret) : null;
+    if (rotation != null && rotation.busy()) {
+      Duration soon = Duration.ofSeconds(5);
+      nextCheck = nextCheck == null || nextCheck.compareTo(soon) > 0 ? soon : nextCheck;
+    }
+    return new Result(pending, alerting, checks, restore, patroniRan, patroni, rotation, nextCheck);
   }
 
   private boolean allowsExpansion(String storageClass) {

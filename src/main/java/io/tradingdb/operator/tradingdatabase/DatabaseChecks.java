@@ -101,6 +101,33 @@ public class DatabaseChecks {
     return since.compareTo(interval) >= 0 ? Duration.ZERO : interval.minus(since);
   }
 
+  /**
+   * Sets new passwords on the primary in one transaction, as the superuser. When the superuser's own
+   * password was already changed by an earlier attempt that stopped before its Secret was updated,
+   * {@code superuserNext} logs in instead.
+   */
+  public void setPasswords(ClusterModel model, List<io.tradingdb.operator.postgres.PlannedStatement> plan,
+      String superuserNext) throws SQLException {
+    AdminConnection admin = primary.apply(model);
+    try {
+      runOnce(admin, plan);
+    } catch (SQLException e) {
+      if (superuserNext == null || !"28P01".equals(e.getSQLState())) {
+        throw e;
+      }
+      runOnce(new AdminConnection(admin.target(),
+          new io.tradingdb.operator.postgres.PostgresCredentials(admin.credentials().username(), superuserNext),
+          admin.caCertificatePem()), plan);
+    }
+  }
+
+  private void runOnce(AdminConnection admin, List<io.tradingdb.operator.postgres.PlannedStatement> plan) throws SQLException {
+    // Its own session: a pooled one would outlive the superuser's old password.
+    try (Connection own = connections.openUnpooled(admin.target(), admin.credentials(), admin.caCertificatePem())) {
+      io.tradingdb.operator.postgres.PasswordRotationSql.apply(own, plan);
+    }
+  }
+
   public CheckOutcome run(TradingDatabase db, ClusterModel model, HealthStatus previous) {
     String namespace = model.names().namespace();
     try {

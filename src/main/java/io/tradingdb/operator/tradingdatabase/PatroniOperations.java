@@ -8,12 +8,14 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PendingRestart;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.RequestResult;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
+import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.kube.EventRecorder;
 import io.tradingdb.operator.kube.SecretData;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.patroni.Member;
 import io.tradingdb.operator.tradingdatabase.patroni.ParameterPlan;
+import io.tradingdb.operator.tradingdatabase.patroni.ReloadPlan;
 import io.tradingdb.operator.tradingdatabase.patroni.PatroniClient;
 import io.tradingdb.operator.tradingdatabase.patroni.RestartPlan;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
@@ -26,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,12 +52,19 @@ public class PatroniOperations {
   private final PatroniClient patroni;
   private final EventRecorder events;
   private final Clock clock;
+  /** When this operator last changed each cluster's DCS parameters ("namespace/name"), for {@link ReloadPlan}. */
+  private final Map<String, Instant> parametersPatchedAt = new ConcurrentHashMap<>();
 
   public PatroniOperations(KubernetesClient client, PatroniClient patroni, Clock clock) {
     this.client = client;
     this.patroni = patroni;
     this.clock = clock;
     this.events = new EventRecorder(client, clock);
+  }
+
+  /** The REST API client, shared with {@link PasswordRotation}. */
+  public PatroniClient patroniClient() {
+    return patroni;
   }
 
   /** Null when there is no primary to ask yet. */
@@ -78,14 +88,19 @@ public class PatroniOperations {
       String rejected = plan.rejected().isEmpty() ? null : String.join("; ", plan.rejected());
       String applying = null;
       String step = null;
+      String key = ns + "/" + model.names().cluster();
       if (rejected == null && plan.changes()) {
         patroni.patchConfig(base, login, plan.body());
+        parametersPatchedAt.put(key, clock.instant());
         String names = String.join(", ", plan.patch().keySet());
         events.normal(db, "ParametersChanged", "Patroni's configuration now holds the new " + names
             + "; each instance reloads it within Patroni's loop");
         applying = "Patroni's configuration holds the new " + names + "; each instance reloads it within Patroni's loop";
       }
       List<Member> members = patroni.cluster(base);
+      if (applying == null && rejected == null && (parametersPatchedAt.containsKey(key) || applying(previous))) {
+        applying = followUp(key, members, login);
+      }
       List<PendingRestart> pending = members.stream().filter(Member::pendingRestart)
           .map(m -> new PendingRestart(m.name(), m.leader(), m.pendingParameters())).toList();
 
@@ -119,6 +134,29 @@ public class PatroniOperations {
           .log("Patroni's REST API: {}", e.getMessage());
       return new PatroniOutcome(null, null, null, null, "Patroni's REST API: " + e.getMessage(), null, null);
     }
+  }
+
+  /**
+   * After a DCS change: waits until each member had its loop and runs, then reloads every member
+   * ({@link ReloadPlan} says why). Returns what is still being applied, or null when done.
+   */
+  private String followUp(String key, List<Member> members, PatroniClient.Login login) {
+    ReloadPlan.Step next = ReloadPlan.next(parametersPatchedAt.get(key), clock.instant(), members);
+    if (next instanceof ReloadPlan.Wait w) {
+      return w.why();
+    }
+    for (Member m : ((ReloadPlan.Reload) next).members()) {
+      patroni.reload(m.apiBase(), login);
+    }
+    parametersPatchedAt.remove(key);
+    LOG.atInfo().addKeyValue("tradingdatabase", key).log("reloaded every member after a parameter change");
+    return null;
+  }
+
+  /** Whether the last status said the parameters were still being applied (survives an operator restart). */
+  private static boolean applying(TradingDatabaseStatus previous) {
+    return Conditions.find(previous.getConditions(), ClusterStatus.PARAMETERS_APPLIED)
+        .filter(c -> "Applying".equals(c.getReason())).isPresent();
   }
 
   /**

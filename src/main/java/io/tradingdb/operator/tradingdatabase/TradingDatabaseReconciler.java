@@ -43,6 +43,7 @@ import io.tradingdb.operator.tradingdatabase.dependent.PoolerDisruptionBudgetDep
 import io.tradingdb.operator.tradingdatabase.dependent.PoolerServiceDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.HeadlessServiceDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.PatroniConfigMapDependent;
+import io.tradingdb.operator.tradingdatabase.dependent.PatroniCredentialsDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.PatroniRoleBindingDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.PatroniRoleDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.ReadOnlyServiceDependent;
@@ -104,6 +105,11 @@ import org.slf4j.LoggerFactory;
           dependsOn = "ca-secret",
           useEventSourceWithName = "superuser-secret"),
       @Dependent(name = "patroni-config", type = PatroniConfigMapDependent.class),
+      @Dependent(
+          name = "patroni-credentials",
+          type = PatroniCredentialsDependent.class,
+          dependsOn = "replication-secret",
+          useEventSourceWithName = "superuser-secret"),
       @Dependent(name = "service-account", type = ServiceAccountDependent.class),
       @Dependent(name = "patroni-role", type = PatroniRoleDependent.class),
       @Dependent(
@@ -122,7 +128,7 @@ import org.slf4j.LoggerFactory;
       @Dependent(
           name = "statefulset",
           type = StatefulSetDependent.class,
-          dependsOn = {"patroni-config", "replication-secret", "patroni-role-binding", "headless-service"}),
+          dependsOn = {"patroni-config", "patroni-credentials", "patroni-role-binding", "headless-service"}),
       @Dependent(
           name = "disruption-budget",
           type = DisruptionBudgetDependent.class,
@@ -247,7 +253,9 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     this.clock = clock;
     this.events = new EventRecorder(client, clock);
     this.optionalResources = new OptionalResources(client, clock);
-    this.steps = new ClusterSteps(client, events, optionalResources, databaseChecks, patroni);
+    this.steps = new ClusterSteps(client, events, optionalResources, databaseChecks, patroni,
+        patroni != null && databaseChecks != null
+            ? new PasswordRotation(client, databaseChecks, patroni.patroniClient(), clock) : null);
   }
 
   @Override
@@ -300,13 +308,45 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     Map<String, String> annotations = db.getMetadata().getAnnotations();
     Map<String, String> requests = new java.util.TreeMap<>();
     if (annotations != null) {
-      for (String key : List.of(PatroniOperations.RESTART_ANNOTATION, PatroniOperations.SWITCHOVER_ANNOTATION)) {
+      for (String key : List.of(PatroniOperations.RESTART_ANNOTATION, PatroniOperations.SWITCHOVER_ANNOTATION,
+          PasswordRotation.ANNOTATION)) {
         if (annotations.containsKey(key)) {
           requests.put(key, annotations.get(key));
         }
       }
     }
     return requests;
+  }
+
+  /**
+   * The cluster with the request annotations of whichever copy is newer. A request annotation wakes
+   * the reconciler through its own informer, whose event can come before the primary cache has the
+   * new object (the generation-aware controller ignores that update): the reconcile would then read
+   * the old annotations and nothing would wake it again.
+   */
+  static TradingDatabase withLatestRequests(TradingDatabase db, TradingDatabase requests) {
+    if (requests == null || !newer(requests.getMetadata().getResourceVersion(), db.getMetadata().getResourceVersion())) {
+      return db;
+    }
+    Map<String, String> annotations = new java.util.HashMap<>();
+    if (db.getMetadata().getAnnotations() != null) {
+      annotations.putAll(db.getMetadata().getAnnotations());
+    }
+    requests(db).keySet().forEach(annotations::remove);
+    annotations.putAll(requests(requests));
+    TradingDatabase copy = new TradingDatabase();
+    copy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(db.getMetadata()).withAnnotations(annotations).build());
+    copy.setSpec(db.getSpec());
+    copy.setStatus(db.getStatus());
+    return copy;
+  }
+
+  private static boolean newer(String a, String b) {
+    try {
+      return Long.parseLong(a) > Long.parseLong(b);
+    } catch (NumberFormatException | NullPointerException e) {
+      return false;
+    }
   }
 
   private static TradingDatabase requestsOnly(TradingDatabase db) {
@@ -333,7 +373,9 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     return memory.throttled(() -> reconcileNow(db, context));
   }
 
-  private UpdateControl<TradingDatabase> reconcileNow(TradingDatabase db, Context<TradingDatabase> context) {
+  private UpdateControl<TradingDatabase> reconcileNow(TradingDatabase cached, Context<TradingDatabase> context) {
+    TradingDatabase db = withLatestRequests(cached,
+        context.getSecondaryResource(TradingDatabase.class, REQUESTS).orElse(null));
     ClusterModel model;
     try {
       model = ClusterModel.from(db);
@@ -362,6 +404,9 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     if (steps.patroniRan()) {
       status = ClusterStatus.withPatroni(status, steps.patroni(), db.getStatus() == null ? null : db.getStatus().getConditions(),
           db.getMetadata().getGeneration(), clock);
+    }
+    if (steps.rotation() != null && steps.rotation().result() != null) {
+      status.setPasswordRotation(steps.rotation().result());
     }
     java.time.Duration nextCheck = steps.nextCheck();
     UpdateControl<TradingDatabase> control = writeStatus(db, status);

@@ -117,6 +117,12 @@ final class PatroniRun {
     secrets.put(model.names().replicationSecret(), Map.of("username", "standby", "password", Passwords.generate(),
         "restapi-username", "patroni", "restapi-password", Passwords.generate()));
     Map<String, String> env = ContainerEnv.resolve(postgres.getEnv(), secrets);
+    // The logins file the pod gets from its <name>-patroni-credentials Secret, in the same folder.
+    Map<String, String> replication = secrets.get(model.names().replicationSecret());
+    Files.writeString(etc.resolve(io.tradingdb.operator.tradingdatabase.workload.PatroniCredentials.FILE),
+        io.tradingdb.operator.tradingdatabase.workload.PatroniCredentials.file(
+            new io.tradingdb.operator.tradingdatabase.workload.PatroniCredentials.Logins(
+                "postgres", superuserPassword, replication.get("password"), replication.get("restapi-password"))));
     // What the kubelet fills in from the pod, and this machine's folders.
     env.put("PATRONI_NAME", member());
     env.put("PATRONI_KUBERNETES_NAMESPACE", namespace);
@@ -129,7 +135,8 @@ final class PatroniRun {
     env.putAll(flow.workOverrides("patroni"));
     env.putAll(flow.repositoryOverrides());
     flow.run(Map.of(), "chown", "-R", "postgres:postgres", dir.toString());
-    patroni = flow.startAsPostgres(env, dir.resolve("patroni.log"), "patroni", etc.resolve(PatroniConfigMap.CONFIG_FILE).toString());
+    // The folder, as the pod's command has it: Patroni merges patroni.yaml and credentials.yaml.
+    patroni = flow.startAsPostgres(env, dir.resolve("patroni.log"), "patroni", etc.toString());
   }
 
   @SuppressWarnings("unchecked")

@@ -18,9 +18,9 @@ import io.tradingdb.operator.tradingdatabase.patroni.PatroniClient;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import io.tradingdb.operator.testsupport.RealCluster;
 import io.tradingdb.operator.testsupport.RealNodeOperator;
+import io.tradingdb.operator.testsupport.WriteLoad;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -32,9 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -69,7 +66,7 @@ class PatroniDay2OnRealNodeIT {
   static Operator operator;
   static String ns;
   static final PatroniClient patroni = new PatroniClient();
-  static Writer writer;
+  static WriteLoad writer;
 
   @BeforeAll
   static void start() throws Exception {
@@ -112,7 +109,7 @@ class PatroniDay2OnRealNodeIT {
     });
     System.out.printf("day2: 3 instances Ready with ParametersApplied after %.1f s%n", (System.nanoTime() - t0) / 1e9);
     psql("CREATE TABLE day2_log (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())");
-    writer = new Writer();
+    writer = rwWriter();
     writer.awaitWrites(50);
   }
 
@@ -130,7 +127,7 @@ class PatroniDay2OnRealNodeIT {
       assertThat(condition(status(), ClusterStatus.PARAMETERS_APPLIED).getStatus()).isEqualTo("True");
     });
     writer.awaitWritesAfter(System.nanoTime(), 20);
-    Writer.Window w = writer.window(from);
+    WriteLoad.Window w = writer.window(from);
     System.out.printf("day2 parameter reload (work_mem 4MB -> 8MB): longest write gap %.3f s, failed transactions %d,"
         + " failed connects %d, %d writes%n", w.longestGapSeconds(), w.failedTransactions(), w.failedConnects(), w.writes());
     assertThat(startTimes()).as("no PostgreSQL restarted").isEqualTo(startedBefore);
@@ -164,7 +161,7 @@ class PatroniDay2OnRealNodeIT {
       assertThat(condition(s, ClusterStatus.PARAMETERS_APPLIED).getStatus()).isEqualTo("True");
     });
     writer.awaitWritesAfter(System.nanoTime(), 20);
-    Writer.Window w = writer.window(from);
+    WriteLoad.Window w = writer.window(from);
     Map<String, Instant> after = startTimes();
     System.out.printf("day2 restart parameter (shared_buffers 128MB -> 160MB): pending seen %s; primary %s -> %s;"
         + " restarts in order %s; longest write gap %.3f s, failed transactions %d, failed connects %d%n",
@@ -231,14 +228,29 @@ class PatroniDay2OnRealNodeIT {
       assertThat(s.getCurrentPrimary()).isEqualTo(target.name());
     });
     writer.awaitWritesAfter(System.nanoTime(), 20);
-    Writer.Window w = writer.window(from);
+    WriteLoad.Window w = writer.window(from);
     System.out.printf("day2 switchover %s -> %s by annotation: %s; longest write gap %.3f s, failed transactions %d,"
         + " failed connects %d%n", primary, target.name(), status().getSwitchover().getMessage(), w.longestGapSeconds(),
         w.failedTransactions(), w.failedConnects());
-    // Acting once: the same value again does nothing, even when another member leads meanwhile.
+    // Acting once: reconciles run while the annotation is still set (a reload-only change right after
+    // the switchover, proved on every member and in observedGeneration), and none switches over again.
+    // The change also reaches the member just demoted, which was starting when Patroni saw it.
     String time = status().getSwitchover().getTime();
-    Thread.sleep(15_000);
+    setParameter("work_mem", "12MB");
+    long generation = client.resources(TradingDatabase.class).inNamespace(ns).withName(NAME).get().getMetadata().getGeneration();
+    long t0 = System.nanoTime();
+    await().ignoreExceptions().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      for (Member m : members()) {
+        assertThat(show(m.host(), "work_mem")).as(m.name()).isEqualTo("12MB");
+      }
+      TradingDatabaseStatus s = status();
+      assertThat(s.getObservedGeneration()).isEqualTo(generation);
+      assertThat(condition(s, ClusterStatus.PARAMETERS_APPLIED).getStatus()).isEqualTo("True");
+    });
+    System.out.printf("day2 work_mem 8MB -> 12MB right after the switchover: on every member after %.1f s%n",
+        (System.nanoTime() - t0) / 1e9);
     assertThat(status().getSwitchover().getTime()).isEqualTo(time);
+    assertThat(status().getCurrentPrimary()).isEqualTo(target.name());
   }
 
   @Test
@@ -255,7 +267,7 @@ class PatroniDay2OnRealNodeIT {
       assertThat(s.getRestart().getResult()).isEqualTo("Succeeded");
     });
     writer.awaitWritesAfter(System.nanoTime(), 20);
-    Writer.Window w = writer.window(from);
+    WriteLoad.Window w = writer.window(from);
     Map<String, Instant> after = startTimes();
     System.out.printf("day2 rolling restart by annotation: primary %s -> %s; restarts in order %s; %s;"
         + " longest write gap %.3f s, failed transactions %d, failed connects %d%n", primary, status().getCurrentPrimary(),
@@ -280,7 +292,7 @@ class PatroniDay2OnRealNodeIT {
   @Test
   @Order(7)
   void aNewPodTemplateRollsReplicasFirstThenSwitchesOver() throws Exception {
-    writer = new Writer();
+    writer = rwWriter();
     writer.awaitWrites(20);
     String primary = status().getCurrentPrimary();
     Map<String, String> uids = new LinkedHashMap<>();
@@ -303,7 +315,7 @@ class PatroniDay2OnRealNodeIT {
       assertThat(members()).hasSize(3).allMatch(Member::running);
     });
     writer.awaitWritesAfter(System.nanoTime(), 20);
-    Writer.Window w = writer.window(from);
+    WriteLoad.Window w = writer.window(from);
     Map<String, Instant> created = new LinkedHashMap<>();
     client.pods().inNamespace(ns).withLabel("tradingdb.io/cluster", NAME).list().getItems()
         .forEach(p -> created.put(p.getMetadata().getName(), Instant.parse(p.getMetadata().getCreationTimestamp())));
@@ -402,104 +414,10 @@ class PatroniDay2OnRealNodeIT {
         patroni.config(PatroniClient.base(primaryIp(), ClusterNames.PATRONI_PORT)));
   }
 
-  /**
-   * An application writing one row per transaction to the -rw Service (its ClusterIP), reconnecting
-   * after an error as a client library would. A failed transaction is an INSERT that got an error on
-   * an open connection; a failed connect is a new connection refused while the primary changes.
-   */
-  static final class Writer {
-    private final ConcurrentSkipListMap<Long, Long> acknowledgedAt = new ConcurrentSkipListMap<>();
-    private final ConcurrentSkipListMap<Long, String> failures = new ConcurrentSkipListMap<>();
-    private final ConcurrentSkipListMap<Long, String> connectFailures = new ConcurrentSkipListMap<>();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicInteger seq = new AtomicInteger();
-    private final Thread thread;
-    private final String url;
-
-    Writer() {
-      String ip = client.services().inNamespace(ns).withName(NAME + "-rw").get().getSpec().getClusterIP();
-      url = "jdbc:postgresql://" + ip + ":" + ClusterNames.POSTGRES_PORT
-          + "/ai_trading?sslmode=require&connectTimeout=5&socketTimeout=10";
-      thread = new Thread(this::loop, "day2-writer");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    record Window(double longestGapSeconds, int failedTransactions, int failedConnects, int writes) {}
-
-    long mark() {
-      return System.nanoTime();
-    }
-
-    private void loop() {
-      Properties props = login();
-      // Ids of a later writer never collide with an earlier one's rows.
-      long next = System.currentTimeMillis() * 1000;
-      while (running.get()) {
-        Connection c;
-        try {
-          c = DriverManager.getConnection(url, props);
-        } catch (Exception e) {
-          connectFailures.put(System.nanoTime() + seq.incrementAndGet(), String.valueOf(e.getMessage()));
-          sleep(100);
-          continue;
-        }
-        try (c; PreparedStatement insert = c.prepareStatement("INSERT INTO day2_log (id) VALUES (?)")) {
-          while (running.get()) {
-            insert.setLong(1, next);
-            insert.executeUpdate();
-            acknowledgedAt.put(next, System.nanoTime());
-            next++;
-            Thread.sleep(20);
-          }
-        } catch (Exception e) {
-          failures.put(System.nanoTime() + seq.incrementAndGet(), String.valueOf(e.getMessage()));
-          next++;
-          sleep(100);
-        }
-      }
-    }
-
-    private static void sleep(long ms) {
-      try {
-        Thread.sleep(ms);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    void awaitWrites(int n) {
-      await().ignoreExceptions().atMost(Duration.ofMinutes(1)).until(() -> acknowledgedAt.size() >= n);
-    }
-
-    void awaitWritesAfter(long since, int n) {
-      await().ignoreExceptions().atMost(Duration.ofMinutes(3)).until(() -> acknowledgedAt.values().stream().filter(t -> t > since).count() >= n);
-    }
-
-    /** From {@code from} to now: the longest time without an acknowledged write, and the failures. */
-    Window window(long from) {
-      long previous = from;
-      long longest = 0;
-      int writes = 0;
-      for (long t : new java.util.TreeSet<>(acknowledgedAt.values())) {
-        if (t <= from) {
-          continue;
-        }
-        longest = Math.max(longest, t - previous);
-        previous = t;
-        writes++;
-      }
-      failures.tailMap(from).values().forEach(m -> System.out.println("day2 failed transaction: " + m));
-      return new Window(longest / 1e9, failures.tailMap(from).size(), connectFailures.tailMap(from).size(), writes);
-    }
-
-    Set<Long> acknowledged() {
-      return acknowledgedAt.keySet();
-    }
-
-    void stop() throws InterruptedException {
-      running.set(false);
-      thread.join(30_000);
-    }
+  /** The writer through the -rw Service's ClusterIP, as the superuser. */
+  static WriteLoad rwWriter() {
+    String ip = client.services().inNamespace(ns).withName(NAME + "-rw").get().getSpec().getClusterIP();
+    return new WriteLoad("day2", "jdbc:postgresql://" + ip + ":" + ClusterNames.POSTGRES_PORT
+        + "/ai_trading?sslmode=require&connectTimeout=5&socketTimeout=10", login(), "day2_log");
   }
 }

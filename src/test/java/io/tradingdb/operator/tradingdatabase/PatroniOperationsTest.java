@@ -62,4 +62,22 @@ class PatroniOperationsTest {
     db.getMetadata().setAnnotations(null);
     assertThat(TradingDatabaseReconciler.requests(db)).isEmpty();
   }
+
+  /** A request that reached the requests informer before the primary cache is not lost. */
+  @Test
+  void aNewerRequestAnnotationWinsOverAStaleCachedCluster() {
+    TradingDatabase cached = Samples.tradingDatabase("ns", "db");
+    cached.getMetadata().setResourceVersion("10");
+    cached.getMetadata().setAnnotations(java.util.Map.of("team", "x", PatroniOperations.RESTART_ANNOTATION, "r0"));
+    TradingDatabase requests = Samples.tradingDatabase("ns", "db");
+    requests.getMetadata().setResourceVersion("11");
+    requests.getMetadata().setAnnotations(java.util.Map.of(PatroniOperations.RESTART_ANNOTATION, "r1"));
+    TradingDatabase merged = TradingDatabaseReconciler.withLatestRequests(cached, requests);
+    assertThat(merged.getMetadata().getAnnotations()).containsEntry("team", "x")
+        .containsEntry(PatroniOperations.RESTART_ANNOTATION, "r1");
+    assertThat(merged.getSpec()).isSameAs(cached.getSpec());
+    requests.getMetadata().setResourceVersion("9");
+    assertThat(TradingDatabaseReconciler.withLatestRequests(cached, requests)).isSameAs(cached);
+    assertThat(TradingDatabaseReconciler.withLatestRequests(cached, null)).isSameAs(cached);
+  }
 }

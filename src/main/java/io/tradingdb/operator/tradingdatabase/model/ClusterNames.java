@@ -25,6 +25,8 @@ public record ClusterNames(String cluster, String namespace) {
   public String poolerDisruptionBudget() { return cluster + "-pooler"; }
   public String superuserSecret() { return cluster + "-superuser"; }
   public String replicationSecret() { return cluster + "-replication"; }
+  /** Patroni's logins as a configuration file, derived from the superuser and replication Secrets. */
+  public String patroniCredentialsSecret() { return cluster + "-patroni-credentials"; }
   public String patroniConfig() { return cluster + "-patroni"; }
   public String serviceAccount() { return cluster + "-patroni"; }
   public String patroniRole() { return cluster + "-patroni"; }

@@ -19,6 +19,8 @@ public final class ExporterSidecar {
   public static final String CONTAINER = "metrics-exporter";
   public static final String VOLUME = "exporter-queries";
   public static final String QUERIES_DIR = "/etc/postgres_exporter";
+  public static final String PASSWORD_VOLUME = "exporter-password";
+  static final String PASSWORD_DIR = "/etc/tradingdb/monitoring-auth";
 
   private ExporterSidecar() {}
 
@@ -58,12 +60,19 @@ public final class ExporterSidecar {
         .endPort()
         .withResources(resources)
         .withSecurityContext(ContainerSecurity.restricted())
+        .withLivenessProbe(RotatedPassword.liveness(PASSWORD_DIR, "DATA_SOURCE_PASS"))
         .addNewVolumeMount()
         .withName(VOLUME)
         .withMountPath(QUERIES_DIR)
         .withReadOnly(true)
         .endVolumeMount()
+        .addToVolumeMounts(RotatedPassword.mount(PASSWORD_VOLUME, PASSWORD_DIR))
         .build();
+  }
+
+  /** The monitoring Secret's password as a file, for {@link RotatedPassword}. */
+  public static Volume passwordVolume(ClusterModel model) {
+    return RotatedPassword.volume(PASSWORD_VOLUME, model.names().monitoringSecret());
   }
 
   public static Volume volume(ClusterModel model) {

@@ -13,6 +13,8 @@ import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 public final class PoolerExporterSidecar {
 
   public static final String IMAGE = "quay.io/prometheuscommunity/pgbouncer-exporter:v0.10.2";
+  public static final String PASSWORD_VOLUME = "exporter-password";
+  static final String PASSWORD_DIR = "/etc/tradingdb/pooler-auth";
 
   private PoolerExporterSidecar() {}
 
@@ -41,6 +43,8 @@ public final class PoolerExporterSidecar {
         .endPort()
         .withResources(model.monitoring().exporterResources())
         .withSecurityContext(ContainerSecurity.restricted())
+        .withLivenessProbe(RotatedPassword.liveness(PASSWORD_DIR, "POOLER_PASSWORD"))
+        .addToVolumeMounts(RotatedPassword.mount(PASSWORD_VOLUME, PASSWORD_DIR))
         .build();
   }
 }

@@ -11,10 +11,16 @@ import java.util.TreeSet;
  * @param state running (a primary), streaming (a replica that receives WAL), starting, stopped, ...
  * @param lagBytes how far a replica's replay is behind, null when Patroni does not know
  * @param pendingParameters the parameters waiting for the restart (Patroni 3.3 and later say which)
+ * @param credentials the version of the logins file the member has loaded (its "credentials" tag), or null
  */
 public record Member(
     String name, String role, String state, String host, String apiUrl, boolean pendingRestart,
-    List<String> pendingParameters, Long lagBytes) {
+    List<String> pendingParameters, Long lagBytes, String credentials) {
+
+  public Member(String name, String role, String state, String host, String apiUrl, boolean pendingRestart,
+      List<String> pendingParameters, Long lagBytes) {
+    this(name, role, state, host, apiUrl, pendingRestart, pendingParameters, lagBytes, null);
+  }
 
   public boolean leader() {
     return "leader".equals(role) || "standby_leader".equals(role);
@@ -43,10 +49,11 @@ public record Member(
     List<String> parameters = reason instanceof Map<?, ?> r
         ? List.copyOf(new TreeSet<>(r.keySet().stream().map(String::valueOf).toList())) : List.of();
     Object lag = m.get("lag");
+    Object credentials = m.get("tags") instanceof Map<?, ?> tags ? tags.get("credentials") : null;
     return new Member(
         string(m.get("name")), string(m.get("role")), string(m.get("state")), string(m.get("host")),
         string(m.get("api_url")), Boolean.TRUE.equals(m.get("pending_restart")), parameters,
-        lag instanceof Number n ? n.longValue() : null);
+        lag instanceof Number n ? n.longValue() : null, string(credentials));
   }
 
   private static String string(Object value) {

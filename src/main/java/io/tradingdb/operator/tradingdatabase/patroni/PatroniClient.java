@@ -39,14 +39,26 @@ public class PatroniClient {
   }
 
   /** The REST API user and password (never logged). */
-  public record Login(String username, String password) {
+  /**
+   * @param previous the password before a rotation, tried when Patroni refuses {@code password}
+   *     because a member has not reloaded its logins yet; null otherwise
+   */
+  public record Login(String username, String password, String previous) {
+    public Login(String username, String password) {
+      this(username, password, null);
+    }
+
     @Override
     public String toString() {
       return "Login[" + username + "]";
     }
 
     String header() {
-      return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+      return header(password);
+    }
+
+    private String header(String secret) {
+      return "Basic " + Base64.getEncoder().encodeToString((username + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
   }
 
@@ -72,9 +84,9 @@ public class PatroniClient {
 
   /** PATCH /config: merges {@code patch} into the dynamic configuration (a null value removes a key). */
   public Map<String, Object> patchConfig(String base, Login login, Map<String, Object> patch) {
-    return object(send(HttpRequest.newBuilder(uri(base, "/config"))
+    return object(sendAs(login, auth -> HttpRequest.newBuilder(uri(base, "/config"))
         .method("PATCH", HttpRequest.BodyPublishers.ofString(json(patch)))
-        .header("Content-Type", "application/json").header("Authorization", login.header())
+        .header("Content-Type", "application/json").header("Authorization", auth)
         .timeout(READ_TIMEOUT).build()));
   }
 
@@ -100,10 +112,18 @@ public class PatroniClient {
 
   /** POST /restart on one member's own API; answers when PostgreSQL is back (or failed to come back). */
   public String restart(String memberBase, Login login) {
-    return send(HttpRequest.newBuilder(uri(memberBase, "/restart"))
+    return sendAs(login, auth -> HttpRequest.newBuilder(uri(memberBase, "/restart"))
         .POST(HttpRequest.BodyPublishers.ofString("{}"))
-        .header("Content-Type", "application/json").header("Authorization", login.header())
+        .header("Content-Type", "application/json").header("Authorization", auth)
         .timeout(ACTION_TIMEOUT).build());
+  }
+
+  /** POST /reload on one member's own API: Patroni re-reads its configuration, rewrites postgresql.conf and signals PostgreSQL. */
+  public String reload(String memberBase, Login login) {
+    return sendAs(login, auth -> HttpRequest.newBuilder(uri(memberBase, "/reload"))
+        .POST(HttpRequest.BodyPublishers.ofString(""))
+        .header("Authorization", auth)
+        .timeout(READ_TIMEOUT).build());
   }
 
   /** POST /switchover from the current leader to {@code candidate}; answers when the candidate leads. */
@@ -111,15 +131,27 @@ public class PatroniClient {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("leader", leader);
     body.put("candidate", candidate);
-    return send(HttpRequest.newBuilder(uri(base, "/switchover"))
+    return sendAs(login, auth -> HttpRequest.newBuilder(uri(base, "/switchover"))
         .POST(HttpRequest.BodyPublishers.ofString(json(body)))
-        .header("Content-Type", "application/json").header("Authorization", login.header())
+        .header("Content-Type", "application/json").header("Authorization", auth)
         .timeout(ACTION_TIMEOUT).build());
   }
 
   /** The REST API of a member at {@code host} (a pod IP). */
   public static String base(String host, int port) {
     return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /** With the login's password, and once more with the previous one when Patroni answers 401. */
+  private String sendAs(Login login, java.util.function.Function<String, HttpRequest> request) {
+    try {
+      return send(request.apply(login.header()));
+    } catch (PatroniException e) {
+      if (e.status() != 401 || login.previous() == null) {
+        throw e;
+      }
+      return send(request.apply(login.header(login.previous())));
+    }
   }
 
   private String send(HttpRequest request) {

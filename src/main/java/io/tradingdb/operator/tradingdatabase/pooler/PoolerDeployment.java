@@ -16,6 +16,7 @@ import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.monitoring.ContainerSecurity;
 import io.tradingdb.operator.tradingdatabase.monitoring.PoolerExporterSidecar;
+import io.tradingdb.operator.tradingdatabase.monitoring.RotatedPassword;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -169,6 +170,9 @@ public final class PoolerDeployment {
       volumes.add(new VolumeBuilder().withName("tls")
           .withNewSecret().withSecretName(names.tlsSecret()).withDefaultMode(0440).endSecret()
           .build());
+    }
+    if (model.monitoring().enabled()) {
+      volumes.add(RotatedPassword.volume(PoolerExporterSidecar.PASSWORD_VOLUME, names.poolerAuthSecret()));
     }
     return volumes;
   }

@@ -282,6 +282,7 @@ public final class ClusterStatus {
     s.setPendingRestart(previous.getPendingRestart());
     s.setRestart(previous.getRestart());
     s.setSwitchover(previous.getSwitchover());
+    s.setPasswordRotation(previous.getPasswordRotation());
     return s;
   }
 

@@ -269,7 +269,8 @@ public final class ClusterStatefulSet {
         .withName(CONTAINER)
         .withImage(model.image())
         .withImagePullPolicy(model.imagePullPolicy())
-        .withCommand("patroni", PatroniConfigMap.MOUNT_PATH + "/" + PatroniConfigMap.CONFIG_FILE)
+        // The folder: Patroni merges patroni.yaml and credentials.yaml (and ignores the other files).
+        .withCommand("patroni", PatroniConfigMap.MOUNT_PATH)
         .addNewPort()
         .withName("postgresql")
         .withContainerPort(ClusterNames.POSTGRES_PORT)
@@ -322,15 +323,8 @@ public final class ClusterStatefulSet {
     env.add(field("PATRONI_KUBERNETES_POD_IP", "status.podIP"));
     env.add(value("PATRONI_POSTGRESQL_CONNECT_ADDRESS", "$(PATRONI_KUBERNETES_POD_IP):" + ClusterNames.POSTGRES_PORT));
     env.add(value("PATRONI_RESTAPI_CONNECT_ADDRESS", "$(PATRONI_KUBERNETES_POD_IP):" + ClusterNames.PATRONI_PORT));
-    env.add(secret("PATRONI_SUPERUSER_USERNAME", superuser, "username"));
-    env.add(secret("PATRONI_SUPERUSER_PASSWORD", superuser, "password"));
-    // pg_rewind after a failover runs as the superuser.
-    env.add(secret("PATRONI_REWIND_USERNAME", superuser, "username"));
-    env.add(secret("PATRONI_REWIND_PASSWORD", superuser, "password"));
-    env.add(secret("PATRONI_REPLICATION_USERNAME", replication, "username"));
-    env.add(secret("PATRONI_REPLICATION_PASSWORD", replication, "password"));
-    env.add(secret("PATRONI_RESTAPI_USERNAME", replication, "restapi-username"));
-    env.add(secret("PATRONI_RESTAPI_PASSWORD", replication, "restapi-password"));
+    // The logins come from a file of the configuration folder (PatroniCredentials): Patroni lays its
+    // environment over its files at every reload, so a password here could never be rotated.
     env.add(value("PGDATA", PodLayout.DATA_DIR));
     // archive_command, restore_command and the bootstrap restore run pgBackRest from here.
     env.addAll(pgBackRestEnv(model));
@@ -342,14 +336,19 @@ public final class ClusterStatefulSet {
     volumes.add(
         new VolumeBuilder()
             .withName("patroni-config")
-            .withNewConfigMap()
-            .withName(model.names().patroniConfig())
+            .withNewProjected()
             .withDefaultMode(0444)
-            .endConfigMap()
+            .addNewSource().withNewConfigMap().withName(model.names().patroniConfig()).endConfigMap().endSource()
+            // Readable by the pod's group (fsGroup) only: it holds the superuser's password.
+            .addNewSource().withNewSecret().withName(model.names().patroniCredentialsSecret())
+            .addNewItem().withKey(PatroniCredentials.FILE).withPath(PatroniCredentials.FILE).withMode(0440).endItem()
+            .endSecret().endSource()
+            .endProjected()
             .build());
     volumes.add(new VolumeBuilder().withName("run").withNewEmptyDir().endEmptyDir().build());
     if (model.monitoring().enabled()) {
       volumes.add(ExporterSidecar.volume(model));
+      volumes.add(ExporterSidecar.passwordVolume(model));
     }
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
     if (model.tlsEnabled()) {

@@ -65,10 +65,12 @@ class PatroniClientTest {
     assertThat(ParameterPlan.parametersOf(client.config(base))).containsEntry("work_mem", "4MB");
     client.patchConfig(base, login, ParameterPlan.of(Map.of("work_mem", "64MB"), Map.of("work_mem", "4MB")).body());
     assertThat(client.restart(base, login)).isEqualTo("restarted successfully");
+    client.reload(base, login);
     assertThat(seen).containsExactly(
         "GET /config ",
         "PATCH /config {\"postgresql\":{\"parameters\":{\"work_mem\":\"64MB\"}}} auth=Basic cGF0cm9uaTpzM2NyZXQ=",
-        "POST /restart {} auth=Basic cGF0cm9uaTpzM2NyZXQ=");
+        "POST /restart {} auth=Basic cGF0cm9uaTpzM2NyZXQ=",
+        "POST /reload  auth=Basic cGF0cm9uaTpzM2NyZXQ=");
     assertThat(login.toString()).doesNotContain("s3cret");
   }
 

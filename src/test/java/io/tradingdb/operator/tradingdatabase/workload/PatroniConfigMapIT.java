@@ -12,6 +12,7 @@ import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,12 @@ class PatroniConfigMapIT {
     // Values the kubelet would inject: field references and Secret keys.
     for (EnvVar var : sts.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
       env.put(var.getName(), var.getValue() != null ? var.getValue() : "placeholder");
+    }
+    // The logins the pod reads from credentials.yaml (PatroniCredentials); Debian's Patroni 3.0
+    // validates one file, so they come as the environment here.
+    for (String login : List.of("SUPERUSER", "REWIND", "REPLICATION", "RESTAPI")) {
+      env.put("PATRONI_" + login + "_USERNAME", "placeholder");
+      env.put("PATRONI_" + login + "_PASSWORD", "placeholder");
     }
     // A pod IP as the kubelet would report it; the validator only parses it, nothing connects.
     env.put("PATRONI_KUBERNETES_POD_IP", "198.18.1.7");

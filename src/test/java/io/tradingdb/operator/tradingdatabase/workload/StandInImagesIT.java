@@ -118,6 +118,9 @@ class StandInImagesIT {
     PodSpec pod = clusterPod(model);
     Container postgres = pod.getContainers().get(0);
     PatroniConfigMap.configMap(model).getData().forEach((file, text) -> cluster.write(PatroniConfigMap.MOUNT_PATH + "/" + file, text));
+    // The logins file the pod's projected volume adds from the <name>-patroni-credentials Secret.
+    cluster.write(PatroniConfigMap.MOUNT_PATH + "/" + PatroniCredentials.FILE,
+        PatroniCredentials.file(new PatroniCredentials.Logins("postgres", "placeholder", "placeholder", "placeholder")));
     Map<String, String> env = new LinkedHashMap<>();
     postgres.getEnv().forEach(v -> env.put(v.getName(), v.getValue() != null ? v.getValue() : "placeholder"));
     // What the kubelet fills in from the pod: its name and an address from the node's pod range.

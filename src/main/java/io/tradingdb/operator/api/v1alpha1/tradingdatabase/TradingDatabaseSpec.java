@@ -108,6 +108,16 @@ public class TradingDatabaseSpec {
           + "application's objects. Unset: the safe defaults described in docs/security.md.")
   private DbUsersSpec dbUsers;
 
+  @JsonPropertyDescription(
+      "Rotation of the operator-managed passwords on an interval; the tradingdb.io/rotate-credentials "
+          + "annotation rotates them once per value without it. A superuserSecretRef Secret is never rotated.")
+  @io.fabric8.generator.annotation.ValidationRule(
+      value = "!has(self.enabled) || !self.enabled || has(self.interval)",
+      message = "passwordRotation.interval is required when enabled")
+  private PasswordRotationSpec passwordRotation;
+
+  public PasswordRotationSpec getPasswordRotation() { return passwordRotation; }
+  public void setPasswordRotation(PasswordRotationSpec passwordRotation) { this.passwordRotation = passwordRotation; }
   public Profile getProfile() { return profile; }
   public void setProfile(Profile profile) { this.profile = profile; }
   public String getImage() { return image; }

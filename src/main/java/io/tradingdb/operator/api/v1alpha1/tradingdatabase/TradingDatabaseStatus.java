@@ -59,6 +59,12 @@ public class TradingDatabaseStatus extends ResourceStatus {
   @JsonPropertyDescription("The last switchover asked for by the tradingdb.io/switchover-to annotation.")
   private RequestResult switchover;
 
+  @JsonPropertyDescription("The last rotation of the cluster's own passwords (tradingdb.io/rotate-credentials or "
+      + "spec.passwordRotation.interval): token, result, message, time. Never a password.")
+  private RequestResult passwordRotation;
+
+  public RequestResult getPasswordRotation() { return passwordRotation; }
+  public void setPasswordRotation(RequestResult passwordRotation) { this.passwordRotation = passwordRotation; }
   public String getAlerting() { return alerting; }
   public void setAlerting(String alerting) { this.alerting = alerting; }
   public Integer getInstances() { return instances; }
@@ -96,7 +102,8 @@ public class TradingDatabaseStatus extends ResourceStatus {
         && Objects.equals(superuserSecret, s.superuserSecret) && Objects.equals(image, s.image)
         && Objects.equals(pendingChanges, s.pendingChanges) && Objects.equals(health, s.health)
         && Objects.equals(hypertables, s.hypertables) && Objects.equals(pendingRestart, s.pendingRestart)
-        && Objects.equals(restart, s.restart) && Objects.equals(switchover, s.switchover);
+        && Objects.equals(restart, s.restart) && Objects.equals(switchover, s.switchover)
+        && Objects.equals(passwordRotation, s.passwordRotation);
   }
 
   @Override

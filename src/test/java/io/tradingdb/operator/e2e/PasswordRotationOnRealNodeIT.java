@@ -1,0 +1,290 @@
+package io.tradingdb.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
+import io.tradingdb.operator.postgres.AdminConnection;
+import io.tradingdb.operator.postgres.ConnectionTarget;
+import io.tradingdb.operator.postgres.PostgresConnections;
+import io.tradingdb.operator.tradingdatabase.DatabaseChecks;
+import io.tradingdb.operator.tradingdatabase.PasswordRotation;
+import io.tradingdb.operator.tradingdatabase.PatroniOperations;
+import io.tradingdb.operator.tradingdatabase.TradingDatabaseReconciler;
+import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
+import io.tradingdb.operator.tradingdatabase.patroni.Member;
+import io.tradingdb.operator.tradingdatabase.patroni.PatroniClient;
+import io.tradingdb.operator.testsupport.RealCluster;
+import io.tradingdb.operator.testsupport.RealNodeOperator;
+import io.tradingdb.operator.testsupport.WriteLoad;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 15 part 4 on the real node: a 2-instance cluster with pgBouncer and both exporters, an
+ * operator in this JVM, and a writer inserting one row per transaction through the pooler (as an
+ * application role, which pgBouncer looks up with the rotated lookup login). The
+ * tradingdb.io/rotate-credentials annotation rotates every system password; then the old passwords
+ * are refused, the new ones work, a restarted replica streams again with the new replication
+ * password, the exporters scrape again, and no pod restarted.
+ */
+class PasswordRotationOnRealNodeIT {
+
+  static final String NAME = "trading-rot";
+  static final String OVERLAY = """
+      {"spec": {
+        "instances": 2,
+        "storage": {"data": {"size": "1Gi"}, "wal": {"size": "1Gi", "storageClassName": "standard-wffc"}},
+        "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "1Gi"}},
+        "postgresql": {"parameters": {"max_connections": "100", "shared_buffers": "128MB",
+          "effective_cache_size": "512MB", "work_mem": "4MB", "maintenance_work_mem": "64MB"}},
+        "timescaledb": {"maxBackgroundWorkers": 4},
+        "patroni": {"synchronousMode": false},
+        "pooler": {"enabled": true, "instances": 1, "image": "localhost/tradingdb/pgbouncer:1.24", "maxClientConn": 100},
+        "monitoring": {"enabled": true, "vacuumAnalyzeSchedule": null},
+        "pgBackRest": null
+      }}""";
+
+  static KubernetesClient client;
+  static Operator operator;
+  static String ns;
+  static final PatroniClient patroni = new PatroniClient();
+  static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  static void start() throws Exception {
+    client = RealCluster.client();
+    RealCluster.installCrds(client);
+    ns = RealCluster.createNamespace(client, "rotate", RealNodeOperator.RESTRICTED);
+    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+    Clock clock = Clock.systemUTC();
+    // The operator reaches the primary through the -rw Service's ClusterIP (no cluster DNS here).
+    DatabaseChecks checks = new DatabaseChecks(client, new PostgresConnections(), clock, model -> AdminConnection.resolve(
+        client, ns, new ConnectionTarget(rwIp(), ClusterNames.POSTGRES_PORT, model.databaseName(), "require",
+            model.superuserSecret(), "username", "password", null, null, null, 0)));
+    operator.register(new TradingDatabaseReconciler(client, clock, checks,
+        new PatroniOperations(client, patroni, clock), "tradingdb-system"), c -> c.settingNamespaces(Set.of(ns)));
+    operator.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (client != null && ns != null) {
+      RealNodeOperator.deleteNamespace(client, ns);
+    }
+    if (operator != null) {
+      operator.stop();
+    }
+  }
+
+  @Test
+  void everySystemPasswordRotatesWithoutAFailedWriteOrARestart() throws Exception {
+    TradingDatabase db = RealNodeOperator.sample("tradingdatabase-production.yaml", ns, OVERLAY);
+    db.getSpec().getStorage().getData().setStorageClassName("standard-wffc");
+    client.resource(db).create();
+    long t0 = System.nanoTime();
+    await().ignoreExceptions().atMost(Duration.ofMinutes(12)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
+      assertThat(status().getPhase()).isEqualTo("Ready");
+      assertThat(members()).hasSize(2).allMatch(Member::running).allMatch(m -> m.credentials() != null);
+      assertThat(client.apps().deployments().inNamespace(ns).withName(NAME + "-pooler").get().getStatus().getReadyReplicas()).isEqualTo(1);
+      assertThat(metrics(primaryIp())).contains("pg_up 1");
+    });
+    System.out.printf("rotate: 2 instances, pooler and exporters Ready after %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    try (Connection c = connect(primaryIp(), superuser()); Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE rot_log (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())");
+      st.execute("CREATE ROLE rot_app LOGIN PASSWORD 'rot-app-password-1'");
+      st.execute("GRANT INSERT, SELECT ON rot_log TO rot_app");
+    }
+    Properties app = new Properties();
+    app.setProperty("user", "rot_app");
+    app.setProperty("password", "rot-app-password-1");
+    WriteLoad writer = new WriteLoad("rotate", poolerUrl(), app, "rot_log");
+    writer.awaitWrites(50);
+
+    Properties oldSuperuser = superuser();
+    Map<String, String> oldReplication = secret(NAME + "-replication");
+    String oldMonitoring = secret(NAME + "-monitoring-auth").get("password");
+    String oldPooler = secret(NAME + "-pooler-auth").get("password");
+    Map<String, String> podUids = podUids();
+    Map<String, Integer> postgresRestarts = restarts("postgres");
+    long from = writer.mark();
+    long r0 = System.nanoTime();
+    client.resources(TradingDatabase.class).inNamespace(ns).withName(NAME).edit(d -> {
+      d.getMetadata().setAnnotations(new java.util.HashMap<>(d.getMetadata().getAnnotations() == null
+          ? Map.of() : d.getMetadata().getAnnotations()));
+      d.getMetadata().getAnnotations().put(PasswordRotation.ANNOTATION, "t1");
+      return d;
+    });
+    await().ignoreExceptions().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      var r = status().getPasswordRotation();
+      assertThat(r).isNotNull();
+      assertThat(r.getToken()).isEqualTo("t1");
+      assertThat(r.getResult()).as(r.getMessage()).isEqualTo("Succeeded");
+    });
+    double rotationSeconds = (System.nanoTime() - r0) / 1e9;
+    System.out.println("rotate: " + status().getPasswordRotation().getMessage());
+
+    // After the rotation completes: new logins through the pooler for 90 s (pgBouncer reloads its
+    // auth file when kubelet updates it), while the writer goes on.
+    int poolerLogins = 0;
+    int poolerRefused = 0;
+    for (long end = System.nanoTime() + Duration.ofSeconds(90).toNanos(); System.nanoTime() < end; Thread.sleep(2000)) {
+      try (Connection c = DriverManager.getConnection(poolerUrl(), app); Statement st = c.createStatement()) {
+        st.execute("SELECT 1");
+        poolerLogins++;
+      } catch (SQLException e) {
+        poolerRefused++;
+        System.out.println("rotate: pooler login refused: " + e.getMessage());
+      }
+    }
+    WriteLoad.Window w = writer.window(from);
+    System.out.printf("rotate: rotation by annotation took %.1f s; through the pooler: longest write gap %.3f s,"
+        + " failed transactions %d, failed connects %d, %d writes; new pooler logins after it: %d ok, %d refused%n",
+        rotationSeconds, w.longestGapSeconds(), w.failedTransactions(), w.failedConnects(), w.writes(), poolerLogins,
+        poolerRefused);
+
+    // The old passwords are refused, the new ones accepted.
+    assertThatThrownBy(() -> connect(primaryIp(), oldSuperuser).close()).isInstanceOf(SQLException.class)
+        .hasMessageContaining("password authentication failed");
+    connect(primaryIp(), superuser()).close();
+    assertThat(secret(NAME + "-replication").get("password")).isNotEqualTo(oldReplication.get("password"));
+    assertThat(secret(NAME + "-replication").get("restapi-password")).isNotEqualTo(oldReplication.get("restapi-password"));
+    assertThat(secret(NAME + "-replication")).doesNotContainKeys("password-next", "restapi-password-next", "restapi-password-previous");
+    assertThat(secret(NAME + "-monitoring-auth").get("password")).isNotEqualTo(oldMonitoring);
+    assertThat(secret(NAME + "-pooler-auth").get("password")).isNotEqualTo(oldPooler);
+    assertThatThrownBy(() -> connect(primaryIp(), login("standby", oldReplication.get("password"))).close())
+        .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
+    assertThatThrownBy(() -> connect(primaryIp(), login("tradingdb_monitor", oldMonitoring)).close())
+        .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
+    PatroniClient.Login oldRest = new PatroniClient.Login("patroni", oldReplication.get("restapi-password"));
+    PatroniClient.Login newRest = new PatroniClient.Login("patroni", secret(NAME + "-replication").get("restapi-password"));
+    Member replica = members().stream().filter(m -> !m.leader()).findFirst().orElseThrow();
+    assertThatThrownBy(() -> patroni.reload(replica.apiBase(), oldRest)).isInstanceOf(PatroniClient.PatroniException.class)
+        .hasMessageContaining("401");
+
+    // Replication with the new password: the replica's PostgreSQL restarts and streams again.
+    String replicaStarted = String.valueOf(patroni.member(replica.apiBase()).get("postmaster_start_time"));
+    patroni.restart(replica.apiBase(), newRest);
+    await().ignoreExceptions().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      assertThat(String.valueOf(patroni.member(replica.apiBase()).get("postmaster_start_time"))).isNotEqualTo(replicaStarted);
+      assertThat(members()).filteredOn(m -> m.name().equals(replica.name())).singleElement().matches(Member::streaming);
+    });
+    System.out.println("rotate: replica " + replica.name() + " restarted and streams with the new replication password");
+
+    // The exporters scrape again: each restarted its container once it saw the new mounted password.
+    long e0 = System.nanoTime();
+    await().ignoreExceptions().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+      for (Pod p : instancePods()) {
+        assertThat(restartCount(p, "metrics-exporter")).as(p.getMetadata().getName()).isPositive();
+        assertThat(metrics(p.getStatus().getPodIP())).as(p.getMetadata().getName()).contains("pg_up 1");
+      }
+    });
+    System.out.printf("rotate: both postgres exporters scrape with the new password (%.1f s after the check began)%n",
+        (System.nanoTime() - e0) / 1e9);
+
+    writer.awaitWritesAfter(System.nanoTime(), 20);
+    writer.stop();
+    assertThat(podUids()).as("no pod was replaced").isEqualTo(podUids);
+    assertThat(restarts("postgres")).as("no PostgreSQL container restarted").isEqualTo(postgresRestarts);
+    assertThat(w.failedTransactions()).isZero();
+    assertThat(poolerRefused).isZero();
+    assertThat(status().getPhase()).isEqualTo("Ready");
+  }
+
+  // ---- helpers
+
+  static TradingDatabaseStatus status() {
+    TradingDatabase db = client.resources(TradingDatabase.class).inNamespace(ns).withName(NAME).get();
+    return db == null || db.getStatus() == null ? new TradingDatabaseStatus() : db.getStatus();
+  }
+
+  static String rwIp() {
+    return client.services().inNamespace(ns).withName(NAME + "-rw").get().getSpec().getClusterIP();
+  }
+
+  static String poolerUrl() {
+    String ip = client.services().inNamespace(ns).withName(NAME + "-pooler").get().getSpec().getClusterIP();
+    return "jdbc:postgresql://" + ip + ":" + ClusterNames.POOLER_PORT
+        + "/ai_trading?sslmode=require&prepareThreshold=0&connectTimeout=5&socketTimeout=10";
+  }
+
+  static String primaryIp() {
+    return client.pods().inNamespace(ns).withName(status().getCurrentPrimary()).get().getStatus().getPodIP();
+  }
+
+  static java.util.List<Member> members() {
+    return patroni.cluster(PatroniClient.base(primaryIp(), ClusterNames.PATRONI_PORT));
+  }
+
+  static java.util.List<Pod> instancePods() {
+    return client.pods().inNamespace(ns).withLabel("tradingdb.io/cluster", NAME).list().getItems().stream()
+        .filter(p -> p.getMetadata().getName().matches(NAME + "-[0-9]+")).toList();
+  }
+
+  static Map<String, String> podUids() {
+    Map<String, String> uids = new LinkedHashMap<>();
+    client.pods().inNamespace(ns).list().getItems().forEach(p -> uids.put(p.getMetadata().getName(), p.getMetadata().getUid()));
+    return uids;
+  }
+
+  static Map<String, Integer> restarts(String container) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    instancePods().forEach(p -> counts.put(p.getMetadata().getName(), restartCount(p, container)));
+    return counts;
+  }
+
+  static int restartCount(Pod p, String container) {
+    return p.getStatus().getContainerStatuses().stream().filter(c -> c.getName().equals(container))
+        .mapToInt(c -> c.getRestartCount()).findFirst().orElse(-1);
+  }
+
+  static String metrics(String ip) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":" + ClusterNames.EXPORTER_PORT
+        + "/metrics")).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return r.body();
+  }
+
+  static Map<String, String> secret(String name) {
+    var s = client.secrets().inNamespace(ns).withName(name).get();
+    Map<String, String> data = new LinkedHashMap<>();
+    s.getData().keySet().forEach(k -> data.put(k, RealNodeOperator.decodeString(s, k)));
+    return data;
+  }
+
+  static Properties superuser() {
+    Map<String, String> s = secret(NAME + "-superuser");
+    return login(s.get("username"), s.get("password"));
+  }
+
+  static Properties login(String user, String password) {
+    Properties props = new Properties();
+    props.setProperty("user", user);
+    props.setProperty("password", password);
+    return props;
+  }
+
+  static Connection connect(String host, Properties login) throws SQLException {
+    return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + ClusterNames.POSTGRES_PORT
+        + "/ai_trading?sslmode=require&connectTimeout=5&socketTimeout=10", login);
+  }
+}
