@@ -56,6 +56,7 @@ import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.dependent.OptionalKindDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.OptionalKindDependents;
 import io.tradingdb.operator.kube.InvalidSpecException;
+import io.tradingdb.operator.tradingdatabase.monitoring.DatabaseMetrics;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import java.time.Clock;
 import java.util.List;
@@ -240,6 +241,12 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
    */
   public TradingDatabaseReconciler(KubernetesClient client, Clock clock, DatabaseChecks databaseChecks,
       PatroniOperations patroni, String operatorNamespace) {
+    this(client, clock, databaseChecks, patroni, operatorNamespace, DatabaseMetrics.discarded());
+  }
+
+  /** @param metrics where the volumes' auto-grow gauges go */
+  public TradingDatabaseReconciler(KubernetesClient client, Clock clock, DatabaseChecks databaseChecks,
+      PatroniOperations patroni, String operatorNamespace, DatabaseMetrics metrics) {
     this.patroniOperations = patroni != null;
     this.operatorNamespace = operatorNamespace;
     this.memory = MemoryPressure.process();
@@ -247,7 +254,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     this.clock = clock;
     this.events = new EventRecorder(client, clock);
     this.optionalResources = new OptionalResources(client, clock);
-    this.steps = new ClusterSteps(client, events, optionalResources, databaseChecks, patroni);
+    this.steps = new ClusterSteps(client, events, optionalResources, databaseChecks, patroni, metrics);
   }
 
   @Override
@@ -359,6 +366,9 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     if (steps.patroniRan()) {
       status = ClusterStatus.withPatroni(status, steps.patroni(), db.getStatus() == null ? null : db.getStatus().getConditions(),
           db.getMetadata().getGeneration(), clock);
+    }
+    if (steps.volumes() != null || (db.getStatus() != null && db.getStatus().getVolumes() != null)) {
+      status = ClusterStatus.withVolumes(status, steps.volumes(), db.getMetadata().getGeneration(), clock);
     }
     java.time.Duration nextCheck = steps.nextCheck();
     UpdateControl<TradingDatabase> control = writeStatus(db, status);

@@ -59,6 +59,13 @@ public class TradingDatabaseStatus extends ResourceStatus {
   @JsonPropertyDescription("The last switchover asked for by the tradingdb.io/switchover-to annotation.")
   private RequestResult switchover;
 
+  @JsonPropertyDescription(
+      "Usage of each instance's data and WAL volume, for volumes with autoGrow enabled, as the kubelet last "
+          + "reported it.")
+  private List<VolumeUsage> volumes;
+
+  public List<VolumeUsage> getVolumes() { return volumes; }
+  public void setVolumes(List<VolumeUsage> volumes) { this.volumes = volumes; }
   public String getAlerting() { return alerting; }
   public void setAlerting(String alerting) { this.alerting = alerting; }
   public Integer getInstances() { return instances; }
@@ -96,7 +103,8 @@ public class TradingDatabaseStatus extends ResourceStatus {
         && Objects.equals(superuserSecret, s.superuserSecret) && Objects.equals(image, s.image)
         && Objects.equals(pendingChanges, s.pendingChanges) && Objects.equals(health, s.health)
         && Objects.equals(hypertables, s.hypertables) && Objects.equals(pendingRestart, s.pendingRestart)
-        && Objects.equals(restart, s.restart) && Objects.equals(switchover, s.switchover);
+        && Objects.equals(restart, s.restart) && Objects.equals(switchover, s.switchover)
+        && Objects.equals(volumes, s.volumes);
   }
 
   @Override
