@@ -84,7 +84,7 @@ public final class VolumeAutoGrow {
       }
       String volume = ClusterNames.DATA_VOLUME.equals(template) ? "data" : "wal";
       if (c.stats() == null) {
-        usage.add(new VolumeUsage(c.instance(), volume, c.claim(), size(c.requestedBytes()), null, null, null, UNMEASURED));
+        usage.add(new VolumeUsage(c.instance(), volume, c.claim(), size(c.requestedBytes()), null, null, UNMEASURED));
         continue;
       }
       int percent = c.stats().usedPercent();
@@ -113,7 +113,7 @@ public final class VolumeAutoGrow {
         }
       }
       usage.add(new VolumeUsage(c.instance(), volume, c.claim(), size(c.requestedBytes()),
-          mebibytes(c.stats().capacityBytes()), mebibytes(c.stats().usedBytes()), percent, state));
+          mebibytes(c.stats().capacityBytes()), percent, state));
     }
     return new Plan(List.copyOf(grows), List.copyOf(blocked), List.copyOf(usage));
   }

@@ -23,10 +23,9 @@ public class VolumeUsage {
   @JsonPropertyDescription("The filesystem's capacity as the kubelet reports it (a little below the claim's size).")
   private String capacity;
 
-  @JsonPropertyDescription("Bytes in use, as a quantity.")
-  private String used;
-
-  @JsonPropertyDescription("used in percent of capacity, rounded down.")
+  @JsonPropertyDescription(
+      "Space in use, in percent of capacity, rounded down. Only whole percents are reported, so the status "
+          + "changes when the usage does by a percent, not at every write.")
   private Integer usedPercent;
 
   @JsonPropertyDescription(
@@ -36,14 +35,13 @@ public class VolumeUsage {
 
   public VolumeUsage() {}
 
-  public VolumeUsage(String instance, String volume, String claim, String requested, String capacity, String used,
+  public VolumeUsage(String instance, String volume, String claim, String requested, String capacity,
       Integer usedPercent, String state) {
     this.instance = instance;
     this.volume = volume;
     this.claim = claim;
     this.requested = requested;
     this.capacity = capacity;
-    this.used = used;
     this.usedPercent = usedPercent;
     this.state = state;
   }
@@ -58,8 +56,6 @@ public class VolumeUsage {
   public void setRequested(String requested) { this.requested = requested; }
   public String getCapacity() { return capacity; }
   public void setCapacity(String capacity) { this.capacity = capacity; }
-  public String getUsed() { return used; }
-  public void setUsed(String used) { this.used = used; }
   public Integer getUsedPercent() { return usedPercent; }
   public void setUsedPercent(Integer usedPercent) { this.usedPercent = usedPercent; }
   public String getState() { return state; }
@@ -69,10 +65,10 @@ public class VolumeUsage {
   public boolean equals(Object o) {
     return o instanceof VolumeUsage v && Objects.equals(instance, v.instance) && Objects.equals(volume, v.volume)
         && Objects.equals(claim, v.claim) && Objects.equals(requested, v.requested)
-        && Objects.equals(capacity, v.capacity) && Objects.equals(used, v.used)
+        && Objects.equals(capacity, v.capacity)
         && Objects.equals(usedPercent, v.usedPercent) && Objects.equals(state, v.state);
   }
 
   @Override
-  public int hashCode() { return Objects.hash(claim, used, state); }
+  public int hashCode() { return Objects.hash(claim, usedPercent, state); }
 }
