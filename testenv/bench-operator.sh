@@ -57,7 +57,7 @@ if [ "$nodes" -lt "$NODES_NEEDED" ]; then
   exit 1
 fi
 
-operator_jar() { find target -maxdepth 1 -name 'tradingdb-operator-*.jar' ! -name '*-sources.jar' 2>/dev/null | head -1; }
+operator_jar() { find target -maxdepth 1 -name 'tradingdb-operator-*.jar' ! -name '*-sources.jar' 2>/dev/null | head -1 || true; }
 JAR=$(operator_jar)
 if [ -z "$JAR" ] || [ -n "$(find src/main pom.xml -newer "$JAR" -type f | head -1)" ]; then
   log "packaging the operator"

@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
+import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.kube.Owners;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ import java.util.stream.Collectors;
  * for (a removed pgBackRest type, verification turned off) is deleted; the others are written only
  * when their content changes.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = BackupScheduleReconciler.SELECTOR))
+@KubernetesDependent(informer = @Informer(informerListLimit = InformerCaches.LIST_LIMIT, labelSelector = BackupScheduleReconciler.SELECTOR))
 public class BackupCronJobsDependent extends KubernetesDependentResource<CronJob, BackupSchedule>
     implements CRUDKubernetesBulkDependentResource<CronJob, BackupSchedule>, GarbageCollected<BackupSchedule> {
 

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.backup;
 
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.kube.TargetUnavailableException;
 import io.tradingdb.operator.kube.CronSchedule;
@@ -55,7 +56,8 @@ import org.slf4j.LoggerFactory;
  */
 // Not generation-aware: the tradingdb.io/backup-now annotation changes metadata only, and must
 // still start a reconcile. Status is written only when it changed, so this does not loop.
-@ControllerConfiguration(name = "backupschedule", generationAwareEventProcessing = false)
+@ControllerConfiguration(name = "backupschedule", generationAwareEventProcessing = false,
+    informer = @Informer(informerListLimit = InformerCaches.LIST_LIMIT))
 // Explicit: an invalid spec leaves the objects of the last valid one in place.
 @Workflow(
     explicitInvocation = true,
@@ -124,6 +126,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
       EventSourceContext<BackupSchedule> context) {
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(TradingDatabase.class, BackupSchedule.class)
+            .withInformerListLimit(InformerCaches.LIST_LIMIT)
             .withName(TARGET_CLUSTERS)
             .withItemStore(new TransformingItemStore<>(c -> InformerCaches.identityOnly(c, TradingDatabase::new)))
             .withSecondaryToPrimaryMapper(cluster -> context.getPrimaryCache()
@@ -149,6 +152,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
     };
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(type, BackupSchedule.class)
+            .withInformerListLimit(InformerCaches.LIST_LIMIT)
             .withLabelSelector(SELECTOR)
             .withSecondaryToPrimaryMapper(byInstanceLabel)
             .build(),

@@ -6,11 +6,12 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
+import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.kube.Owners;
 import java.util.List;
 
 /** The ConfigMap with a schedule's scripts; written only when its content changes. */
-@KubernetesDependent(informer = @Informer(labelSelector = BackupScheduleReconciler.SELECTOR))
+@KubernetesDependent(informer = @Informer(informerListLimit = InformerCaches.LIST_LIMIT, labelSelector = BackupScheduleReconciler.SELECTOR))
 public class BackupScriptsDependent extends CRUDKubernetesDependentResource<ConfigMap, BackupSchedule> {
 
   public BackupScriptsDependent() {

@@ -1,5 +1,7 @@
 package io.tradingdb.operator.dbuser;
 
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.postgres.AdminConnection;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -58,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * and REVOKE, runs the plan in one transaction, then writes the connection Secret. Roles the
  * operator did not create are left alone unless the spec adopts them; see docs/dbuser.md.
  */
-@ControllerConfiguration(name = "dbuser")
+@ControllerConfiguration(name = "dbuser", informer = @Informer(informerListLimit = InformerCaches.LIST_LIMIT))
 public class DbUserReconciler implements Reconciler<DbUser>, Cleaner<DbUser> {
 
   public static final String REASON_RECONCILED = "Reconciled";

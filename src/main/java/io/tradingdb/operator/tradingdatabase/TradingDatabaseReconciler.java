@@ -74,7 +74,7 @@ import org.slf4j.LoggerFactory;
  */
 @ControllerConfiguration(
     name = ClusterDependent.FIELD_MANAGER,
-    informer = @Informer(itemStore = TradingDatabaseReconciler.CachedClusters.class),
+    informer = @Informer(informerListLimit = InformerCaches.LIST_LIMIT, itemStore = TradingDatabaseReconciler.CachedClusters.class),
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 @Workflow(
     explicitInvocation = true,
@@ -264,6 +264,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     return List.of(
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Pod.class, TradingDatabase.class)
+            .withInformerListLimit(InformerCaches.LIST_LIMIT)
                 .withName(PODS)
                 .withLabelSelector(ClusterDependent.SELECTOR)
                 .withSecondaryToPrimaryMapper(ClusterDependent::byInstanceLabel)
@@ -278,6 +279,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
             context),
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, TradingDatabase.class)
+            .withInformerListLimit(InformerCaches.LIST_LIMIT)
                 .withName(CLAIMS)
                 .withLabelSelector(ClusterDependent.SELECTOR)
                 .withSecondaryToPrimaryMapper(ClusterDependent::byInstanceLabel)
@@ -290,6 +292,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
         // controller ignores: this informer of the clusters' request annotations alone wakes it.
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(TradingDatabase.class, TradingDatabase.class)
+            .withInformerListLimit(InformerCaches.LIST_LIMIT)
                 .withName(REQUESTS)
                 .withSecondaryToPrimaryMapper(db -> java.util.Set.of(ResourceID.fromResource(db)))
                 .withItemStore(new TransformingItemStore<>(TradingDatabaseReconciler::requestsOnly))

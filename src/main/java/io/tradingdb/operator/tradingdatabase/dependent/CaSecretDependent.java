@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.CertificateAuthority;
+import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.workload.ClusterTls;
@@ -19,7 +20,7 @@ import java.time.Instant;
  * operator: a new CA would invalidate every certificate it signed, and every CA file a client saved.
  * It lives as long as the cluster's data ({@link io.tradingdb.operator.tradingdatabase.DataSecretOwnership}).
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
+@KubernetesDependent(informer = @Informer(informerListLimit = InformerCaches.LIST_LIMIT, labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
 public class CaSecretDependent extends KubernetesDependentResource<Secret, TradingDatabase>
     implements Creator<Secret, TradingDatabase> {
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.tradingdatabase.workload.CertManagerCertificate;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
@@ -19,7 +20,7 @@ public final class OptionalKindDependents {
 
   @KubernetesDependent(
       createResourceOnlyIfNotExistingWithSSA = false,
-      informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
+      informer = @Informer(informerListLimit = InformerCaches.LIST_LIMIT, labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
   public static class PodMonitor extends OptionalKindDependent<ForeignKinds.PodMonitor> {
     public PodMonitor() {
       super(ForeignKinds.PodMonitor.class, ForeignKinds.PodMonitor::new, PrometheusOperatorKinds.POD_MONITOR);
@@ -38,7 +39,7 @@ public final class OptionalKindDependents {
 
   @KubernetesDependent(
       createResourceOnlyIfNotExistingWithSSA = false,
-      informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
+      informer = @Informer(informerListLimit = InformerCaches.LIST_LIMIT, labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
   public static class PrometheusRule extends OptionalKindDependent<ForeignKinds.PrometheusRule> {
     public PrometheusRule() {
       super(ForeignKinds.PrometheusRule.class, ForeignKinds.PrometheusRule::new, PrometheusOperatorKinds.PROMETHEUS_RULE);
@@ -57,7 +58,7 @@ public final class OptionalKindDependents {
 
   @KubernetesDependent(
       createResourceOnlyIfNotExistingWithSSA = false,
-      informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
+      informer = @Informer(informerListLimit = InformerCaches.LIST_LIMIT, labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
   public static class AlertmanagerConfig extends OptionalKindDependent<ForeignKinds.AlertmanagerConfig> {
     public AlertmanagerConfig() {
       super(ForeignKinds.AlertmanagerConfig.class, ForeignKinds.AlertmanagerConfig::new, PrometheusOperatorKinds.ALERTMANAGER_CONFIG);
@@ -76,7 +77,7 @@ public final class OptionalKindDependents {
 
   @KubernetesDependent(
       createResourceOnlyIfNotExistingWithSSA = false,
-      informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
+      informer = @Informer(informerListLimit = InformerCaches.LIST_LIMIT, labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
   public static class Certificate extends OptionalKindDependent<ForeignKinds.Certificate> {
     public Certificate() {
       super(ForeignKinds.Certificate.class, ForeignKinds.Certificate::new, CertManagerCertificate.KIND);

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase.dependent;
 
+import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.tradingdatabase.model.PodLayout;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -26,7 +27,7 @@ import java.util.Objects;
  * certificate for the instances' pgBackRest servers and the client certificate they accept from
  * backup Jobs. Re-issued 30 days before either expires.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
+@KubernetesDependent(informer = @Informer(informerListLimit = InformerCaches.LIST_LIMIT, labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
 public class PgBackRestTlsDependent extends KubernetesDependentResource<Secret, TradingDatabase>
     implements Creator<Secret, TradingDatabase>, Updater<Secret, TradingDatabase>,
         GarbageCollected<TradingDatabase> {

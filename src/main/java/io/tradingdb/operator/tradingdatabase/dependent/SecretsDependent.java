@@ -3,6 +3,7 @@ package io.tradingdb.operator.tradingdatabase.dependent;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.tradingdb.operator.kube.InformerCaches;
 import java.util.Set;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
@@ -23,7 +24,7 @@ public final class SecretsDependent {
    * the instance label, not the owner reference: a re-created TradingDatabase must find the Secrets
    * that outlived its predecessor (they carry only their data claim as owner then).
    */
-  @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
+  @KubernetesDependent(informer = @Informer(informerListLimit = InformerCaches.LIST_LIMIT, labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
   public static class Superuser extends GeneratedSecretDependent implements SecondaryToPrimaryMapper<Secret> {
     @Override
     protected String name(ClusterNames names) {
@@ -41,7 +42,7 @@ public final class SecretsDependent {
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
+  @KubernetesDependent(informer = @Informer(informerListLimit = InformerCaches.LIST_LIMIT, labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
   public static class Replication extends GeneratedSecretDependent {
     @Override
     protected String name(ClusterNames names) {
@@ -55,7 +56,7 @@ public final class SecretsDependent {
   }
 
   /** Password of the pooler's lookup login (auth_query). */
-  @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
+  @KubernetesDependent(informer = @Informer(informerListLimit = InformerCaches.LIST_LIMIT, labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
   public static class PoolerAuth extends GeneratedSecretDependent {
     @Override
     protected String name(ClusterNames names) {
@@ -69,7 +70,7 @@ public final class SecretsDependent {
   }
 
   /** Password of the exporter's monitoring login. */
-  @KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
+  @KubernetesDependent(informer = @Informer(informerListLimit = InformerCaches.LIST_LIMIT, labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
   public static class MonitoringAuth extends GeneratedSecretDependent {
     @Override
     protected String name(ClusterNames names) {

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase.dependent;
 
+import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.tradingdatabase.model.PodLayout;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,7 +24,7 @@ import java.util.Objects;
 /**
  * The server certificate Secret, issued by the cluster's own CA ({@link CaSecretDependent}) and re-issued 30 days before it expires or when a service name is missing.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
+@KubernetesDependent(informer = @Informer(informerListLimit = InformerCaches.LIST_LIMIT, labelSelector = ClusterDependent.SELECTOR, itemStore = ClusterDependent.CachedObjects.class))
 public class TlsSecretDependent extends KubernetesDependentResource<Secret, TradingDatabase>
     implements Creator<Secret, TradingDatabase>, Updater<Secret, TradingDatabase>,
         GarbageCollected<TradingDatabase> {
