@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The usage of the claims' filesystems, as the kubelet measures it (statfs of the volume in the
@@ -20,7 +22,13 @@ public final class KubeletVolumeStats {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The kubelet refreshes its numbers every minute by default: one request per node per this period serves every cluster there. */
+  static final Duration REUSE = Duration.ofSeconds(10);
+
+  private record Summary(long readAtNanos, String body) {}
+
   private final KubernetesClient client;
+  private final Map<String, Summary> summaries = new ConcurrentHashMap<>();
 
   public KubeletVolumeStats(KubernetesClient client) {
     this.client = client;
@@ -28,12 +36,20 @@ public final class KubeletVolumeStats {
 
   /** The claims of {@code namespace} on {@code node}, by claim name; empty when the node's kubelet does not answer. */
   public Map<String, VolumeAutoGrow.Stats> read(String node, String namespace) {
-    String url = client.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/nodes/" + node + "/proxy/stats/summary";
+    Summary summary = summaries.get(node);
+    if (summary == null || System.nanoTime() - summary.readAtNanos() > REUSE.toNanos()) {
+      String url = client.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/nodes/" + node + "/proxy/stats/summary";
+      try {
+        summary = new Summary(System.nanoTime(), client.raw(url));
+      } catch (KubernetesClientException e) {
+        // Simulated nodes have no kubelet behind the proxy; a real one may be restarting.
+        summary = new Summary(System.nanoTime(), null);
+      }
+      summaries.put(node, summary);
+    }
     try {
-      String body = client.raw(url);
-      return body == null ? Map.of() : parse(body, namespace);
-    } catch (KubernetesClientException | IOException e) {
-      // Simulated nodes have no kubelet behind the proxy; a real one may be restarting.
+      return summary.body() == null ? Map.of() : parse(summary.body(), namespace);
+    } catch (IOException e) {
       return Map.of();
     }
   }
