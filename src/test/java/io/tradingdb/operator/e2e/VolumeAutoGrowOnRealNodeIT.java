@@ -175,7 +175,8 @@ class VolumeAutoGrowOnRealNodeIT {
       assertThat(events("VolumeAutoGrow")).anyMatch(m -> m.startsWith(DATA_CLAIM + " is ") && m.endsWith("to 1229Mi"));
       await().ignoreExceptions().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
         VolumeUsage usage = usage(DATA_CLAIM);
-        assertThat(usage.getRequested()).isEqualTo("1229Mi");
+        // A fill that overshot (run 2: 99% before the first step landed) is still past 80% of 1165Mi: a second step.
+        assertThat(usage.getRequested()).isIn("1229Mi", "1475Mi");
         assertThat(usage.getState()).isEqualTo(VolumeAutoGrow.OK);
         assertThat(status().getPhase()).isEqualTo("Ready");
       });
