@@ -26,7 +26,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${TRADINGDB_CACHE:-$HOME/.cache/tradingdb-operator}
-BIN_ROOT=$CACHE/bin
+# TRADINGDB_BIN_CACHE: a folder of one's own, for a branch whose helpers differ from the shared cache's.
+BIN_ROOT=${TRADINGDB_BIN_CACHE:-$CACHE/bin}
 
 log() { printf '[build-binaries] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

@@ -480,6 +480,10 @@ node_down() {
     umount -l "$m" 2>/dev/null || true
   done < <(awk -v p="$d/" -v s="$NODE_IMAGE_STORE/" 'index($5, p) == 1 || index($5, s) == 1 { print $5 }' \
     /proc/self/mountinfo | sort -r)
+  # Loop devices of the volumes' images (mount -o loop clears them on the last unmount; a lazy one may wait).
+  while read -r m; do
+    losetup -d "$m" 2>/dev/null || true
+  done < <(losetup -n -l -O NAME,BACK-FILE 2>/dev/null | awk -v p="$d/" 'index($2, p) == 1 { print $1 }')
   # Network namespaces the CRI plugin created (containerd 1.6 names them cni-<uuid>).
   for m in /run/netns/cni-*; do
     [[ -e "$m" ]] || continue
@@ -527,6 +531,8 @@ node_leftovers() {
   while read -r line; do [[ -n "$line" ]] && report "mount $line"; done < <(
     awk -v p="$d" -v s="$NODE_IMAGE_STORE/" 'index($5, p) == 1 || index($5, s) == 1 || $5 ~ "^/run/netns/cni-" { print $5 }' \
       /proc/self/mountinfo)
+  while read -r line; do [[ -n "$line" ]] && report "loop device $line"; done < <(
+    losetup -n -l -O NAME,BACK-FILE 2>/dev/null | awk -v p="$d/" 'index($2, p) == 1 { print $1 " " $2 }')
   for line in /run/netns/cni-*; do [[ -e "$line" ]] && report "network namespace $line"; done
   ip link show "$NODE_BRIDGE" >/dev/null 2>&1 && report "bridge $NODE_BRIDGE"
   while read -r line; do [[ -n "$line" ]] && report "veth $line"; done < <(ip -o link show type veth | awk -F': ' '{print $2}')

@@ -55,11 +55,15 @@ for Patroni (pods, endpoints, configmaps, services), since RBAC forbids granting
   verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
 {{- end }}
 
-{{/* Read-only, cluster-scoped: StorageClasses (can a volume grow?) and CRDs (are Prometheus Operator, cert-manager there?). */}}
+{{/* Read-only, cluster-scoped: StorageClasses (can a volume grow?), CRDs (are Prometheus Operator, cert-manager there?) and the kubelets' volume stats (autoGrow). */}}
 {{- define "tradingdb-operator.rbac.clusterRules" -}}
 - apiGroups: ["storage.k8s.io"]
   resources: ["storageclasses"]
   verbs: ["get", "list", "watch"]
+{{- /* spec.storage.*.autoGrow reads the kubelet's volume stats: GET /api/v1/nodes/<node>/proxy/stats/summary. */}}
+- apiGroups: [""]
+  resources: ["nodes/proxy"]
+  verbs: ["get"]
 - apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
   verbs: ["get", "list", "watch"]

@@ -23,10 +23,13 @@
 // controller manager delete files.
 //
 // For the real node (--local-node, a WaitForFirstConsumer class whose claim
-// the scheduler put there) the PV is a `local` volume in a new directory under
-// --local-path with node affinity to that node: the kubelet applies fsGroup
-// ownership to local volumes (not to hostPath), so non-root pods can write.
-// Deleting such a PV removes its directory.
+// the scheduler put there) the PV is a `local` volume with node affinity to
+// that node: the kubelet applies fsGroup ownership to local volumes (not to
+// hostPath), so non-root pods can write. Its directory under --local-path is
+// the mount point of an image file of exactly the claim's size (loop.go), so
+// the volume really fills up, the kubelet's volume stats are the volume's own,
+// and an expansion grows the mounted filesystem online. Deleting such a PV
+// unmounts it and removes the image.
 //
 // It talks only to the API server named in --kubeconfig.
 package main
@@ -71,6 +74,7 @@ type controller struct {
 	pathPrefix  string
 	localNode   string
 	localPath   string
+	loops       *loopVolumes
 	pvcs        corelisters.PersistentVolumeClaimLister
 	pvs         corelisters.PersistentVolumeLister
 	classes     storagelisters.StorageClassLister
@@ -86,6 +90,7 @@ func main() {
 	pathPrefix := flag.String("path-prefix", "/var/lib/tradingdb-testenv/fake-volumes", "hostPath prefix written into PVs (never created)")
 	localNode := flag.String("local-node", "", "real node whose claims get local volumes")
 	localPath := flag.String("local-path", "", "directory on this machine holding the local volumes")
+	volumeFS := flag.String("volume-fs", "auto", "filesystem of the local volumes: ext4, xfs, or auto (ext4 when online resize2fs is permitted, see loop.go)")
 	flag.Parse()
 
 	cfg, err := clientcmd.BuildConfigFromFlags("", *kubeconfig)
@@ -134,6 +139,10 @@ func main() {
 		if !ok {
 			klog.Fatalf("cache for %v did not sync", typ)
 		}
+	}
+	if c.localNode != "" {
+		c.loops = &loopVolumes{dir: c.localPath, fs: chooseFilesystem(*volumeFS)}
+		klog.InfoS("local volumes are loop-mounted images", "dir", c.localPath, "fs", c.loops.fs)
 	}
 	klog.InfoS("started", "provisioner", c.provisioner)
 	go wait.UntilWithContext(ctx, c.worker, time.Second)
@@ -231,8 +240,8 @@ func (c *controller) provision(ctx context.Context, pvc *v1.PersistentVolumeClai
 	}
 	var affinity *v1.VolumeNodeAffinity
 	if node := pvc.Annotations[annSelectedNode]; c.localNode != "" && node == c.localNode {
-		dir := filepath.Join(c.localPath, pvName)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		dir, err := c.loops.create(pvName, size.Value())
+		if err != nil {
 			return err
 		}
 		source = v1.PersistentVolumeSource{Local: &v1.LocalVolumeSource{Path: dir}}
@@ -291,6 +300,12 @@ func (c *controller) expand(ctx context.Context, pvc *v1.PersistentVolumeClaim, 
 	if want.Cmp(have) > 0 {
 		if sc.AllowVolumeExpansion == nil || !*sc.AllowVolumeExpansion {
 			return nil // the API server already refuses such an update; be safe
+		}
+		if pv.Spec.Local != nil && c.loops != nil && c.loops.isLoopVolume(pv.Name) {
+			// The filesystem grows first: the PV's capacity only ever says what the pod can use.
+			if err := c.loops.grow(pv.Name, want.Value()); err != nil {
+				return err
+			}
 		}
 		pv = pv.DeepCopy()
 		pv.Spec.Capacity[v1.ResourceStorage] = want
@@ -352,7 +367,11 @@ func (c *controller) syncVolume(ctx context.Context, name string) error {
 	}
 	if local := pv.Spec.Local; local != nil && c.localPath != "" &&
 		strings.HasPrefix(local.Path, filepath.Clean(c.localPath)+"/") {
-		if err := os.RemoveAll(local.Path); err != nil {
+		if c.loops != nil && c.loops.isLoopVolume(pv.Name) {
+			if err := c.loops.remove(pv.Name); err != nil {
+				return err
+			}
+		} else if err := os.RemoveAll(local.Path); err != nil {
 			return err
 		}
 	}

@@ -72,10 +72,11 @@ public final class Operators {
           }
         };
     MemoryPressure.process().bindTo(registry);
+    DatabaseMetrics databaseMetrics = new DatabaseMetrics(registry);
     TradingDatabaseReconciler clusters = new TradingDatabaseReconciler(
-        client, clock, config.databaseChecks() ? new DatabaseChecks(client, connections, clock, new DatabaseMetrics(registry)) : null,
+        client, clock, config.databaseChecks() ? new DatabaseChecks(client, connections, clock, databaseMetrics) : null,
         config.databaseChecks() ? new PatroniOperations(client, new PatroniClient(), clock) : null,
-        config.operatorNamespace());
+        config.operatorNamespace(), databaseMetrics);
     operator.register(clusters, namespaces::accept);
     operator.register(
         new DbUserReconciler(client, connections, clock,

@@ -13,7 +13,10 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.HealthStatus;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.EventRecorder;
 import io.tradingdb.operator.kube.OptionalResources;
+import io.tradingdb.operator.tradingdatabase.dependent.ClusterDependent;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
+import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
+import io.tradingdb.operator.tradingdatabase.monitoring.DatabaseMetrics;
 import io.tradingdb.operator.tradingdatabase.monitoring.AlertRouting;
 import io.tradingdb.operator.tradingdatabase.monitoring.PrometheusOperatorKinds;
 import io.tradingdb.operator.tradingdatabase.status.CheckOutcome;
@@ -43,7 +46,12 @@ final class ClusterSteps {
 
   /** What the status reports from the steps, and when to reconcile again (null: on events only). */
   record Result(List<String> pending, String alerting, CheckOutcome checks, RestoreOutcome restore,
-      boolean patroniRan, PatroniOutcome patroni, PasswordRotation.Outcome rotation, Duration nextCheck) {}
+      boolean patroniRan, PatroniOutcome patroni, PasswordRotation.Outcome rotation, Duration nextCheck,
+      VolumeAutoGrow.Plan volumes) {}
+
+  /** How often usage is read while some volume has autoGrow; the kubelet's own period bounds what is new. */
+  static final Duration AUTO_GROW_CHECK = Duration.ofSeconds(15);
+  static final Duration AUTO_GROW_BUSY = Duration.ofSeconds(5);
 
   private final KubernetesClient client;
   private final EventRecorder events;
@@ -53,10 +61,17 @@ final class ClusterSteps {
   private final PatroniOperations patroniOperations;
   private final PasswordRotation passwordRotation;
   private final Map<ResourceID, CheckOutcome> lastChecks = new ConcurrentHashMap<>();
+  private final KubeletVolumeStats volumeStats;
+  private final DatabaseMetrics metrics;
+  /** The claims last reported as unable to grow, with the reason: one Warning Event per change, not per check. */
+  private final Map<String, String> blockedClaims = new ConcurrentHashMap<>();
 
   ClusterSteps(KubernetesClient client, EventRecorder events, OptionalResources optionalResources,
-      DatabaseChecks databaseChecks, PatroniOperations patroniOperations, PasswordRotation passwordRotation) {
+      DatabaseChecks databaseChecks, PatroniOperations patroniOperations, PasswordRotation passwordRotation,
+      DatabaseMetrics metrics) {
     this.client = client;
+    this.volumeStats = new KubeletVolumeStats(client);
+    this.metrics = metrics;
     this.events = events;
     this.optionalResources = optionalResources;
     this.bootstrapRestore = new BootstrapRestore(client);
@@ -88,6 +103,7 @@ final class ClusterSteps {
       expand(db, resize);
     }
     pending.addAll(plan.pending());
+    VolumeAutoGrow.Plan volumes = autoGrow(db, model);
     model.pgBackRest().filter(p -> p.storage().pvc() != null).ifPresent(p -> pending.addAll(
         PgBackRestRepositoryCheck.problems(model, client.persistentVolumeClaims()
             .inNamespace(model.names().namespace()).withName(p.storage().pvc().claimName()).get())));
@@ -130,7 +146,75 @@ final class ClusterSteps {
       Duration soon = Duration.ofSeconds(5);
       nextCheck = nextCheck == null || nextCheck.compareTo(soon) > 0 ? soon : nextCheck;
     }
-    return new Result(pending, alerting, checks, restore, patroniRan, patroni, rotation, nextCheck);
+    if (volumes != null) {
+      Duration every = volumes.anyGrowing() ? AUTO_GROW_BUSY : AUTO_GROW_CHECK;
+      nextCheck = nextCheck == null || nextCheck.compareTo(every) > 0 ? every : nextCheck;
+    }
+    return new Result(pending, alerting, checks, restore, patroniRan, patroni, rotation, nextCheck, volumes);
+  }
+
+  /**
+   * spec.storage.*.autoGrow: read the claims (with their status, which the informer leaves out),
+   * the kubelet's usage of each on its node, plan, then grow and report. Null when no volume has it.
+   */
+  private VolumeAutoGrow.Plan autoGrow(TradingDatabase db, ClusterModel model) {
+    Map<String, ClusterModel.AutoGrow> policies = new java.util.HashMap<>();
+    policies.put(ClusterNames.DATA_VOLUME, model.data().autoGrow());
+    model.wal().ifPresent(w -> policies.put(ClusterNames.WAL_VOLUME, w.autoGrow()));
+    if (policies.values().stream().noneMatch(ClusterModel.AutoGrow::enabled)) {
+      return null;
+    }
+    String ns = model.names().namespace();
+    Map<String, String> nodes = new java.util.HashMap<>();
+    for (Pod pod : client.pods().inNamespace(ns).withLabelSelector(ClusterDependent.SELECTOR).list().getItems()) {
+      if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
+        nodes.put(pod.getMetadata().getName(), pod.getSpec().getNodeName());
+      }
+    }
+    Map<String, Map<String, VolumeAutoGrow.Stats>> statsByNode = new java.util.HashMap<>();
+    List<VolumeAutoGrow.Observed> observed = new ArrayList<>();
+    for (PersistentVolumeClaim claim
+        : client.persistentVolumeClaims().inNamespace(ns).withLabelSelector(ClusterDependent.SELECTOR).list().getItems()) {
+      String name = claim.getMetadata().getName();
+      String template = model.names().volumeTemplateOf(name);
+      if (template == null) {
+        continue;
+      }
+      String instance = name.substring(template.length() + 1);
+      String node = nodes.get(instance);
+      VolumeAutoGrow.Stats stats = node == null ? null
+          : statsByNode.computeIfAbsent(node, n -> volumeStats.read(n, ns)).get(name);
+      var status = claim.getStatus();
+      String grownAt = claim.getMetadata().getAnnotations() == null ? null
+          : claim.getMetadata().getAnnotations().get(VolumeAutoGrow.GROWN_AT_CAPACITY);
+      observed.add(new VolumeAutoGrow.Observed(name, instance, claim.getSpec().getStorageClassName(),
+          VolumeAutoGrow.bytes(claim.getSpec().getResources().getRequests().get("storage")),
+          status == null || status.getCapacity() == null ? -1 : VolumeAutoGrow.bytes(status.getCapacity().get("storage")),
+          grownAt == null || !grownAt.matches("[0-9]+") ? -1 : Long.parseLong(grownAt), stats));
+    }
+    VolumeAutoGrow.Plan plan = VolumeAutoGrow.plan(model.names(), policies, observed, this::allowsExpansion);
+    for (VolumeAutoGrow.Grow grow : plan.grows()) {
+      String patch = "{\"metadata\":{\"annotations\":{\"" + VolumeAutoGrow.GROWN_AT_CAPACITY + "\":\""
+          + grow.grownAtCapacity() + "\"}},\"spec\":{\"resources\":{\"requests\":{\"storage\":\"" + grow.newSize() + "\"}}}}";
+      client.persistentVolumeClaims().inNamespace(ns).withName(grow.claim()).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      events.normal(db, "VolumeAutoGrow", grow.claim() + " is " + grow.usedPercent() + "% full: growing it from "
+          + VolumeAutoGrow.size(grow.fromBytes()) + " to " + grow.newSize());
+    }
+    Map<String, String> nowBlocked = new java.util.HashMap<>();
+    for (VolumeAutoGrow.Blocked b : plan.blocked()) {
+      nowBlocked.put(b.claim(), b.reason());
+      if (!b.reason().equals(blockedClaims.put(ns + "/" + b.claim(), b.reason()))) {
+        events.warning(db, "VolumeCannotGrow", b.message());
+      }
+    }
+    for (var usage : plan.usage()) {
+      if (!nowBlocked.containsKey(usage.getClaim())) {
+        blockedClaims.remove(ns + "/" + usage.getClaim());
+      }
+      metrics.volume(ns, model.names().cluster(), usage.getClaim(), usage.getVolume(), usage.getUsedPercent(),
+          nowBlocked.containsKey(usage.getClaim()));
+    }
+    return plan;
   }
 
   private boolean allowsExpansion(String storageClass) {

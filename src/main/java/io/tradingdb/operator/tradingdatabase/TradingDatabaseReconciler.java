@@ -57,6 +57,7 @@ import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.dependent.OptionalKindDependent;
 import io.tradingdb.operator.tradingdatabase.dependent.OptionalKindDependents;
 import io.tradingdb.operator.kube.InvalidSpecException;
+import io.tradingdb.operator.tradingdatabase.monitoring.DatabaseMetrics;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import java.time.Clock;
 import java.util.List;
@@ -246,6 +247,12 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
    */
   public TradingDatabaseReconciler(KubernetesClient client, Clock clock, DatabaseChecks databaseChecks,
       PatroniOperations patroni, String operatorNamespace) {
+    this(client, clock, databaseChecks, patroni, operatorNamespace, DatabaseMetrics.discarded());
+  }
+
+  /** @param metrics where the volumes' auto-grow gauges go */
+  public TradingDatabaseReconciler(KubernetesClient client, Clock clock, DatabaseChecks databaseChecks,
+      PatroniOperations patroni, String operatorNamespace, DatabaseMetrics metrics) {
     this.patroniOperations = patroni != null;
     this.operatorNamespace = operatorNamespace;
     this.memory = MemoryPressure.process();
@@ -255,7 +262,8 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     this.optionalResources = new OptionalResources(client, clock);
     this.steps = new ClusterSteps(client, events, optionalResources, databaseChecks, patroni,
         patroni != null && databaseChecks != null
-            ? new PasswordRotation(client, databaseChecks, patroni.patroniClient(), clock) : null);
+            ? new PasswordRotation(client, databaseChecks, patroni.patroniClient(), clock) : null,
+        metrics);
   }
 
   @Override
@@ -407,6 +415,9 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     }
     if (steps.rotation() != null && steps.rotation().result() != null) {
       status.setPasswordRotation(steps.rotation().result());
+    }
+    if (steps.volumes() != null || (db.getStatus() != null && db.getStatus().getVolumes() != null)) {
+      status = ClusterStatus.withVolumes(status, steps.volumes(), db.getMetadata().getGeneration(), clock);
     }
     java.time.Duration nextCheck = steps.nextCheck();
     UpdateControl<TradingDatabase> control = writeStatus(db, status);

@@ -13,6 +13,7 @@ import io.tradingdb.operator.api.v1alpha1.common.SchedulingSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeDeletionPolicy;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.AutoGrowSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeSpec;
 import io.tradingdb.operator.pgbackrest.RepositoryStorage;
 import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
@@ -74,7 +75,17 @@ public record ClusterModel(
   public enum TlsSource { OPERATOR_CA, USER_SECRET, CERT_MANAGER }
 
   /** One volume claim template's resolved settings. */
-  public record Volume(String size, String storageClassName) {}
+  public record Volume(String size, String storageClassName, AutoGrow autoGrow) {
+    public Volume(String size, String storageClassName) {
+      this(size, storageClassName, AutoGrow.OFF);
+    }
+  }
+
+  /** spec.storage.*.autoGrow resolved: defaults filled in, sizes in bytes. */
+  public record AutoGrow(boolean enabled, int thresholdPercent, int incrementPercent, String maxSize, long maxBytes) {
+    public static final AutoGrow OFF = new AutoGrow(false, AutoGrowSpec.DEFAULT_THRESHOLD_PERCENT,
+        AutoGrowSpec.DEFAULT_INCREMENT_PERCENT, null, 0);
+  }
 
   public record Patroni(boolean synchronousMode, int ttlSeconds, long maximumLagOnFailoverBytes) {}
 
@@ -312,7 +323,29 @@ public record ClusterModel(
       throw new InvalidSpecException(field + ": '" + size + "' is outside " + VolumeSpec.MIN_SIZE + " to "
           + VolumeSpec.MAX_SIZE);
     }
-    return new Volume(size, spec == null ? null : spec.getStorageClassName());
+    return new Volume(size, spec == null ? null : spec.getStorageClassName(),
+        autoGrow(spec == null ? null : spec.getAutoGrow(), bytes, field.replace(".size", ".autoGrow")));
+  }
+
+  private static AutoGrow autoGrow(AutoGrowSpec spec, BigDecimal sizeBytes, String field) {
+    if (spec == null || !Boolean.TRUE.equals(spec.getEnabled())) {
+      return AutoGrow.OFF;
+    }
+    if (spec.getMaxSize() == null) {
+      throw new InvalidSpecException(field + ".maxSize is required when autoGrow is enabled");
+    }
+    BigDecimal max = checkQuantity(field + ".maxSize", new Quantity(spec.getMaxSize()), "500Gi");
+    if (max.compareTo(sizeBytes) < 0
+        || max.compareTo(Quantity.getAmountInBytes(new Quantity(VolumeSpec.MAX_SIZE))) > 0) {
+      throw new InvalidSpecException(field + ".maxSize: '" + spec.getMaxSize() + "' must be at least the volume's size and at most "
+          + VolumeSpec.MAX_SIZE);
+    }
+    int threshold = spec.getThresholdPercent() == null ? AutoGrowSpec.DEFAULT_THRESHOLD_PERCENT : spec.getThresholdPercent();
+    int increment = spec.getIncrementPercent() == null ? AutoGrowSpec.DEFAULT_INCREMENT_PERCENT : spec.getIncrementPercent();
+    if (threshold < 50 || threshold > 95 || increment < 5 || increment > 100) {
+      throw new InvalidSpecException(field + ": thresholdPercent must be 50 to 95 and incrementPercent 5 to 100");
+    }
+    return new AutoGrow(true, threshold, increment, spec.getMaxSize(), max.longValueExact());
   }
 
   /** The schema only says int-or-string; the API server would refuse the StatefulSet on every reconcile. */

@@ -24,6 +24,8 @@ public final class DatabaseMetrics {
   public static final String VACUUM_SUCCEEDED = "tradingdb_vacuum_analyze_last_succeeded";
   public static final String VACUUM_TIMESTAMP = "tradingdb_vacuum_analyze_last_run_timestamp_seconds";
   public static final String POLICY_JOB_FAILED = "tradingdb_timescaledb_policy_job_failed";
+  public static final String VOLUME_USED_PERCENT = "tradingdb_volume_used_percent";
+  public static final String VOLUME_CANNOT_GROW = "tradingdb_volume_autogrow_blocked";
 
   private final MeterRegistry registry;
   private final Map<String, Meter> meters = new ConcurrentHashMap<>();
@@ -58,6 +60,19 @@ public final class DatabaseMetrics {
             "1 if the last run of this TimescaleDB policy job failed");
       }
     }
+  }
+
+  /**
+   * One series per claim of a volume with autoGrow: its usage as the kubelet last reported it, and 1
+   * when it needs to grow and cannot (maximum reached, or the StorageClass does not allow expansion).
+   */
+  public void volume(String namespace, String cluster, String claim, String volume, Integer usedPercent, boolean blocked) {
+    Tags tags = Tags.of(LABELS.get(0), namespace, LABELS.get(1), cluster, "persistentvolumeclaim", claim, "volume", volume);
+    if (usedPercent != null) {
+      set(VOLUME_USED_PERCENT, tags, usedPercent, "Percent of the volume's filesystem in use (kubelet volume stats)");
+    }
+    set(VOLUME_CANNOT_GROW, tags, blocked ? 1 : 0,
+        "1 if the volume is past its autoGrow threshold and cannot grow (at maxSize, or no volume expansion)");
   }
 
   private void set(String name, Tags tags, double value, String description) {

@@ -135,6 +135,18 @@ public final class PrometheusRuleBuilder {
               + "are not dropped or compressed. See timescaledb_information.job_errors and the TradingDatabase's "
               + "status.hypertables."));
     }
+    if (model.data().autoGrow().enabled() || model.wal().map(w -> w.autoGrow().enabled()).orElse(false)) {
+      String cluster = DatabaseMetrics.LABELS.get(0) + "=\"" + model.names().namespace() + "\","
+          + DatabaseMetrics.LABELS.get(1) + "=\"" + model.names().cluster() + "\"";
+      rules.add(alert("TradingDbVolumeCannotGrow",
+          "max by (" + String.join(", ", DatabaseMetrics.LABELS) + ", persistentvolumeclaim, volume) ("
+              + DatabaseMetrics.VOLUME_CANNOT_GROW + "{" + cluster + "}) == 1",
+          "0m", "critical",
+          "A volume is past its autoGrow threshold and cannot grow",
+          "{{ $labels.persistentvolumeclaim }} ({{ $labels.volume }}) needs to grow and cannot: it is at "
+              + "spec.storage.{{ $labels.volume }}.autoGrow.maxSize, or its StorageClass does not allow volume "
+              + "expansion. PostgreSQL stops when it fills. See the TradingDatabase's Degraded condition."));
+    }
     for (Map<String, Object> rule : rules) {
       @SuppressWarnings("unchecked")
       Map<String, Object> labels = (Map<String, Object>) rule.get("labels");

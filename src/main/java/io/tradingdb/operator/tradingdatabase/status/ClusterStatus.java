@@ -7,6 +7,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
 import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.postgres.HealthEvaluator;
+import io.tradingdb.operator.tradingdatabase.VolumeAutoGrow;
 import io.tradingdb.operator.tradingdatabase.workload.ClusterServices;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
@@ -211,6 +212,28 @@ public final class ClusterStatus {
   }
 
   /**
+   * Adds spec.storage.*.autoGrow: each instance's volume usage, and Degraded (reason
+   * VolumeCannotGrow) when a volume past its threshold cannot grow.
+   *
+   * @param plan null when no volume has autoGrow any more: the usage leaves the status
+   */
+  public static TradingDatabaseStatus withVolumes(TradingDatabaseStatus computed, VolumeAutoGrow.Plan plan,
+      Long generation, Clock clock) {
+    computed.setVolumes(plan == null || plan.usage().isEmpty() ? null : List.copyOf(plan.usage()));
+    if (plan == null || plan.blocked().isEmpty() || !READY.equals(computed.getPhase())) {
+      return computed;
+    }
+    computed.setPhase(DEGRADED);
+    String message = String.join("; ", plan.blocked().stream().map(VolumeAutoGrow.Blocked::message).toList());
+    computed.setConditions(apply(computed, List.of(
+        new WantedCondition(Conditions.DEGRADED, true, VOLUME_CANNOT_GROW, message)), generation, clock));
+    return computed;
+  }
+
+  /** Degraded reason: a volume past its autoGrow threshold cannot grow. */
+  public static final String VOLUME_CANNOT_GROW = "VolumeCannotGrow";
+
+  /**
    * A condition whose status is what it was before this reconcile keeps its transition time,
    * although {@link #compute} may have set it otherwise on the way.
    */
@@ -283,6 +306,7 @@ public final class ClusterStatus {
     s.setRestart(previous.getRestart());
     s.setSwitchover(previous.getSwitchover());
     s.setPasswordRotation(previous.getPasswordRotation());
+    s.setVolumes(previous.getVolumes());
     return s;
   }
 

@@ -65,6 +65,15 @@ public class TradingDatabaseStatus extends ResourceStatus {
 
   public RequestResult getPasswordRotation() { return passwordRotation; }
   public void setPasswordRotation(RequestResult passwordRotation) { this.passwordRotation = passwordRotation; }
+
+  @JsonPropertyDescription(
+      "Usage of each instance's data and WAL volume, for volumes with autoGrow enabled, as the kubelet last "
+          + "reported it.")
+  private List<VolumeUsage> volumes;
+
+  public List<VolumeUsage> getVolumes() { return volumes; }
+  public void setVolumes(List<VolumeUsage> volumes) { this.volumes = volumes; }
+
   public String getAlerting() { return alerting; }
   public void setAlerting(String alerting) { this.alerting = alerting; }
   public Integer getInstances() { return instances; }
@@ -103,7 +112,8 @@ public class TradingDatabaseStatus extends ResourceStatus {
         && Objects.equals(pendingChanges, s.pendingChanges) && Objects.equals(health, s.health)
         && Objects.equals(hypertables, s.hypertables) && Objects.equals(pendingRestart, s.pendingRestart)
         && Objects.equals(restart, s.restart) && Objects.equals(switchover, s.switchover)
-        && Objects.equals(passwordRotation, s.passwordRotation);
+        && Objects.equals(passwordRotation, s.passwordRotation)
+        && Objects.equals(volumes, s.volumes);
   }
 
   @Override

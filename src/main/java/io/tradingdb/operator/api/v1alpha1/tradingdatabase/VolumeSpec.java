@@ -7,6 +7,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** One persistent volume per instance. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Rules on the pair: a maximum below the size could never be honoured.
+@ValidationRule(
+    value = "!has(self.autoGrow) || !has(self.autoGrow.maxSize) || !has(self.size) || !isQuantity(self.size)"
+        + " || !isQuantity(self.autoGrow.maxSize) || quantity(self.autoGrow.maxSize).compareTo(quantity(self.size)) >= 0",
+    message = "autoGrow.maxSize must be at least size")
 public class VolumeSpec {
 
   /** Smallest volume accepted: PostgreSQL, TimescaleDB and a few WAL segments need room to start. */
@@ -32,6 +37,12 @@ public class VolumeSpec {
   @JsonPropertyDescription("StorageClass of the claims. Cluster default when unset. Immutable.")
   private String storageClassName;
 
+  @JsonPropertyDescription(
+      "Grow the claims before they fill: when an instance's filesystem is fuller than thresholdPercent, its "
+          + "claim grows by incrementPercent, up to maxSize. The claims may then be larger than size; size "
+          + "stays what you wrote.")
+  private AutoGrowSpec autoGrow;
+
   public VolumeSpec() {}
 
   public VolumeSpec(String size, String storageClassName) {
@@ -42,5 +53,7 @@ public class VolumeSpec {
   public String getSize() { return size; }
   public void setSize(String size) { this.size = size; }
   public String getStorageClassName() { return storageClassName; }
+  public AutoGrowSpec getAutoGrow() { return autoGrow; }
+  public void setAutoGrow(AutoGrowSpec autoGrow) { this.autoGrow = autoGrow; }
   public void setStorageClassName(String storageClassName) { this.storageClassName = storageClassName; }
 }
