@@ -417,7 +417,10 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
       status.setPasswordRotation(steps.rotation().result());
     }
     if (steps.volumes() != null || (db.getStatus() != null && db.getStatus().getVolumes() != null)) {
-      status = ClusterStatus.withVolumes(status, steps.volumes(), db.getMetadata().getGeneration(), clock);
+      VolumeAutoGrow.Plan volumes = steps.volumes();
+      status = ClusterStatus.withVolumes(status, volumes == null ? null : volumes.usage(),
+          volumes == null ? List.of() : volumes.blocked().stream().map(VolumeAutoGrow.Blocked::message).toList(),
+          db.getMetadata().getGeneration(), clock);
     }
     java.time.Duration nextCheck = steps.nextCheck();
     UpdateControl<TradingDatabase> control = writeStatus(db, status);

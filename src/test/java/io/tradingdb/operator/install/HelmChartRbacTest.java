@@ -42,9 +42,13 @@ class HelmChartRbacTest {
       monitoring.coreos.com podmonitors,prometheusrules,alertmanagerconfigs  get,list,watch,create,patch,update,delete
       cert-manager.io       certificates  get,list,watch,create,patch,update,delete
       """);
-  /** Cluster-scoped reads: can a StorageClass expand volumes; are Prometheus Operator and cert-manager installed. */
+  /**
+   * Cluster-scoped reads: can a StorageClass expand volumes; are Prometheus Operator and cert-manager installed;
+   * the kubelets' volume stats for autoGrow (GET nodes/{node}/proxy/stats/summary).
+   */
   private static final Set<Grant> CLUSTER_NEEDS = grants("""
       storage.k8s.io        storageclasses  get,list,watch
+      ""                    nodes/proxy  get
       apiextensions.k8s.io  customresourcedefinitions  get,list,watch
       """);
   /**

@@ -4,10 +4,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeUsage;
 import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.postgres.HealthEvaluator;
-import io.tradingdb.operator.tradingdatabase.VolumeAutoGrow;
 import io.tradingdb.operator.tradingdatabase.workload.ClusterServices;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
@@ -215,18 +215,18 @@ public final class ClusterStatus {
    * Adds spec.storage.*.autoGrow: each instance's volume usage, and Degraded (reason
    * VolumeCannotGrow) when a volume past its threshold cannot grow.
    *
-   * @param plan null when no volume has autoGrow any more: the usage leaves the status
+   * @param usage null when no volume has autoGrow any more: the usage leaves the status
+   * @param cannotGrow one message per volume past its threshold that cannot grow
    */
-  public static TradingDatabaseStatus withVolumes(TradingDatabaseStatus computed, VolumeAutoGrow.Plan plan,
-      Long generation, Clock clock) {
-    computed.setVolumes(plan == null || plan.usage().isEmpty() ? null : List.copyOf(plan.usage()));
-    if (plan == null || plan.blocked().isEmpty() || !READY.equals(computed.getPhase())) {
+  public static TradingDatabaseStatus withVolumes(TradingDatabaseStatus computed, List<VolumeUsage> usage,
+      List<String> cannotGrow, Long generation, Clock clock) {
+    computed.setVolumes(usage == null || usage.isEmpty() ? null : List.copyOf(usage));
+    if (cannotGrow.isEmpty() || !READY.equals(computed.getPhase())) {
       return computed;
     }
     computed.setPhase(DEGRADED);
-    String message = String.join("; ", plan.blocked().stream().map(VolumeAutoGrow.Blocked::message).toList());
     computed.setConditions(apply(computed, List.of(
-        new WantedCondition(Conditions.DEGRADED, true, VOLUME_CANNOT_GROW, message)), generation, clock));
+        new WantedCondition(Conditions.DEGRADED, true, VOLUME_CANNOT_GROW, String.join("; ", cannotGrow))), generation, clock));
     return computed;
   }
 

@@ -102,18 +102,15 @@ class ClusterStatusTest {
   void aVolumeThatCannotGrowMakesAReadyClusterDegradedAndTheUsageIsListed() {
     var usage = List.of(new io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeUsage(
         "db-0", "wal", "pgwal-db-0", "1229Mi", "1226Mi", 82, io.tradingdb.operator.tradingdatabase.VolumeAutoGrow.AT_MAXIMUM));
-    var blocked = new io.tradingdb.operator.tradingdatabase.VolumeAutoGrow.Blocked("pgwal-db-0", "wal",
-        io.tradingdb.operator.tradingdatabase.VolumeAutoGrow.AT_MAXIMUM, "pgwal-db-0 is 82% full and cannot grow");
-    TradingDatabaseStatus s = ClusterStatus.withVolumes(ready(),
-        new io.tradingdb.operator.tradingdatabase.VolumeAutoGrow.Plan(List.of(), List.of(blocked), usage), 1L, CLOCK);
+    TradingDatabaseStatus s = ClusterStatus.withVolumes(ready(), usage,
+        List.of("pgwal-db-0 is 82% full and cannot grow"), 1L, CLOCK);
     assertThat(s.getPhase()).isEqualTo(ClusterStatus.DEGRADED);
     assertThat(condition(s, "Degraded").getReason()).isEqualTo(ClusterStatus.VOLUME_CANNOT_GROW);
     assertThat(condition(s, "Degraded").getMessage()).isEqualTo("pgwal-db-0 is 82% full and cannot grow");
     assertThat(s.getVolumes()).isEqualTo(usage);
 
-    TradingDatabaseStatus fine = ClusterStatus.withVolumes(ready(),
-        new io.tradingdb.operator.tradingdatabase.VolumeAutoGrow.Plan(List.of(), List.of(), usage), 1L, CLOCK);
+    TradingDatabaseStatus fine = ClusterStatus.withVolumes(ready(), usage, List.of(), 1L, CLOCK);
     assertThat(fine.getPhase()).isEqualTo(ClusterStatus.READY);
-    assertThat(ClusterStatus.withVolumes(fine, null, 1L, CLOCK).getVolumes()).as("autoGrow turned off").isNull();
+    assertThat(ClusterStatus.withVolumes(fine, null, List.of(), 1L, CLOCK).getVolumes()).as("autoGrow turned off").isNull();
   }
 }
