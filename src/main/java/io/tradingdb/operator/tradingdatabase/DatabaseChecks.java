@@ -172,6 +172,12 @@ public class DatabaseChecks {
           null, db.getMetadata().getGeneration(), Instant.now(clock));
     } catch (TargetUnavailableException e) {
       return new CheckOutcome(previous, null, e.getMessage(), null, db.getMetadata().getGeneration(), Instant.now(clock));
+    } catch (RuntimeException e) {
+      // Finding the primary's address or a Secret failed (an API error, say): the checks report it and the
+      // rest of the reconcile still runs, so the status keeps telling what the pods do.
+      LOG.warn("TradingDatabase {}/{}: database checks failed", db.getMetadata().getNamespace(), db.getMetadata().getName(), e);
+      return new CheckOutcome(previous, null, "database checks failed: " + e.getMessage(), null,
+          db.getMetadata().getGeneration(), Instant.now(clock));
     }
   }
 

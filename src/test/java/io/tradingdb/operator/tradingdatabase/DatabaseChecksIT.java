@@ -148,6 +148,22 @@ class DatabaseChecksIT {
     assertThat(checked.getMessage()).doesNotContain(TestPostgres.adminPassword());
   }
 
+  @Test
+  void aFailureToFindThePrimaryIsReportedAndTheStatusStillFollowsThePods() {
+    TradingDatabase db = Samples.tradingDatabase("trading", "lost");
+    db.getSpec().setDatabaseName(database);
+    ClusterModel model = ClusterModel.from(db);
+    DatabaseChecks checks = new DatabaseChecks(client, connections, Clock.systemUTC(), m -> {
+      throw new IllegalStateException("no Service trading-lost-rw yet");
+    });
+    CheckOutcome outcome = checks.run(db, model, null);
+    assertThat(outcome.error()).isEqualTo("database checks failed: no Service trading-lost-rw yet");
+    var status = ClusterStatus.compute(db, model, readyCluster(model), outcome, Clock.systemUTC());
+    assertThat(status.getPhase()).isEqualTo("Ready");
+    assertThat(Conditions.find(status.getConditions(), ClusterStatus.HEALTH_CHECKED).orElseThrow().getStatus())
+        .isEqualTo("False");
+  }
+
   private static ClusterStatus.Observed readyCluster(ClusterModel model) {
     var sts = new StatefulSetBuilder().withNewMetadata().withName(model.names().statefulSet()).withGeneration(1L)
         .endMetadata().withNewStatus().withReplicas(model.instances()).withReadyReplicas(model.instances())
