@@ -65,6 +65,9 @@ class PasswordRotationOnRealNodeIT {
         "pgBackRest": null
       }}""";
 
+  /** The application's password, made for this run: none is written into the repository. */
+  static final String APP_PASSWORD = java.util.UUID.randomUUID().toString();
+
   static KubernetesClient client;
   static Operator operator;
   static String ns;
@@ -101,6 +104,7 @@ class PasswordRotationOnRealNodeIT {
   void everySystemPasswordRotatesWithoutAFailedWriteOrARestart() throws Exception {
     TradingDatabase db = RealNodeOperator.sample("tradingdatabase-production.yaml", ns, OVERLAY);
     db.getSpec().getStorage().getData().setStorageClassName("standard-wffc");
+    db.getMetadata().setName(NAME);
     client.resource(db).create();
     long t0 = System.nanoTime();
     await().ignoreExceptions().atMost(Duration.ofMinutes(12)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
@@ -112,12 +116,12 @@ class PasswordRotationOnRealNodeIT {
     System.out.printf("rotate: 2 instances, pooler and exporters Ready after %.1f s%n", (System.nanoTime() - t0) / 1e9);
     try (Connection c = connect(primaryIp(), superuser()); Statement st = c.createStatement()) {
       st.execute("CREATE TABLE rot_log (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())");
-      st.execute("CREATE ROLE rot_app LOGIN PASSWORD 'rot-app-password-1'");
+      st.execute("CREATE ROLE rot_app LOGIN PASSWORD " + io.tradingdb.operator.postgres.SqlQuote.literal(APP_PASSWORD));
       st.execute("GRANT INSERT, SELECT ON rot_log TO rot_app");
     }
     Properties app = new Properties();
     app.setProperty("user", "rot_app");
-    app.setProperty("password", "rot-app-password-1");
+    app.setProperty("password", APP_PASSWORD);
     WriteLoad writer = new WriteLoad("rotate", poolerUrl(), app, "rot_log");
     writer.awaitWrites(50);
 

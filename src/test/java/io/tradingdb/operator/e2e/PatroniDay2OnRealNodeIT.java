@@ -10,15 +10,19 @@ import io.javaoperatorsdk.operator.Operator;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
 import io.tradingdb.operator.kube.Conditions;
+import io.tradingdb.operator.postgres.AdminConnection;
+import io.tradingdb.operator.postgres.ConnectionTarget;
+import io.tradingdb.operator.postgres.PostgresConnections;
+import io.tradingdb.operator.testsupport.RealCluster;
+import io.tradingdb.operator.testsupport.RealNodeOperator;
+import io.tradingdb.operator.testsupport.WriteLoad;
+import io.tradingdb.operator.tradingdatabase.DatabaseChecks;
 import io.tradingdb.operator.tradingdatabase.PatroniOperations;
 import io.tradingdb.operator.tradingdatabase.TradingDatabaseReconciler;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.patroni.Member;
 import io.tradingdb.operator.tradingdatabase.patroni.PatroniClient;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
-import io.tradingdb.operator.testsupport.RealCluster;
-import io.tradingdb.operator.testsupport.RealNodeOperator;
-import io.tradingdb.operator.testsupport.WriteLoad;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -43,8 +47,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Issue 15 parts 1 and 2 on the real node: a 3-instance cluster (synchronous mode, as the
  * production sample) under an operator running in this JVM, which reaches Patroni's REST API on the
  * pods' IPs (this machine routes 198.18.0.0/16 onto the node's bridge). A writer inserts one row per
- * transaction through the -rw Service all along, and each part prints the longest write gap and the
- * failed transactions. The order of restarts is read from each member's postmaster_start_time.
+ * transaction through the pooler (pgBouncer, transaction mode, one pod) all along, as an application
+ * meets the cluster, and each part prints the longest write gap and the failed transactions. The order of restarts is read from each member's postmaster_start_time.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PatroniDay2OnRealNodeIT {
@@ -57,7 +61,7 @@ class PatroniDay2OnRealNodeIT {
         "postgresql": {"parameters": {"max_connections": "100", "shared_buffers": "128MB",
           "effective_cache_size": "512MB", "work_mem": "4MB", "maintenance_work_mem": "64MB"}},
         "timescaledb": {"maxBackgroundWorkers": 4},
-        "pooler": {"enabled": false},
+        "pooler": {"enabled": true, "instances": 1, "image": "localhost/tradingdb/pgbouncer:1.24", "maxClientConn": 100},
         "monitoring": {"enabled": false, "vacuumAnalyzeSchedule": null},
         "pgBackRest": null
       }}""";
@@ -75,7 +79,12 @@ class PatroniDay2OnRealNodeIT {
     ns = RealCluster.createNamespace(client, "day2", RealNodeOperator.RESTRICTED);
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     Clock clock = Clock.systemUTC();
-    operator.register(new TradingDatabaseReconciler(client, clock, null,
+    // The database checks on, as in production: they create the pooler's lookup role, without which
+    // pgBouncer logs in nowhere. The operator reaches the primary through the -rw Service's ClusterIP.
+    DatabaseChecks checks = new DatabaseChecks(client, new PostgresConnections(), clock, model -> AdminConnection.resolve(
+        client, ns, new ConnectionTarget(rwIp(), ClusterNames.POSTGRES_PORT, model.databaseName(), "require",
+            model.superuserSecret(), "username", "password", null, null, null, 0)));
+    operator.register(new TradingDatabaseReconciler(client, clock, checks,
         new PatroniOperations(client, patroni, clock), "tradingdb-system"), c -> c.settingNamespaces(Set.of(ns)));
     operator.start();
   }
@@ -106,10 +115,15 @@ class PatroniDay2OnRealNodeIT {
       assertThat(s.getPhase()).isEqualTo("Ready");
       assertThat(condition(s, ClusterStatus.PARAMETERS_APPLIED).getStatus()).isEqualTo("True");
       assertThat(members()).hasSize(3).allMatch(Member::running);
+      assertThat(client.apps().deployments().inNamespace(ns).withName(NAME + "-pooler").get().getStatus()
+          .getReadyReplicas()).isEqualTo(1);
     });
     System.out.printf("day2: 3 instances Ready with ParametersApplied after %.1f s%n", (System.nanoTime() - t0) / 1e9);
     psql("CREATE TABLE day2_log (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())");
-    writer = rwWriter();
+    // The application's role: the pooler refuses the superuser (its auth_query serves ordinary roles only).
+    psql("CREATE ROLE day2_app LOGIN PASSWORD " + io.tradingdb.operator.postgres.SqlQuote.literal(APP_PASSWORD));
+    psql("GRANT INSERT, SELECT ON day2_log TO day2_app");
+    writer = poolerWriter();
     writer.awaitWrites(50);
   }
 
@@ -292,7 +306,7 @@ class PatroniDay2OnRealNodeIT {
   @Test
   @Order(7)
   void aNewPodTemplateRollsReplicasFirstThenSwitchesOver() throws Exception {
-    writer = rwWriter();
+    writer = poolerWriter();
     writer.awaitWrites(20);
     String primary = status().getCurrentPrimary();
     Map<String, String> uids = new LinkedHashMap<>();
@@ -313,6 +327,8 @@ class PatroniDay2OnRealNodeIT {
       });
       assertThat(status().getPhase()).isEqualTo("Ready");
       assertThat(members()).hasSize(3).allMatch(Member::running);
+      assertThat(client.apps().deployments().inNamespace(ns).withName(NAME + "-pooler").get().getStatus()
+          .getReadyReplicas()).isEqualTo(1);
     });
     writer.awaitWritesAfter(System.nanoTime(), 20);
     WriteLoad.Window w = writer.window(from);
@@ -414,10 +430,20 @@ class PatroniDay2OnRealNodeIT {
         patroni.config(PatroniClient.base(primaryIp(), ClusterNames.PATRONI_PORT)));
   }
 
-  /** The writer through the -rw Service's ClusterIP, as the superuser. */
-  static WriteLoad rwWriter() {
-    String ip = client.services().inNamespace(ns).withName(NAME + "-rw").get().getSpec().getClusterIP();
-    return new WriteLoad("day2", "jdbc:postgresql://" + ip + ":" + ClusterNames.POSTGRES_PORT
-        + "/ai_trading?sslmode=require&connectTimeout=5&socketTimeout=10", login(), "day2_log");
+  static String rwIp() {
+    return client.services().inNamespace(ns).withName(NAME + "-rw").get().getSpec().getClusterIP();
+  }
+
+  /** A password made for this run: none is written into the repository. */
+  static final String APP_PASSWORD = java.util.UUID.randomUUID().toString();
+
+  /** The writer through the pooler Service's ClusterIP, as the application's role. */
+  static WriteLoad poolerWriter() {
+    String ip = client.services().inNamespace(ns).withName(NAME + "-pooler").get().getSpec().getClusterIP();
+    Properties app = new Properties();
+    app.setProperty("user", "day2_app");
+    app.setProperty("password", APP_PASSWORD);
+    return new WriteLoad("day2", "jdbc:postgresql://" + ip + ":" + ClusterNames.POOLER_PORT
+        + "/ai_trading?sslmode=require&prepareThreshold=0&connectTimeout=5&socketTimeout=10", app, "day2_log");
   }
 }

@@ -85,12 +85,27 @@ public final class WriteLoad {
   }
 
   public void awaitWrites(int n) {
-    await().ignoreExceptions().atMost(Duration.ofMinutes(1)).until(() -> acknowledgedAt.size() >= n);
+    awaitAcknowledged(Long.MIN_VALUE, n, Duration.ofMinutes(1));
   }
 
   public void awaitWritesAfter(long since, int n) {
-    await().ignoreExceptions().atMost(Duration.ofMinutes(3))
-        .until(() -> acknowledgedAt.values().stream().filter(t -> t > since).count() >= n);
+    awaitAcknowledged(since, n, Duration.ofMinutes(3));
+  }
+
+  /** Fails with the writer's last errors, which say why nothing was written (a refused login, say). */
+  private void awaitAcknowledged(long since, int n, Duration atMost) {
+    try {
+      await().ignoreExceptions().atMost(atMost)
+          .until(() -> acknowledgedAt.values().stream().filter(t -> t > since).count() >= n);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(name + ": fewer than " + n + " writes acknowledged within " + atMost.toSeconds()
+          + " s; last failed connect: " + last(connectFailures) + "; last failed transaction: " + last(failures), e);
+    }
+  }
+
+  private static String last(ConcurrentSkipListMap<Long, String> errors) {
+    var e = errors.lastEntry();
+    return e == null ? "none" : e.getValue();
   }
 
   /** From {@code from} to now: the longest time without an acknowledged write, and the failures. */
