@@ -20,6 +20,7 @@ import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.patroni.Member;
 import io.tradingdb.operator.tradingdatabase.patroni.PatroniClient;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
 import io.tradingdb.operator.tradingdatabase.pooler.PoolerConfigMap;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import io.tradingdb.operator.tradingdatabase.workload.ClusterSecrets;
@@ -281,13 +282,14 @@ public class PasswordRotation {
       return List.of("the primary");
     }
     List<String> waiting = new ArrayList<>();
-    for (Member m : patroni.cluster(PatroniClient.base(ip, ClusterNames.PATRONI_PORT))) {
+    PatroniClient api = patroni.forCluster(PatroniOperations.restApiTls(client, model));
+    for (Member m : api.cluster(PatroniClient.base(ClusterStatefulSet.servesRestApiOverTls(pod), ip, ClusterNames.PATRONI_PORT))) {
       // No tag: a pod of an older template, whose logins are environment variables (it rolls soon).
       if (m.credentials() == null || version.equals(m.credentials()) || m.apiBase() == null) {
         continue;
       }
       waiting.add(m.name());
-      patroni.reload(m.apiBase(), login);
+      api.reload(m.apiBase(), login);
     }
     return waiting;
   }

@@ -65,7 +65,6 @@ class PatroniDay2OnRealNodeIT {
   static KubernetesClient client;
   static Operator operator;
   static String ns;
-  static final PatroniClient patroni = new PatroniClient();
   static WriteLoad writer;
 
   @BeforeAll
@@ -76,7 +75,7 @@ class PatroniDay2OnRealNodeIT {
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     Clock clock = Clock.systemUTC();
     operator.register(new TradingDatabaseReconciler(client, clock, null,
-        new PatroniOperations(client, patroni, clock), "tradingdb-system"), c -> c.settingNamespaces(Set.of(ns)));
+        new PatroniOperations(client, new PatroniClient(), clock), "tradingdb-system"), c -> c.settingNamespaces(Set.of(ns)));
     operator.start();
   }
 
@@ -359,13 +358,17 @@ class PatroniDay2OnRealNodeIT {
         });
   }
 
+  static PatroniClient patroni() {
+    return RealNodePatroni.client(client, ns, NAME);
+  }
+
   static String primaryIp() {
     Pod pod = client.pods().inNamespace(ns).withName(status().getCurrentPrimary()).get();
     return pod.getStatus().getPodIP();
   }
 
   static List<Member> members() {
-    return patroni.cluster(PatroniClient.base(primaryIp(), ClusterNames.PATRONI_PORT));
+    return patroni().cluster(RealNodePatroni.base(primaryIp()));
   }
 
   /** Each member's postmaster start, by pod. */
@@ -373,7 +376,7 @@ class PatroniDay2OnRealNodeIT {
     Map<String, Instant> times = new LinkedHashMap<>();
     for (Member m : members()) {
       times.put(m.name(), java.time.OffsetDateTime.parse(
-          patroni.member(m.apiBase()).get("postmaster_start_time").toString().strip().replace(' ', 'T')).toInstant());
+          patroni().member(m.apiBase()).get("postmaster_start_time").toString().strip().replace(' ', 'T')).toInstant());
     }
     return times;
   }
@@ -411,7 +414,7 @@ class PatroniDay2OnRealNodeIT {
   /** The DCS parameters as Patroni's GET /config returns them. */
   static Map<String, Object> dcsParameters() {
     return io.tradingdb.operator.tradingdatabase.patroni.ParameterPlan.parametersOf(
-        patroni.config(PatroniClient.base(primaryIp(), ClusterNames.PATRONI_PORT)));
+        patroni().config(RealNodePatroni.base(primaryIp())));
   }
 
   /** The writer through the -rw Service's ClusterIP, as the superuser. */

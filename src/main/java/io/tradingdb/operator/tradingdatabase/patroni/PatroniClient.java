@@ -14,12 +14,17 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.security.GeneralSecurityException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * Patroni's REST API, the only place that speaks it. Reads need no login; the calls that change
  * something (PATCH /config, POST /restart, POST /switchover) send the REST API user of the
- * cluster's replication Secret. Addresses are pod IPs on the pod network (plain HTTP, as the
- * rendered configuration listens).
+ * cluster's replication Secret. Addresses are pod IPs on the pod network: HTTPS through
+ * {@link #forCluster} when the cluster's REST API serves TLS (the certificate checked by a
+ * {@link PatroniTrustManager} for that cluster), plain HTTP otherwise.
  */
 public class PatroniClient {
 
@@ -28,14 +33,60 @@ public class PatroniClient {
   private static final Duration ACTION_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
   private final HttpClient http;
+  private final Tls tls;
+  /** One HTTPS client per cluster (its pod domain), rebuilt only when the cluster's CA changes. */
+  private final Map<String, PatroniClient> byCluster = new ConcurrentHashMap<>();
 
   public PatroniClient() {
-    this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+    this(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build(), null);
   }
 
   PatroniClient(HttpClient http) {
+    this(http, null);
+  }
+
+  /**
+   * A cluster's REST API over TLS.
+   *
+   * @param caPem the CA certificates the cluster's REST API certificate must lead to (never logged)
+   * @param podDomain {@code <headless Service>.<namespace>.svc}, which the certificate must name a pod of
+   */
+  public record Tls(String caPem, String podDomain) {
+    @Override
+    public String toString() {
+      return "Tls[" + podDomain + "]";
+    }
+  }
+
+  /**
+   * The client for one cluster: this one when {@code tls} is null (an https URL then fails), else a
+   * cached one whose https calls trust only that cluster's certificate.
+   */
+  public PatroniClient forCluster(Tls tls) {
+    if (tls == null) {
+      return this;
+    }
+    return byCluster.compute(tls.podDomain(), (domain, cached) ->
+        cached != null && tls.equals(cached.tls) ? cached : new PatroniClient(https(tls), tls));
+  }
+
+  private PatroniClient(HttpClient http, Tls tls) {
     this.http = http;
+    this.tls = tls;
+  }
+
+  private static HttpClient https(Tls tls) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new TrustManager[] {new PatroniTrustManager(tls.caPem(), tls.podDomain())}, null);
+      return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+          .sslContext(context).build();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("no TLS context for Patroni's REST API", e);
+    }
   }
 
   /** The REST API user and password (never logged). */
@@ -138,8 +189,8 @@ public class PatroniClient {
   }
 
   /** The REST API of a member at {@code host} (a pod IP). */
-  public static String base(String host, int port) {
-    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  public static String base(boolean https, String host, int port) {
+    return (https ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   /** With the login's password, and once more with the previous one when Patroni answers 401. */

@@ -141,7 +141,18 @@ public final class PatroniConfigMap {
     kubernetes.put("use_endpoints", false);
     doc.put("kubernetes", kubernetes);
 
-    doc.put("restapi", Map.of("listen", "0.0.0.0:" + ClusterNames.PATRONI_PORT));
+    Map<String, Object> restapi = new LinkedHashMap<>();
+    restapi.put("listen", "0.0.0.0:" + ClusterNames.PATRONI_PORT);
+    if (model.patroni().restApiTls()) {
+      // HTTPS with the PostgreSQL server certificate (its SANs name every pod of the headless Service).
+      restapi.put("certfile", TLS_MOUNT + "/tls.crt");
+      restapi.put("keyfile", TLS_MOUNT + "/tls.key");
+      restapi.put("cafile", TLS_MOUNT + "/ca.crt");
+      doc.put("restapi", restapi);
+      doc.put("ctl", ctl());
+    } else {
+      doc.put("restapi", restapi);
+    }
 
     Map<String, Object> dcs = new LinkedHashMap<>();
     dcs.put("ttl", model.patroni().ttlSeconds());
@@ -207,6 +218,22 @@ public final class PatroniConfigMap {
         postgresql.put("recovery_conf", Map.of("restore_command", PgBackRestConf.restoreCommand(model.names().cluster()))));
     doc.put("postgresql", postgresql);
     return doc;
+  }
+
+  /**
+   * How members call each other's REST API (leader race, switchover checks) and how patronictl calls
+   * it. Members reach each other by pod IP, which no certificate names, so the host name is not
+   * checked; the chain still is, against the cluster's CA. Patroni keeps the chain check with
+   * {@code insecure} only when a client certificate is set (3.1+ reads it from {@code ctl} only), so
+   * the server pair is given; the REST API does not ask for client certificates (verify_client none).
+   */
+  static Map<String, Object> ctl() {
+    Map<String, Object> ctl = new LinkedHashMap<>();
+    ctl.put("cacert", TLS_MOUNT + "/ca.crt");
+    ctl.put("certfile", TLS_MOUNT + "/tls.crt");
+    ctl.put("keyfile", TLS_MOUNT + "/tls.key");
+    ctl.put("insecure", true);
+    return ctl;
   }
 
   public static Map<String, Object> postgresParameters(ClusterModel model) {
