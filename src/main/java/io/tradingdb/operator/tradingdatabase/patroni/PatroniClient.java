@@ -15,8 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.security.GeneralSecurityException;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 
 /**
@@ -82,8 +86,12 @@ public class PatroniClient {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, new TrustManager[] {new PatroniTrustManager(tls.caPem(), tls.podDomain())}, null);
+      // TLS 1.2: Patroni answers HTTP/1.0 bodies that end when the connection closes, and the JDK 17
+      // client never completes such a body after a TLS 1.3 close_notify (PatroniRestApiTlsIT hung on it).
+      SSLParameters parameters = context.getDefaultSSLParameters();
+      parameters.setProtocols(new String[] {"TLSv1.2"});
       return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-          .sslContext(context).build();
+          .sslContext(context).sslParameters(parameters).build();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("no TLS context for Patroni's REST API", e);
     }
@@ -206,21 +214,28 @@ public class PatroniClient {
   }
 
   private String send(HttpRequest request) {
+    var future = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      // The request's own timeout ends at the headers; this one bounds the body too.
+      HttpResponse<String> response =
+          future.get(request.timeout().orElse(READ_TIMEOUT).plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
       if (response.statusCode() / 100 != 2) {
         throw new PatroniException(request.method() + " " + request.uri().getPath() + " answered "
             + response.statusCode() + ": " + response.body().strip(), response.statusCode());
       }
       return response.body();
-    } catch (IOException e) {
+    } catch (ExecutionException | TimeoutException e) {
+      future.cancel(true);
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       throw new PatroniException(request.method() + " " + request.uri().getPath() + " on "
-          + request.uri().getHost() + " failed: " + e, 0);
+          + request.uri().getHost() + " failed: " + cause, 0);
     } catch (InterruptedException e) {
+      future.cancel(true);
       Thread.currentThread().interrupt();
       throw new PatroniException("interrupted", 0);
     }
   }
+
 
   private static URI uri(String base, String path) {
     return URI.create(base + path);

@@ -221,11 +221,12 @@ public final class PatroniConfigMap {
   }
 
   /**
-   * How members call each other's REST API (leader race, switchover checks) and how patronictl calls
-   * it. Members reach each other by pod IP, which no certificate names, so the host name is not
-   * checked; the chain still is, against the cluster's CA. Patroni keeps the chain check with
-   * {@code insecure} only when a client certificate is set (3.1+ reads it from {@code ctl} only), so
-   * the server pair is given; the REST API does not ask for client certificates (verify_client none).
+   * How members call each other's REST API (leader race, switchover checks) and how patronictl does.
+   * Patroni's daemon always calls other members "insecure" (patroni/__main__.py), which checks the
+   * chain against ctl.cacert only when a client certificate is set (ctl.certfile; 3.0 also takes
+   * restapi.certfile) and never the host name: members' api_url hold pod IPs, which no certificate
+   * names. ctl.insecure does the same for patronictl. The REST API asks for no client certificate
+   * (verify_client none): the password guards the changing calls.
    */
   static Map<String, Object> ctl() {
     Map<String, Object> ctl = new LinkedHashMap<>();
