@@ -20,7 +20,6 @@ import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.patroni.Member;
 import io.tradingdb.operator.tradingdatabase.patroni.PatroniClient;
-import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
 import io.tradingdb.operator.tradingdatabase.pooler.PoolerConfigMap;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import io.tradingdb.operator.tradingdatabase.workload.ClusterSecrets;
@@ -283,7 +282,7 @@ public class PasswordRotation {
     }
     List<String> waiting = new ArrayList<>();
     PatroniClient api = patroni.forCluster(PatroniOperations.restApiTls(client, model));
-    for (Member m : api.cluster(PatroniClient.base(ClusterStatefulSet.servesRestApiOverTls(pod), ip, ClusterNames.PATRONI_PORT))) {
+    for (Member m : api.cluster(PatroniOperations.restApiBase(api, model, pod, ip))) {
       // No tag: a pod of an older template, whose logins are environment variables (it rolls soon).
       if (m.credentials() == null || version.equals(m.credentials()) || m.apiBase() == null) {
         continue;

@@ -84,7 +84,7 @@ public class PatroniOperations {
     TradingDatabaseStatus previous = db.getStatus() == null ? new TradingDatabaseStatus() : db.getStatus();
     try {
       PatroniClient api = patroni.forCluster(restApiTls(client, model));
-      String base = PatroniClient.base(ClusterStatefulSet.servesRestApiOverTls(pod), ip, ClusterNames.PATRONI_PORT);
+      String base = restApiBase(api, model, pod, ip);
       PatroniClient.Login login = login(model);
       ParameterPlan plan = ParameterPlan.of(PatroniConfigMap.postgresParameters(model),
           ParameterPlan.parametersOf(api.config(base)));
@@ -304,6 +304,30 @@ public class PatroniOperations {
     }
     ClusterNames n = model.names();
     return new PatroniClient.Tls(ca, n.headlessService() + "." + n.namespace() + ".svc");
+  }
+
+  /**
+   * The primary's REST API: the scheme its pod's template serves. A pod of the template before a
+   * change of tls.patroniRestApi that reloaded the new configuration already serves the spec's
+   * scheme, so when the two differ and the pod's scheme gets no answer, the spec's is used; the
+   * fallback only goes towards what the spec asks, so it never downgrades a TLS spec to HTTP.
+   */
+  static String restApiBase(PatroniClient api, ClusterModel model, Pod pod, String ip) {
+    boolean template = ClusterStatefulSet.servesRestApiOverTls(pod);
+    boolean spec = model.patroni().restApiTls();
+    String base = PatroniClient.base(template, ip, ClusterNames.PATRONI_PORT);
+    if (template == spec) {
+      return base;
+    }
+    try {
+      api.member(base);
+      return base;
+    } catch (PatroniClient.PatroniException e) {
+      if (e.status() != 0) {
+        return base;
+      }
+      return PatroniClient.base(spec, ip, ClusterNames.PATRONI_PORT);
+    }
   }
 
   private PatroniClient.Login login(ClusterModel model) {
