@@ -21,8 +21,9 @@ public class TlsSpec {
 
   @JsonPropertyDescription(
       "Secret of type kubernetes.io/tls (keys tls.crt, tls.key, and ca.crt) with the server "
-          + "certificate. When neither this nor certManagerIssuer is set, the operator runs its "
-          + "own CA and renews the certificate before it expires.")
+          + "certificate; for Patroni's REST API over TLS it must also name the pods "
+          + "(*.<name>-pods.<namespace>.svc). When neither this nor certManagerIssuer is set, the "
+          + "operator runs its own CA and renews the certificate before it expires.")
   private LocalObjectRef certificateSecretRef;
 
   @JsonPropertyDescription("cert-manager Issuer or ClusterIssuer that signs the server certificate.")
