@@ -21,6 +21,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tradingdb.operator.HealthServer;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
+import io.tradingdb.operator.backup.S3TestServer;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.backup.BackupMetrics;
 import io.tradingdb.operator.backup.BackupModel;
@@ -110,6 +111,8 @@ class AlertsEndToEndIT {
   static Instant prometheusStarted;
   /** The second instance's server: initdb --data-checksums, so a corrupted page is counted. */
   static LocalPostgres checksummed;
+  /** The off-site copy's S3 server; the copy names a bucket it does not have, so every copy fails. */
+  static S3TestServer offsite;
 
   @BeforeAll
   static void start() throws Exception {
@@ -198,6 +201,10 @@ class AlertsEndToEndIT {
 
     // The backup schedule whose runs the test answers; created now so its window runs meanwhile.
     backupRoot = Files.createTempDirectory("tradingdb-alert-backups");
+    offsite = new S3TestServer(Files.createDirectories(backupRoot.resolve("s3-offsite")));
+    admin.resource(new SecretBuilder().withNewMetadata().withName("offsite-s3").withNamespace(ns).endMetadata()
+        .withStringData(Map.of("AWS_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY))
+        .build()).create();
     admin.resource(Serialization.unmarshal("""
         apiVersion: v1
         kind: PersistentVolumeClaim
@@ -212,10 +219,13 @@ class AlertsEndToEndIT {
           target: {tradingDatabase: {name: %s}}
           schedule: "* * * * *"
           storage: {pvc: {claimName: backups}}
+          copies:
+            - name: offsite
+              s3: {bucket: no-such-bucket, endpoint: "%s", credentialsSecretRef: {name: offsite-s3}}
           backoffLimit: 0
           activeDeadline: 1m
           resources: {requests: {cpu: "%s", memory: 64Mi}}
-        """.formatted(SCHEDULE, CLUSTER, UNSCHEDULABLE_CPU), BackupSchedule.class)).inNamespace(ns).create();
+        """.formatted(SCHEDULE, CLUSTER, offsite.endpoint(), UNSCHEDULABLE_CPU), BackupSchedule.class)).inNamespace(ns).create();
 
     // Alertmanager with the route docs/monitoring.md shows, the URL read from the Secret's file.
     Path urlFile = stack.dir().resolve("slack-url");
@@ -240,7 +250,7 @@ class AlertsEndToEndIT {
     if (admin != null && ns != null) {
       admin.resources(BackupSchedule.class).inNamespace(ns).withName(SCHEDULE).delete();
     }
-    for (AutoCloseable c : new AutoCloseable[] {stack, sink, operatorHttp}) {
+    for (AutoCloseable c : new AutoCloseable[] {stack, sink, operatorHttp, offsite}) {
       if (c != null) {
         c.close();
       }
@@ -299,9 +309,9 @@ class AlertsEndToEndIT {
    * Series this run cannot have: pgBouncer's exporter (the pooler pods' sidecar) is not run;
    * tradingdb_replication has a row per standby, of which a single test server has none; kwok's
    * nodes have no kubelet, so no volume statistics (kubelet_) and no cAdvisor (container_):
-   * DiskAndPodMetricsOnRealNodeIT checks those against the real node's kubelet. The schedule here
-   * has no spec.copies, so no copy gauge exists; BackupCopiesIT checks that the copy gauge, recorded
-   * from the real script's result, carries every label the copy rule groups by.
+   * DiskAndPodMetricsOnRealNodeIT checks those against the real node's kubelet. The copy gauge
+   * exists only after the first successful backup (order 16), where TradingDbBackupCopyFailed firing
+   * with its labels rendered checks the copy rule against the real series.
    */
   static final List<String> NOT_RUN_HERE =
       List.of("pgbouncer_", "tradingdb_replication_", "kubelet_", "container_", "tradingdb_backup_copy_");
@@ -417,6 +427,13 @@ class AlertsEndToEndIT {
       SlackSink.Message m = awaitDelivered(alert, cause, "RESOLVED", Duration.ofSeconds(60));
       timings.add(String.format("%-30s resolved %5.1f s after a successful backup", alert, seconds(cause, m)));
     }
+    // The same backup's copy to the missing bucket failed: the copy alert, rendered from the labels
+    // of the real series (schedule, cluster, namespace, copy), while the backup alerts resolved.
+    SlackSink.Message copy = awaitFiring("TradingDbBackupCopyFailed", cause);
+    assertThat(copy.text()).contains("The last backup was not copied off-site",
+        "BackupSchedule " + SCHEDULE + ": the last successful backup was not copied to offsite",
+        "kubectl describe backupschedule " + SCHEDULE);
+    record("TradingDbBackupCopyFailed", "a successful backup's copy to a missing bucket (BucketNotFound)", cause, copy);
   }
 
   @Test

@@ -117,6 +117,17 @@ class StandInImagesIT {
     ClusterModel model = model(true);
     PodSpec pod = clusterPod(model);
     Container postgres = pod.getContainers().get(0);
+    // The pod mounts its configuration volume over the folder, hiding what the image has there (Debian's
+    // patroni package ships /etc/patroni/dcs.yml, a ZooKeeper default Patroni would merge into ours).
+    try (var files = java.nio.file.Files.list(cluster.rootfs().resolve(PatroniConfigMap.MOUNT_PATH.substring(1)))) {
+      for (java.nio.file.Path f : files.toList()) {
+        java.nio.file.Files.delete(f);
+      }
+    } catch (java.nio.file.NoSuchFileException absent) {
+      // nothing to hide
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     PatroniConfigMap.configMap(model).getData().forEach((file, text) -> cluster.write(PatroniConfigMap.MOUNT_PATH + "/" + file, text));
     // The logins file the pod's projected volume adds from the <name>-patroni-credentials Secret.
     cluster.write(PatroniConfigMap.MOUNT_PATH + "/" + PatroniCredentials.FILE,
