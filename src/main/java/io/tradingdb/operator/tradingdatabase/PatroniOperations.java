@@ -313,9 +313,13 @@ public class PatroniOperations {
    * fallback only goes towards what the spec asks, so it never downgrades a TLS spec to HTTP.
    */
   static String restApiBase(PatroniClient api, ClusterModel model, Pod pod, String ip) {
+    return restApiBase(api, model, pod, ip, ClusterNames.PATRONI_PORT);
+  }
+
+  static String restApiBase(PatroniClient api, ClusterModel model, Pod pod, String ip, int port) {
     boolean template = ClusterStatefulSet.servesRestApiOverTls(pod);
     boolean spec = model.patroni().restApiTls();
-    String base = PatroniClient.base(template, ip, ClusterNames.PATRONI_PORT);
+    String base = PatroniClient.base(template, ip, port);
     if (template == spec) {
       return base;
     }
@@ -326,7 +330,7 @@ public class PatroniOperations {
       if (e.status() != 0) {
         return base;
       }
-      return PatroniClient.base(spec, ip, ClusterNames.PATRONI_PORT);
+      return PatroniClient.base(spec, ip, port);
     }
   }
 
