@@ -281,13 +281,14 @@ public class PasswordRotation {
       return List.of("the primary");
     }
     List<String> waiting = new ArrayList<>();
-    for (Member m : patroni.cluster(PatroniClient.base(ip, ClusterNames.PATRONI_PORT))) {
+    PatroniClient api = patroni.forCluster(PatroniOperations.restApiTls(client, model));
+    for (Member m : api.cluster(PatroniOperations.restApiBase(api, model, pod, ip))) {
       // No tag: a pod of an older template, whose logins are environment variables (it rolls soon).
       if (m.credentials() == null || version.equals(m.credentials()) || m.apiBase() == null) {
         continue;
       }
       waiting.add(m.name());
-      patroni.reload(m.apiBase(), login);
+      api.reload(m.apiBase(), login);
     }
     return waiting;
   }

@@ -13,6 +13,7 @@ import io.tradingdb.operator.kube.EventRecorder;
 import io.tradingdb.operator.kube.SecretData;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
+import io.tradingdb.operator.tradingdatabase.model.PodLayout;
 import io.tradingdb.operator.tradingdatabase.patroni.Member;
 import io.tradingdb.operator.tradingdatabase.patroni.ParameterPlan;
 import io.tradingdb.operator.tradingdatabase.patroni.ReloadPlan;
@@ -20,6 +21,7 @@ import io.tradingdb.operator.tradingdatabase.patroni.PatroniClient;
 import io.tradingdb.operator.tradingdatabase.patroni.RestartPlan;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import io.tradingdb.operator.tradingdatabase.status.PatroniOutcome;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
 import io.tradingdb.operator.tradingdatabase.workload.PatroniConfigMap;
 import java.time.Clock;
 import java.time.Instant;
@@ -79,36 +81,37 @@ public class PatroniOperations {
     if (ip == null) {
       return null;
     }
-    String base = PatroniClient.base(ip, ClusterNames.PATRONI_PORT);
     TradingDatabaseStatus previous = db.getStatus() == null ? new TradingDatabaseStatus() : db.getStatus();
     try {
+      PatroniClient api = patroni.forCluster(restApiTls(client, model));
+      String base = restApiBase(api, model, pod, ip);
       PatroniClient.Login login = login(model);
       ParameterPlan plan = ParameterPlan.of(PatroniConfigMap.postgresParameters(model),
-          ParameterPlan.parametersOf(patroni.config(base)));
+          ParameterPlan.parametersOf(api.config(base)));
       String rejected = plan.rejected().isEmpty() ? null : String.join("; ", plan.rejected());
       String applying = null;
       String step = null;
       String key = ns + "/" + model.names().cluster();
       if (rejected == null && plan.changes()) {
-        patroni.patchConfig(base, login, plan.body());
+        api.patchConfig(base, login, plan.body());
         parametersPatchedAt.put(key, clock.instant());
         String names = String.join(", ", plan.patch().keySet());
         events.normal(db, "ParametersChanged", "Patroni's configuration now holds the new " + names
             + "; each instance reloads it within Patroni's loop");
         applying = "Patroni's configuration holds the new " + names + "; each instance reloads it within Patroni's loop";
       }
-      List<Member> members = patroni.cluster(base);
+      List<Member> members = api.cluster(base);
       if (applying == null && rejected == null && (parametersPatchedAt.containsKey(key) || applying(previous))) {
-        applying = followUp(key, members, login);
+        applying = followUp(api, key, members, login);
       }
       List<PendingRestart> pending = members.stream().filter(Member::pendingRestart)
           .map(m -> new PendingRestart(m.name(), m.leader(), m.pendingParameters())).toList();
 
-      RequestResult switchover = switchover(db, previous.getSwitchover(), members, base, login);
+      RequestResult switchover = switchover(api, db, previous.getSwitchover(), members, base, login);
       if (switchover != null && IN_PROGRESS.equals(switchover.getResult()) || tookAction(switchover, previous.getSwitchover())) {
         return new PatroniOutcome(pending, rejected, applying, null, null, restartUnchanged(previous), switchover);
       }
-      RestartRequest request = restartRequest(db, previous.getRestart(), members);
+      RestartRequest request = restartRequest(api, db, previous.getRestart(), members);
       Set<String> outdated = outdatedPods(sts, pods);
       RestartPlan.Step next = RestartPlan.next(members, request.remaining(), outdated, model.instances());
       String unsettled = unsettled(model, sts, pods);
@@ -119,9 +122,9 @@ public class PatroniOperations {
       if (next instanceof RestartPlan.Recreate r) {
         step = evict(db, ns, r);
       } else if (next instanceof RestartPlan.Restart r) {
-        step = run(db, r.describe(), () -> patroni.restart(r.member().apiBase(), login));
+        step = run(db, r.describe(), () -> api.restart(r.member().apiBase(), login));
       } else if (next instanceof RestartPlan.Switchover s) {
-        step = run(db, s.describe(), () -> patroni.switchover(base, login, s.leader().name(), s.candidate().name()));
+        step = run(db, s.describe(), () -> api.switchover(base, login, s.leader().name(), s.candidate().name()));
       } else if (next instanceof RestartPlan.Wait w) {
         step = w.why();
       }
@@ -140,13 +143,13 @@ public class PatroniOperations {
    * After a DCS change: waits until each member had its loop and runs, then reloads every member
    * ({@link ReloadPlan} says why). Returns what is still being applied, or null when done.
    */
-  private String followUp(String key, List<Member> members, PatroniClient.Login login) {
+  private String followUp(PatroniClient api, String key, List<Member> members, PatroniClient.Login login) {
     ReloadPlan.Step next = ReloadPlan.next(parametersPatchedAt.get(key), clock.instant(), members);
     if (next instanceof ReloadPlan.Wait w) {
       return w.why();
     }
     for (Member m : ((ReloadPlan.Reload) next).members()) {
-      patroni.reload(m.apiBase(), login);
+      api.reload(m.apiBase(), login);
     }
     parametersPatchedAt.remove(key);
     LOG.atInfo().addKeyValue("tradingdatabase", key).log("reloaded every member after a parameter change");
@@ -219,7 +222,7 @@ public class PatroniOperations {
   }
 
   /** The switchover-to request: once per value; null when there is none. */
-  private RequestResult switchover(TradingDatabase db, RequestResult last, List<Member> members, String base,
+  private RequestResult switchover(PatroniClient api, TradingDatabase db, RequestResult last, List<Member> members, String base,
       PatroniClient.Login login) {
     String target = annotation(db, SWITCHOVER_ANNOTATION);
     if (target == null || (last != null && target.equals(last.getToken()) && !IN_PROGRESS.equals(last.getResult()))) {
@@ -235,7 +238,7 @@ public class PatroniOperations {
           last != null && target.equals(last.getToken()) ? last.getTime() : now());
     }
     RestartPlan.Switchover s = (RestartPlan.Switchover) step;
-    String result = run(db, s.describe(), () -> patroni.switchover(base, login, s.leader().name(), s.candidate().name()));
+    String result = run(db, s.describe(), () -> api.switchover(base, login, s.leader().name(), s.candidate().name()));
     return new RequestResult(target, result.startsWith("done") ? SUCCEEDED : FAILED, result, now());
   }
 
@@ -255,7 +258,7 @@ public class PatroniOperations {
    * before the request was taken up (GET /patroni's postmaster_start_time): no state beyond the
    * status, so an operator restart resumes where it stopped.
    */
-  private RestartRequest restartRequest(TradingDatabase db, RequestResult last, List<Member> members) {
+  private RestartRequest restartRequest(PatroniClient api, TradingDatabase db, RequestResult last, List<Member> members) {
     String token = annotation(db, RESTART_ANNOTATION);
     if (token == null || (last != null && token.equals(last.getToken()) && !IN_PROGRESS.equals(last.getResult()))) {
       return new RestartRequest(null, Set.of());
@@ -264,7 +267,7 @@ public class PatroniOperations {
     Instant accepted = Instant.parse(since);
     Set<String> remaining = new HashSet<>();
     for (Member m : members) {
-      Object started = m.apiBase() == null ? null : patroni.member(m.apiBase()).get("postmaster_start_time");
+      Object started = m.apiBase() == null ? null : api.member(m.apiBase()).get("postmaster_start_time");
       if (started == null || startTime(started.toString()).isBefore(accepted)) {
         remaining.add(m.name());
       }
@@ -281,6 +284,54 @@ public class PatroniOperations {
   /** Patroni writes postmaster_start_time as "2026-11-30 17:00:00.123456+00:00". */
   static Instant startTime(String text) {
     return OffsetDateTime.parse(text.strip().replace(' ', 'T')).toInstant();
+  }
+
+  /**
+   * How to check the cluster's REST API certificate: the CA from the server certificate's Secret
+   * (ca.crt, in all three TLS sources); null without TLS. Which scheme each call uses follows what
+   * the pod serves (its probes; the members' api_url), so pods of the template before a change of
+   * tls.patroniRestApi stay reachable while the operator replaces them.
+   */
+  static PatroniClient.Tls restApiTls(KubernetesClient client, ClusterModel model) {
+    if (!model.tlsEnabled()) {
+      return null;
+    }
+    Secret secret = client.secrets().inNamespace(model.names().namespace()).withName(model.tlsSecret()).get();
+    String ca = secret == null ? null : SecretData.value(secret, PodLayout.CA_CERT);
+    if (ca == null || ca.isBlank()) {
+      throw new PatroniClient.PatroniException("the Secret " + model.tlsSecret() + " has no " + PodLayout.CA_CERT
+          + " to check Patroni's REST API certificate with", 0);
+    }
+    ClusterNames n = model.names();
+    return new PatroniClient.Tls(ca, n.headlessService() + "." + n.namespace() + ".svc");
+  }
+
+  /**
+   * The primary's REST API: the scheme its pod's template serves. A pod of the template before a
+   * change of tls.patroniRestApi that reloaded the new configuration already serves the spec's
+   * scheme, so when the two differ and the pod's scheme gets no answer, the spec's is used; the
+   * fallback only goes towards what the spec asks, so it never downgrades a TLS spec to HTTP.
+   */
+  static String restApiBase(PatroniClient api, ClusterModel model, Pod pod, String ip) {
+    return restApiBase(api, model, pod, ip, ClusterNames.PATRONI_PORT);
+  }
+
+  static String restApiBase(PatroniClient api, ClusterModel model, Pod pod, String ip, int port) {
+    boolean template = ClusterStatefulSet.servesRestApiOverTls(pod);
+    boolean spec = model.patroni().restApiTls();
+    String base = PatroniClient.base(template, ip, port);
+    if (template == spec) {
+      return base;
+    }
+    try {
+      api.member(base);
+      return base;
+    } catch (PatroniClient.PatroniException e) {
+      if (e.status() != 0) {
+        return base;
+      }
+      return PatroniClient.base(spec, ip, port);
+    }
   }
 
   private PatroniClient.Login login(ClusterModel model) {

@@ -71,7 +71,6 @@ class PasswordRotationOnRealNodeIT {
   static KubernetesClient client;
   static Operator operator;
   static String ns;
-  static final PatroniClient patroni = new PatroniClient();
   static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
@@ -86,7 +85,7 @@ class PasswordRotationOnRealNodeIT {
         client, ns, new ConnectionTarget(rwIp(), ClusterNames.POSTGRES_PORT, model.databaseName(), "require",
             model.superuserSecret(), "username", "password", null, null, null, 0)));
     operator.register(new TradingDatabaseReconciler(client, clock, checks,
-        new PatroniOperations(client, patroni, clock), "tradingdb-system"), c -> c.settingNamespaces(Set.of(ns)));
+        new PatroniOperations(client, new PatroniClient(), clock), "tradingdb-system"), c -> c.settingNamespaces(Set.of(ns)));
     operator.start();
   }
 
@@ -183,14 +182,14 @@ class PasswordRotationOnRealNodeIT {
     PatroniClient.Login oldRest = new PatroniClient.Login("patroni", oldReplication.get("restapi-password"));
     PatroniClient.Login newRest = new PatroniClient.Login("patroni", secret(NAME + "-replication").get("restapi-password"));
     Member replica = members().stream().filter(m -> !m.leader()).findFirst().orElseThrow();
-    assertThatThrownBy(() -> patroni.reload(replica.apiBase(), oldRest)).isInstanceOf(PatroniClient.PatroniException.class)
+    assertThatThrownBy(() -> patroni().reload(replica.apiBase(), oldRest)).isInstanceOf(PatroniClient.PatroniException.class)
         .hasMessageContaining("401");
 
     // Replication with the new password: the replica's PostgreSQL restarts and streams again.
-    String replicaStarted = String.valueOf(patroni.member(replica.apiBase()).get("postmaster_start_time"));
-    patroni.restart(replica.apiBase(), newRest);
+    String replicaStarted = String.valueOf(patroni().member(replica.apiBase()).get("postmaster_start_time"));
+    patroni().restart(replica.apiBase(), newRest);
     await().ignoreExceptions().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-      assertThat(String.valueOf(patroni.member(replica.apiBase()).get("postmaster_start_time"))).isNotEqualTo(replicaStarted);
+      assertThat(String.valueOf(patroni().member(replica.apiBase()).get("postmaster_start_time"))).isNotEqualTo(replicaStarted);
       assertThat(members()).filteredOn(m -> m.name().equals(replica.name())).singleElement().matches(Member::streaming);
     });
     System.out.println("rotate: replica " + replica.name() + " restarted and streams with the new replication password");
@@ -232,12 +231,16 @@ class PasswordRotationOnRealNodeIT {
         + "/ai_trading?sslmode=require&prepareThreshold=0&connectTimeout=5&socketTimeout=10";
   }
 
+  static PatroniClient patroni() {
+    return RealNodePatroni.client(client, ns, NAME);
+  }
+
   static String primaryIp() {
     return client.pods().inNamespace(ns).withName(status().getCurrentPrimary()).get().getStatus().getPodIP();
   }
 
   static java.util.List<Member> members() {
-    return patroni.cluster(PatroniClient.base(primaryIp(), ClusterNames.PATRONI_PORT));
+    return patroni().cluster(RealNodePatroni.base(primaryIp()));
   }
 
   static java.util.List<Pod> instancePods() {

@@ -69,7 +69,6 @@ class PatroniDay2OnRealNodeIT {
   static KubernetesClient client;
   static Operator operator;
   static String ns;
-  static final PatroniClient patroni = new PatroniClient();
   static WriteLoad writer;
 
   @BeforeAll
@@ -85,7 +84,7 @@ class PatroniDay2OnRealNodeIT {
         client, ns, new ConnectionTarget(rwIp(), ClusterNames.POSTGRES_PORT, model.databaseName(), "require",
             model.superuserSecret(), "username", "password", null, null, null, 0)));
     operator.register(new TradingDatabaseReconciler(client, clock, checks,
-        new PatroniOperations(client, patroni, clock), "tradingdb-system"), c -> c.settingNamespaces(Set.of(ns)));
+        new PatroniOperations(client, new PatroniClient(), clock), "tradingdb-system"), c -> c.settingNamespaces(Set.of(ns)));
     operator.start();
   }
 
@@ -375,13 +374,17 @@ class PatroniDay2OnRealNodeIT {
         });
   }
 
+  static PatroniClient patroni() {
+    return RealNodePatroni.client(client, ns, NAME);
+  }
+
   static String primaryIp() {
     Pod pod = client.pods().inNamespace(ns).withName(status().getCurrentPrimary()).get();
     return pod.getStatus().getPodIP();
   }
 
   static List<Member> members() {
-    return patroni.cluster(PatroniClient.base(primaryIp(), ClusterNames.PATRONI_PORT));
+    return patroni().cluster(RealNodePatroni.base(primaryIp()));
   }
 
   /** Each member's postmaster start, by pod. */
@@ -389,7 +392,7 @@ class PatroniDay2OnRealNodeIT {
     Map<String, Instant> times = new LinkedHashMap<>();
     for (Member m : members()) {
       times.put(m.name(), java.time.OffsetDateTime.parse(
-          patroni.member(m.apiBase()).get("postmaster_start_time").toString().strip().replace(' ', 'T')).toInstant());
+          patroni().member(m.apiBase()).get("postmaster_start_time").toString().strip().replace(' ', 'T')).toInstant());
     }
     return times;
   }
@@ -427,7 +430,7 @@ class PatroniDay2OnRealNodeIT {
   /** The DCS parameters as Patroni's GET /config returns them. */
   static Map<String, Object> dcsParameters() {
     return io.tradingdb.operator.tradingdatabase.patroni.ParameterPlan.parametersOf(
-        patroni.config(PatroniClient.base(primaryIp(), ClusterNames.PATRONI_PORT)));
+        patroni().config(RealNodePatroni.base(primaryIp())));
   }
 
   static String rwIp() {

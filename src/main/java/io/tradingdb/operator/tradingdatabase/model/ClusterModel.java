@@ -11,6 +11,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PoolerSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.Profile;
 import io.tradingdb.operator.api.v1alpha1.common.SchedulingSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TlsSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseSpec;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeDeletionPolicy;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.AutoGrowSpec;
@@ -87,7 +88,8 @@ public record ClusterModel(
         AutoGrowSpec.DEFAULT_INCREMENT_PERCENT, null, 0);
   }
 
-  public record Patroni(boolean synchronousMode, int ttlSeconds, long maximumLagOnFailoverBytes) {}
+  /** @param restApiTls Patroni's REST API serves HTTPS with the server certificate (tls on, not switched off) */
+  public record Patroni(boolean synchronousMode, int ttlSeconds, long maximumLagOnFailoverBytes, boolean restApiTls) {}
 
   public record Pooler(
       boolean enabled, int instances, String image, String poolMode, int maxClientConn,
@@ -200,7 +202,8 @@ public record ClusterModel(
                 Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(5)).toSeconds(),
             ps == null || ps.getMaximumLagOnFailover() == null ? 33554432L
                 : checkQuantity("spec.patroni.maximumLagOnFailover", new Quantity(ps.getMaximumLagOnFailover()), "32Mi")
-                    .longValue());
+                    .longValue(),
+            restApiTls(spec.getTls()));
 
     var tls = spec.getTls();
     boolean tlsEnabled = tls == null || !Boolean.FALSE.equals(tls.getEnabled());
@@ -242,6 +245,12 @@ public record ClusterModel(
         pgBackRest(spec, names),
         pgBackRestBootstrap(spec, names),
         HypertableModel.from(spec.getTimescaledb()));
+  }
+
+  private static boolean restApiTls(TlsSpec tls) {
+    boolean tlsEnabled = tls == null || !Boolean.FALSE.equals(tls.getEnabled());
+    return tlsEnabled && (tls == null || tls.getPatroniRestApi() == null
+        || !Boolean.FALSE.equals(tls.getPatroniRestApi().getEnabled()));
   }
 
   private static Optional<PgBackRest> pgBackRest(TradingDatabaseSpec spec, ClusterNames names) {

@@ -14,12 +14,21 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.security.GeneralSecurityException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
 
 /**
  * Patroni's REST API, the only place that speaks it. Reads need no login; the calls that change
  * something (PATCH /config, POST /restart, POST /switchover) send the REST API user of the
- * cluster's replication Secret. Addresses are pod IPs on the pod network (plain HTTP, as the
- * rendered configuration listens).
+ * cluster's replication Secret. Addresses are pod IPs on the pod network: HTTPS through
+ * {@link #forCluster} when the cluster's REST API serves TLS (the certificate checked by a
+ * {@link PatroniTrustManager} for that cluster), plain HTTP otherwise.
  */
 public class PatroniClient {
 
@@ -28,14 +37,64 @@ public class PatroniClient {
   private static final Duration ACTION_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
   private final HttpClient http;
+  private final Tls tls;
+  /** One HTTPS client per cluster (its pod domain), rebuilt only when the cluster's CA changes. */
+  private final Map<String, PatroniClient> byCluster = new ConcurrentHashMap<>();
 
   public PatroniClient() {
-    this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+    this(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build(), null);
   }
 
   PatroniClient(HttpClient http) {
+    this(http, null);
+  }
+
+  /**
+   * A cluster's REST API over TLS.
+   *
+   * @param caPem the CA certificates the cluster's REST API certificate must lead to (never logged)
+   * @param podDomain {@code <headless Service>.<namespace>.svc}, which the certificate must name a pod of
+   */
+  public record Tls(String caPem, String podDomain) {
+    @Override
+    public String toString() {
+      return "Tls[" + podDomain + "]";
+    }
+  }
+
+  /**
+   * The client for one cluster: this one when {@code tls} is null (an https URL then fails), else a
+   * cached one whose https calls trust only that cluster's certificate.
+   */
+  public PatroniClient forCluster(Tls tls) {
+    if (tls == null) {
+      return this;
+    }
+    return byCluster.compute(tls.podDomain(), (domain, cached) ->
+        cached != null && tls.equals(cached.tls) ? cached : new PatroniClient(https(tls), tls));
+  }
+
+  private PatroniClient(HttpClient http, Tls tls) {
     this.http = http;
+    this.tls = tls;
+  }
+
+  private static HttpClient https(Tls tls) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new TrustManager[] {new PatroniTrustManager(tls.caPem(), tls.podDomain())}, null);
+      // TLS 1.2: Patroni answers HTTP/1.0 bodies that end when the connection closes, and the JDK 17
+      // client never completes such a body after a TLS 1.3 close_notify (PatroniRestApiTlsIT hung on it).
+      SSLParameters parameters = context.getDefaultSSLParameters();
+      parameters.setProtocols(new String[] {"TLSv1.2"});
+      return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+          .sslContext(context).sslParameters(parameters).build();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("no TLS context for Patroni's REST API", e);
+    }
   }
 
   /** The REST API user and password (never logged). */
@@ -138,8 +197,8 @@ public class PatroniClient {
   }
 
   /** The REST API of a member at {@code host} (a pod IP). */
-  public static String base(String host, int port) {
-    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  public static String base(boolean https, String host, int port) {
+    return (https ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   /** With the login's password, and once more with the previous one when Patroni answers 401. */
@@ -155,21 +214,28 @@ public class PatroniClient {
   }
 
   private String send(HttpRequest request) {
+    var future = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      // The request's own timeout ends at the headers; this one bounds the body too.
+      HttpResponse<String> response =
+          future.get(request.timeout().orElse(READ_TIMEOUT).plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
       if (response.statusCode() / 100 != 2) {
         throw new PatroniException(request.method() + " " + request.uri().getPath() + " answered "
             + response.statusCode() + ": " + response.body().strip(), response.statusCode());
       }
       return response.body();
-    } catch (IOException e) {
+    } catch (ExecutionException | TimeoutException e) {
+      future.cancel(true);
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       throw new PatroniException(request.method() + " " + request.uri().getPath() + " on "
-          + request.uri().getHost() + " failed: " + e, 0);
+          + request.uri().getHost() + " failed: " + cause, 0);
     } catch (InterruptedException e) {
+      future.cancel(true);
       Thread.currentThread().interrupt();
       throw new PatroniException("interrupted", 0);
     }
   }
+
 
   private static URI uri(String base, String path) {
     return URI.create(base + path);

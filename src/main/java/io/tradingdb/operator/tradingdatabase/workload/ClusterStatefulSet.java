@@ -284,9 +284,9 @@ public final class ClusterStatefulSet {
         .withEnv(env(model))
         .withResources(model.resources())
         // A first start may run initdb or a long recovery: allow up to 15 minutes.
-        .withStartupProbe(patroniProbe("/liveness", 10, 90))
-        .withLivenessProbe(patroniProbe("/liveness", 10, 6))
-        .withReadinessProbe(patroniProbe("/readiness", 5, 3))
+        .withStartupProbe(patroniProbe(model, "/liveness", 10, 90))
+        .withLivenessProbe(patroniProbe(model, "/liveness", 10, 6))
+        .withReadinessProbe(patroniProbe(model, "/readiness", 5, 3))
         .withNewSecurityContext()
         .withAllowPrivilegeEscalation(false)
         .withRunAsNonRoot(true)
@@ -301,12 +301,26 @@ public final class ClusterStatefulSet {
         .build();
   }
 
-  private static Probe patroniProbe(String path, int periodSeconds, int failureThreshold) {
+  /**
+   * Whether this pod's Patroni serves its REST API over HTTPS, as its own template says (the readiness
+   * probe's scheme follows restapi.certfile): during a roll, older pods may still serve HTTP.
+   */
+  public static boolean servesRestApiOverTls(io.fabric8.kubernetes.api.model.Pod pod) {
+    if (pod == null || pod.getSpec() == null) {
+      return false;
+    }
+    return pod.getSpec().getContainers().stream().filter(c -> CONTAINER.equals(c.getName())).findFirst()
+        .map(Container::getReadinessProbe).map(Probe::getHttpGet)
+        .map(get -> "HTTPS".equalsIgnoreCase(get.getScheme())).orElse(false);
+  }
+
+  private static Probe patroniProbe(ClusterModel model, String path, int periodSeconds, int failureThreshold) {
     return new ProbeBuilder()
         .withNewHttpGet()
         .withPath(path)
         .withPort(new IntOrString("patroni"))
-        .withScheme("HTTP")
+        // The kubelet does not check the certificate of an HTTPS probe.
+        .withScheme(model.patroni().restApiTls() ? "HTTPS" : "HTTP")
         .endHttpGet()
         .withPeriodSeconds(periodSeconds)
         .withTimeoutSeconds(5)

@@ -141,7 +141,18 @@ public final class PatroniConfigMap {
     kubernetes.put("use_endpoints", false);
     doc.put("kubernetes", kubernetes);
 
-    doc.put("restapi", Map.of("listen", "0.0.0.0:" + ClusterNames.PATRONI_PORT));
+    Map<String, Object> restapi = new LinkedHashMap<>();
+    restapi.put("listen", "0.0.0.0:" + ClusterNames.PATRONI_PORT);
+    if (model.patroni().restApiTls()) {
+      // HTTPS with the PostgreSQL server certificate (its SANs name every pod of the headless Service).
+      restapi.put("certfile", TLS_MOUNT + "/tls.crt");
+      restapi.put("keyfile", TLS_MOUNT + "/tls.key");
+      restapi.put("cafile", TLS_MOUNT + "/ca.crt");
+      doc.put("restapi", restapi);
+      doc.put("ctl", ctl());
+    } else {
+      doc.put("restapi", restapi);
+    }
 
     Map<String, Object> dcs = new LinkedHashMap<>();
     dcs.put("ttl", model.patroni().ttlSeconds());
@@ -207,6 +218,23 @@ public final class PatroniConfigMap {
         postgresql.put("recovery_conf", Map.of("restore_command", PgBackRestConf.restoreCommand(model.names().cluster()))));
     doc.put("postgresql", postgresql);
     return doc;
+  }
+
+  /**
+   * How members call each other's REST API (leader race, switchover checks) and how patronictl does.
+   * Patroni's daemon always calls other members "insecure" (patroni/__main__.py), which checks the
+   * chain against ctl.cacert only when a client certificate is set (ctl.certfile; 3.0 also takes
+   * restapi.certfile) and never the host name: members' api_url hold pod IPs, which no certificate
+   * names. ctl.insecure does the same for patronictl. The REST API asks for no client certificate
+   * (verify_client none): the password guards the changing calls.
+   */
+  static Map<String, Object> ctl() {
+    Map<String, Object> ctl = new LinkedHashMap<>();
+    ctl.put("cacert", TLS_MOUNT + "/ca.crt");
+    ctl.put("certfile", TLS_MOUNT + "/tls.crt");
+    ctl.put("keyfile", TLS_MOUNT + "/tls.key");
+    ctl.put("insecure", true);
+    return ctl;
   }
 
   public static Map<String, Object> postgresParameters(ClusterModel model) {

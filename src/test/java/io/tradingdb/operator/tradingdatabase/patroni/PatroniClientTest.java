@@ -51,7 +51,7 @@ class PatroniClientTest {
       exchange.close();
     });
     server.start();
-    base = PatroniClient.base("127.0.0.1", server.getAddress().getPort());
+    base = PatroniClient.base(false, "127.0.0.1", server.getAddress().getPort());
   }
 
   @AfterEach
