@@ -2,7 +2,6 @@ package io.tradingdb.operator.postgres;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
@@ -22,20 +21,11 @@ public final class PasswordRotationSql {
         .toList();
   }
 
-  /** Runs the plan in one transaction: every role gets its new password, or none does. */
+  /**
+   * Runs the plan in one transaction: every role gets its new password, or none does. A failure
+   * names the (redacted) statement.
+   */
   public static void apply(Connection admin, List<PlannedStatement> plan) throws SQLException {
-    boolean autoCommit = admin.getAutoCommit();
-    admin.setAutoCommit(false);
-    try (Statement statement = admin.createStatement()) {
-      for (PlannedStatement s : plan) {
-        statement.execute(s.sql());
-      }
-      admin.commit();
-    } catch (SQLException e) {
-      admin.rollback();
-      throw e;
-    } finally {
-      admin.setAutoCommit(autoCommit);
-    }
+    PlanExecutor.execute(admin, new SqlPlan(plan));
   }
 }

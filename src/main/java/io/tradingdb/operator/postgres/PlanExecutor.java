@@ -37,6 +37,29 @@ public final class PlanExecutor {
     }
   }
 
+  /** Work on one connection that {@link #inTransaction} commits whole or rolls back. */
+  @FunctionalInterface
+  public interface Work {
+    void run(Connection connection) throws SQLException;
+  }
+
+  /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+  public static void inTransaction(Connection connection, Work work) throws SQLException {
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      work.run(connection);
+      connection.commit();
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(connection);
+      throw e;
+    } finally {
+      if (!connection.isClosed()) {
+        connection.setAutoCommit(autoCommit);
+      }
+    }
+  }
+
   private static void rollbackQuietly(Connection connection) {
     try {
       connection.rollback();

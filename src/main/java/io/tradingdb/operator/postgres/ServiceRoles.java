@@ -36,19 +36,13 @@ final class ServiceRoles {
    */
   static void run(Connection admin, List<String> statements, String role, String password)
       throws SQLException {
-    boolean autoCommit = admin.getAutoCommit();
-    admin.setAutoCommit(false);
-    try (Statement statement = admin.createStatement()) {
-      for (String sql : statements) {
-        statement.execute(sql);
+    PlanExecutor.inTransaction(admin, c -> {
+      try (Statement statement = c.createStatement()) {
+        for (String sql : statements) {
+          statement.execute(sql);
+        }
       }
-      admin.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");
-      admin.commit();
-    } catch (SQLException e) {
-      admin.rollback();
-      throw e;
-    } finally {
-      admin.setAutoCommit(autoCommit);
-    }
+      c.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");
+    });
   }
 }

@@ -9,13 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
-import io.tradingdb.operator.postgres.AdminConnection;
-import io.tradingdb.operator.postgres.ConnectionTarget;
-import io.tradingdb.operator.postgres.PostgresConnections;
-import io.tradingdb.operator.tradingdatabase.DatabaseChecks;
 import io.tradingdb.operator.tradingdatabase.PasswordRotation;
-import io.tradingdb.operator.tradingdatabase.PatroniOperations;
-import io.tradingdb.operator.tradingdatabase.TradingDatabaseReconciler;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.patroni.Member;
 import io.tradingdb.operator.tradingdatabase.patroni.PatroniClient;
@@ -30,12 +24,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,15 +70,7 @@ class PasswordRotationOnRealNodeIT {
     client = RealCluster.client();
     RealCluster.installCrds(client);
     ns = RealCluster.createNamespace(client, "rotate", RealNodeOperator.RESTRICTED);
-    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-    Clock clock = Clock.systemUTC();
-    // The operator reaches the primary through the -rw Service's ClusterIP (no cluster DNS here).
-    DatabaseChecks checks = new DatabaseChecks(client, new PostgresConnections(), clock, model -> AdminConnection.resolve(
-        client, ns, new ConnectionTarget(rwIp(), ClusterNames.POSTGRES_PORT, model.databaseName(), "require",
-            model.superuserSecret(), "username", "password", null, null, null, 0)));
-    operator.register(new TradingDatabaseReconciler(client, clock, checks,
-        new PatroniOperations(client, new PatroniClient(), clock), "tradingdb-system"), c -> c.settingNamespaces(Set.of(ns)));
-    operator.start();
+    operator = RealNodePatroni.startOperator(client, ns, NAME);
   }
 
   @AfterAll
@@ -222,7 +206,7 @@ class PasswordRotationOnRealNodeIT {
   }
 
   static String rwIp() {
-    return client.services().inNamespace(ns).withName(NAME + "-rw").get().getSpec().getClusterIP();
+    return RealNodePatroni.rwIp(client, ns, NAME);
   }
 
   static String poolerUrl() {

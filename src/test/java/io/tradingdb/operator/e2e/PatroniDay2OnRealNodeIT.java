@@ -10,15 +10,10 @@ import io.javaoperatorsdk.operator.Operator;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
 import io.tradingdb.operator.kube.Conditions;
-import io.tradingdb.operator.postgres.AdminConnection;
-import io.tradingdb.operator.postgres.ConnectionTarget;
-import io.tradingdb.operator.postgres.PostgresConnections;
 import io.tradingdb.operator.testsupport.RealCluster;
 import io.tradingdb.operator.testsupport.RealNodeOperator;
 import io.tradingdb.operator.testsupport.WriteLoad;
-import io.tradingdb.operator.tradingdatabase.DatabaseChecks;
 import io.tradingdb.operator.tradingdatabase.PatroniOperations;
-import io.tradingdb.operator.tradingdatabase.TradingDatabaseReconciler;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.patroni.Member;
 import io.tradingdb.operator.tradingdatabase.patroni.PatroniClient;
@@ -27,7 +22,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,16 +70,7 @@ class PatroniDay2OnRealNodeIT {
     client = RealCluster.client();
     RealCluster.installCrds(client);
     ns = RealCluster.createNamespace(client, "day2", RealNodeOperator.RESTRICTED);
-    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-    Clock clock = Clock.systemUTC();
-    // The database checks on, as in production: they create the pooler's lookup role, without which
-    // pgBouncer logs in nowhere. The operator reaches the primary through the -rw Service's ClusterIP.
-    DatabaseChecks checks = new DatabaseChecks(client, new PostgresConnections(), clock, model -> AdminConnection.resolve(
-        client, ns, new ConnectionTarget(rwIp(), ClusterNames.POSTGRES_PORT, model.databaseName(), "require",
-            model.superuserSecret(), "username", "password", null, null, null, 0)));
-    operator.register(new TradingDatabaseReconciler(client, clock, checks,
-        new PatroniOperations(client, new PatroniClient(), clock), "tradingdb-system"), c -> c.settingNamespaces(Set.of(ns)));
-    operator.start();
+    operator = RealNodePatroni.startOperator(client, ns, NAME);
   }
 
   @AfterAll
@@ -434,7 +419,7 @@ class PatroniDay2OnRealNodeIT {
   }
 
   static String rwIp() {
-    return client.services().inNamespace(ns).withName(NAME + "-rw").get().getSpec().getClusterIP();
+    return RealNodePatroni.rwIp(client, ns, NAME);
   }
 
   /** A password made for this run: none is written into the repository. */

@@ -1,12 +1,25 @@
 package io.tradingdb.operator.e2e;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
 import io.tradingdb.operator.kube.SecretData;
+import io.tradingdb.operator.postgres.AdminConnection;
+import io.tradingdb.operator.postgres.ConnectionTarget;
+import io.tradingdb.operator.postgres.PostgresConnections;
+import io.tradingdb.operator.tradingdatabase.DatabaseChecks;
+import io.tradingdb.operator.tradingdatabase.PatroniOperations;
+import io.tradingdb.operator.tradingdatabase.TradingDatabaseReconciler;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.patroni.PatroniClient;
+import java.time.Clock;
+import java.util.Set;
 
-/** The tests' way to a real-node cluster's REST API: HTTPS, checked against the cluster's CA. */
+/**
+ * The day-2 real-node tests' operator in this JVM, and their way to a cluster's REST API: HTTPS,
+ * checked against the cluster's CA.
+ */
 final class RealNodePatroni {
 
   private static final PatroniClient ROOT = new PatroniClient();
@@ -18,6 +31,31 @@ final class RealNodePatroni {
     Secret tls = client.secrets().inNamespace(ns).withName(names.tlsSecret()).get();
     return ROOT.forCluster(new PatroniClient.Tls(SecretData.value(tls, "ca.crt"),
         names.headlessService() + "." + ns + ".svc"));
+  }
+
+  /**
+   * The operator in this JVM, watching {@code ns}, with the database checks on as in production (they
+   * create the pooler's lookup role, without which pgBouncer logs in nowhere). It reaches the primary
+   * through the {@code <name>-rw} Service's ClusterIP: the host has no cluster DNS.
+   */
+  static Operator startOperator(KubernetesClient client, String ns, String name) {
+    Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+    Clock clock = Clock.systemUTC();
+    DatabaseChecks checks = new DatabaseChecks(client, new PostgresConnections(), clock, model -> AdminConnection.resolve(
+        client, ns, new ConnectionTarget(rwIp(client, ns, name), ClusterNames.POSTGRES_PORT, model.databaseName(),
+            "require", model.superuserSecret(), "username", "password", null, null, null, 0)));
+    operator.register(new TradingDatabaseReconciler(client, clock, checks,
+        new PatroniOperations(client, new PatroniClient(), clock), "tradingdb-system"), c -> c.settingNamespaces(Set.of(ns)));
+    operator.start();
+    return operator;
+  }
+
+  static String rwIp(KubernetesClient client, String ns, String name) {
+    Service rw = client.services().inNamespace(ns).withName(name + "-rw").get();
+    if (rw == null) {
+      throw new IllegalStateException("no Service " + name + "-rw in " + ns + " yet");
+    }
+    return rw.getSpec().getClusterIP();
   }
 
   static String base(String ip) {
