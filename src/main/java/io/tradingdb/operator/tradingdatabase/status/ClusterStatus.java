@@ -78,11 +78,15 @@ public final class ClusterStatus {
       c.add(new WantedCondition(Conditions.READY, true, "AllInstancesReady",
           ready + "/" + model.instances() + " instances ready; primary is " + primary));
       c.add(new WantedCondition(Conditions.PROGRESSING, false, "Reconciled", "the cluster matches its spec"));
-    } else if (!everReady && ready == 0) {
+    } else if (!everReady) {
+      // A new cluster is Creating until it has been Ready once: its replicas come up one after the
+      // other, which is not Degraded (that only said "2 of 3 instances are not ready" for a minute).
       phase = CREATING;
       String stuck = stuckContainer(observed.pods());
       c.add(new WantedCondition(Conditions.READY, false, stuck == null ? "Creating" : "ContainerNotStarting",
-          "waiting for the first instance: 0/" + model.instances() + " ready" + (stuck == null ? "" : "; " + stuck)));
+          (ready == 0 ? "waiting for the first instance: 0/" + model.instances() + " ready"
+              : "creating the cluster: " + ready + "/" + model.instances() + " instances ready")
+              + (stuck == null ? "" : "; " + stuck)));
       c.add(new WantedCondition(Conditions.PROGRESSING, true, "Creating", "creating the cluster"));
     } else if (rolling) {
       phase = UPDATING;

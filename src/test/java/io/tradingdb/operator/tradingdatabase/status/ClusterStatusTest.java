@@ -49,6 +49,28 @@ class ClusterStatusTest {
         .satisfies(c -> assertThat(c.getReason()).isEqualTo("Creating"));
   }
 
+  @Test
+  void aNewClusterIsCreatingWhileItsReplicasComeUpAndDegradedOnlyOnceItWasReady() {
+    TradingDatabase db = Samples.tradingDatabase("ns", "db");
+    db.getSpec().setInstances(3);
+    var sts = new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder().withNewMetadata().withName("db")
+        .withGeneration(1L).endMetadata().withNewStatus().withReplicas(3).withReadyReplicas(1).withObservedGeneration(1L)
+        .withCurrentRevision("a").withUpdateRevision("a").endStatus().build();
+    Pod primary = new PodBuilder().withNewMetadata().withName("db-0").withLabels(java.util.Map.of("role", "primary"))
+        .endMetadata().build();
+    var observed = new ClusterStatus.Observed(sts, List.of(primary, pod("db-1", "ContainerCreating")), List.of());
+
+    TradingDatabaseStatus creating = ClusterStatus.compute(db, ClusterModel.from(db), observed, null, CLOCK);
+    assertThat(creating.getPhase()).isEqualTo(ClusterStatus.CREATING);
+    assertThat(condition(creating, "Ready").getMessage()).isEqualTo("creating the cluster: 1/3 instances ready");
+    assertThat(condition(creating, "Degraded").getStatus()).isEqualTo("False");
+
+    db.setStatus(ready());
+    TradingDatabaseStatus lost = ClusterStatus.compute(db, ClusterModel.from(db), observed, null, CLOCK);
+    assertThat(lost.getPhase()).isEqualTo(ClusterStatus.DEGRADED);
+    assertThat(condition(lost, "Ready").getMessage()).isEqualTo("2 of 3 instances are not ready");
+  }
+
   static TradingDatabaseStatus ready() {
     TradingDatabaseStatus s = new TradingDatabaseStatus();
     s.setPhase(ClusterStatus.READY);
