@@ -68,6 +68,11 @@ public class PasswordRotation {
   static final String PASSWORD = "password";
   static final String RESTAPI_PASSWORD = "restapi-password";
   static final String IN_PROGRESS = "InProgress";
+  /** Keys of the replication Secret: the rotation under way, and the last one finished (never a password). */
+  static final String STEP = "rotation-step";
+  static final String DONE = "rotation-done";
+  static final String PREPARED = "prepared";
+  static final String SWAPPED = "swapped";
   static final String SUCCEEDED = "Succeeded";
 
   private static final Logger LOG = LoggerFactory.getLogger(PasswordRotation.class);
@@ -102,22 +107,41 @@ public class PasswordRotation {
     String ns = model.names().namespace();
     String key = ns + "/" + model.names().cluster();
     RequestResult last = db.getStatus() == null ? null : db.getStatus().getPasswordRotation();
-    boolean inProgress = last != null && IN_PROGRESS.equals(last.getResult());
-    String token = inProgress ? last.getToken() : request(annotation(db), last, interval(db),
-        created(db), clock.instant());
-    String started = inProgress ? last.getTime() : now();
+    String token = null;
+    String started = now();
     try {
+      // Where a rotation stands is kept in the replication Secret, read fresh: the status may lag a
+      // reconcile behind, and a rotation started or swapped twice would leave members holding a REST
+      // password the operator no longer knows.
+      Map<String, String> marks = data(ns, model.names().replicationSecret());
+      Step step = Step.parse(marks.get(STEP));
+      Step done = Step.parse(marks.get(DONE));
+      if (step != null) {
+        token = step.token();
+        started = step.time();
+      } else {
+        token = request(annotation(db), last, interval(db), created(db), clock.instant());
+        if (token != null && done != null && token.equals(done.token())
+            && (interval(db) == null || clock.instant().isBefore(Instant.parse(done.time()).plus(interval(db))))) {
+          // Finished by an earlier reconcile whose status this copy of the resource does not show yet.
+          return new Outcome(new RequestResult(token, SUCCEEDED, "rotated " + describe(model), done.time()), false);
+        }
+      }
       if (token == null) {
         return new Outcome(null, !syncLogins(key, model, pods, cachedSecret));
       }
-      if (!inProgress) {
-        events.normal(db, "PasswordRotationStarted", "rotating " + describe(model) + " (token " + token + ")");
-      }
       List<Target> targets = targets(model);
-      prepare(ns, targets);
-      if (hasNext(ns, targets)) {
+      if (step == null) {
+        events.normal(db, "PasswordRotationStarted", "rotating " + describe(model) + " (token " + token + ")");
+        prepare(ns, targets);
+        step = new Step(token, PREPARED, started);
+        mark(ns, model, step);
+      }
+      if (PREPARED.equals(step.state())) {
         setPasswords(model, targets);
         swap(ns, targets);
+        step = new Step(token, SWAPPED, started);
+        mark(ns, model, step);
       }
       String version = PatroniCredentials.version(PatroniCredentialsDependent.logins(model, fresh(ns)));
       List<String> waiting = reloadStale(model, pods, version, login(ns, model));
@@ -126,13 +150,19 @@ public class PasswordRotation {
             + String.join(", ", waiting) + " to load Patroni's new logins (kubelet updates the mounted Secret"
             + " within about a minute)", started), true);
       }
-      dropPrevious(ns, model.names().replicationSecret());
+      String finished = now();
+      String doneMark = new Step(token, SWAPPED, finished).toString();
+      edit(ns, model.names().replicationSecret(), data -> {
+        data.remove(RESTAPI_PASSWORD + PREVIOUS);
+        data.remove(STEP);
+        data.put(DONE, doneMark);
+      });
       loaded.put(key, version);
       String message = "rotated " + describe(model) + "; every Patroni member loaded the new logins;"
           + " pgBouncer and the exporters take theirs when kubelet updates their mounted Secrets";
       events.normal(db, "PasswordsRotated", message);
       LOG.atInfo().addKeyValue("tradingdatabase", key).log("passwords rotated (token {})", token);
-      return new Outcome(new RequestResult(token, SUCCEEDED, message, now()), false);
+      return new Outcome(new RequestResult(token, SUCCEEDED, message, finished), false);
     } catch (SQLException e) {
       return retry(token, started, "setting the new passwords failed: " + SqlFailure.message(e));
     } catch (PatroniClient.PatroniException | KubernetesClientException | IllegalStateException e) {
@@ -248,9 +278,24 @@ public class PasswordRotation {
     }
   }
 
-  private void dropPrevious(String ns, String name) {
-    if (data(ns, name).containsKey(RESTAPI_PASSWORD + PREVIOUS)) {
-      edit(ns, name, data -> data.remove(RESTAPI_PASSWORD + PREVIOUS));
+  private void mark(String ns, ClusterModel model, Step step) {
+    edit(ns, model.names().replicationSecret(), data -> data.put(STEP, step.toString()));
+  }
+
+  /** A rotation's token, the step it reached (prepared: new passwords beside the old; swapped) and its start. */
+  record Step(String token, String state, String time) {
+    static Step parse(String value) {
+      if (value == null) {
+        return null;
+      }
+      String[] parts = value.split(" ", 3);
+      return parts.length == 3 ? new Step(parts[2], parts[0], parts[1]) : null;
+    }
+
+    @Override
+    public String toString() {
+      // The token last: it is the annotation's value and may hold spaces.
+      return state + " " + time + " " + token;
     }
   }
 

@@ -38,4 +38,12 @@ class PasswordRotationTest {
     RequestResult byInterval = new RequestResult("r1", "Succeeded", "rotated", "2026-11-30T19:00:00Z");
     assertThat(PasswordRotation.request("r1", byInterval, Duration.ofDays(7), CREATED, NOW)).isNull();
   }
+
+  @Test
+  void theStepKeptInTheSecretReadsBackWithATokenOfSpaces() {
+    var step = new PasswordRotation.Step("release 2026-12 a", PasswordRotation.SWAPPED, "2026-12-01T00:00:00Z");
+    assertThat(PasswordRotation.Step.parse(step.toString())).isEqualTo(step);
+    assertThat(PasswordRotation.Step.parse(null)).isNull();
+    assertThat(PasswordRotation.Step.parse("garbled")).isNull();
+  }
 }
