@@ -28,9 +28,12 @@ class HypertablePoliciesOnRealNodeIT extends HypertablePoliciesIT {
 
   @Override
   protected void stopServer() {
-    if (admin != null && ns != null) {
+    if (ns != null) {
       // The real node's cores go back to the next suite; the namespace itself may stay (RealCluster).
-      admin.pods().inNamespace(ns).delete();
+      // A client of its own: the one the server started with was found closed by the time the class ended.
+      try (KubernetesClient cleanup = RealCluster.client()) {
+        cleanup.pods().inNamespace(ns).delete();
+      }
     }
   }
 }
