@@ -262,8 +262,9 @@ public class PasswordRotation {
     for (String name : targets.stream().map(Target::secret).distinct().toList()) {
       edit(ns, name, data -> {
         for (Target t : targets) {
-          String next = data.remove(t.key() + NEXT);
-          if (!t.secret().equals(name) || next == null) {
+          // Only this Secret's targets: "password-next" is a key of several Secrets.
+          String next = t.secret().equals(name) ? data.remove(t.key() + NEXT) : null;
+          if (next == null) {
             continue;
           }
           if (RESTAPI_PASSWORD.equals(t.key()) && data.get(t.key()) != null) {

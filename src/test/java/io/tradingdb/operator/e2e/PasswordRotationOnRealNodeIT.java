@@ -154,11 +154,16 @@ class PasswordRotationOnRealNodeIT {
     assertThatThrownBy(() -> connect(primaryIp(), oldSuperuser).close()).isInstanceOf(SQLException.class)
         .hasMessageContaining("password authentication failed");
     connect(primaryIp(), superuser()).close();
-    assertThat(secret(NAME + "-replication").get("password")).isNotEqualTo(oldReplication.get("password"));
-    assertThat(secret(NAME + "-replication").get("restapi-password")).isNotEqualTo(oldReplication.get("restapi-password"));
-    assertThat(secret(NAME + "-replication")).doesNotContainKeys("password-next", "restapi-password-next", "restapi-password-previous");
-    assertThat(secret(NAME + "-monitoring-auth").get("password")).isNotEqualTo(oldMonitoring);
-    assertThat(secret(NAME + "-pooler-auth").get("password")).isNotEqualTo(oldPooler);
+    // Compared as booleans: a failing assertion must not print a password.
+    assertThat(secret(NAME + "-replication").get("password").equals(oldReplication.get("password")))
+        .as("the replication password changed").isFalse();
+    assertThat(secret(NAME + "-replication").get("restapi-password").equals(oldReplication.get("restapi-password")))
+        .as("the REST API password changed").isFalse();
+    assertThat(secret(NAME + "-replication").keySet()).doesNotContain("password-next", "restapi-password-next", "restapi-password-previous");
+    assertThat(secret(NAME + "-monitoring-auth").get("password").equals(oldMonitoring))
+        .as("the monitoring password changed").isFalse();
+    assertThat(secret(NAME + "-pooler-auth").get("password").equals(oldPooler))
+        .as("the pooler lookup password changed").isFalse();
     assertThatThrownBy(() -> connect(primaryIp(), login("standby", oldReplication.get("password"))).close())
         .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
     assertThatThrownBy(() -> connect(primaryIp(), login("tradingdb_monitor", oldMonitoring)).close())
