@@ -199,6 +199,7 @@ class PasswordRotationOnRealNodeIT {
     assertThat(podUids()).as("no pod was replaced").isEqualTo(podUids);
     assertThat(restarts("postgres")).as("no PostgreSQL container restarted").isEqualTo(postgresRestarts);
     assertThat(w.failedTransactions()).isZero();
+    assertThat(poolerLogins).as("new logins through the pooler were tried and served").isPositive();
     assertThat(poolerRefused).isZero();
     assertThat(status().getPhase()).isEqualTo("Ready");
   }

@@ -17,6 +17,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeUsage;
 import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.testsupport.RealCluster;
 import io.tradingdb.operator.testsupport.RealNodeOperator;
+import io.tradingdb.operator.testsupport.WriteLoad;
 import io.tradingdb.operator.tradingdatabase.TradingDatabaseReconciler;
 import io.tradingdb.operator.tradingdatabase.VolumeAutoGrow;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -28,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
@@ -79,7 +78,7 @@ class VolumeAutoGrowOnRealNodeIT {
   static Operator operator;
   static String ns;
   static PrometheusMeterRegistry registry;
-  static Writer writer;
+  static WriteLoad writer;
   static final List<String> numbers = new CopyOnWriteArrayList<>();
 
   @BeforeAll
@@ -133,7 +132,7 @@ class VolumeAutoGrowOnRealNodeIT {
     System.out.println("autogrow: status.volumes " + Serialization.asJson(status().getVolumes()));
     sql("CREATE TABLE writes (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())");
     sql("CREATE TABLE filler (id bigint, payload text)");
-    writer = new Writer();
+    writer = new WriteLoad("autogrow", rwUrl(), login(), "writes");
     writer.awaitWrites(50);
   }
 
@@ -163,15 +162,16 @@ class VolumeAutoGrowOnRealNodeIT {
       String requested = claim.getSpec().getResources().getRequests().get("storage").toString();
       double reaction = (grown.nanos() - crossed.nanos()) / 1e9;
       writer.awaitWritesAfter(System.nanoTime(), 20);
-      Writer.Window w = writer.window(from);
+      WriteLoad.Window w = writer.window(from);
       numbers.add(String.format("data volume: crossed 80%% -> filesystem grown online in %.1f s (%d -> %d bytes, claim %s);"
           + " writes during the fill: longest gap %.3f s, failed transactions %d, %d writes",
-          reaction, initial, grown.total(), requested, w.longestGapSeconds(), w.failedTransactions(), w.writes()));
+          reaction, initial, grown.total(), requested, w.longestGapSeconds(), w.failedTransactions() + w.failedConnects(),
+          w.writes()));
       System.out.println("autogrow " + numbers.get(numbers.size() - 1));
       assertThat(requested).isEqualTo("1229Mi");
       // 1229Mi of XFS is about 1165Mi of filesystem (its log and metadata), up from 960Mi.
       assertThat(grown.total()).isGreaterThan(initial + (150L << 20));
-      assertThat(w.failedTransactions()).as("no write failed while the volume grew").isZero();
+      assertThat(w.failedTransactions() + w.failedConnects()).as("no write failed while the volume grew").isZero();
       assertThat(events("VolumeAutoGrow")).anyMatch(m -> m.startsWith(DATA_CLAIM + " is ") && m.endsWith("to 1229Mi"));
       await().ignoreExceptions().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
         VolumeUsage usage = usage(DATA_CLAIM);
@@ -234,10 +234,10 @@ class VolumeAutoGrowOnRealNodeIT {
       assertThat(series).endsWith(" 1.0");
       String fired = promtoolFires(series.substring(0, series.lastIndexOf(' ')));
       numbers.add(String.format("WAL volume at maxSize: crossed 80%% -> Degraded/VolumeCannotGrow in %.1f s; %s", toDegraded, fired));
-      Writer.Window w = writer.window(from);
+      WriteLoad.Window w = writer.window(from);
       numbers.add(String.format("writes while WAL piled up: longest gap %.3f s, failed transactions %d, %d writes",
-          w.longestGapSeconds(), w.failedTransactions(), w.writes()));
-      assertThat(w.failedTransactions()).isZero();
+          w.longestGapSeconds(), w.failedTransactions() + w.failedConnects(), w.writes()));
+      assertThat(w.failedTransactions() + w.failedConnects()).isZero();
 
       // Freed again: the slot goes, a checkpoint recycles the WAL, and the cluster is Ready.
       sql("SELECT pg_drop_replication_slot('autogrow_blocker')");
@@ -396,77 +396,6 @@ class VolumeAutoGrowOnRealNodeIT {
     public void close() throws InterruptedException {
       running.set(false);
       thread.join(5_000);
-    }
-  }
-
-  /** One row per transaction every 20 ms to the -rw Service, reconnecting after an error. */
-  static final class Writer {
-    private final ConcurrentSkipListMap<Long, Long> acknowledgedAt = new ConcurrentSkipListMap<>();
-    private final ConcurrentSkipListMap<Long, String> failures = new ConcurrentSkipListMap<>();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
-
-    record Window(double longestGapSeconds, int failedTransactions, int writes) {}
-
-    Writer() {
-      thread = new Thread(this::loop, "autogrow-writer");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    private void loop() {
-      long next = System.currentTimeMillis() * 1000;
-      while (running.get()) {
-        try (Connection c = DriverManager.getConnection(rwUrl(), login());
-            PreparedStatement insert = c.prepareStatement("INSERT INTO writes (id) VALUES (?)")) {
-          while (running.get()) {
-            insert.setLong(1, next);
-            insert.executeUpdate();
-            acknowledgedAt.put(next, System.nanoTime());
-            next++;
-            Thread.sleep(20);
-          }
-        } catch (InterruptedException e) {
-          return;
-        } catch (Exception e) {
-          failures.put(System.nanoTime(), String.valueOf(e.getMessage()));
-          next++;
-          try {
-            Thread.sleep(100);
-          } catch (InterruptedException ie) {
-            return;
-          }
-        }
-      }
-    }
-
-    void awaitWrites(int n) {
-      await().atMost(Duration.ofMinutes(1)).until(() -> acknowledgedAt.size() >= n);
-    }
-
-    void awaitWritesAfter(long since, int n) {
-      await().atMost(Duration.ofMinutes(2)).until(() -> acknowledgedAt.values().stream().filter(t -> t > since).count() >= n);
-    }
-
-    Window window(long from) {
-      long previous = from;
-      long longest = 0;
-      int writes = 0;
-      for (long t : new java.util.TreeSet<>(acknowledgedAt.values())) {
-        if (t <= from) {
-          continue;
-        }
-        longest = Math.max(longest, t - previous);
-        previous = t;
-        writes++;
-      }
-      failures.tailMap(from).values().forEach(m -> System.out.println("autogrow failed transaction: " + m));
-      return new Window(longest / 1e9, failures.tailMap(from).size(), writes);
-    }
-
-    void stop() throws InterruptedException {
-      running.set(false);
-      thread.join(30_000);
     }
   }
 }
