@@ -110,7 +110,9 @@ final class ClusterSteps {
 
     Duration nextCheck = null;
     CheckOutcome checks = null;
-    boolean inDatabaseWork = model.monitoring().enabled() || model.monitoring().vacuumAnalyzeSchedule() != null
+    // The pooler's lookup logins are set up by these checks too.
+    boolean inDatabaseWork = model.pooler().enabled()
+        || model.monitoring().enabled() || model.monitoring().vacuumAnalyzeSchedule() != null
         || !model.hypertables().isEmpty()
         || (db.getStatus() != null && db.getStatus().getHypertables() != null);
     if (databaseChecks != null && inDatabaseWork && ClusterStatus.primaryPod(pods) != null) {
