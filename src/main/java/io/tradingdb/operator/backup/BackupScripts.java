@@ -1,10 +1,7 @@
 package io.tradingdb.operator.backup;
 
+import io.tradingdb.operator.kube.ClasspathText;
 import io.tradingdb.operator.postgres.BackupSql;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -79,13 +76,6 @@ public final class BackupScripts {
   }
 
   static String resource(String name) {
-    try (InputStream in = BackupScripts.class.getResourceAsStream("/backup/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource /backup/" + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ClasspathText.read("/backup/" + name);
   }
 }

@@ -1,13 +1,10 @@
 package io.tradingdb.operator.tradingdatabase.monitoring;
 
+import io.tradingdb.operator.kube.ClasspathText;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,13 +53,6 @@ public final class RotatedPassword {
   }
 
   private static String load() {
-    try (InputStream in = RotatedPassword.class.getResourceAsStream("/monitoring/run-exporter.sh")) {
-      if (in == null) {
-        throw new IllegalStateException("monitoring/run-exporter.sh is missing from the classpath");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ClasspathText.read("/monitoring/run-exporter.sh");
   }
 }

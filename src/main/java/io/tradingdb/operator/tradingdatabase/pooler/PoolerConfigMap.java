@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase.pooler;
 
+import io.tradingdb.operator.kube.ClasspathText;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -7,10 +8,6 @@ import io.tradingdb.operator.postgres.PoolerAuthSetup;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.monitoring.LoginSecrets;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -85,13 +82,6 @@ public final class PoolerConfigMap {
   }
 
   private static String loadRunScript() {
-    try (InputStream in = PoolerConfigMap.class.getResourceAsStream("/pooler/run-pgbouncer.sh")) {
-      if (in == null) {
-        throw new IllegalStateException("pooler/run-pgbouncer.sh is missing from the classpath");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ClasspathText.read("/pooler/run-pgbouncer.sh");
   }
 }
