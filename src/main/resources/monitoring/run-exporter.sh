@@ -6,10 +6,14 @@
 # Usage: run-exporter.sh VARIABLE=FILE... -- EXPORTER [ARGUMENT...]
 # Each file's content reaches the exporter as the environment variable before it, never as an
 # argument. An exporter that exits on its own ends this script with its status, so the kubelet
-# restarts the container.
+# restarts the container; except within a grace period after a login change, when the other side may
+# not have the new login yet (pgBouncer reloads its files up to 10 s after kubelet delivered them, and
+# pgbouncer_exporter exits when its first query fails): then it starts again after the interval.
 # No -e: `wait` returns non-zero when a signal arrives. No pipefail: a POSIX sh script.
 set -u
 INTERVAL="${EXPORTER_LOGIN_CHECK_SECONDS:-5}"
+GRACE="${EXPORTER_LOGIN_GRACE_SECONDS:-180}"
+changed_at=""
 logins=""
 while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do
   logins="$logins $1"
@@ -43,6 +47,7 @@ while :; do
     if [ "$(fingerprint)" != "$seen" ]; then
       echo "run-exporter: the mounted login changed, restarting the exporter" >&2
       changed=yes
+      changed_at="$(date +%s)"
       kill -TERM "$child" 2>/dev/null
       wait "$child"
       break
@@ -50,6 +55,12 @@ while :; do
   done
   if [ -z "$changed" ]; then
     wait "$child"
-    exit $?
+    status=$?
+    if [ -n "$changed_at" ] && [ "$(($(date +%s) - changed_at))" -lt "$GRACE" ]; then
+      echo "run-exporter: the exporter exited ($status) after a login change; starting it again" >&2
+      sleep "$INTERVAL"
+      continue
+    fi
+    exit "$status"
   fi
 done

@@ -59,6 +59,30 @@ class RunExporterScriptTest {
     assertThat(supervisor.exitValue()).isZero();
   }
 
+  /**
+   * pgbouncer_exporter exits when its first query fails, and right after a login change pgBouncer
+   * may not have loaded the new login yet: the supervisor starts it again instead of ending the
+   * container (a container restart makes the pod NotReady).
+   */
+  @Test
+  void anExporterThatFailsRightAfterALoginChangeIsStartedAgain() throws Exception {
+    Files.writeString(dir.resolve("password"), "first");
+    Path refusedOnce = dir.resolve("refused-once");
+    Process supervisor = start(command(Map.of("PGPASSWORD", "password"),
+        "if [ \"$PGPASSWORD\" = second ] && [ ! -e " + refusedOnce + " ]; then touch " + refusedOnce + "; exit 1; fi; "
+            + "echo \"$PGPASSWORD\" >> " + dir.resolve("started.txt") + "; exec sleep 60"));
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> started().size() == 1);
+      Files.writeString(dir.resolve("password"), "second");
+      await().atMost(Duration.ofSeconds(10)).until(() -> started().contains("second"));
+      assertThat(Files.exists(refusedOnce)).as("the first start with the new login failed").isTrue();
+      assertThat(supervisor.isAlive()).isTrue();
+      assertThat(Files.readString(dir.resolve("log.txt"))).contains("exited (1) after a login change");
+    } finally {
+      supervisor.destroy();
+    }
+  }
+
   @Test
   void anExporterThatExitsOnItsOwnEndsTheContainerWithItsStatus() throws Exception {
     Files.writeString(dir.resolve("password"), "only");
