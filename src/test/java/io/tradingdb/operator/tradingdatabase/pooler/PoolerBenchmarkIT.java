@@ -2,14 +2,14 @@ package io.tradingdb.operator.tradingdatabase.pooler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tradingdb.operator.testsupport.Pgbench;
+import io.tradingdb.operator.testsupport.Pgbench.Run;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -24,22 +24,6 @@ class PoolerBenchmarkIT {
 
   private static final String DATABASE = "bench";
   private static final String USER = "bench";
-  private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\((?:including reconnection times|without initial connection time)\\)");
-  private static final Pattern PROCESSED = Pattern.compile("number of transactions actually processed: (\\d+)");
-  private static final Pattern FAILED = Pattern.compile("number of failed transactions: (\\d+)");
-
-  record Run(int exit, String output) {
-    double tps() {
-      Matcher m = TPS.matcher(output);
-      return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-    }
-
-    long count(Pattern pattern) {
-      Matcher m = pattern.matcher(output);
-      return m.find() ? Long.parseLong(m.group(1)) : -1;
-    }
-  }
-
   @Test
   void directVersusPooled() throws Exception {
     String appPassword = LocalProcesses.randomPassword();
@@ -71,14 +55,14 @@ class PoolerBenchmarkIT {
             directChurn.tps(), pooledChurn.tps(), pooledChurn.tps() / directChurn.tps());
         System.out.printf(Locale.ROOT, "| 500 clients `-T 10 -c 500`, max_connections=100 | %s | %d transactions, %d failed, exit %d, %.1f tps | |%n%n",
             directCrowd.exit() == 0 ? "served (unexpected)" : "refused: exit " + directCrowd.exit() + ", "
-                + firstLine(directCrowd.output(), "FATAL"),
-            pooledCrowd.count(PROCESSED), Math.max(0, pooledCrowd.count(FAILED)), pooledCrowd.exit(), pooledCrowd.tps());
+                + directCrowd.firstLine("FATAL"),
+            pooledCrowd.count(Pgbench.PROCESSED), pooledCrowd.failed(), pooledCrowd.exit(), pooledCrowd.tps());
 
         assertThat(directCrowd.exit()).as("500 direct clients exceed max_connections=100").isNotZero();
         assertThat(directCrowd.output()).containsPattern("FATAL: +(sorry, too many clients|remaining connection slots)");
         check(pooledCrowd, "500 pooled clients");
-        assertThat(pooledCrowd.count(FAILED)).as(pooledCrowd.output()).isIn(-1L, 0L);
-        assertThat(pooledCrowd.count(PROCESSED)).isPositive();
+        assertThat(pooledCrowd.failed()).as(pooledCrowd.output()).isZero();
+        assertThat(pooledCrowd.count(Pgbench.PROCESSED)).isPositive();
         assertThat(pooledCrowd.output()).contains("number of clients: 500");
       }
     }
@@ -89,29 +73,11 @@ class PoolerBenchmarkIT {
   }
 
   private static Run pgbench(String pgbench, int port, String password, List<String> args) {
-    List<String> command = new ArrayList<>(List.of(pgbench, "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", USER));
-    command.addAll(args);
-    command.add(DATABASE);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("PGPASSWORD", password);
-    try {
-      Process process = builder.start();
-      String output = new String(process.getInputStream().readAllBytes());
-      return new Run(process.waitFor(), output);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + pgbench + " (Debian package postgresql-contrib or postgresql)", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Pgbench.run(pgbench, "127.0.0.1", port, USER, DATABASE, Map.of("PGPASSWORD", password), args);
   }
 
   private static void check(Run run, String what) {
     assertThat(run.exit()).as(what + ":\n" + run.output()).isZero();
-  }
-
-  private static String firstLine(String output, String containing) {
-    return output.lines().filter(l -> l.contains(containing)).findFirst().orElse("(no such line)").strip();
   }
 
   private static int freePortFrom(int start) {
