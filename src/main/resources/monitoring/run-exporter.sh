@@ -31,7 +31,8 @@ fingerprint() {
 }
 
 child=""
-trap 'if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; wait "$child"; fi; exit 0' TERM INT
+watcher=""
+trap 'kill -TERM "$child" "$watcher" 2>/dev/null; wait "$child"; exit 0' TERM INT
 while :; do
   seen="$(fingerprint)"
   for pair in $logins; do
@@ -40,27 +41,30 @@ while :; do
   done
   "$@" &
   child=$!
-  changed=""
-  while kill -0 "$child" 2>/dev/null; do
-    sleep "$INTERVAL" &
-    wait $! 2>/dev/null
-    if [ "$(fingerprint)" != "$seen" ]; then
-      echo "run-exporter: the mounted login changed, restarting the exporter" >&2
-      changed=yes
-      changed_at="$(date +%s)"
-      kill -TERM "$child" 2>/dev/null
-      wait "$child"
-      break
-    fi
-  done
-  if [ -z "$changed" ]; then
-    wait "$child"
-    status=$?
-    if [ -n "$changed_at" ] && [ "$(($(date +%s) - changed_at))" -lt "$GRACE" ]; then
-      echo "run-exporter: the exporter exited ($status) after a login change; starting it again" >&2
-      sleep "$INTERVAL"
-      continue
-    fi
-    exit "$status"
+  # A watcher stops the exporter when a login file changes; this shell waits for the exporter, so an
+  # exporter that exits on its own is seen at once.
+  (
+    while sleep "$INTERVAL"; do
+      if [ "$(fingerprint)" != "$seen" ]; then
+        echo "run-exporter: the mounted login changed, restarting the exporter" >&2
+        kill -TERM "$child" 2>/dev/null
+        exit 0
+      fi
+    done
+  ) &
+  watcher=$!
+  wait "$child"
+  status=$?
+  kill "$watcher" 2>/dev/null
+  wait "$watcher" 2>/dev/null
+  if [ "$(fingerprint)" != "$seen" ]; then
+    changed_at="$(date +%s)"
+    continue
   fi
+  if [ -n "$changed_at" ] && [ "$(($(date +%s) - changed_at))" -lt "$GRACE" ]; then
+    echo "run-exporter: the exporter exited ($status) after a login change; starting it again" >&2
+    sleep "$INTERVAL"
+    continue
+  fi
+  exit "$status"
 done

@@ -36,6 +36,7 @@ import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.monitoring.AlertRouting;
 import io.tradingdb.operator.tradingdatabase.monitoring.DashboardConfigMap;
 import io.tradingdb.operator.tradingdatabase.monitoring.ExporterSidecar;
+import io.tradingdb.operator.tradingdatabase.monitoring.RotatedPassword;
 import io.tradingdb.operator.tradingdatabase.monitoring.MonitoringConfigMap;
 import io.tradingdb.operator.tradingdatabase.pooler.LocalPostgres;
 import io.tradingdb.operator.tradingdatabase.pooler.LocalProcesses;
@@ -177,7 +178,8 @@ class AlertsEndToEndIT {
     StatefulSet sts = admin.apps().statefulSets().inNamespace(ns).withName(CLUSTER).get();
     Container exporter = sts.getSpec().getTemplate().getSpec().getContainers().stream()
         .filter(c -> ExporterSidecar.CONTAINER.equals(c.getName())).findFirst().orElseThrow();
-    List<String> args = exporter.getArgs().stream()
+    List<String> exporterCommand = RotatedPassword.exporterCommand(exporter.getCommand());
+    List<String> args = exporterCommand.subList(1, exporterCommand.size()).stream()
         .filter(a -> !a.startsWith("--web.listen-address="))
         .map(a -> a.replace(ExporterSidecar.QUERIES_DIR + "/" + MonitoringConfigMap.QUERIES_KEY, queriesFile.toString()))
         .toList();

@@ -52,6 +52,15 @@ public final class RotatedPassword {
     return command;
   }
 
+  /** The exporter's own command line (binary and arguments) inside a {@link #command}. */
+  public static List<String> exporterCommand(List<String> command) {
+    int separator = command.indexOf("--");
+    if (separator < 0 || !command.contains(SCRIPT)) {
+      throw new IllegalArgumentException("not a command of the exporter supervisor");
+    }
+    return List.copyOf(command.subList(separator + 1, command.size()));
+  }
+
   private static String load() {
     return ClasspathText.read("/monitoring/run-exporter.sh");
   }

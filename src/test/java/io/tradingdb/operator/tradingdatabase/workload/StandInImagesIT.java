@@ -18,7 +18,9 @@ import io.tradingdb.operator.testsupport.StandInImage;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.monitoring.MonitoringConfigMap;
+import io.tradingdb.operator.tradingdatabase.monitoring.ExporterSidecar;
 import io.tradingdb.operator.tradingdatabase.monitoring.PoolerExporterSidecar;
+import io.tradingdb.operator.tradingdatabase.monitoring.RotatedPassword;
 import io.tradingdb.operator.tradingdatabase.pooler.PoolerConfigMap;
 import io.tradingdb.operator.tradingdatabase.pooler.PoolerDeployment;
 import io.tradingdb.operator.tradingdatabase.pooler.PoolerLayout;
@@ -104,7 +106,8 @@ class StandInImagesIT {
     List<String> checked = new ArrayList<>();
     for (Container c : pod.getContainers()) {
       StandInImage image = imageOf(c);
-      List<String> command = c.getCommand().isEmpty() ? image.entrypoint() : c.getCommand();
+      List<String> command = c.getCommand().isEmpty() ? image.entrypoint()
+          : c.getName().equals(ExporterSidecar.CONTAINER) ? RotatedPassword.exporterCommand(c.getCommand()) : c.getCommand();
       assertVersionRuns(image, pod.getSecurityContext(), command.get(0));
       checked.add(c.getName() + ": " + command.get(0));
     }
@@ -231,13 +234,24 @@ class StandInImagesIT {
         .doesNotContain("unknown long flag");
   }
 
-  /** The image's entrypoint with the container's arguments (then {@code more}) and root filesystem setting, for 3 s. */
+  /**
+   * The container's command (the image's entrypoint when it has none) with its arguments, then
+   * {@code more}, and its root filesystem setting, for 3 s. An exporter runs under its login
+   * supervisor, which reads placeholder login files written where the Secret would be mounted.
+   */
   private static StandInImage.Result runFor(StandInImage image, PodSpec pod, Container c, List<String> more) {
     Map<String, String> env = new LinkedHashMap<>();
     c.getEnv().forEach(v -> env.put(v.getName(), v.getValue() != null ? v.getValue() : "placeholder"));
-    List<String> command = new ArrayList<>(image.entrypoint());
+    List<String> command = new ArrayList<>(c.getCommand().isEmpty() ? image.entrypoint() : c.getCommand());
     command.addAll(c.getArgs());
     command.addAll(more);
+    if (!c.getCommand().isEmpty()) {
+      RotatedPassword.exporterCommand(c.getCommand());
+      c.getVolumeMounts().stream().filter(m -> m.getMountPath().startsWith("/etc/tradingdb/")).forEach(m -> {
+        image.write(m.getMountPath() + "/username", "placeholder");
+        image.write(m.getMountPath() + "/password", "placeholder");
+      });
+    }
     return image.exec(pod.getSecurityContext().getRunAsUser(), pod.getSecurityContext().getRunAsGroup(), env,
         StandInImage.emptyDirMounts(pod, c), StandInImage.readOnlyRoot(c), 3, command);
   }
