@@ -102,7 +102,7 @@ final class CertificateReload {
       try {
         fingerprint = ServedCertificate.fingerprint(member.host(), ClusterNames.POSTGRES_PORT);
       } catch (IOException e) {
-        LOG.debug("could not read the certificate {} serves: {}", member.name(), e.getMessage());
+        LOG.info("could not read the certificate {} serves: {}", member.name(), e.getMessage());
         behind.add(member.name());
         continue;
       }
@@ -123,7 +123,10 @@ final class CertificateReload {
       }
     }
     if (!reloaded.isEmpty()) {
-      LOG.info("reloaded {} to serve certificate sha256:{}", reloaded, wanted.substring(0, 16));
+      LOG.info("{}/{}: reloaded {} to serve certificate sha256:{}", model.names().namespace(), model.names().cluster(),
+          reloaded, wanted.substring(0, 16));
+    } else if (!behind.isEmpty()) {
+      LOG.debug("{}/{}: {} still serve another certificate", model.names().namespace(), model.names().cluster(), behind);
     }
     if (behind.isEmpty()) {
       boolean changed = known != null && !known.fingerprint().equals(wanted);

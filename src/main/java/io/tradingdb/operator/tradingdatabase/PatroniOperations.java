@@ -86,7 +86,7 @@ public class PatroniOperations {
         return new CertificateReload.Api(api, restApiBase(api, model, pod, ip), () -> login(model));
       }, cachedSecret);
     } catch (PatroniClient.PatroniException e) {
-      LOG.debug("certificate check skipped: {}", e.getMessage());
+      LOG.info("{}/{}: certificate check skipped: {}", model.names().namespace(), model.names().cluster(), e.getMessage());
       return false;
     }
   }

@@ -205,12 +205,17 @@ class ProductionClusterE2EIT {
     // reload, so the operator has each member reload (Patroni's POST /reload) once kubelet delivered them.
     String wanted = ServedCertificate.fingerprintOfPem(new String(java.util.Base64.getDecoder()
         .decode(reissued.getData().get("tls.crt")), java.nio.charset.StandardCharsets.US_ASCII));
-    await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().untilAsserted(() -> {
-      for (int i = 0; i < 3; i++) {
-        String ip = client.pods().inNamespace(ns).withName(NAME + "-" + i).get().getStatus().getPodIP();
-        assertThat(ServedCertificate.fingerprint(ip, 5432)).as(NAME + "-" + i + " serves the new certificate").isEqualTo(wanted);
-      }
-    });
+    try {
+      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().untilAsserted(() -> {
+        for (int i = 0; i < 3; i++) {
+          String ip = client.pods().inNamespace(ns).withName(NAME + "-" + i).get().getStatus().getPodIP();
+          assertThat(ServedCertificate.fingerprint(ip, 5432)).as(NAME + "-" + i + " serves the new certificate").isEqualTo(wanted);
+        }
+      });
+    } finally {
+      RealNodeOperator.operatorLog(client, operator.operatorNamespace(), l -> l.contains("ertificate"))
+          .stream().limit(30).forEach(l -> System.out.println("operator: " + RealNodeOperator.logMessage(l)));
+    }
     System.out.printf("e2e: every instance serves the re-issued certificate %.1f s after it was issued%n",
         (System.nanoTime() - reissuedAt) / 1e9);
     await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems())

@@ -156,7 +156,7 @@ public final class RealNodeOperator {
   }
 
   /** A log line's level, logger and message when it is the operator's JSON, else the line; at most 400 characters. */
-  static String logMessage(String line) {
+  public static String logMessage(String line) {
     var json = java.util.regex.Pattern.compile(
         "\"level\":\"([A-Z]+)\".*?\"loggerName\":\"[a-z.]*?([A-Za-z]+)\".*?\"message\":\"((?:[^\"\\\\]|\\\\.)*)\"")
         .matcher(line);
