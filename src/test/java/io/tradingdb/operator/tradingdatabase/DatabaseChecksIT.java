@@ -66,8 +66,8 @@ class DatabaseChecksIT {
     db.getSpec().setProfile(Profile.STAGING);
     db.getSpec().setDatabaseName(database);
     ClusterModel model = ClusterModel.from(db);
-    putPassword(model.names().poolerAuthSecret());
-    putPassword(model.names().monitoringSecret());
+    putPassword(model.names().poolerAuthSecret(), io.tradingdb.operator.postgres.PoolerAuthSetup.ROLE);
+    putPassword(model.names().monitoringSecret(), io.tradingdb.operator.postgres.MonitoringRoleSetup.ROLE);
     DatabaseChecks checks = new DatabaseChecks(client, connections, Clock.systemUTC(), m -> local());
 
     CheckOutcome first = checks.run(db, model, null);
@@ -115,7 +115,7 @@ class DatabaseChecksIT {
     // Created three weeks ago: the weekly run is due.
     db.getMetadata().setCreationTimestamp(java.time.Instant.now().minus(java.time.Duration.ofDays(21)).toString());
     ClusterModel model = ClusterModel.from(db);
-    putPassword(model.names().monitoringSecret());
+    putPassword(model.names().monitoringSecret(), io.tradingdb.operator.postgres.MonitoringRoleSetup.ROLE);
     DatabaseChecks checks = new DatabaseChecks(client, connections, Clock.systemUTC(), m -> local());
 
     CheckOutcome first = checks.run(db, model, null);
@@ -133,7 +133,7 @@ class DatabaseChecksIT {
     TradingDatabase db = Samples.tradingDatabase("trading", "down");
     db.getSpec().setDatabaseName(database);
     ClusterModel model = ClusterModel.from(db);
-    putPassword(model.names().monitoringSecret());
+    putPassword(model.names().monitoringSecret(), io.tradingdb.operator.postgres.MonitoringRoleSetup.ROLE);
     // A loopback port nothing listens on.
     DatabaseChecks checks = new DatabaseChecks(client, connections, Clock.systemUTC(), m -> new AdminConnection(
         new ConnectionTarget("127.0.0.1", 1, database, "disable", "x", "username", "password", null, null, null, 0),
@@ -180,10 +180,11 @@ class DatabaseChecksIT {
         new PostgresCredentials(TestPostgres.adminUser(), TestPostgres.adminPassword()), null);
   }
 
-  private static void putPassword(String secret) {
+  /** A login Secret as the operator generates it: its role's name and a new password. */
+  private static void putPassword(String secret, String username) {
     client.secrets().inNamespace("trading").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
         .withNewMetadata().withName(secret).withNamespace("trading").endMetadata()
-        .withStringData(Map.of("username", "login", "password", io.tradingdb.operator.kube.Passwords.generate()))
+        .withStringData(Map.of("username", username, "password", io.tradingdb.operator.kube.Passwords.generate()))
         .build()).createOr(op -> op.update());
   }
 }
