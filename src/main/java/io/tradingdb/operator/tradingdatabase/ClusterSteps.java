@@ -110,7 +110,9 @@ final class ClusterSteps {
 
     Duration nextCheck = null;
     CheckOutcome checks = null;
-    boolean inDatabaseWork = model.monitoring().enabled() || model.monitoring().vacuumAnalyzeSchedule() != null
+    // The pooler's lookup logins are set up by these checks too.
+    boolean inDatabaseWork = model.pooler().enabled()
+        || model.monitoring().enabled() || model.monitoring().vacuumAnalyzeSchedule() != null
         || !model.hypertables().isEmpty()
         || (db.getStatus() != null && db.getStatus().getHypertables() != null);
     if (databaseChecks != null && inDatabaseWork && ClusterStatus.primaryPod(pods) != null) {
@@ -135,7 +137,8 @@ final class ClusterSteps {
     }
     boolean patroniRan = patroniOperations != null && (restore == null || restore.done());
     PatroniOutcome patroni = patroniRan ? patroniOperations.reconcile(db, model, sts, pods) : null;
-    if (patroni != null && patroni.busy()) {
+    boolean certificatePending = patroniRan && patroniOperations.reloadCertificates(db, model, pods, cachedSecret);
+    if (patroni != null && patroni.busy() || certificatePending) {
       // Patroni reloads within its loop_wait (10 s); a restart or switchover shows in the role labels.
       Duration soon = Duration.ofSeconds(5);
       nextCheck = nextCheck == null || nextCheck.compareTo(soon) > 0 ? soon : nextCheck;

@@ -24,6 +24,10 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.HypertableStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
+import io.tradingdb.operator.postgres.ConnectionTarget;
+import io.tradingdb.operator.postgres.PostgresCredentials;
+import io.tradingdb.operator.tradingdatabase.monitoring.LoginSecrets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -135,8 +139,9 @@ public class DatabaseChecks {
       try (PooledConnection connection =
           connections.open(admin.target(), admin.credentials(), admin.caCertificatePem())) {
         if (model.pooler().enabled()) {
+          Map<String, String> pooler = login(namespace, model.names().poolerAuthSecret());
           PoolerAuthSetup.apply(connection.jdbc(), model.databaseName(),
-              password(namespace, model.names().poolerAuthSecret()));
+              pooler.get(LoginSecrets.USERNAME_KEY), pooler.get(LoginSecrets.PASSWORD_KEY));
         }
         if (model.monitoring().enabled()) {
           MonitoringRoleSetup.apply(connection.jdbc(), model.databaseName(),
@@ -210,6 +215,40 @@ public class DatabaseChecks {
     } catch (java.time.format.DateTimeParseException e) {
       return null;
     }
+  }
+
+  /**
+   * Creates the pooler's two lookup logins and its lookup function, or brings them up to date, on
+   * the primary (a password rotation needs the unused login before it gives it a password).
+   */
+  public void ensurePoolerLookup(ClusterModel model) throws SQLException {
+    AdminConnection admin = primary.apply(model);
+    try (PooledConnection connection = connections.open(admin.target(), admin.credentials(), admin.caCertificatePem())) {
+      PoolerAuthSetup.ensure(connection.jdbc(), model.databaseName());
+    }
+  }
+
+  /**
+   * Whether the pgBouncer at {@code host}:{@code port} (a pod's address) lets {@code login} in with
+   * {@code password}. pgBouncer checks its lookup logins against its auth file, and the lookup
+   * function never returns them, so a yes means it has loaded the file that holds this login.
+   */
+  public boolean poolerAccepts(ClusterModel model, String host, int port, String login, String password) {
+    ConnectionTarget pod = new ConnectionTarget(host, port, model.databaseName(),
+        model.tlsEnabled() ? "require" : "disable", null, null, null, null, null, null, 0);
+    try (Connection c = connections.openUnpooled(pod, new PostgresCredentials(login, password), null)) {
+      return c.isValid(5);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  private Map<String, String> login(String namespace, String secret) {
+    Map<String, String> data = SecretData.decode(client.secrets().inNamespace(namespace).withName(secret).get());
+    if (data.get(LoginSecrets.USERNAME_KEY) == null || data.get(LoginSecrets.PASSWORD_KEY) == null) {
+      throw new TargetUnavailableException("Secret '" + secret + "' has no login yet");
+    }
+    return data;
   }
 
   private String password(String namespace, String secret) {

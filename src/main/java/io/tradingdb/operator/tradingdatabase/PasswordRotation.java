@@ -21,6 +21,8 @@ import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.patroni.Member;
 import io.tradingdb.operator.tradingdatabase.patroni.PatroniClient;
 import io.tradingdb.operator.tradingdatabase.pooler.PoolerConfigMap;
+import io.tradingdb.operator.tradingdatabase.pooler.PoolerDeployment;
+import io.tradingdb.operator.tradingdatabase.monitoring.LoginSecrets;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import io.tradingdb.operator.tradingdatabase.workload.ClusterSecrets;
 import io.tradingdb.operator.tradingdatabase.workload.PatroniCredentials;
@@ -55,9 +57,12 @@ import org.slf4j.LoggerFactory;
  *   <li>Patroni's logins file follows ({@link PatroniCredentialsDependent}) and each member gets POST
  *       /reload until its "credentials" tag shows the new version; then the previous REST password goes.
  * </ol>
- * pgBouncer reloads its auth file when kubelet updates the mounted Secret (its run script watches it);
- * the exporters restart their container when their mounted password differs from their environment.
- * Open sessions are never cut. Outside a rotation this also has members reload a logins file that
+ * The pooler's lookup login is rotated by moving pgBouncer to the other of its two lookup logins
+ * ({@link PoolerAuthSetup}): that one gets the new password, the Secret names it, pgBouncer reloads
+ * when kubelet updates the mounted Secret (its run script watches it), and once every pgBouncer lets
+ * the new login in, the old one loses its password. The login pgBouncer uses always works, so no
+ * client login is refused meanwhile. The exporters restart their process (not their container)
+ * when their mounted login changes. Open sessions are never cut. Outside a rotation this also has members reload a logins file that
  * changed for another reason (a user's superuser Secret). Never logs or reports a password.
  */
 public class PasswordRotation {
@@ -67,6 +72,7 @@ public class PasswordRotation {
   static final String PREVIOUS = "-previous";
   static final String PASSWORD = "password";
   static final String RESTAPI_PASSWORD = "restapi-password";
+  static final String USERNAME = LoginSecrets.USERNAME_KEY;
   static final String IN_PROGRESS = "InProgress";
   /** Keys of the replication Secret: the rotation under way, and the last one finished (never a password). */
   static final String STEP = "rotation-step";
@@ -110,6 +116,7 @@ public class PasswordRotation {
     String token = null;
     String started = now();
     try {
+      upgradePoolerSecret(model, cachedSecret);
       // Where a rotation stands is kept in the replication Secret, read fresh: the status may lag a
       // reconcile behind, and a rotation started or swapped twice would leave members holding a REST
       // password the operator no longer knows.
@@ -150,6 +157,13 @@ public class PasswordRotation {
             + String.join(", ", waiting) + " to load Patroni's new logins (kubelet updates the mounted Secret"
             + " within about a minute)", started), true);
       }
+      List<String> poolers = poolersOnOldLogin(model);
+      if (!poolers.isEmpty()) {
+        return new Outcome(new RequestResult(token, IN_PROGRESS, "new passwords set; every Patroni member loaded"
+            + " them; waiting for pgBouncer " + String.join(", ", poolers) + " to load the new lookup login"
+            + " (kubelet updates the mounted Secret within about a minute)", started), true);
+      }
+      retireOldLookupLogin(model);
       String finished = now();
       String doneMark = new Step(token, SWAPPED, finished).toString();
       edit(ns, model.names().replicationSecret(), data -> {
@@ -158,8 +172,8 @@ public class PasswordRotation {
         data.put(DONE, doneMark);
       });
       loaded.put(key, version);
-      String message = "rotated " + describe(model) + "; every Patroni member loaded the new logins;"
-          + " pgBouncer and the exporters take theirs when kubelet updates their mounted Secrets";
+      String message = "rotated " + describe(model) + "; every Patroni member and pgBouncer loaded the new"
+          + " logins; the exporters take theirs when kubelet updates their mounted Secrets";
       events.normal(db, "PasswordsRotated", message);
       LOG.atInfo().addKeyValue("tradingdatabase", key).log("passwords rotated (token {})", token);
       return new Outcome(new RequestResult(token, SUCCEEDED, message, finished), false);
@@ -225,6 +239,10 @@ public class PasswordRotation {
         for (Target t : targets) {
           if (t.secret().equals(name) && !data.containsKey(t.key() + NEXT)) {
             data.put(t.key() + NEXT, Passwords.generate());
+            if (lookup(t)) {
+              // The other lookup login gets the new password; pgBouncer keeps the one it uses.
+              data.put(USERNAME + NEXT, PoolerAuthSetup.other(data.get(USERNAME)));
+            }
           }
         }
       });
@@ -241,11 +259,20 @@ public class PasswordRotation {
     Map<String, String> passwords = new LinkedHashMap<>();
     String superuserNext = null;
     for (Target t : targets) {
-      String next = data(ns, t.secret()).get(t.key() + NEXT);
+      Map<String, String> data = data(ns, t.secret());
+      String next = data.get(t.key() + NEXT);
       if (t.role() == null || next == null) {
         continue;
       }
-      if (ClusterSecrets.SUPERUSER.equals(t.role())) {
+      if (lookup(t)) {
+        String login = data.get(USERNAME + NEXT);
+        if (!PoolerAuthSetup.isLookupLogin(login)) {
+          throw new IllegalStateException("the Secret " + t.secret() + " names no lookup login to rotate to");
+        }
+        // The unused lookup login must exist (a cluster from before there were two).
+        database.ensurePoolerLookup(model);
+        passwords.put(login, next);
+      } else if (ClusterSecrets.SUPERUSER.equals(t.role())) {
         superuserNext = next;
       } else {
         passwords.put(t.role(), next);
@@ -270,13 +297,91 @@ public class PasswordRotation {
           if (RESTAPI_PASSWORD.equals(t.key()) && data.get(t.key()) != null) {
             data.put(t.key() + PREVIOUS, data.get(t.key()));
           }
-          data.put(t.key(), next);
-          if (PoolerAuthSetup.ROLE.equals(t.role())) {
-            data.put(PoolerConfigMap.AUTH_FILE_KEY, PoolerConfigMap.authFile(next));
+          if (lookup(t)) {
+            // One write of the login, the auth file and the auth_user line: kubelet delivers them together.
+            String login = data.remove(USERNAME + NEXT);
+            String old = data.get(USERNAME);
+            String oldPassword = data.get(PASSWORD);
+            data.put(USERNAME + PREVIOUS, old);
+            data.putAll(PoolerConfigMap.login(login, next));
+            if (PoolerAuthSetup.isLookupLogin(old) && !old.equals(login) && oldPassword != null) {
+              // Both until the old one retires: the file and the auth_user line then agree in any order.
+              Map<String, String> both = new LinkedHashMap<>();
+              both.put(login, next);
+              both.put(old, oldPassword);
+              data.put(PoolerConfigMap.AUTH_FILE_KEY, PoolerConfigMap.authFile(both));
+            }
+            continue;
           }
+          data.put(t.key(), next);
         }
       });
     }
+  }
+
+  /**
+   * A pooler Secret made before there were two lookup logins lacks the auth_user line that
+   * pgbouncer.ini now includes: it gets one naming the login it holds.
+   */
+  private void upgradePoolerSecret(ClusterModel model, Function<String, Optional<Secret>> cachedSecret) {
+    String name = model.names().poolerAuthSecret();
+    Optional<Secret> cached = cachedSecret.apply(name);
+    if (cached.isEmpty() || cached.get().getData() == null
+        || cached.get().getData().containsKey(PoolerConfigMap.AUTH_USER_KEY)) {
+      return;
+    }
+    edit(model.names().namespace(), name, data -> {
+      if (!data.containsKey(PoolerConfigMap.AUTH_USER_KEY) && data.get(PASSWORD) != null) {
+        String login = PoolerAuthSetup.isLookupLogin(data.get(USERNAME)) ? data.get(USERNAME) : PoolerAuthSetup.ROLE;
+        data.putAll(PoolerConfigMap.login(login, data.get(PASSWORD)));
+      }
+    });
+  }
+
+  private static boolean lookup(Target t) {
+    return PoolerAuthSetup.ROLE.equals(t.role());
+  }
+
+  /** The running pgBouncer pods that do not let the Secret's lookup login in yet. */
+  private List<String> poolersOnOldLogin(ClusterModel model) {
+    String ns = model.names().namespace();
+    Secret secret = client.secrets().inNamespace(ns).withName(model.names().poolerAuthSecret()).get();
+    Map<String, String> login = SecretData.decode(secret);
+    if (secret == null || login.get(USERNAME + PREVIOUS) == null) {
+      return List.of();
+    }
+    List<String> waiting = new ArrayList<>();
+    for (Pod pod : client.pods().inNamespace(ns).withLabels(PoolerDeployment.selector(model)).list().getItems()) {
+      String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+      if (ip == null || !"Running".equals(pod.getStatus().getPhase()) || pod.getMetadata().getDeletionTimestamp() != null) {
+        continue;
+      }
+      if (!database.poolerAccepts(model, ip, ClusterNames.POOLER_PORT, login.get(USERNAME), login.get(PASSWORD))) {
+        waiting.add(pod.getMetadata().getName());
+      }
+    }
+    return waiting;
+  }
+
+  /** Once every pgBouncer uses the new lookup login: the old one loses its password. */
+  private void retireOldLookupLogin(ClusterModel model) throws SQLException {
+    String ns = model.names().namespace();
+    String name = model.names().poolerAuthSecret();
+    if (client.secrets().inNamespace(ns).withName(name).get() == null) {
+      return;
+    }
+    Map<String, String> data = data(ns, name);
+    String old = data.get(USERNAME + PREVIOUS);
+    if (old == null) {
+      return;
+    }
+    if (PoolerAuthSetup.isLookupLogin(old) && !old.equals(data.get(USERNAME))) {
+      database.setPasswords(model, List.of(PoolerAuthSetup.retire(old)), null);
+    }
+    edit(ns, name, d -> {
+      d.remove(USERNAME + PREVIOUS);
+      d.put(PoolerConfigMap.AUTH_FILE_KEY, PoolerConfigMap.authFile(Map.of(d.get(USERNAME), d.get(PASSWORD))));
+    });
   }
 
   private void mark(String ns, ClusterModel model, Step step) {

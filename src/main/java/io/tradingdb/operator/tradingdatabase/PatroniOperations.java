@@ -54,6 +54,7 @@ public class PatroniOperations {
   private final PatroniClient patroni;
   private final EventRecorder events;
   private final Clock clock;
+  private final CertificateReload certificates;
   /** When this operator last changed each cluster's DCS parameters ("namespace/name"), for {@link ReloadPlan}. */
   private final Map<String, Instant> parametersPatchedAt = new ConcurrentHashMap<>();
 
@@ -62,6 +63,32 @@ public class PatroniOperations {
     this.patroni = patroni;
     this.clock = clock;
     this.events = new EventRecorder(client, clock);
+    this.certificates = new CertificateReload(client, events, clock);
+  }
+
+  /**
+   * Makes every member serve the certificate in the TLS Secret ({@link CertificateReload}); true
+   * while one still serves an older one.
+   */
+  boolean reloadCertificates(TradingDatabase db, ClusterModel model, List<Pod> pods,
+      java.util.function.Function<String, java.util.Optional<Secret>> cachedSecret) {
+    List<String> running = pods.stream().filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+        .map(p -> p.getMetadata().getName()).toList();
+    try {
+      return certificates.reconcile(db, model, running, () -> {
+        String primary = ClusterStatus.primaryPod(pods);
+        Pod pod = primary == null ? null : client.pods().inNamespace(model.names().namespace()).withName(primary).get();
+        String ip = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+        if (ip == null) {
+          return null;
+        }
+        PatroniClient api = patroni.forCluster(restApiTls(client, model));
+        return new CertificateReload.Api(api, restApiBase(api, model, pod, ip), () -> login(model));
+      }, cachedSecret);
+    } catch (PatroniClient.PatroniException e) {
+      LOG.debug("certificate check skipped: {}", e.getMessage());
+      return false;
+    }
   }
 
   /** The REST API client, shared with {@link PasswordRotation}. */

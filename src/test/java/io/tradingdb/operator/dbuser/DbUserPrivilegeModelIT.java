@@ -102,7 +102,7 @@ class DbUserPrivilegeModelIT {
           operatorRolesCreated.add(role);
         }
       }
-      PoolerAuthSetup.apply(admin, db.name, "pooler-" + UUID.randomUUID());
+      PoolerAuthSetup.apply(admin, db.name, PoolerAuthSetup.ROLE, "pooler-" + UUID.randomUUID());
       MonitoringRoleSetup.apply(admin, db.name, MONITOR_PASSWORD);
     }
     connections = new PostgresConnections();

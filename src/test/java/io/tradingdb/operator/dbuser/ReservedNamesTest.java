@@ -22,7 +22,8 @@ class ReservedNamesTest {
   @Test
   void everyRoleTheOperatorUsesIsReserved() {
     assertThat(ReservedNames.OPERATOR_ROLES).containsExactlyInAnyOrder(
-        ClusterSecrets.SUPERUSER, ClusterSecrets.REPLICATION_USER, PoolerAuthSetup.ROLE, MonitoringRoleSetup.ROLE);
+        ClusterSecrets.SUPERUSER, ClusterSecrets.REPLICATION_USER, PoolerAuthSetup.ROLE, PoolerAuthSetup.ALTERNATE,
+        MonitoringRoleSetup.ROLE);
     assertThat(ReservedNames.OPERATOR_SCHEMAS).containsExactly(PoolerAuthSetup.SCHEMA);
   }
 

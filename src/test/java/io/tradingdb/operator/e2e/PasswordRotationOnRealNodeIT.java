@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
+import io.tradingdb.operator.postgres.PoolerAuthSetup;
 import io.tradingdb.operator.tradingdatabase.PasswordRotation;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.patroni.Member;
@@ -37,8 +38,9 @@ import org.junit.jupiter.api.Test;
  * operator in this JVM, and a writer inserting one row per transaction through the pooler (as an
  * application role, which pgBouncer looks up with the rotated lookup login). The
  * tradingdb.io/rotate-credentials annotation rotates every system password; then the old passwords
- * are refused, the new ones work, a restarted replica streams again with the new replication
- * password, the exporters scrape again, and no pod restarted.
+ * are refused, the new ones work, pgBouncer moved to its other lookup login without refusing a
+ * single new login, a restarted replica streams again with the new replication password, the
+ * exporters scrape again, and no container restarted.
  */
 class PasswordRotationOnRealNodeIT {
 
@@ -111,9 +113,30 @@ class PasswordRotationOnRealNodeIT {
     Properties oldSuperuser = superuser();
     Map<String, String> oldReplication = secret(NAME + "-replication");
     String oldMonitoring = secret(NAME + "-monitoring-auth").get("password");
-    String oldPooler = secret(NAME + "-pooler-auth").get("password");
+    Map<String, String> oldPooler = secret(NAME + "-pooler-auth");
     Map<String, String> podUids = podUids();
-    Map<String, Integer> postgresRestarts = restarts("postgres");
+    Map<String, Integer> exporterRestarts = allRestarts();
+    // New logins through the pooler, one a second, from before the rotation until a minute after it:
+    // pgBouncer moves to its other lookup login, and the exporters take their new passwords.
+    java.util.concurrent.atomic.AtomicBoolean loggingIn = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicInteger poolerLogins = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.Queue<String> poolerRefused = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    Thread logins = new Thread(() -> {
+      while (loggingIn.get()) {
+        try (Connection c = DriverManager.getConnection(poolerUrl(), app); Statement st = c.createStatement()) {
+          st.execute("SELECT 1");
+          poolerLogins.incrementAndGet();
+        } catch (SQLException e) {
+          poolerRefused.add(java.time.Instant.now() + " " + e.getMessage());
+        }
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "pooler-logins");
+    logins.start();
     long from = writer.mark();
     long r0 = System.nanoTime();
     client.resources(TradingDatabase.class).inNamespace(ns).withName(NAME).edit(d -> {
@@ -131,24 +154,25 @@ class PasswordRotationOnRealNodeIT {
     double rotationSeconds = (System.nanoTime() - r0) / 1e9;
     System.out.println("rotate: " + status().getPasswordRotation().getMessage());
 
-    // After the rotation completes: new logins through the pooler for 90 s (pgBouncer reloads its
-    // auth file when kubelet updates it), while the writer goes on.
-    int poolerLogins = 0;
-    int poolerRefused = 0;
-    for (long end = System.nanoTime() + Duration.ofSeconds(90).toNanos(); System.nanoTime() < end; Thread.sleep(2000)) {
-      try (Connection c = DriverManager.getConnection(poolerUrl(), app); Statement st = c.createStatement()) {
-        st.execute("SELECT 1");
-        poolerLogins++;
-      } catch (SQLException e) {
-        poolerRefused++;
-        System.out.println("rotate: pooler login refused: " + e.getMessage());
+    // The exporters scrape with the new passwords, without a container restart.
+    long e0 = System.nanoTime();
+    await().ignoreExceptions().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+      for (Pod p : instancePods()) {
+        assertThat(metrics(p.getStatus().getPodIP())).as(p.getMetadata().getName()).contains("pg_up 1");
       }
-    }
+      assertThat(poolerMetrics()).contains("pgbouncer_up 1");
+    });
+    System.out.printf("rotate: both postgres exporters and the pooler's exporter scrape with the new logins"
+        + " (%.1f s after the rotation ended)%n", (System.nanoTime() - e0) / 1e9);
+    Thread.sleep(60_000);
+    loggingIn.set(false);
+    logins.join();
     WriteLoad.Window w = writer.window(from);
+    poolerRefused.forEach(m -> System.out.println("rotate: pooler login refused: " + m));
     System.out.printf("rotate: rotation by annotation took %.1f s; through the pooler: longest write gap %.3f s,"
-        + " failed transactions %d, failed connects %d, %d writes; new pooler logins after it: %d ok, %d refused%n",
-        rotationSeconds, w.longestGapSeconds(), w.failedTransactions(), w.failedConnects(), w.writes(), poolerLogins,
-        poolerRefused);
+        + " failed transactions %d, failed connects %d, %d writes; new pooler logins during and after it: %d ok, %d refused%n",
+        rotationSeconds, w.longestGapSeconds(), w.failedTransactions(), w.failedConnects(), w.writes(), poolerLogins.get(),
+        poolerRefused.size());
 
     // The old passwords are refused, the new ones accepted.
     assertThatThrownBy(() -> connect(primaryIp(), oldSuperuser).close()).isInstanceOf(SQLException.class)
@@ -162,8 +186,14 @@ class PasswordRotationOnRealNodeIT {
     assertThat(secret(NAME + "-replication").keySet()).doesNotContain("password-next", "restapi-password-next", "restapi-password-previous");
     assertThat(secret(NAME + "-monitoring-auth").get("password").equals(oldMonitoring))
         .as("the monitoring password changed").isFalse();
-    assertThat(secret(NAME + "-pooler-auth").get("password").equals(oldPooler))
-        .as("the pooler lookup password changed").isFalse();
+    Map<String, String> pooler = secret(NAME + "-pooler-auth");
+    assertThat(pooler.get("password").equals(oldPooler.get("password"))).as("the pooler lookup password changed").isFalse();
+    assertThat(pooler.get("username")).as("pgBouncer moved to its other lookup login")
+        .isEqualTo(PoolerAuthSetup.other(oldPooler.get("username")));
+    assertThat(pooler.keySet()).doesNotContain("password-next", "username-next", "username-previous");
+    assertThatThrownBy(() -> connect(primaryIp(), login(oldPooler.get("username"), oldPooler.get("password"))).close())
+        .as("the old lookup login has no password any more")
+        .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
     assertThatThrownBy(() -> connect(primaryIp(), login("standby", oldReplication.get("password"))).close())
         .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
     assertThatThrownBy(() -> connect(primaryIp(), login("tradingdb_monitor", oldMonitoring)).close())
@@ -183,24 +213,13 @@ class PasswordRotationOnRealNodeIT {
     });
     System.out.println("rotate: replica " + replica.name() + " restarted and streams with the new replication password");
 
-    // The exporters scrape again: each restarted its container once it saw the new mounted password.
-    long e0 = System.nanoTime();
-    await().ignoreExceptions().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
-      for (Pod p : instancePods()) {
-        assertThat(restartCount(p, "metrics-exporter")).as(p.getMetadata().getName()).isPositive();
-        assertThat(metrics(p.getStatus().getPodIP())).as(p.getMetadata().getName()).contains("pg_up 1");
-      }
-    });
-    System.out.printf("rotate: both postgres exporters scrape with the new password (%.1f s after the check began)%n",
-        (System.nanoTime() - e0) / 1e9);
-
     writer.awaitWritesAfter(System.nanoTime(), 20);
     writer.stop();
     assertThat(podUids()).as("no pod was replaced").isEqualTo(podUids);
-    assertThat(restarts("postgres")).as("no PostgreSQL container restarted").isEqualTo(postgresRestarts);
+    assertThat(allRestarts()).as("no container restarted, the exporters included").isEqualTo(exporterRestarts);
     assertThat(w.failedTransactions()).isZero();
-    assertThat(poolerLogins).as("new logins through the pooler were tried and served").isPositive();
-    assertThat(poolerRefused).isZero();
+    assertThat(poolerLogins.get()).as("new logins through the pooler were tried and served").isGreaterThan(60);
+    assertThat(poolerRefused).as("refused pooler logins").isEmpty();
     assertThat(status().getPhase()).isEqualTo("Ready");
   }
 
@@ -244,15 +263,21 @@ class PasswordRotationOnRealNodeIT {
     return uids;
   }
 
-  static Map<String, Integer> restarts(String container) {
+  /** Restarts of every container of every pod in the namespace, by "pod/container". */
+  static Map<String, Integer> allRestarts() {
     Map<String, Integer> counts = new LinkedHashMap<>();
-    instancePods().forEach(p -> counts.put(p.getMetadata().getName(), restartCount(p, container)));
+    client.pods().inNamespace(ns).list().getItems().forEach(p -> p.getStatus().getContainerStatuses()
+        .forEach(c -> counts.put(p.getMetadata().getName() + "/" + c.getName(), c.getRestartCount())));
     return counts;
   }
 
-  static int restartCount(Pod p, String container) {
-    return p.getStatus().getContainerStatuses().stream().filter(c -> c.getName().equals(container))
-        .mapToInt(c -> c.getRestartCount()).findFirst().orElse(-1);
+  static String poolerMetrics() throws Exception {
+    Pod pooler = client.pods().inNamespace(ns).list().getItems().stream()
+        .filter(p -> p.getMetadata().getName().startsWith(NAME + "-pooler-")).findFirst().orElseThrow();
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + pooler.getStatus().getPodIP() + ":"
+        + ClusterNames.POOLER_EXPORTER_PORT + "/metrics")).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    return r.body();
   }
 
   static String metrics(String ip) throws Exception {

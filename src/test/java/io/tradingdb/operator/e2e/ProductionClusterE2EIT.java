@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.tradingdb.operator.postgres.ServedCertificate;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
@@ -193,11 +194,29 @@ class ProductionClusterE2EIT {
         s -> s != null && !before.equals(s.getData().get("tls.crt")));
     assertThat(reissued.getData().get("ca.crt")).isEqualTo(
         client.secrets().inNamespace(ns).withName(NAME + "-ca").get().getData().get("ca.crt"));
+    long reissuedAt = System.nanoTime();
     for (int i = 0; i < 10; i++) {
       for (String service : List.of(NAME + "-rw", NAME + "-ro", NAME + "-pooler")) {
         assertThat(psql(service, su, "SELECT 1").strip()).as(service).isEqualTo("1");
       }
       Thread.sleep(3000);
+    }
+    // And PostgreSQL itself serves the new certificate: it reads its files only at start and on a
+    // reload, so the operator has each member reload (Patroni's POST /reload) once kubelet delivered them.
+    String wanted = ServedCertificate.fingerprintOfPem(new String(java.util.Base64.getDecoder()
+        .decode(reissued.getData().get("tls.crt")), java.nio.charset.StandardCharsets.US_ASCII));
+    await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().untilAsserted(() -> {
+      for (int i = 0; i < 3; i++) {
+        String ip = client.pods().inNamespace(ns).withName(NAME + "-" + i).get().getStatus().getPodIP();
+        assertThat(ServedCertificate.fingerprint(ip, 5432)).as(NAME + "-" + i + " serves the new certificate").isEqualTo(wanted);
+      }
+    });
+    System.out.printf("e2e: every instance serves the re-issued certificate %.1f s after it was issued%n",
+        (System.nanoTime() - reissuedAt) / 1e9);
+    await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems())
+        .anyMatch(e -> "CertificateServed".equals(e.getReason())));
+    for (String service : List.of(NAME + "-rw", NAME + "-ro", NAME + "-pooler")) {
+      assertThat(psql(service, su, "SELECT 1").strip()).as(service + " after the reload").isEqualTo("1");
     }
   }
 

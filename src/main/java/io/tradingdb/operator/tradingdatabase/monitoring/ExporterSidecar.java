@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.tradingdb.operator.postgres.MonitoringRoleSetup;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The prometheus-community postgres_exporter container for each PostgreSQL pod, with the custom
@@ -21,11 +23,12 @@ public final class ExporterSidecar {
   public static final String QUERIES_DIR = "/etc/postgres_exporter";
   public static final String PASSWORD_VOLUME = "exporter-password";
   static final String PASSWORD_DIR = "/etc/tradingdb/monitoring-auth";
+  /** The entrypoint of the prometheus-community image, which the password supervisor replaces. */
+  static final String BINARY = "/bin/postgres_exporter";
 
   private ExporterSidecar() {}
 
   public static Container container(ClusterModel model) {
-    ClusterNames names = model.names();
     // sslmode follows the cluster: with TLS on, the server may refuse plain TCP even on loopback.
     String sslMode = model.tlsEnabled() ? "require" : "disable";
     ResourceRequirements resources = model.monitoring().exporterResources();
@@ -33,12 +36,13 @@ public final class ExporterSidecar {
         .withName(CONTAINER)
         .withImage(model.monitoring().exporterImage())
         .withImagePullPolicy(model.imagePullPolicy())
-        .withArgs(
+        .withCommand(RotatedPassword.command(PASSWORD_DIR, Map.of("DATA_SOURCE_PASS", LoginSecrets.PASSWORD_KEY), List.of(
+            BINARY,
             "--extend.query-path=" + QUERIES_DIR + "/" + MonitoringConfigMap.QUERIES_KEY,
             "--web.listen-address=:" + ClusterNames.EXPORTER_PORT,
             // The custom queries cover these; the built-in ones would double the series.
             "--no-collector.database",
-            "--disable-settings-metrics")
+            "--disable-settings-metrics")))
         .addNewEnv()
         .withName("DATA_SOURCE_URI")
         .withValue("127.0.0.1:" + ClusterNames.POSTGRES_PORT + "/" + model.databaseName() + "?sslmode=" + sslMode)
@@ -47,12 +51,6 @@ public final class ExporterSidecar {
         .withName("DATA_SOURCE_USER")
         .withValue(MonitoringRoleSetup.ROLE)
         .endEnv()
-        .addNewEnv()
-        .withName("DATA_SOURCE_PASS")
-        .withNewValueFrom()
-        .withNewSecretKeyRef(LoginSecrets.PASSWORD_KEY, names.monitoringSecret(), false)
-        .endValueFrom()
-        .endEnv()
         .addNewPort()
         .withName(MetricsPort.NAME)
         .withContainerPort(ClusterNames.EXPORTER_PORT)
@@ -60,7 +58,6 @@ public final class ExporterSidecar {
         .endPort()
         .withResources(resources)
         .withSecurityContext(ContainerSecurity.restricted())
-        .withLivenessProbe(RotatedPassword.liveness(PASSWORD_DIR, "DATA_SOURCE_PASS"))
         .addNewVolumeMount()
         .withName(VOLUME)
         .withMountPath(QUERIES_DIR)
@@ -72,7 +69,7 @@ public final class ExporterSidecar {
 
   /** The monitoring Secret's password as a file, for {@link RotatedPassword}. */
   public static Volume passwordVolume(ClusterModel model) {
-    return RotatedPassword.volume(PASSWORD_VOLUME, model.names().monitoringSecret());
+    return RotatedPassword.volume(PASSWORD_VOLUME, model.names().monitoringSecret(), LoginSecrets.PASSWORD_KEY);
   }
 
   public static Volume volume(ClusterModel model) {

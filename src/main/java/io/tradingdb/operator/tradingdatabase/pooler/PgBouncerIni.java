@@ -29,10 +29,11 @@ public final class PgBouncerIni {
     settings.put("unix_socket_dir", "");
     settings.put("auth_type", "scram-sha-256");
     settings.put("auth_file", layout.authFile());
+    // The login in use is the Secret's auth_user line, included last (it changes with a rotation).
     settings.put("auth_user", PoolerAuthSetup.ROLE);
     settings.put("auth_query", PoolerAuthSetup.authQuery());
     settings.put("admin_users", "");
-    settings.put("stats_users", PoolerAuthSetup.ROLE);
+    settings.put("stats_users", String.join(", ", PoolerAuthSetup.ROLES));
     settings.put("pool_mode", pooler.poolMode());
     settings.put("max_client_conn", Integer.toString(pooler.maxClientConn()));
     settings.put("default_pool_size", Integer.toString(pooler.defaultPoolSize()));
@@ -67,6 +68,7 @@ public final class PgBouncerIni {
         .append(" dbname=").append(database).append('\n');
     ini.append("\n[pgbouncer]\n");
     settings.forEach((name, value) -> ini.append(name).append(" = ").append(value).append('\n'));
+    ini.append("%include ").append(layout.authUserFile()).append('\n');
     return ini.toString();
   }
 

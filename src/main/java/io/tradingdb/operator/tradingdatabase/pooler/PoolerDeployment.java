@@ -164,6 +164,7 @@ public final class PoolerDeployment {
     volumes.add(new VolumeBuilder().withName("auth")
         .withNewSecret().withSecretName(names.poolerAuthSecret()).withDefaultMode(0440)
         .addNewItem().withKey(PoolerConfigMap.AUTH_FILE_KEY).withPath(PoolerLayout.AUTH_FILE).endItem()
+        .addNewItem().withKey(PoolerConfigMap.AUTH_USER_KEY).withPath(PoolerLayout.AUTH_USER_FILE).endItem()
         .endSecret()
         .build());
     if (model.tlsEnabled()) {
@@ -172,7 +173,8 @@ public final class PoolerDeployment {
           .build());
     }
     if (model.monitoring().enabled()) {
-      volumes.add(RotatedPassword.volume(PoolerExporterSidecar.PASSWORD_VOLUME, names.poolerAuthSecret()));
+      volumes.add(RotatedPassword.volume(PoolerExporterSidecar.PASSWORD_VOLUME, names.poolerAuthSecret(),
+          PoolerExporterSidecar.loginKeys()));
     }
     return volumes;
   }

@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -53,9 +55,15 @@ public final class LocalPgBouncer implements AutoCloseable {
     Path dir = LocalProcesses.folderForPostgres("tradingdb-pgbouncer");
     int port = LocalProcesses.freePort();
     PoolerLayout layout = new PoolerLayout(
-        "127.0.0.1", port, serverHost, serverPort, dir.resolve(PoolerLayout.AUTH_FILE).toString(),
+        "127.0.0.1", port, serverHost, serverPort, dir.resolve("auth").resolve(PoolerLayout.AUTH_FILE).toString(),
         dir.resolve("tls").toString());
-    LocalProcesses.writeForPostgres(dir.resolve(PoolerLayout.AUTH_FILE), PoolerConfigMap.authFile(lookupPassword));
+    try {
+      Files.createDirectories(dir.resolve("auth"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    LocalProcesses.chownToPostgres(dir.resolve("auth"));
+    writeLogin(dir, PoolerConfigMap.login(io.tradingdb.operator.postgres.PoolerAuthSetup.ROLE, lookupPassword));
     if (!tlsFiles.isEmpty()) {
       Path tls = dir.resolve("tls");
       try {
@@ -98,6 +106,39 @@ public final class LocalPgBouncer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * Writes the pooler Secret's file keys into the auth folder as kubelet's atomic writer does: a new
+   * folder with every file, then one rename of the {@code ..data} link, so pgBouncer never reads a
+   * mix of old and new files.
+   */
+  private static void writeLogin(Path dir, Map<String, String> secret) {
+    Path auth = dir.resolve("auth");
+    try {
+      Path version = Files.createDirectory(auth.resolve("..v" + System.nanoTime()));
+      LocalProcesses.chownToPostgres(version);
+      for (String key : List.of(PoolerConfigMap.AUTH_FILE_KEY, PoolerConfigMap.AUTH_USER_KEY)) {
+        LocalProcesses.writeForPostgres(version.resolve(key), secret.get(key));
+      }
+      Path next = auth.resolve("..data_tmp");
+      Files.deleteIfExists(next);
+      Files.createSymbolicLink(next, version.getFileName());
+      Files.move(next, auth.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      for (String key : List.of(PoolerConfigMap.AUTH_FILE_KEY, PoolerConfigMap.AUTH_USER_KEY)) {
+        Path link = auth.resolve(key);
+        if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
+          Files.createSymbolicLink(link, Path.of("..data", key));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Replaces the pooler Secret's files as kubelet would after an update; the run script reloads. */
+  public void rewriteLogin(Map<String, String> secret) {
+    writeLogin(dir, secret);
   }
 
   /** Replaces pgbouncer.ini as a ConfigMap update would; the run script notices and reloads. */

@@ -104,7 +104,7 @@ public final class LocalPostgres implements AutoCloseable {
       s.execute("CREATE DATABASE " + SqlQuote.identifier(database) + " OWNER " + SqlQuote.identifier(owner));
     }
     try (Connection admin = connectAsAdmin(database)) {
-      PoolerAuthSetup.apply(admin, database, lookupPassword);
+      PoolerAuthSetup.apply(admin, database, PoolerAuthSetup.ROLE, lookupPassword);
     }
   }
 

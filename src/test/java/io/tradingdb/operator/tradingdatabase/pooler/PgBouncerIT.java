@@ -39,7 +39,7 @@ class PgBouncerIT {
     appPassword = LocalProcesses.randomPassword();
     lookupPassword = LocalProcesses.randomPassword();
     try (Connection admin = TestPostgres.connectAsAdmin(database); Statement s = admin.createStatement()) {
-      PoolerAuthSetup.apply(admin, database, lookupPassword);
+      PoolerAuthSetup.apply(admin, database, PoolerAuthSetup.ROLE, lookupPassword);
       LocalPostgres.createLogin(admin, APP_USER, appPassword);
       s.execute("GRANT CONNECT ON DATABASE " + SqlQuote.identifier(database) + " TO " + SqlQuote.identifier(APP_USER));
       s.execute("CREATE TABLE fills (id bigserial PRIMARY KEY, symbol text NOT NULL)");

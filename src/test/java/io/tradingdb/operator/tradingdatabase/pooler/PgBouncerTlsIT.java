@@ -2,10 +2,12 @@ package io.tradingdb.operator.tradingdatabase.pooler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.tradingdb.operator.postgres.ServedCertificate;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -63,6 +65,38 @@ class PgBouncerTlsIT {
         assertThatThrownBy(() -> bouncer.connect(DATABASE, USER, appPassword, plain).close())
             .as("clients without TLS are refused")
             .isInstanceOf(SQLException.class);
+      }
+    }
+  }
+
+  /**
+   * What CertificateReload relies on: the probe reads the certificate a server presents, without a
+   * login; PostgreSQL keeps serving the old one after its files change, and serves the new one after
+   * a reload (what Patroni's POST /reload does), while a session opened before stays open.
+   */
+  @Test
+  void theProbeSeesWhichCertificatePostgresServesAndAReloadChangesIt() throws Exception {
+    Map<String, String> first = certificates();
+    Map<String, String> second = certificates();
+    try (LocalPostgres postgres = LocalPostgres.start(
+        LocalProcesses.freePort(),
+        Map.of("server.crt", first.get("tls.crt"), "server.key", first.get("tls.key")),
+        "ssl = on", "ssl_cert_file = 'server.crt'", "ssl_key_file = 'server.key'")) {
+      String wantFirst = ServedCertificate.fingerprintOfPem(first.get("tls.crt"));
+      String wantSecond = ServedCertificate.fingerprintOfPem(second.get("tls.crt"));
+      assertThat(wantSecond).isNotEqualTo(wantFirst);
+      assertThat(ServedCertificate.fingerprint("127.0.0.1", postgres.port())).isEqualTo(wantFirst);
+
+      try (Connection open = postgres.connectAsAdmin("postgres"); Statement s = open.createStatement()) {
+        LocalProcesses.writeForPostgres(postgres.dataDirectory().resolve("server.crt"), second.get("tls.crt"));
+        LocalProcesses.writeForPostgres(postgres.dataDirectory().resolve("server.key"), second.get("tls.key"));
+        assertThat(ServedCertificate.fingerprint("127.0.0.1", postgres.port()))
+            .as("new files, no reload yet").isEqualTo(wantFirst);
+        s.execute("SELECT pg_reload_conf()");
+        await().atMost(java.time.Duration.ofSeconds(10))
+            .until(() -> ServedCertificate.fingerprint("127.0.0.1", postgres.port()).equals(wantSecond));
+        ResultSet still = s.executeQuery("SELECT 1");
+        assertThat(still.next()).as("the session opened before the reload still works").isTrue();
       }
     }
   }

@@ -177,7 +177,11 @@ class StandInImagesIT {
     PodSpec pod = PoolerDeployment.build(model).getSpec().getTemplate().getSpec();
     Container container = pod.getContainers().get(0);
     PoolerConfigMap.configMap(model).getData().forEach((file, text) -> pgbouncer.write(PoolerLayout.CONFIG_DIR + "/" + file, text));
-    pgbouncer.write(PoolerLayout.AUTH_DIR + "/" + PoolerLayout.AUTH_FILE, PoolerConfigMap.authFile("test-only"));
+    PoolerConfigMap.login(io.tradingdb.operator.postgres.PoolerAuthSetup.ROLE, "test-only").forEach((key, text) -> {
+      if (key.equals(PoolerConfigMap.AUTH_FILE_KEY) || key.equals(PoolerConfigMap.AUTH_USER_KEY)) {
+        pgbouncer.write(PoolerLayout.AUTH_DIR + "/" + key, text);
+      }
+    });
 
     StandInImage.Result run = pgbouncer.exec(pod.getSecurityContext().getRunAsUser(), pod.getSecurityContext().getRunAsGroup(),
         Map.of(), StandInImage.emptyDirMounts(pod, container), StandInImage.readOnlyRoot(container), 5, container.getCommand());

@@ -36,7 +36,7 @@ public class DbUserSpec {
   @JsonPropertyDescription(
       "Name of the PostgreSQL role, taken literally (case and punctuation are kept). 1 to 63 bytes, "
           + "not starting with pg_ and not one of the operator's own roles (postgres, standby, "
-          + "tradingdb_pooler, tradingdb_monitor). Immutable.")
+          + "tradingdb_pooler, tradingdb_pooler_alt, tradingdb_monitor). Immutable.")
   private String roleName;
 
   @JsonPropertyDescription(

@@ -11,10 +11,10 @@ public final class ReservedNames {
 
   /**
    * Roles the operator runs a TradingDatabase with: the superuser (Patroni, pg_rewind, pgBackRest,
-   * backups), the replication login, the pooler's auth_query login and the metrics exporter's.
+   * backups), the replication login, the pooler's two auth_query logins and the metrics exporter's.
    * ReservedNamesTest keeps this list equal to the constants those classes use.
    */
-  public static final List<String> OPERATOR_ROLES = List.of("postgres", "standby", "tradingdb_pooler", "tradingdb_monitor");
+  public static final List<String> OPERATOR_ROLES = List.of("postgres", "standby", "tradingdb_pooler", "tradingdb_pooler_alt", "tradingdb_monitor");
 
   /** Predefined roles that read or write server files or run programs as the server's OS user. */
   public static final List<String> SERVER_ACCESS_ROLES =
@@ -26,18 +26,18 @@ public final class ReservedNames {
   /** Schemas the operator creates for itself. */
   public static final List<String> OPERATOR_SCHEMAS = List.of("tradingdb_pooler");
 
-  public static final String OPERATOR_ROLES_CEL = "['postgres', 'standby', 'tradingdb_pooler', 'tradingdb_monitor']";
-  public static final String NEVER_MEMBER_OF_CEL = "['postgres', 'standby', 'tradingdb_pooler', 'tradingdb_monitor', "
+  public static final String OPERATOR_ROLES_CEL = "['postgres', 'standby', 'tradingdb_pooler', 'tradingdb_pooler_alt', 'tradingdb_monitor']";
+  public static final String NEVER_MEMBER_OF_CEL = "['postgres', 'standby', 'tradingdb_pooler', 'tradingdb_pooler_alt', 'tradingdb_monitor', "
       + "'pg_execute_server_program', 'pg_read_server_files', 'pg_write_server_files', 'public', 'none']";
 
   /** On a role name the spec creates or hands objects to. */
   static final String NOT_OPERATOR_ROLE_RULE = "!(self in " + OPERATOR_ROLES_CEL + ")";
   static final String NOT_OPERATOR_ROLE_MESSAGE =
-      "is reserved: postgres, standby, tradingdb_pooler and tradingdb_monitor are the operator's own roles";
+      "is reserved: postgres, standby, tradingdb_pooler, tradingdb_pooler_alt and tradingdb_monitor are the operator's own roles";
 
   static final String MEMBER_OF_RULE = "self.all(r, !(r in " + NEVER_MEMBER_OF_CEL + "))";
   static final String MEMBER_OF_MESSAGE = "memberOf may not name postgres, standby, tradingdb_pooler, "
-      + "tradingdb_monitor, pg_execute_server_program, pg_read_server_files, pg_write_server_files, public or none";
+      + "tradingdb_pooler_alt, tradingdb_monitor, pg_execute_server_program, pg_read_server_files, pg_write_server_files, public or none";
 
   /** On every schema field: system schemas in any letter case, TimescaleDB's and the operator's own. */
   static final String SCHEMA_RULE = "!self.lowerAscii().startsWith('pg_') "
