@@ -112,6 +112,9 @@ metric_sum() { # $1: metric name, $2: label filter regex
   curl -sf "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" -v f="$2" \
     'index($0, m) == 1 && $0 ~ f {s += $NF} END {printf "%d", s}'
 }
+heap_mib() { # heap in use now (live and not yet collected), from the operator's own metrics
+  curl -sf "http://127.0.0.1:$PORT/metrics" | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {s += $NF} END {printf "%d", s / 1048576}'
+}
 cleanup() {
   stop_operator
   if [ "${BENCH_KEEP:-0}" != 1 ]; then
@@ -277,12 +280,23 @@ run() {
   log "N=$n: restart"
   local rlog=$OUT/operator-$n-restart.log rs re
   writes_by_resource >"$OUT/restart-$n.0"; s0=$(writes); rs=$(now_ms)
-  start_operator "$rlog"
+  if ! start_operator "$rlog"; then
+    R[$n,conv]="${R[$n,conv]} s; then the RESTART FAILED: $(grep -m1 -oE 'OutOfMemoryError[^"]*|Error starting operator.*' "$rlog" || echo 'see the log') ($rlog)"
+    R[$n,died]=1
+    return
+  fi
   until [ "$(metric_sum operator_sdk_reconciliations_success_total 'kind="TradingDatabase"')" -ge "$n" ] || ! alive; do sleep 1; done
+  if ! alive; then
+    R[$n,conv]="${R[$n,conv]} s; then the restarted operator DIED: $(grep -m1 -oE 'OutOfMemoryError.*' "$rlog" || echo 'see the log') ($rlog)"
+    R[$n,died]=1
+    return
+  fi
   re=$(($(now_ms) - rs))
+  R[$n,restart_mem]="RSS $(rss_mib VmRSS) MiB (peak $(rss_mib VmHWM)), heap used $(heap_mib) MiB"
   sleep 5
   s1=$(writes); writes_by_resource >"$OUT/restart-$n.1"
   R[$n,restart]=$(secs "$re")
+  R[$n,restart_mem]="${R[$n,restart_mem]}; settled: RSS $(rss_mib VmRSS) MiB, heap used $(heap_mib) MiB"
   # Baseline scaled to the restart window's length.
   R[$n,restart_writes]=$(((s1 - s0) - (b1 - b0) * ($(now_ms) - rs) / (IDLE * 1000)))
   R[$n,warn]=$({ grep -cE ' (WARN|ERROR) ' "$wlog" "$rlog" || true; } | awk -F: '{s += $2} END {print s}')
@@ -352,6 +366,7 @@ for n in "${COUNTS[@]}"; do
     "RSS converged / settled / peak" "${R[$n,rss_conv]} / ${R[$n,rss]} / ${R[$n,hwm]} MiB (CNPG ${CNPG_RSS[$n]:--}; goal < 256 at 1000)" \
     "idle writes in $IDLE s (minus baseline)" "${R[$n,idle_writes]} (baseline ${R[$n,baseline]}; CPU-s ${R[$n,idle_cpu]})" \
     "restart: reconciled all after" "${R[$n,restart]} s, writes to re-converge ${R[$n,restart_writes]}" \
+    "restart: memory when all reconciled" "${R[$n,restart_mem]}" \
     "WARN log lines, Warning Events by reason" "${R[$n,warn]}; ${R[$n,warn_events]} (goal 0, none)" \
     "spec change 1->2 on all, after the last apply" "${R[$n,spec]:--} s (from its start ${R[$n,spec_total]:--} s, CPU-s ${R[$n,spec_cpu]:--}; goal <= 60 s at 1000)" \
     "RSS before / with $UNRELATED unrelated objects" "${R[$n,rss_before_unrelated]:--} / ${R[$n,rss_unrelated]:--} MiB (peak over the run ${R[$n,hwm_end]:--})" \

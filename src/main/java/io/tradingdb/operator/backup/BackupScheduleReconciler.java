@@ -24,7 +24,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import io.tradingdb.operator.kube.CompactItemStore;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleStatus;
 import io.tradingdb.operator.api.v1alpha1.common.DatabaseTarget;
@@ -128,7 +128,7 @@ public class BackupScheduleReconciler implements Reconciler<BackupSchedule>, Cle
         InformerEventSourceConfiguration.from(TradingDatabase.class, BackupSchedule.class)
             .withInformerListLimit(InformerCaches.LIST_LIMIT)
             .withName(TARGET_CLUSTERS)
-            .withItemStore(new TransformingItemStore<>(c -> InformerCaches.identityOnly(c, TradingDatabase::new)))
+            .withItemStore(new CompactItemStore<>(c -> InformerCaches.identityOnly(c, TradingDatabase::new)))
             .withSecondaryToPrimaryMapper(cluster -> context.getPrimaryCache()
                 .list(cluster.getMetadata().getNamespace())
                 .filter(s -> s.getSpec() != null && cluster.getMetadata().getName()

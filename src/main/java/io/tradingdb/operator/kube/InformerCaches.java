@@ -28,17 +28,18 @@ import java.util.function.Supplier;
  * What the informer caches keep of an object: what the reconcilers read, nothing more. Measured at
  * 1,000 TradingDatabases, other field managers' {@code managedFields} entries and whole pod specs
  * were most of the heap (issue 18). The functions change the object they get (a freshly decoded
- * watch event) or return a smaller copy; the caches use them through a {@code TransformingItemStore}.
+ * watch event) or return a smaller copy; the caches use them through a {@link CompactItemStore}.
  */
 public final class InformerCaches {
 
   /**
    * Items per page of an informer's initial (and re-)list. Without a limit the API server sends every
    * object of a kind in one response, which is parsed whole before the item stores prune it: at 1,000
-   * TradingDatabases a restart listed 4,000 Secrets at once and ran out of heap (issue 18). Pages of
-   * 500 bound that transient to one page.
+   * TradingDatabases a restart listed 4,000 Secrets at once and ran out of heap (issue 18). A page
+   * bounds that transient, but every informer lists at once at start-up (about a dozen kinds): with
+   * pages of 500 a restart at 1,000 still ran out of heap. Pages of 100 cost a few more requests.
    */
-  public static final long LIST_LIMIT = 500L;
+  public static final long LIST_LIMIT = 100L;
 
   /** Written by client-side {@code kubectl apply}: a second copy of the whole spec, read by nobody here. */
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import io.tradingdb.operator.kube.CompactItemStore;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -225,7 +225,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   private volatile IndexerResourceCache<TradingDatabase> clusters;
 
   /** The cache of TradingDatabases: without managedFields and kubectl's last-applied copy of the spec. */
-  public static final class CachedClusters extends TransformingItemStore<TradingDatabase> {
+  public static final class CachedClusters extends CompactItemStore<TradingDatabase> {
     public CachedClusters() {
       super(InformerCaches::primary);
     }
@@ -280,7 +280,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
                 // Only a pod's name, labels, deletion and containers stuck waiting are read: other
                 // status writes of kwok or the kubelet need no reconcile (the StatefulSet's status
                 // brings readiness), and a crash loop reconciles once per change of its reason.
-                .withItemStore(new TransformingItemStore<>(InformerCaches::podMetadata))
+                .withItemStore(new CompactItemStore<>(InformerCaches::podMetadata))
                 .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getMetadata().getLabels(), previous.getMetadata().getLabels())
                     || !Objects.equals(next.getMetadata().getDeletionTimestamp(), previous.getMetadata().getDeletionTimestamp())
                     || !InformerCaches.waitingContainers(next).equals(InformerCaches.waitingContainers(previous)))
@@ -293,7 +293,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
                 .withLabelSelector(ClusterDependent.SELECTOR)
                 .withSecondaryToPrimaryMapper(ClusterDependent::byInstanceLabel)
                 // Volume expansion reads a claim's spec only; binding and resize status need no reconcile.
-                .withItemStore(new TransformingItemStore<>(InformerCaches::claimSpec))
+                .withItemStore(new CompactItemStore<>(InformerCaches::claimSpec))
                 .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getSpec(), previous.getSpec()))
                 .build(),
             context),
@@ -304,7 +304,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
             .withInformerListLimit(InformerCaches.LIST_LIMIT)
                 .withName(REQUESTS)
                 .withSecondaryToPrimaryMapper(db -> java.util.Set.of(ResourceID.fromResource(db)))
-                .withItemStore(new TransformingItemStore<>(TradingDatabaseReconciler::requestsOnly))
+                .withItemStore(new CompactItemStore<>(TradingDatabaseReconciler::requestsOnly))
                 .withOnAddFilter(db -> false)
                 .withOnUpdateFilter((next, previous) -> !Objects.equals(requests(next), requests(previous)))
                 .build(),

@@ -3,7 +3,7 @@ package io.tradingdb.operator.tradingdatabase.dependent;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import io.tradingdb.operator.kube.CompactItemStore;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.InformerCaches;
 
@@ -15,7 +15,7 @@ import io.tradingdb.operator.kube.InformerCaches;
 public abstract class ClusterConfigMapDependent extends ClusterDependent<ConfigMap> {
 
   /** The ConfigMap informer's cache, shared by every ConfigMap dependent. */
-  public static final class CachedConfigMaps extends TransformingItemStore<ConfigMap> {
+  public static final class CachedConfigMaps extends CompactItemStore<ConfigMap> {
     public CachedConfigMaps() {
       super(configMap -> InformerCaches.configMapDigests(configMap, FIELD_MANAGER));
     }

@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import io.tradingdb.operator.kube.CompactItemStore;
 import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -41,7 +41,7 @@ public abstract class ClusterDependent<R extends HasMetadata>
    * The cache of every dependent's informer: objects without other managers' managedFields entries
    * (kube-controller-manager's, kwok's, kubectl's), which nothing here reads.
    */
-  public static final class CachedObjects<R extends HasMetadata> extends TransformingItemStore<R> {
+  public static final class CachedObjects<R extends HasMetadata> extends CompactItemStore<R> {
     public CachedObjects() {
       super(object -> InformerCaches.keepOwnApplyEntry(object, FIELD_MANAGER));
     }
