@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
 import io.tradingdb.operator.postgres.PoolerAuthSetup;
@@ -14,7 +13,6 @@ import io.tradingdb.operator.tradingdatabase.PasswordRotation;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.patroni.Member;
 import io.tradingdb.operator.tradingdatabase.patroni.PatroniClient;
-import io.tradingdb.operator.testsupport.RealCluster;
 import io.tradingdb.operator.testsupport.RealNodeOperator;
 import io.tradingdb.operator.testsupport.WriteLoad;
 import java.net.URI;
@@ -62,26 +60,22 @@ class PasswordRotationOnRealNodeIT {
   /** The application's password, made for this run: none is written into the repository. */
   static final String APP_PASSWORD = java.util.UUID.randomUUID().toString();
 
+  static RealNodePatroni.Session session;
   static KubernetesClient client;
-  static Operator operator;
   static String ns;
   static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void start() throws Exception {
-    client = RealCluster.client();
-    RealCluster.installCrds(client);
-    ns = RealCluster.createNamespace(client, "rotate", RealNodeOperator.RESTRICTED);
-    operator = RealNodePatroni.startOperator(client, ns, NAME);
+    session = RealNodePatroni.Session.open("rotate", NAME);
+    client = session.client();
+    ns = session.namespace();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (client != null && ns != null) {
-      RealNodeOperator.deleteNamespace(client, ns);
-    }
-    if (operator != null) {
-      operator.stop();
+    if (session != null) {
+      session.close();
     }
   }
 

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.postgres.SqlQuote;
 import io.tradingdb.operator.testsupport.Pgbench;
-import io.tradingdb.operator.testsupport.RealCluster;
 import io.tradingdb.operator.testsupport.RealNodeOperator;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import java.sql.Connection;
@@ -54,25 +52,21 @@ class PoolerBenchmarkOnRealNodeIT {
   /** Made for this run: no password is written into the repository. */
   static final String PASSWORD = UUID.randomUUID().toString();
 
+  static RealNodePatroni.Session session;
   static KubernetesClient client;
-  static Operator operator;
   static String ns;
 
   @BeforeAll
   static void start() throws Exception {
-    client = RealCluster.client();
-    RealCluster.installCrds(client);
-    ns = RealCluster.createNamespace(client, "bench", RealNodeOperator.RESTRICTED);
-    operator = RealNodePatroni.startOperator(client, ns, NAME);
+    session = RealNodePatroni.Session.open("bench", NAME);
+    client = session.client();
+    ns = session.namespace();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (client != null && ns != null) {
-      RealNodeOperator.deleteNamespace(client, ns);
-    }
-    if (operator != null) {
-      operator.stop();
+    if (session != null) {
+      session.close();
     }
   }
 

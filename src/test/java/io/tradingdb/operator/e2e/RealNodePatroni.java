@@ -1,5 +1,7 @@
 package io.tradingdb.operator.e2e;
 
+import io.tradingdb.operator.testsupport.RealNodeOperator;
+import io.tradingdb.operator.testsupport.RealCluster;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -48,6 +50,32 @@ final class RealNodePatroni {
         new PatroniOperations(client, new PatroniClient(), clock), "tradingdb-system"), c -> c.settingNamespaces(Set.of(ns)));
     operator.start();
     return operator;
+  }
+
+  /** A new namespace that enforces Pod Security restricted, and the operator in this JVM watching it. */
+  record Session(KubernetesClient client, String namespace, Operator operator) implements AutoCloseable {
+
+    static Session open(String namespacePrefix, String cluster) throws Exception {
+      KubernetesClient client = RealCluster.client();
+      RealCluster.installCrds(client);
+      String ns = RealCluster.createNamespace(client, namespacePrefix, RealNodeOperator.RESTRICTED);
+      try {
+        return new Session(client, ns, startOperator(client, ns, cluster));
+      } catch (RuntimeException e) {
+        RealNodeOperator.deleteNamespace(client, ns);
+        throw e;
+      }
+    }
+
+    /** Deletes the namespace (the operator still runs, to take its finalizers off), then stops the operator. */
+    @Override
+    public void close() throws Exception {
+      try {
+        RealNodeOperator.deleteNamespace(client, namespace);
+      } finally {
+        operator.stop();
+      }
+    }
   }
 
   static String rwIp(KubernetesClient client, String ns, String name) {
