@@ -59,6 +59,16 @@ final class CertificateReload {
     this.clock = clock;
   }
 
+  /**
+   * The instance pods that are not being deleted, by name. From the informer cache, which keeps a
+   * pod's metadata only (no status): the first version filtered on the Running phase, saw no pod at
+   * all, and never reloaded a member (ProductionClusterE2EIT on the real node).
+   */
+  static List<String> podNames(List<io.fabric8.kubernetes.api.model.Pod> pods) {
+    return pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .map(p -> p.getMetadata().getName()).toList();
+  }
+
   /** The cluster's REST API: its client, the primary's API and the login for POST /reload. */
   record Api(PatroniClient patroni, String base, Supplier<PatroniClient.Login> login) {}
 

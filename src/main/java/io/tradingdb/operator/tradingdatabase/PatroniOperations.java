@@ -72,10 +72,8 @@ public class PatroniOperations {
    */
   boolean reloadCertificates(TradingDatabase db, ClusterModel model, List<Pod> pods,
       java.util.function.Function<String, java.util.Optional<Secret>> cachedSecret) {
-    List<String> running = pods.stream().filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
-        .map(p -> p.getMetadata().getName()).toList();
     try {
-      return certificates.reconcile(db, model, running, () -> {
+      return certificates.reconcile(db, model, CertificateReload.podNames(pods), () -> {
         String primary = ClusterStatus.primaryPod(pods);
         Pod pod = primary == null ? null : client.pods().inNamespace(model.names().namespace()).withName(primary).get();
         String ip = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP();
