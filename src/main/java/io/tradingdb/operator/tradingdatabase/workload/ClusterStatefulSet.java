@@ -36,6 +36,7 @@ public final class ClusterStatefulSet {
   public static final String CONTAINER = "postgres";
   public static final String PGBACKREST_CONTAINER = "pgbackrest";
   static final String PGBACKREST_TLS_VOLUME = "pgbackrest-tls";
+  static final String PGBACKREST_CONFIG_VOLUME = "pgbackrest-config";
   static final String PGBACKREST_REPO_VOLUME = "pgbackrest-repo";
   static final String PGBACKREST_SOURCE_VOLUME = "pgbackrest-source";
   public static final String CONFIG_CHECKSUM_ANNOTATION = "tradingdb.io/config-checksum";
@@ -190,6 +191,8 @@ public final class ClusterStatefulSet {
       mounts.add(mount(ClusterNames.WAL_VOLUME, PatroniConfigMap.WAL_MOUNT, false));
     }
     mounts.addAll(pgBackRestMounts(model));
+    // PGBACKREST_CONFIG names this file (without it the server exits at start); Patroni's credentials stay out.
+    mounts.add(mount(PGBACKREST_CONFIG_VOLUME, PatroniConfigMap.MOUNT_PATH, true));
     mounts.add(mount("run", PodLayout.SOCKET_DIR, false));
     mounts.add(mount("tmp", "/tmp", false));
     return new ContainerBuilder()
@@ -384,6 +387,10 @@ public final class ClusterStatefulSet {
           .addNewItem().withKey(PodLayout.TLS_CERT).withPath(PodLayout.TLS_CERT).endItem()
           .addNewItem().withKey(PodLayout.TLS_KEY).withPath(PodLayout.TLS_KEY).endItem()
           .endSecret().build());
+      volumes.add(new VolumeBuilder().withName(PGBACKREST_CONFIG_VOLUME).withNewConfigMap()
+          .withName(model.names().patroniConfig()).withDefaultMode(0444)
+          .addNewItem().withKey(PatroniConfigMap.PGBACKREST_FILE).withPath(PatroniConfigMap.PGBACKREST_FILE).endItem()
+          .endConfigMap().build());
       if (pgbr.storage().pvc() != null) {
         volumes.add(new VolumeBuilder().withName(PGBACKREST_REPO_VOLUME).withNewPersistentVolumeClaim()
             .withClaimName(pgbr.storage().pvc().claimName()).endPersistentVolumeClaim().build());

@@ -72,6 +72,16 @@ class ClusterBuildersTest {
     var containers = sts.getSpec().getTemplate().getSpec().getContainers();
     assertThat(containers).extracting(c -> c.getName()).containsExactly("postgres", "metrics-exporter", "pgbackrest");
     assertThat(containers.get(2).getCommand()).containsExactly("pgbackrest", "server");
+    // Each container that runs pgBackRest mounts the file its PGBACKREST_CONFIG names (the sidecar
+    // once did not, and exited at start on the real node).
+    for (var container : List.of(containers.get(0), containers.get(2))) {
+      String config = container.getEnv().stream().filter(e -> e.getName().equals("PGBACKREST_CONFIG")).findFirst()
+          .orElseThrow().getValue();
+      assertThat(container.getVolumeMounts()).as(container.getName())
+          .anyMatch(m -> config.startsWith(m.getMountPath() + "/") && sts.getSpec().getTemplate().getSpec().getVolumes().stream()
+              .anyMatch(v -> v.getName().equals(m.getName()) && (v.getConfigMap() != null || v.getProjected() != null)));
+    }
+    assertThat(containers.get(2).getVolumeMounts()).extracting(m -> m.getName()).doesNotContain("patroni-config");
     var s3Keys = containers.stream().flatMap(c -> c.getEnv().stream()).filter(e -> e.getName().contains("S3_KEY")).toList();
     assertThat(s3Keys).isNotEmpty().allSatisfy(e -> {
       assertThat(e.getValue()).isNull();
