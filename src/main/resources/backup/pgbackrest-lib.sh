@@ -4,12 +4,15 @@
 #
 # Environment: STANZA, PGBACKREST_CONFIG (the Job's generated pgbackrest.conf),
 # PGBACKREST_REPO1_S3_KEY and PGBACKREST_REPO1_S3_KEY_SECRET for an S3 repository,
-# PGBACKREST_WORK (log, lock and spool folders; default /tmp/pgbackrest), and those of result.sh.
+# TRADINGDB_PGBACKREST_WORK (log, lock and spool folders; default /tmp/pgbackrest), and those of result.sh.
 
 # shellcheck source=result.sh
 source "$(dirname "${BASH_SOURCE[0]}")/result.sh"
 : "${STANZA:?STANZA must name the stanza (the TradingDatabase)}"
-: "${PGBACKREST_WORK:=/tmp/pgbackrest}"
+# Not PGBACKREST_WORK in the environment: pgBackRest takes every PGBACKREST_* variable as an option
+# and warns about unknown ones (2.55 on stdout, ahead of the JSON of --output=json), so it stays a
+# shell variable here.
+PGBACKREST_WORK="${TRADINGDB_PGBACKREST_WORK:-/tmp/pgbackrest}"
 mkdir -p "$PGBACKREST_WORK/log" "$PGBACKREST_WORK/lock" "$PGBACKREST_WORK/spool"
 
 # pgBackRest's error lines ("ERROR: [056]: ..."), else the last lines of the file.
@@ -27,7 +30,8 @@ classify_error() {
   esac
 }
 
-# The repository's backups of the stanza as pgBackRest's JSON.
+# The repository's backups of the stanza as pgBackRest's JSON. Warnings go to stderr: on the
+# console (stdout, the configured log-level-console) they would come before the JSON and break it.
 info_json() {
-  pgbackrest --stanza="$STANZA" --output=json info
+  pgbackrest --stanza="$STANZA" --output=json --log-level-console=off --log-level-stderr=warn info
 }

@@ -321,7 +321,8 @@ public final class BackupWorkloads {
     List<EnvVar> env = new ArrayList<>();
     env.add(value("STANZA", model.pgBackRest().stanza()));
     env.add(value("PGBACKREST_CONFIG", SCRIPTS_DIR + "/" + BackupScripts.PGBACKREST_CONF));
-    env.add(value("PGBACKREST_WORK", PGBACKREST_WORK));
+    // Not a PGBACKREST_* name: pgBackRest warns about unknown ones, on stdout, ahead of its JSON.
+    env.add(value("TRADINGDB_PGBACKREST_WORK", PGBACKREST_WORK));
     RepositoryStorage.S3 s3 = model.storage().s3();
     if (s3 != null) {
       env.add(secret("PGBACKREST_REPO1_S3_KEY", s3.credentialsSecret(), "AWS_ACCESS_KEY_ID", false));

@@ -201,6 +201,33 @@ class BackupWorkloadsTest {
         .isInstanceOf(InvalidSpecException.class).hasMessageContaining("no enabled copy 'paused'");
   }
 
+  /**
+   * pgBackRest takes every PGBACKREST_* environment variable as an option, and 2.55 warns about
+   * unknown ones on stdout, ahead of `info --output=json`'s JSON: on the real node every backup Job
+   * failed with InfoFailed when its work folder came as PGBACKREST_WORK. Only real options here.
+   */
+  @Test
+  void pgBackRestContainersGetOnlyPgBackRestsOwnOptionsAsPgbackrestVariables() {
+    TradingDatabase cluster = io.tradingdb.operator.testsupport.Samples.tradingDatabase("trading", "market-data");
+    cluster.getSpec().setPgBackRest(io.tradingdb.operator.tradingdatabase.PgBackRestSamples.repository());
+    BackupSchedule schedule = BackupSchedules.tradingDatabase("market-data-pitr", "market-data");
+    schedule.getSpec().setMethod(io.tradingdb.operator.api.v1alpha1.backupschedule.BackupMethod.PG_BACKREST);
+    VerificationSpec verification = new VerificationSpec();
+    verification.setEnabled(true);
+    schedule.getSpec().setVerification(verification);
+    BackupModel model = BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), cluster), cluster);
+    List<PodSpec> pods = new java.util.ArrayList<>();
+    BackupWorkloads.backupCronJobs(model).forEach(c -> pods.add(c.getSpec().getJobTemplate().getSpec().getTemplate().getSpec()));
+    pods.add(BackupWorkloads.verifyCronJob(model).getSpec().getJobTemplate().getSpec().getTemplate().getSpec());
+    pods.add(BackupWorkloads.onDemandJob(model, "now").getSpec().getTemplate().getSpec());
+    pods.add(io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet.build(ClusterModel.from(cluster), "x", java.util.Map.of())
+        .getSpec().getTemplate().getSpec());
+    List<String> names = pods.stream().flatMap(p -> p.getContainers().stream()).flatMap(c -> c.getEnv().stream())
+        .map(e -> e.getName()).filter(n -> n.startsWith("PGBACKREST_")).distinct().toList();
+    assertThat(names).contains("PGBACKREST_CONFIG")
+        .allMatch(n -> List.of("PGBACKREST_CONFIG", "PGBACKREST_REPO1_S3_KEY", "PGBACKREST_REPO1_S3_KEY_SECRET").contains(n));
+  }
+
   @Test
   void copiesNeedMethodPgDump() {
     BackupSchedule schedule = BackupSchedules.external("physical", "h", 5432, "d");

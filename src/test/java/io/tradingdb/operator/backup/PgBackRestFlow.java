@@ -385,7 +385,7 @@ abstract class PgBackRestFlow {
   /** The Job runs on another machine than the instance: here both are 127.0.0.1, on their own ports and files. */
   Map<String, String> jobOverrides(Map<String, String> extra) {
     Map<String, String> env = new LinkedHashMap<>(workOverrides("job"));
-    env.put("PGBACKREST_WORK", base.resolve("work-job").toString());
+    env.put("TRADINGDB_PGBACKREST_WORK", base.resolve("work-job").toString());
     env.put("PGBACKREST_PG1_HOST", "127.0.0.1");
     env.put("PGBACKREST_PG1_HOST_PORT", Integer.toString(serverPort));
     env.put("PGBACKREST_PG1_HOST_CA_FILE", tls.resolve("ca.crt").toString());
