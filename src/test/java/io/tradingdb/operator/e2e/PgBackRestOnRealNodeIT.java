@@ -241,6 +241,26 @@ class PgBackRestOnRealNodeIT {
     assertThat(events(RESTORED)).extracting(Event::getReason).contains(ClusterStatus.RESTORING);
   }
 
+  @Test
+  @Order(3)
+  void theRestoreTestRestoresTheLatestBackupInAJobAndReportsItsRows() throws Exception {
+    assertThat(incrLabel).as("the backups of the first test").isNotNull();
+    long t0 = System.nanoTime();
+    patchSpec("{\"verification\":{\"enabled\":true,\"schedule\":\"* * * * *\",\"expectedTables\":[\"trades\"]}}");
+    BackupScheduleStatus s = await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2))
+        .until(PgBackRestOnRealNodeIT::status, x -> x.getLastVerification() != null);
+    patchSpec("{\"verification\":{\"enabled\":false}}");
+    System.out.printf("pgBackRest restore test on the real node: enabled to result in status %.1f s (waits for the next minute)%n",
+        (System.nanoTime() - t0) / 1e9);
+    var v = s.getLastVerification();
+    assertThat(v.getResult()).as("%s", v.getMessage()).isEqualTo("Succeeded");
+    // The latest backup is the incremental one, taken with the first two batches of rows only.
+    assertThat(v.getBackup()).isEqualTo(incrLabel);
+    assertThat(v.getMessage()).isEqualTo("restored " + incrLabel + " into a scratch server and recovery finished:"
+        + " expected tables present, 1 tables, " + (FIRST_ROWS + MORE_ROWS) + " rows");
+    System.out.println("restore test: " + v.getMessage());
+  }
+
   // --- helpers ---
 
   static void awaitReady(String name, Duration timeout) {
