@@ -79,6 +79,19 @@ expand_tables include-tables.sql --table
 expand_tables exclude-tables.sql --exclude-table
 
 timescaledb="$(run_sql_file timescaledb-installed.sql 2>/dev/null || echo f)"
+# A selection that reaches a hypertable would lose its compressed rows on restore: refuse it.
+if [ "$timescaledb" = t ] && [ -f "$BACKUP_SQL_DIR/hypertables-in-selection.sql" ]; then
+  if ! hypertables="$(run_sql_file hypertables-in-selection.sql 2>"$WORK/hypertables.err")"; then
+    text="$(error_text "$WORK/hypertables.err")"
+    fail backup "$(classify_database_error "$text" DumpFailed)" "$text"
+  fi
+  if [ -n "$hypertables" ]; then
+    fail backup HypertableInSelection "the table or schema selection reaches the TimescaleDB hypertable(s) \
+$(paste -sd, - <<<"$hypertables"); pg_dump can take a hypertable only with the whole database (its chunks, \
+compressed rows and catalog entries are outside any selection, and compressed rows would be lost on restore): \
+back up the whole database, or leave the hypertables out of schemas, tables, excludeSchemas and excludeTables"
+  fi
+fi
 
 # 2. One snapshot for pg_dump and the row counts, held open by a psql session.
 psql -X -q -A -t -v ON_ERROR_STOP=1 --no-password -v snapshot_file="$WORK/snapshot.id" \

@@ -52,6 +52,9 @@ public final class BackupScripts {
     files.put("timescaledb-pre-restore.sql", BackupSql.timescaledbPreRestore());
     files.put("timescaledb-post-restore.sql", BackupSql.timescaledbPostRestore());
     files.put("roles-missing.sql", BackupSql.rolesMissingQuery());
+    if (!selection.isAll()) {
+      files.put("hypertables-in-selection.sql", BackupSql.hypertablesInSelectionQuery(selection));
+    }
     if (!selection.tables().isEmpty()) {
       files.put("include-tables.sql", BackupSql.tablesWithChildrenQuery(selection.tables()));
     }

@@ -82,8 +82,7 @@ import org.slf4j.LoggerFactory;
     dependents = {
       @Dependent(
           name = TradingDatabaseReconciler.SUPERUSER_SECRET,
-          type = SecretsDependent.Superuser.class,
-          reconcilePrecondition = ClusterConditions.GeneratedSuperuser.class),
+          type = SecretsDependent.Superuser.class),
       @Dependent(
           name = "replication-secret",
           type = SecretsDependent.Replication.class,
@@ -109,7 +108,7 @@ import org.slf4j.LoggerFactory;
       @Dependent(
           name = "patroni-credentials",
           type = PatroniCredentialsDependent.class,
-          dependsOn = "replication-secret",
+          dependsOn = {TradingDatabaseReconciler.SUPERUSER_SECRET, "replication-secret"},
           useEventSourceWithName = "superuser-secret"),
       @Dependent(name = "service-account", type = ServiceAccountDependent.class),
       @Dependent(name = "patroni-role", type = PatroniRoleDependent.class),

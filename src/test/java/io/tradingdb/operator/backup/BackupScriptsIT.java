@@ -293,6 +293,54 @@ class BackupScriptsIT {
         .as("post-restore took the database out of restore mode").isEqualTo("0");
   }
 
+  /**
+   * pg_dump cannot take part of a TimescaleDB database. Before this check, a selection of
+   * {@code public.ticks} succeeded, counted 4,032 rows, and restored 2,880: the rows of the
+   * compressed chunks live in tables outside any selection. Now the backup refuses, with the
+   * hypertable's name, for a table or a schema selection, and a selection without a hypertable in
+   * the same database still works.
+   */
+  @Test
+  void aSelectionThatReachesAHypertableIsRefusedAndOneBesideItWorks() throws Exception {
+    String database = newDatabase("bk_tsdb_sel");
+    TradingDataset.execute(database, "CREATE EXTENSION timescaledb;"
+        + " CREATE TABLE instruments (id int PRIMARY KEY, symbol text);"
+        + " INSERT INTO instruments SELECT g, 'SYM' || g FROM generate_series(1, 5) g;"
+        + " CREATE TABLE ticks (time timestamptz NOT NULL, symbol text NOT NULL, price double precision);"
+        + " SELECT create_hypertable('ticks', by_range('time', INTERVAL '1 day'));"
+        + " INSERT INTO ticks SELECT timestamptz '2026-11-01' + g * INTERVAL '5 minutes', 'AAPL', g FROM generate_series(0, 4031) g;"
+        + " ALTER TABLE ticks SET (timescaledb.compress); SELECT compress_chunk(c) FROM show_chunks('ticks', older_than => timestamptz '2026-11-05') c");
+    for (var selection : List.<java.util.function.Consumer<PgDumpSpec>>of(
+        d -> d.setTables(List.of("public.ticks", "instruments")), d -> d.setSchemas(List.of("public")),
+        d -> d.setExcludeTables(List.of("ticks")))) {
+      BackupSchedule schedule = BackupSchedules.external("tsdb-sel", TestPostgres.host(), TestPostgres.port(), database);
+      BackupSchedules.pvc(schedule, "backups", "tsdb-sel");
+      PgDumpSpec dump = new PgDumpSpec();
+      selection.accept(dump);
+      schedule.getSpec().setPgDump(dump);
+      BackupModel model = model(schedule);
+      BackupScriptRunner.Run backup = runner.run(backupContainer(model), model, Map.of());
+      assertFailure(backup, "HypertableInSelection", "hypertable(s) public.ticks;");
+    }
+    try (var written = Files.walk(runner.volume().resolve("tsdb-sel"))) {
+      assertThat(written.filter(Files::isRegularFile).toList()).as("files written by the refused backups").isEmpty();
+    }
+
+    BackupSchedule beside = BackupSchedules.external("tsdb-beside", TestPostgres.host(), TestPostgres.port(), database);
+    BackupSchedules.pvc(beside, "backups", "tsdb-beside");
+    PgDumpSpec instruments = new PgDumpSpec();
+    instruments.setTables(List.of("instruments"));
+    beside.getSpec().setPgDump(instruments);
+    BackupModel model = model(beside);
+    BackupScriptRunner.Run backup = runner.run(backupContainer(model), model, Map.of());
+    assertThat(backup.succeeded()).as(backup.stdout() + backup.stderr()).isTrue();
+    assertThat(backup.result().get("tableRowCounts").toString()).isEqualTo("{\"public.instruments\":5}");
+    String restored = newDatabase("bk_tsdb_beside");
+    BackupScriptRunner.Run restore = runner.run(restoreContainer(model, restored), model, Map.of());
+    assertThat(restore.succeeded()).as(restore.stdout() + restore.stderr()).isTrue();
+    assertThat(scalar(restored, "SELECT count(*) FROM instruments")).isEqualTo("5");
+  }
+
   private static String scalar(String database, String sql) throws Exception {
     try (var c = TestPostgres.connectAsAdmin(database); var s = c.createStatement(); var r = s.executeQuery(sql)) {
       r.next();

@@ -19,6 +19,17 @@ class BackupSqlTest {
   }
 
   @Test
+  void theHypertableCheckCoversEverySelectionListAndQuotesItsNames() {
+    String sql = BackupSql.hypertablesInSelectionQuery(
+        new BackupSql.Selection(List.of("it's"), List.of("old"), List.of("Desk.Or'ders"), List.of("ticks")));
+    assertThat(sql).contains("h.hypertable_schema IN ('it''s')", "h.hypertable_schema IN ('old')",
+        "(h.hypertable_schema, h.hypertable_name) IN (('Desk', 'Or''ders'))",
+        "(h.hypertable_schema, h.hypertable_name) IN (('public', 'ticks'))");
+    assertThat(BackupSql.Selection.all().isAll()).isTrue();
+    assertThat(BackupSql.hypertablesInSelectionQuery(BackupSql.Selection.all())).contains("WHERE false");
+  }
+
+  @Test
   void databaseNamesAreQuotedIdentifiers() {
     assertThat(BackupSql.recreateDatabase("ai\"trading"))
         .isEqualTo("DROP DATABASE IF EXISTS \"ai\"\"trading\" WITH (FORCE);\nCREATE DATABASE \"ai\"\"trading\";\n");

@@ -74,10 +74,12 @@ class PoolerBenchmarkOnRealNodeIT {
   void pgbenchThroughThePoolerPodAgainstDirectToTheReadWriteService() throws Exception {
     TradingDatabase db = RealNodeOperator.sample("tradingdatabase-production.yaml", ns, OVERLAY);
     db.getMetadata().setName(NAME);
+    long applied = System.nanoTime();
     client.resource(db).create();
     await().ignoreExceptions().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(3)).until(() ->
         "Ready".equals(client.resources(TradingDatabase.class).inNamespace(ns).withName(NAME).get().getStatus().getPhase())
             && client.apps().deployments().inNamespace(ns).withName(NAME + "-pooler").get().getStatus().getReadyReplicas() == 1);
+    System.out.printf(Locale.ROOT, "apply to Ready, 1 instance with its pooler: %.1f s%n", (System.nanoTime() - applied) / 1e9);
     String rw = client.services().inNamespace(ns).withName(NAME + "-rw").get().getSpec().getClusterIP();
     String pooler = client.services().inNamespace(ns).withName(NAME + "-pooler").get().getSpec().getClusterIP();
     var superuser = client.secrets().inNamespace(ns).withName(NAME + "-superuser").get();

@@ -344,6 +344,7 @@ class ProductionClusterE2EIT {
 
     client.resource(RealNodeOperator.sample("tradingdatabase-production.yaml", ns, TESTING_OVERLAY)).create();
     awaitReady(Duration.ofMinutes(10));
+    awaitReadWriteRoutes();
     assertThat(psql(NAME + "-rw", superuser(), "SELECT count(*) FROM ticks").strip()).isEqualTo("1000000");
 
     client.resources(TradingDatabase.class).inNamespace(ns).withName(NAME).edit(d -> {
@@ -415,6 +416,21 @@ class ProductionClusterE2EIT {
     return await().atMost(timeout).pollInterval(Duration.ofSeconds(2)).until(
         () -> client.resources(TradingDatabase.class).inNamespace(ns).withName(NAME).get(),
         d -> d != null && d.getStatus() != null && "Ready".equals(d.getStatus().getPhase()));
+  }
+
+  /**
+   * Ready counts ready pods and the primary's role label; the -rw Service routes there only once the
+   * EndpointSlice controller and kube-proxy have caught up (a .ci/run's psql right after Ready got
+   * "Connection refused", kube-proxy's answer for a Service without endpoints). A client retries its
+   * connection; so does this, and it prints how long routing lagged behind Ready.
+   */
+  static void awaitReadWriteRoutes() {
+    long since = System.nanoTime();
+    Map<String, String> su = superuser();
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(
+        () -> psqlRaw(NAME + "-rw", su, "verify-full", "SELECT pg_is_in_recovery()"),
+        r -> r.exit() == 0 && "f".equals(r.out().strip()));
+    System.out.printf("-rw accepted a session %.1f s after Ready%n", (System.nanoTime() - since) / 1e9);
   }
 
   static TradingDatabaseStatus status() {

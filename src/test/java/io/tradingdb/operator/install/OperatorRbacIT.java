@@ -158,12 +158,14 @@ class OperatorRbacIT {
     admin.namespaces().withName(watched).delete();
     await().atMost(RealCluster.timeout()).until(() -> admin.rbac().roleBindings().inNamespace(watched).list().getItems().isEmpty());
     try (KubernetesClient asOperator = impersonate(sa)) {
-      // What the SDK does once the cleanup returns: a patch that removes the finalizer.
+      // What the SDK does once the cleanup returns: a patch that removes the finalizer. A JSON patch
+      // with a test op, as the namespace controller updates the DbUser meanwhile (an edit()'s
+      // read-then-write got 409 Conflict in a .ci/run).
       asOperator.resources(io.tradingdb.operator.api.v1alpha1.dbuser.DbUser.class).inNamespace(watched)
-          .withName("app-user").edit(u -> {
-            u.getMetadata().setFinalizers(List.of());
-            return u;
-          });
+          .withName("app-user").patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+              io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+              "[{\"op\": \"test\", \"path\": \"/metadata/finalizers/0\", \"value\": \"dbusers.tradingdb.io/finalizer\"},"
+                  + " {\"op\": \"remove\", \"path\": \"/metadata/finalizers/0\"}]");
     }
     await().atMost(RealCluster.timeout()).until(() -> admin.namespaces().withName(watched).get() == null);
     admin.resourceList(rbac).delete();

@@ -129,6 +129,49 @@ class TradingDatabaseReconcilerTest {
         .isEqualTo(password);
   }
 
+  /**
+   * Patroni's logins file is built from the superuser Secret, so it waits for that Secret's node in
+   * the workflow. It used to run beside it, and a new cluster's first reconcile could fail reading a
+   * Secret still being created (70 failed reconciles in a clean start of 1,000 clusters).
+   */
+  @Test
+  void aBurstOfNewClustersReconcilesWithoutOneFailedReconcile() {
+    int clusters = 12;
+    for (int i = 0; i < clusters; i++) {
+      client.resource(Samples.tradingDatabase(NS, "burst-" + i)).create();
+    }
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      for (int i = 0; i < clusters; i++) {
+        assertThat(client.apps().statefulSets().inNamespace(NS).withName("burst-" + i).get()).as("burst-" + i).isNotNull();
+        assertThat(client.secrets().inNamespace(NS).withName("burst-" + i + "-patroni-credentials").get()).isNotNull();
+      }
+      assertThat(metrics.succeeded("TradingDatabase")).isGreaterThanOrEqualTo(clusters);
+    });
+    assertThat(metrics.failed("TradingDatabase")).as("failed reconciles").isZero();
+  }
+
+  /**
+   * A superuser Secret of the user's own: nothing is generated in its place, the cluster waits for
+   * it with a message that names it, and goes on once it exists.
+   */
+  @Test
+  void aSuperuserSecretOfTheUsersOwnIsWaitedForAndNoneIsGenerated() {
+    TradingDatabase db = Samples.tradingDatabase(NS, "own");
+    db.getSpec().setSuperuserSecretRef(new io.tradingdb.operator.api.v1alpha1.common.LocalObjectRef("own-admin"));
+    client.resource(db).create();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(status("own").getConditions())
+        .anySatisfy(c -> assertThat(c.getMessage()).contains("own-admin")));
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("own").get()).as("StatefulSet without its Secret").isNull();
+
+    client.secrets().resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withName("own-admin").withNamespace(NS).endMetadata()
+        .addToStringData("username", "postgres").addToStringData("password", io.tradingdb.operator.kube.Passwords.generate()).build()).create();
+    awaitObject(StatefulSet.class, "own");
+    assertThat(awaitObject(Secret.class, "own-patroni-credentials")).isNotNull();
+    assertThat(client.secrets().inNamespace(NS).withName("own-superuser").get()).as("a generated superuser Secret").isNull();
+    assertThat(status("own").getSuperuserSecret()).isEqualTo("own-admin");
+  }
+
   @Test
   void scalingToThreeAddsDisruptionBudgetAndAntiAffinityAndBackToOneRemovesThem() {
     TradingDatabase db = client.resource(Samples.tradingDatabase(NS, "scaled")).create();

@@ -40,14 +40,6 @@ public final class ClusterConditions {
     }
   }
 
-  /** The superuser Secret is generated only when the spec does not reference one. */
-  public static class GeneratedSuperuser extends ModelCondition {
-    @Override
-    boolean test(ClusterModel model) {
-      return model.superuserSecretGenerated();
-    }
-  }
-
   /** The operator issues the server certificate unless the user or cert-manager provides it. */
   public static class OperatorIssuedTls extends ModelCondition {
     @Override

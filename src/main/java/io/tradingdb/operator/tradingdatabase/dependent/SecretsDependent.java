@@ -1,18 +1,20 @@
 package io.tradingdb.operator.tradingdatabase.dependent;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
-import io.tradingdb.operator.kube.InformerCaches;
-import java.util.Set;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
-import io.tradingdb.operator.tradingdatabase.workload.ClusterSecrets;
+import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.tradingdb.operator.tradingdatabase.monitoring.MonitoringConfigMap;
 import io.tradingdb.operator.tradingdatabase.pooler.PoolerConfigMap;
+import io.tradingdb.operator.tradingdatabase.workload.ClusterSecrets;
+import java.util.Set;
 
 /** The generated credentials Secrets of a cluster. */
 public final class SecretsDependent {
@@ -39,6 +41,19 @@ public final class SecretsDependent {
     @Override
     protected Secret build(TradingDatabase primary, ClusterModel model, PasswordSource passwords) {
       return ClusterSecrets.superuser(primary, model, passwords.next());
+    }
+
+    /**
+     * Generated only when the spec names no Secret of its own. This is decided here, not by a
+     * workflow precondition: patroni-credentials depends on this node, and the SDK marks every
+     * dependent of a node whose precondition fails for deletion, the StatefulSet included.
+     */
+    @Override
+    public ReconcileResult<Secret> reconcile(TradingDatabase primary, Context<TradingDatabase> context) {
+      if (!ClusterDependent.model(context).superuserSecretGenerated()) {
+        return ReconcileResult.noOperation(null);
+      }
+      return super.reconcile(primary, context);
     }
   }
 

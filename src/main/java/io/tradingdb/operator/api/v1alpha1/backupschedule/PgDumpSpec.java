@@ -25,22 +25,23 @@ public class PgDumpSpec {
 
   @Size(max = 64)
   @JsonPropertyDescription(
-      "Dump only these schemas (exact names). A hypertable's chunks are included even when they "
-          + "live in another schema.")
+      "Dump only these schemas (exact names). A selection that reaches a TimescaleDB hypertable fails "
+          + "the backup (HypertableInSelection): pg_dump takes a hypertable only with the whole database.")
   private List<@Size(min = 1, max = 63) String> schemas;
 
   @Size(max = 64)
-  @JsonPropertyDescription("Schemas to leave out (exact names).")
+  @JsonPropertyDescription("Schemas to leave out (exact names). Not one that holds a hypertable.")
   private List<@Size(min = 1, max = 63) String> excludeSchemas;
 
   @Size(max = 256)
   @JsonPropertyDescription(
       "Dump only these tables, as 'schema.table' or 'table' (schema public). A partitioned table "
-          + "or hypertable brings its partitions or chunks with it.")
+          + "brings its partitions with it. A TimescaleDB hypertable cannot be selected (its compressed "
+          + "rows would be lost on restore): the backup fails with HypertableInSelection.")
   private List<@Size(min = 1, max = 127) String> tables;
 
   @Size(max = 256)
-  @JsonPropertyDescription("Tables to leave out, as 'schema.table' or 'table' (schema public).")
+  @JsonPropertyDescription("Tables to leave out, as 'schema.table' or 'table' (schema public). Not a hypertable.")
   private List<@Size(min = 1, max = 127) String> excludeTables;
 
   @JsonPropertyDescription("Compression of the dump stream. Defaults to gzip level 6.")
