@@ -1,6 +1,8 @@
 package io.tradingdb.operator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.tradingdb.operator.e2e.RealNodeBackups.scalar;
+import static io.tradingdb.operator.e2e.RealNodeBackups.text;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -337,17 +339,4 @@ class BackupsOnRealNodeIT {
     }
   }
 
-  static long scalar(Connection c, String sql) throws Exception {
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      r.next();
-      return r.getLong(1);
-    }
-  }
-
-  static String text(Connection c, String sql) throws Exception {
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      r.next();
-      return r.getString(1);
-    }
-  }
 }

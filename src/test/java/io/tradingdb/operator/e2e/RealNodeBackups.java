@@ -11,6 +11,9 @@ import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupSchedule;
 import io.tradingdb.operator.api.v1alpha1.backupschedule.BackupScheduleStatus;
 import io.tradingdb.operator.backup.S3TestServer;
 import io.tradingdb.operator.kube.Conditions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -67,5 +70,21 @@ final class RealNodeBackups {
   static void secret(KubernetesClient client, String ns, String name, Map<String, String> data) {
     client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
         .withStringData(data).build()).create();
+  }
+
+  /** The first column of the first row, as a number (the real-node backup suites' row counts). */
+  static long scalar(Connection c, String sql) throws Exception {
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  /** The first column of the first row, as text. */
+  static String text(Connection c, String sql) throws Exception {
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getString(1);
+    }
   }
 }
