@@ -9,7 +9,7 @@
 # COPY_COUNT and, for each n from 1, COPY_<n>_NAME, COPY_<n>_TYPE (s3|rclone), COPY_<n>_S3_BUCKET,
 # COPY_<n>_S3_PREFIX, COPY_<n>_S3_ENDPOINT, COPY_<n>_AWS_REGION, COPY_<n>_S3_FORCE_PATH_STYLE,
 # COPY_<n>_AWS_ACCESS_KEY_ID, COPY_<n>_AWS_SECRET_ACCESS_KEY, COPY_<n>_AWS_SESSION_TOKEN,
-# COPY_<n>_RCLONE_CONFIG (the configuration file's text), COPY_<n>_RCLONE_REMOTE, COPY_<n>_RCLONE_PATH;
+# COPY_<n>_CA_FILE, COPY_<n>_RCLONE_CONFIG (the configuration file's text), COPY_<n>_RCLONE_REMOTE, COPY_<n>_RCLONE_PATH;
 # COPY_RETRIES, COPY_LOW_LEVEL_RETRIES.
 
 # shellcheck source=result.sh
@@ -195,10 +195,31 @@ copy_var() {
 }
 
 # rclone with only the configuration given (never one from HOME), bounded retries and timeouts.
+# Without AWS_CA_BUNDLE: rclone's S3 back end hands it to the AWS SDK, which then refuses rclone's own
+# HTTP transport (LoadCustomCABundleError); rclone gets its CAs from --ca-cert (copy_ca_bundle).
 rclone_run() {
   local config="$1"; shift
-  rclone --config "$config" --contimeout 10s --timeout 5m --retries "${COPY_RETRIES:-3}" \
-    --low-level-retries "${COPY_LOW_LEVEL_RETRIES:-3}" --stats 0 --log-format "" "$@"
+  env -u AWS_CA_BUNDLE rclone --config "$config" --contimeout 10s --timeout 5m --retries "${COPY_RETRIES:-3}" \
+    --low-level-retries "${COPY_LOW_LEVEL_RETRIES:-3}" --stats 0 --log-format "" "${RCLONE_CA_ARGS[@]}" "$@"
+}
+
+# One rclone process talks to the storage and to copy $1, and trusts one CA file: with a private CA
+# on either side (AWS_CA_BUNDLE, COPY_<n>_CA_FILE), the bundle holds both, plus the image's CA store
+# for a side without one. Sets RCLONE_CA_ARGS.
+RCLONE_CA_ARGS=()
+copy_ca_bundle() {
+  local copy_ca bundle
+  copy_ca="$(copy_var "$1" CA_FILE)"
+  RCLONE_CA_ARGS=()
+  [ -z "$copy_ca" ] && [ -z "${AWS_CA_BUNDLE:-}" ] && return 0
+  bundle="$BACKUP_SCRATCH/rclone-ca-$1.pem"
+  {
+    [ -n "${AWS_CA_BUNDLE:-}" ] && cat "$AWS_CA_BUNDLE"
+    [ -n "$copy_ca" ] && cat "$copy_ca"
+    if [ -z "${AWS_CA_BUNDLE:-}" ] || [ -z "$copy_ca" ]; then cat /etc/ssl/certs/ca-certificates.crt 2>/dev/null; fi
+    true
+  } > "$bundle"
+  RCLONE_CA_ARGS=(--ca-cert "$bundle")
 }
 
 # Defines an S3 remote named $1 through rclone's RCLONE_CONFIG_<NAME>_* variables: credentials stay
@@ -223,6 +244,7 @@ copy_setup() {
   local n="$1" prefix
   COPY_CONFIG="$BACKUP_SCRATCH/rclone-copy-$n.conf"
   ( umask 077; : > "$COPY_CONFIG" )
+  copy_ca_bundle "$n"
   case "$(copy_var "$n" TYPE)" in
     s3)
       rclone_s3_remote "tdbcopy$n" "$(copy_var "$n" AWS_ACCESS_KEY_ID)" "$(copy_var "$n" AWS_SECRET_ACCESS_KEY)" \

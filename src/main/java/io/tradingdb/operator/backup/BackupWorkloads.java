@@ -271,6 +271,9 @@ public final class BackupWorkloads {
       env.add(secret("AWS_ACCESS_KEY_ID", s3.credentialsSecret(), "AWS_ACCESS_KEY_ID", false));
       env.add(secret("AWS_SECRET_ACCESS_KEY", s3.credentialsSecret(), "AWS_SECRET_ACCESS_KEY", false));
       env.add(secret("AWS_SESSION_TOKEN", s3.credentialsSecret(), "AWS_SESSION_TOKEN", true));
+      if (s3.caSecret() != null) {
+        env.add(value("AWS_CA_BUNDLE", s3.caFile(STORAGE_CA_DIR)));
+      }
     } else {
       env.add(value("STORAGE_TYPE", "pvc"));
       env.add(value("PVC_PATH", STORAGE_MOUNT + "/" + model.storage().pvc().subPath()));
@@ -306,6 +309,9 @@ public final class BackupWorkloads {
         env.add(secret(p + "AWS_ACCESS_KEY_ID", s3.credentialsSecret(), "AWS_ACCESS_KEY_ID", false));
         env.add(secret(p + "AWS_SECRET_ACCESS_KEY", s3.credentialsSecret(), "AWS_SECRET_ACCESS_KEY", false));
         env.add(secret(p + "AWS_SESSION_TOKEN", s3.credentialsSecret(), "AWS_SESSION_TOKEN", true));
+        if (s3.caSecret() != null) {
+          env.add(value(p + "CA_FILE", s3.caFile(copyCaDir(n))));
+        }
       } else {
         env.add(value(p + "TYPE", "rclone"));
         env.add(value(p + "RCLONE_REMOTE", copy.rclone().remote()));
@@ -351,6 +357,8 @@ public final class BackupWorkloads {
     if (model.target().caSecret() != null) {
       mounts.add(new VolumeMountBuilder().withName("ca").withMountPath(CA_DIR).withReadOnly(true).build());
     }
+    storageCas(model).forEach((dir, volume) ->
+        mounts.add(new VolumeMountBuilder().withName(volume.getName()).withMountPath(dir).withReadOnly(true).build()));
     return mounts;
   }
 
@@ -382,7 +390,37 @@ public final class BackupWorkloads {
           .addNewItem().withKey(model.target().caKey()).withPath(model.target().caKey()).endItem()
           .endSecret().build());
     }
+    volumes.addAll(storageCas(model).values());
     return volumes;
+  }
+
+  /** Where a backup pod reads the CA of its S3 storage (pg_dump). */
+  static final String STORAGE_CA_DIR = RepositoryStorage.CA_ROOT + "/storage";
+
+  private static String copyCaDir(int n) {
+    return RepositoryStorage.CA_ROOT + "/copy-" + n;
+  }
+
+  /**
+   * The S3 CAs a backup pod mounts, folder to volume: the storage's (for pgBackRest, the cluster's
+   * repository's, where the cluster's pgbackrest.conf expects it) and each S3 copy's.
+   */
+  private static Map<String, Volume> storageCas(BackupModel model) {
+    Map<String, Volume> cas = new LinkedHashMap<>();
+    RepositoryStorage.S3 s3 = model.storage().s3();
+    if (s3 != null && s3.caSecret() != null) {
+      cas.put(model.pgBackRest() == null ? STORAGE_CA_DIR : PgBackRestConf.REPOSITORY_CA_DIR, s3.caVolume("storage-ca"));
+    }
+    if (model.pgBackRest() == null) {
+      int n = 0;
+      for (BackupModel.Copy copy : model.copies()) {
+        n++;
+        if (copy.s3() != null && copy.s3().caSecret() != null) {
+          cas.put(copyCaDir(n), copy.s3().caVolume("copy-" + n + "-ca"));
+        }
+      }
+    }
+    return cas;
   }
 
   static Map<String, String> labels(BackupModel model, String kind) {

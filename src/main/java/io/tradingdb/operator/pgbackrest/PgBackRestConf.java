@@ -34,6 +34,11 @@ public final class PgBackRestConf {
 
     /** The repository of a resolved storage spec; S3 must be reached over HTTPS (pgBackRest has no plain HTTP). */
     public static Repository of(RepositoryStorage storage, String pvcMount) {
+      return of(storage, pvcMount, REPOSITORY_CA_DIR);
+    }
+
+    /** As {@link #of(RepositoryStorage, String)}, with an S3 CA mounted in {@code caDir}. */
+    public static Repository of(RepositoryStorage storage, String pvcMount, String caDir) {
       if (storage.pvc() != null) {
         return posix(pvcMount + "/" + storage.pvc().subPath());
       }
@@ -49,11 +54,23 @@ public final class PgBackRestConf {
         host = uri.getHost();
         port = uri.getPort() > 0 ? uri.getPort() : null;
       }
-      return s3(new S3(s3.bucket(), s3.prefix(), host, port, s3.region(), s3.forcePathStyle()));
+      return s3(new S3(s3.bucket(), s3.prefix(), host, port, s3.region(), s3.forcePathStyle(), s3.caFile(caDir)));
     }
   }
 
-  public record S3(String bucket, String pathPrefix, String endpoint, Integer port, String region, boolean pathStyle) {}
+  /** Where every pod that reaches a cluster's S3 repository mounts its CA, if the storage names one. */
+  public static final String REPOSITORY_CA_DIR = RepositoryStorage.CA_ROOT + "/repository";
+  /** Where an instance mounts the CA of the S3 repository it bootstraps from. */
+  public static final String SOURCE_CA_DIR = RepositoryStorage.CA_ROOT + "/source";
+
+  /** @param caFile the CA that signs the endpoint's certificate, or null for the image's CA store */
+  public record S3(String bucket, String pathPrefix, String endpoint, Integer port, String region, boolean pathStyle,
+      String caFile) {
+
+    public S3(String bucket, String pathPrefix, String endpoint, Integer port, String region, boolean pathStyle) {
+      this(bucket, pathPrefix, endpoint, port, region, pathStyle, null);
+    }
+  }
 
   /** CA, certificate and key files of one side of the TLS connection. */
   public record Tls(String caFile, String certFile, String keyFile) {}
@@ -155,6 +172,9 @@ public final class PgBackRestConf {
       }
       global.put("repo1-s3-region", s3.region());
       global.put("repo1-s3-uri-style", s3.pathStyle() ? "path" : "host");
+      if (s3.caFile() != null) {
+        global.put("repo1-storage-ca-file", s3.caFile());
+      }
     }
     return global;
   }

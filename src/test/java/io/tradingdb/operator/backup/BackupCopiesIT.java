@@ -332,6 +332,58 @@ class BackupCopiesIT {
         List.of(job), List.of(pod));
   }
 
+  /**
+   * Storage and copy behind HTTPS with two private CAs (storage.s3.caSecretRef and the copy's): the
+   * AWS CLI trusts the storage's CA through AWS_CA_BUNDLE, rclone one bundle with both, and the
+   * restore from the copy reads it through its CA. The control: with the copy's CA swapped for the
+   * storage's, the copy fails on the certificate while the backup itself succeeds.
+   */
+  @Test
+  void privateCasOfTheStorageAndOfACopyAreTrustedForTheirOwnEndpoints() throws Exception {
+    java.time.Instant now = Instant.now();
+    var storageCa = io.tradingdb.operator.kube.CertificateAuthority.newCa("storage test CA", now);
+    var copyCa = io.tradingdb.operator.kube.CertificateAuthority.newCa("copy test CA", now);
+    try (S3TestServer storage = S3TestServer.https(Files.createDirectories(temp.resolve("s3-tls-storage")),
+            io.tradingdb.operator.kube.CertificateAuthority.issueServer(storageCa, List.of("localhost"), now));
+        S3TestServer copyServer = S3TestServer.https(Files.createDirectories(temp.resolve("s3-tls-copy")),
+            io.tradingdb.operator.kube.CertificateAuthority.issueServer(copyCa, List.of("localhost"), now))) {
+      // By name: the test CA issues DNS names only, and the AWS CLI matches an IP address against IP names alone.
+      storage.createBucket(PRIMARY_BUCKET);
+      copyServer.createBucket(OFFSITE_BUCKET);
+      BackupSchedule schedule = schedule("private-ca");
+      BackupSchedules.s3(schedule, storage.endpoint().replace("127.0.0.1", "localhost"), PRIMARY_BUCKET, "trading/private-ca");
+      schedule.getSpec().getStorage().getS3().setCaSecretRef(new SecretKeyRef("storage-ca", null));
+      BackupCopySpec copy = s3Copy("offsite", OFFSITE_BUCKET, "trading/private-ca", copyServer.endpoint().replace("127.0.0.1", "localhost"));
+      copy.getS3().setCaSecretRef(new SecretKeyRef("offsite-ca", "root.pem"));
+      schedule.getSpec().setCopies(List.of(copy));
+      BackupModel model = model(schedule);
+      Path cas = runner.caFolder();
+      Files.createDirectories(cas.resolve("storage"));
+      Files.createDirectories(cas.resolve("copy-1"));
+      Files.writeString(cas.resolve("storage/ca.crt"), storageCa.certificate());
+
+      // The control: the copy's endpoint with the storage's CA.
+      Files.writeString(cas.resolve("copy-1/ca.crt"), storageCa.certificate());
+      BackupScriptRunner.Run wrongCa = runner.run(BackupScriptsIT.backupContainer(model), model, Map.of());
+      assertThat(wrongCa.succeeded()).as("the backup, with the copy's CA wrong: " + wrongCa.stdout() + wrongCa.stderr()).isTrue();
+      assertThat(wrongCa.result().get("copies").get(0).get("result").asText()).as(wrongCa.result().toString()).isEqualTo("Failed");
+      assertThat(wrongCa.result().get("copies").get(0).toString()).containsIgnoringCase("certificate");
+
+      Files.writeString(cas.resolve("copy-1/ca.crt"), copyCa.certificate());
+      BackupScriptRunner.Run run = runner.run(BackupScriptsIT.backupContainer(model), model, Map.of());
+      assertThat(run.succeeded()).as(run.stdout() + run.stderr()).isTrue();
+      assertThat(run.result().get("copies").get(0).get("result").asText()).as(run.result().toString()).isEqualTo("Succeeded");
+      String id = run.result().get("name").asText();
+      assertThat(get(storage, PRIMARY_BUCKET, "trading/private-ca/" + id + "/manifest.json")).isNotEmpty();
+      assertThat(get(copyServer, OFFSITE_BUCKET, "trading/private-ca/" + id + "/manifest.json")).isNotEmpty();
+
+      String restored = newDatabase("bk_private_ca");
+      BackupScriptRunner.Run restore = runner.run(restoreFromCopy(model, restored, "offsite"), model, Map.of());
+      assertThat(restore.succeeded()).as(restore.stdout() + restore.stderr()).isTrue();
+      assertThat(TradingDataset.fingerprint(restored)).isEqualTo(TradingDataset.fingerprint(source));
+    }
+  }
+
   private static BackupCopySpec s3Copy(String name, String bucket, String prefix, String endpoint) {
     BackupStorageSpec.S3Storage s3 = new BackupStorageSpec.S3Storage();
     s3.setBucket(bucket);

@@ -57,6 +57,11 @@ public final class BackupScriptRunner {
     }
   }
 
+  /** Where this machine keeps what a pod would mount under RepositoryStorage.CA_ROOT (storage/ca.crt, copy-1/ca.crt, ...). */
+  public Path caFolder() {
+    return root.resolve("s3-ca");
+  }
+
   /** Runs the container of {@code job} with extra (or replaced) variables. */
   public Run run(Container container, BackupModel model, Map<String, String> overrides) throws Exception {
     Path scripts = Files.createDirectories(root.resolve("scripts-" + System.nanoTime()));
@@ -75,6 +80,8 @@ public final class BackupScriptRunner {
     env.put("BACKUP_SCRATCH", scratch.toString());
     env.put("BACKUP_SQL_DIR", scripts.toString());
     env.put("TERMINATION_LOG", terminationLog.toString());
+    // Storage CAs the pod mounts from Secrets are files under caFolder() here (the test writes them).
+    env.replaceAll((name, value) -> value.replace(io.tradingdb.operator.pgbackrest.RepositoryStorage.CA_ROOT, caFolder().toString()));
     if (env.containsKey("PVC_PATH")) {
       env.put("PVC_PATH", env.get("PVC_PATH").replace(BackupWorkloads.STORAGE_MOUNT, root.resolve("volume").toString()));
     }

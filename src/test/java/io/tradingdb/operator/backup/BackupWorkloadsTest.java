@@ -228,6 +228,60 @@ class BackupWorkloadsTest {
         .allMatch(n -> List.of("PGBACKREST_CONFIG", "PGBACKREST_REPO1_S3_KEY", "PGBACKREST_REPO1_S3_KEY_SECRET").contains(n));
   }
 
+  /**
+   * S3 endpoints with private CAs: the pg_dump storage's CA reaches the AWS CLI as AWS_CA_BUNDLE,
+   * each S3 copy's as COPY_<n>_CA_FILE, and a pgBackRest Job mounts the cluster repository's CA
+   * where the cluster's pgbackrest.conf names it. Each CA is one key of its Secret, mounted alone.
+   */
+  @Test
+  void privateS3CasAreMountedWhereEachToolReadsThem() {
+    BackupSchedule schedule = BackupSchedules.tradingDatabase("nightly", "ai-trading");
+    BackupSchedules.s3(schedule, "https://minio.storage.svc:9000", "trading-backups", null);
+    schedule.getSpec().getStorage().getS3().setCaSecretRef(new SecretKeyRef("minio-ca", null));
+    var offsiteS3 = new io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec.S3Storage();
+    offsiteS3.setBucket("trading-offsite");
+    offsiteS3.setEndpoint("https://s3.example.net");
+    offsiteS3.setCredentialsSecretRef(new io.tradingdb.operator.api.v1alpha1.common.LocalObjectRef("offsite-s3"));
+    offsiteS3.setCaSecretRef(new SecretKeyRef("offsite-ca", "root.pem"));
+    var offsite = new io.tradingdb.operator.api.v1alpha1.backupschedule.BackupCopySpec();
+    offsite.setName("offsite");
+    offsite.setS3(offsiteS3);
+    schedule.getSpec().setCopies(List.of(offsite));
+    TradingDatabase cluster = io.tradingdb.operator.testsupport.Samples.tradingDatabase("trading", "ai-trading");
+    BackupModel model = BackupModel.from(schedule, ClusterModel.connectionTarget(schedule.getSpec().getTarget(), cluster));
+    PodSpec pod = BackupWorkloads.backupCronJobs(model).get(0).getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+    var env = pod.getContainers().get(0).getEnv();
+    assertThat(env).anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("AWS_CA_BUNDLE=/etc/tradingdb/s3-ca/storage/ca.crt"));
+    assertThat(env).anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("COPY_1_CA_FILE=/etc/tradingdb/s3-ca/copy-1/ca.crt"));
+    assertThat(caMounts(pod)).isEqualTo(java.util.Map.of(
+        "/etc/tradingdb/s3-ca/storage", "minio-ca/ca.crt", "/etc/tradingdb/s3-ca/copy-1", "offsite-ca/root.pem"));
+    // The restore Job reads the same storage.
+    assertThat(caMounts(BackupWorkloads.restoreJob(model, "r", null, "scratch").getSpec().getTemplate().getSpec()))
+        .containsEntry("/etc/tradingdb/s3-ca/storage", "minio-ca/ca.crt");
+
+    cluster.getSpec().setPgBackRest(io.tradingdb.operator.tradingdatabase.PgBackRestSamples.repository());
+    cluster.getSpec().getPgBackRest().getRepository().getS3().setCaSecretRef(new SecretKeyRef("minio-ca", null));
+    BackupSchedule physical = BackupSchedules.tradingDatabase("pitr", "ai-trading");
+    physical.getSpec().setMethod(io.tradingdb.operator.api.v1alpha1.backupschedule.BackupMethod.PG_BACKREST);
+    BackupModel pgbr = BackupModel.from(physical, ClusterModel.connectionTarget(physical.getSpec().getTarget(), cluster), cluster);
+    assertThat(BackupWorkloads.pgBackRestJobConfig(pgbr)).contains("repo1-storage-ca-file=/etc/tradingdb/s3-ca/repository/ca.crt");
+    assertThat(caMounts(BackupWorkloads.onDemandJob(pgbr, "now").getSpec().getTemplate().getSpec()))
+        .isEqualTo(java.util.Map.of("/etc/tradingdb/s3-ca/repository", "minio-ca/ca.crt"));
+  }
+
+  /** Mount path to "secret/key" of every storage CA a pod mounts; each volume holds one key, as ca.crt. */
+  private static java.util.Map<String, String> caMounts(PodSpec pod) {
+    java.util.Map<String, String> mounts = new java.util.HashMap<>();
+    pod.getContainers().get(0).getVolumeMounts().stream().filter(m -> m.getMountPath().startsWith("/etc/tradingdb/s3-ca/"))
+        .forEach(m -> {
+          var secret = pod.getVolumes().stream().filter(v -> v.getName().equals(m.getName())).findFirst().orElseThrow().getSecret();
+          assertThat(secret.getItems()).singleElement().satisfies(i -> assertThat(i.getPath()).isEqualTo("ca.crt"));
+          assertThat(m.getReadOnly()).isTrue();
+          mounts.put(m.getMountPath(), secret.getSecretName() + "/" + secret.getItems().get(0).getKey());
+        });
+    return mounts;
+  }
+
   @Test
   void copiesNeedMethodPgDump() {
     BackupSchedule schedule = BackupSchedules.external("physical", "h", 5432, "d");

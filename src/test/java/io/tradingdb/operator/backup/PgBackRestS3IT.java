@@ -5,18 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tradingdb.operator.api.v1alpha1.common.BackupStorageSpec;
 import io.tradingdb.operator.api.v1alpha1.common.LocalObjectRef;
 import io.tradingdb.operator.kube.CertificateAuthority;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.Map;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * pgBackRest with an S3 repository: s3proxy over HTTPS with a certificate from the test CA, which
- * pgBackRest trusts through PGBACKREST_REPO1_STORAGE_CA_FILE as a pod trusts its image's CA store.
+ * pgBackRest with an S3 repository: s3proxy over HTTPS with a certificate from the test CA, named by
+ * the storage's caSecretRef (repo1-storage-ca-file; PGBACKREST_REPO1_STORAGE_CA_FILE points it at this
+ * machine's copy).
  * Retention is exercised by {@link PgBackRestPvcIT}: s3proxy 2.6.0 never answers pgBackRest's
  * multi-object DELETE, so expire times out against it (a test-server gap, not an S3 one).
  */
@@ -38,15 +36,7 @@ class PgBackRestS3IT extends PgBackRestFlow {
 
   @Override
   void startRepository(CertificateAuthority.Pem serverPem) throws Exception {
-    Path keyStore = base.resolve("s3.p12");
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setKeyEntry("s3", CertificateAuthority.parsePrivateKey(serverPem.privateKey()), "changeit".toCharArray(),
-        new Certificate[] {CertificateAuthority.parseCertificate(serverPem.certificate())});
-    try (OutputStream out = Files.newOutputStream(keyStore)) {
-      store.store(out, "changeit".toCharArray());
-    }
-    s3 = new S3TestServer(Files.createDirectories(base.resolve("s3")), keyStore, "changeit");
+    s3 = S3TestServer.https(Files.createDirectories(base.resolve("s3")), serverPem);
     s3.createBucket(BUCKET);
   }
 
@@ -63,11 +53,14 @@ class PgBackRestS3IT extends PgBackRestFlow {
     bucket.setBucket(BUCKET);
     bucket.setEndpoint(s3.endpoint());
     bucket.setCredentialsSecretRef(new LocalObjectRef(BackupSchedules.S3_SECRET));
+    // The test CA signs s3proxy's certificate, as a private CA signs an in-cluster MinIO's.
+    bucket.setCaSecretRef(new io.tradingdb.operator.api.v1alpha1.common.SecretKeyRef("s3-ca", null));
     BackupStorageSpec storage = new BackupStorageSpec();
     storage.setS3(bucket);
     return storage;
   }
 
+  /** The pods read the CA where its Secret is mounted (the generated files name that path); here, the test CA's file. */
   @Override
   Map<String, String> repositoryOverrides() {
     return Map.of("PGBACKREST_REPO1_STORAGE_CA_FILE", tls.resolve("ca.crt").toString());

@@ -37,6 +37,20 @@ public final class S3TestServer implements AutoCloseable {
     this(folder, keyStore, keyStorePassword, "127.0.0.1");
   }
 
+  /** Over HTTPS on 127.0.0.1 with {@code server}'s certificate and key (PEM, as CertificateAuthority issues them). */
+  static S3TestServer https(Path folder, io.tradingdb.operator.kube.CertificateAuthority.Pem server) throws Exception {
+    Path keyStore = folder.resolveSibling(folder.getFileName() + ".p12");
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry("s3", io.tradingdb.operator.kube.CertificateAuthority.parsePrivateKey(server.privateKey()),
+        "changeit".toCharArray(),
+        new java.security.cert.Certificate[] {io.tradingdb.operator.kube.CertificateAuthority.parseCertificate(server.certificate())});
+    try (var out = java.nio.file.Files.newOutputStream(keyStore)) {
+      store.store(out, "changeit".toCharArray());
+    }
+    return new S3TestServer(folder, keyStore, "changeit");
+  }
+
   private S3TestServer(Path folder, Path keyStore, String keyStorePassword, String host) throws Exception {
     this.https = keyStore != null;
     this.host = host;

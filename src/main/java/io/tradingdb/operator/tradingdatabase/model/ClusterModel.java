@@ -289,7 +289,7 @@ public record ClusterModel(
           + "' is not a pgBackRest backup label such as 20261126-030000F");
     }
     return Optional.of(new PgBackRestBootstrap(
-        stanza, storage, PgBackRestConf.Repository.of(storage, PgBackRestConf.SOURCE_PVC_MOUNT),
+        stanza, storage, PgBackRestConf.Repository.of(storage, PgBackRestConf.SOURCE_PVC_MOUNT, PgBackRestConf.SOURCE_CA_DIR),
         from.getBackupName(), targetTime));
   }
 

@@ -39,6 +39,8 @@ public final class ClusterStatefulSet {
   static final String PGBACKREST_CONFIG_VOLUME = "pgbackrest-config";
   static final String PGBACKREST_REPO_VOLUME = "pgbackrest-repo";
   static final String PGBACKREST_SOURCE_VOLUME = "pgbackrest-source";
+  static final String PGBACKREST_REPO_CA_VOLUME = "pgbackrest-repo-ca";
+  static final String PGBACKREST_SOURCE_CA_VOLUME = "pgbackrest-source-ca";
   public static final String CONFIG_CHECKSUM_ANNOTATION = "tradingdb.io/config-checksum";
 
   private ClusterStatefulSet() {}
@@ -230,9 +232,14 @@ public final class ClusterStatefulSet {
       if (pgbr.storage().pvc() != null) {
         mounts.add(mount(PGBACKREST_REPO_VOLUME, PgBackRestConf.PVC_MOUNT, false));
       }
+      if (pgbr.storage().s3() != null && pgbr.storage().s3().caSecret() != null) {
+        mounts.add(mount(PGBACKREST_REPO_CA_VOLUME, PgBackRestConf.REPOSITORY_CA_DIR, true));
+      }
     });
     model.pgBackRestBootstrap().filter(source -> source.storage().pvc() != null)
         .ifPresent(source -> mounts.add(mount(PGBACKREST_SOURCE_VOLUME, PgBackRestConf.SOURCE_PVC_MOUNT, true)));
+    model.pgBackRestBootstrap().filter(source -> source.storage().s3() != null && source.storage().s3().caSecret() != null)
+        .ifPresent(source -> mounts.add(mount(PGBACKREST_SOURCE_CA_VOLUME, PgBackRestConf.SOURCE_CA_DIR, true)));
     return mounts;
   }
 
@@ -395,10 +402,15 @@ public final class ClusterStatefulSet {
         volumes.add(new VolumeBuilder().withName(PGBACKREST_REPO_VOLUME).withNewPersistentVolumeClaim()
             .withClaimName(pgbr.storage().pvc().claimName()).endPersistentVolumeClaim().build());
       }
+      if (pgbr.storage().s3() != null && pgbr.storage().s3().caSecret() != null) {
+        volumes.add(pgbr.storage().s3().caVolume(PGBACKREST_REPO_CA_VOLUME));
+      }
     });
     model.pgBackRestBootstrap().filter(source -> source.storage().pvc() != null).ifPresent(source ->
         volumes.add(new VolumeBuilder().withName(PGBACKREST_SOURCE_VOLUME).withNewPersistentVolumeClaim()
             .withClaimName(source.storage().pvc().claimName()).withReadOnly(true).endPersistentVolumeClaim().build()));
+    model.pgBackRestBootstrap().filter(source -> source.storage().s3() != null && source.storage().s3().caSecret() != null)
+        .ifPresent(source -> volumes.add(source.storage().s3().caVolume(PGBACKREST_SOURCE_CA_VOLUME)));
     return volumes;
   }
 

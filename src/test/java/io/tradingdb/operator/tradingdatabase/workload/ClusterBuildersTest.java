@@ -95,6 +95,41 @@ class ClusterBuildersTest {
     Golden.assertMatches("tradingdatabase/pgbackrest.yaml", objects(db, model));
   }
 
+  /**
+   * An S3 endpoint with a private CA (a MinIO in the cluster): the repository's and the bootstrap
+   * source's CA keys are mounted, each alone and as ca.crt, in every container that runs pgBackRest,
+   * at the paths the generated pgbackrest files name.
+   */
+  @Test
+  void aPrivateS3CaIsMountedWherePgBackRestLooksForIt() {
+    TradingDatabase db = Samples.tradingDatabase("trading", "market-restored");
+    db.getSpec().setPgBackRest(PgBackRestSamples.repository());
+    db.getSpec().getPgBackRest().getRepository().getS3().setCaSecretRef(
+        new io.tradingdb.operator.api.v1alpha1.common.SecretKeyRef("minio-ca", null));
+    var source = PgBackRestSamples.s3();
+    source.getS3().setCaSecretRef(new io.tradingdb.operator.api.v1alpha1.common.SecretKeyRef("old-minio", "bundle.pem"));
+    db.getSpec().setBootstrap(PgBackRestSamples.pointInTime("market", null, source));
+    ClusterModel model = ClusterModel.from(db);
+    var data = PatroniConfigMap.configMap(model).getData();
+    assertThat(data.get(PatroniConfigMap.PGBACKREST_FILE)).contains("repo1-storage-ca-file=/etc/tradingdb/s3-ca/repository/ca.crt");
+    assertThat(data.values()).anyMatch(v -> v.contains("repo1-storage-ca-file=/etc/tradingdb/s3-ca/source/ca.crt"));
+
+    var pod = ClusterStatefulSet.build(model, "x", Map.of()).getSpec().getTemplate().getSpec();
+    var volumes = pod.getVolumes().stream().collect(java.util.stream.Collectors.toMap(v -> v.getName(), v -> v));
+    for (var container : pod.getContainers().stream().filter(c -> !c.getName().equals("metrics-exporter")).toList()) {
+      Map<String, String> mounted = new java.util.HashMap<>();
+      container.getVolumeMounts().stream().filter(m -> m.getMountPath().startsWith("/etc/tradingdb/s3-ca/"))
+          .forEach(m -> {
+            var secret = volumes.get(m.getName()).getSecret();
+            assertThat(secret.getItems()).singleElement().satisfies(i -> assertThat(i.getPath()).isEqualTo("ca.crt"));
+            assertThat(m.getReadOnly()).isTrue();
+            mounted.put(m.getMountPath(), secret.getSecretName() + "/" + secret.getItems().get(0).getKey());
+          });
+      assertThat(mounted).as(container.getName()).isEqualTo(Map.of(
+          "/etc/tradingdb/s3-ca/repository", "minio-ca/ca.crt", "/etc/tradingdb/s3-ca/source", "old-minio/bundle.pem"));
+    }
+  }
+
   @Test
   void existingClaimTemplateSizesWinBecauseTheyAreImmutable() {
     TradingDatabase db = Samples.tradingDatabase("trading", "grow");

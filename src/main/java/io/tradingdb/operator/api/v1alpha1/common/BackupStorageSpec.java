@@ -62,6 +62,14 @@ public class BackupStorageSpec {
             + "self-hosted S3 servers need it. Defaults to true when endpoint is set.")
     private Boolean forcePathStyle;
 
+    @JsonPropertyDescription(
+        "The CA certificate(s), PEM, that sign the endpoint's certificate, for an endpoint with a "
+            + "private CA (a MinIO in the cluster). Key defaults to ca.crt. pgBackRest, the AWS CLI and "
+            + "rclone then trust these for this endpoint instead of the image's CA store.")
+    private SecretKeyRef caSecretRef;
+
+    public SecretKeyRef getCaSecretRef() { return caSecretRef; }
+    public void setCaSecretRef(SecretKeyRef caSecretRef) { this.caSecretRef = caSecretRef; }
     public String getBucket() { return bucket; }
     public void setBucket(String bucket) { this.bucket = bucket; }
     public String getPrefix() { return prefix; }
