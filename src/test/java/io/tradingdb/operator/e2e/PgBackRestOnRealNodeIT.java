@@ -52,9 +52,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the real node talking to the instance's pgBackRest TLS server. A new TradingDatabase then
  * bootstraps from that repository to a point in time between two known writes.
  *
- * <p>The repository is a volume, not s3proxy: pgBackRest speaks only HTTPS to S3, and neither a
- * TradingDatabase nor a BackupSchedule has a way to give the pods the private CA a test S3 server
- * (or a self-hosted MinIO) signs its certificate with.
+ * <p>The repository is a volume, not s3proxy: pgBackRest speaks only HTTPS to S3, and the real-node
+ * suites' s3proxy serves plain HTTP on the bridge. pgBackRest to S3 over HTTPS with a private CA
+ * ({@code storage.s3.caSecretRef}) runs on the host in {@code PgBackRestS3IT}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PgBackRestOnRealNodeIT {
