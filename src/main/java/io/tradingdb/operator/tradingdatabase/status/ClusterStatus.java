@@ -69,7 +69,10 @@ public final class ClusterStatus {
     String primary = primaryPod(observed.pods());
     s.setCurrentPrimary(primary);
     boolean rolling = rolling(sts, model.instances());
-    boolean everReady = previous.getPhase() != null && !CREATING.equals(previous.getPhase());
+    // A cluster bootstrapped from a backup comes up after its restore: Restoring is creation too (a
+    // point-in-time restore on the real node went Restoring -> Degraded -> Ready).
+    boolean everReady = previous.getPhase() != null && !CREATING.equals(previous.getPhase())
+        && !RESTORING.equals(previous.getPhase());
 
     List<WantedCondition> c = new ArrayList<>();
     String phase;

@@ -65,6 +65,12 @@ class ClusterStatusTest {
     assertThat(condition(creating, "Ready").getMessage()).isEqualTo("creating the cluster: 1/3 instances ready");
     assertThat(condition(creating, "Degraded").getStatus()).isEqualTo("False");
 
+    TradingDatabaseStatus restoring = new TradingDatabaseStatus();
+    restoring.setPhase(ClusterStatus.RESTORING);
+    db.setStatus(restoring);
+    assertThat(ClusterStatus.compute(db, ClusterModel.from(db), observed, null, CLOCK).getPhase())
+        .as("instances coming up after a restore").isEqualTo(ClusterStatus.CREATING);
+
     db.setStatus(ready());
     TradingDatabaseStatus lost = ClusterStatus.compute(db, ClusterModel.from(db), observed, null, CLOCK);
     assertThat(lost.getPhase()).isEqualTo(ClusterStatus.DEGRADED);
