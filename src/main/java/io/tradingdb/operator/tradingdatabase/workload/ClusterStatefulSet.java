@@ -232,14 +232,10 @@ public final class ClusterStatefulSet {
       if (pgbr.storage().pvc() != null) {
         mounts.add(mount(PGBACKREST_REPO_VOLUME, PgBackRestConf.PVC_MOUNT, false));
       }
-      if (pgbr.storage().s3() != null && pgbr.storage().s3().caSecret() != null) {
-        mounts.add(mount(PGBACKREST_REPO_CA_VOLUME, PgBackRestConf.REPOSITORY_CA_DIR, true));
-      }
     });
     model.pgBackRestBootstrap().filter(source -> source.storage().pvc() != null)
         .ifPresent(source -> mounts.add(mount(PGBACKREST_SOURCE_VOLUME, PgBackRestConf.SOURCE_PVC_MOUNT, true)));
-    model.pgBackRestBootstrap().filter(source -> source.storage().s3() != null && source.storage().s3().caSecret() != null)
-        .ifPresent(source -> mounts.add(mount(PGBACKREST_SOURCE_CA_VOLUME, PgBackRestConf.SOURCE_CA_DIR, true)));
+    storageCas(model).forEach((dir, volume) -> mounts.add(mount(volume.getName(), dir, true)));
     return mounts;
   }
 
@@ -402,16 +398,22 @@ public final class ClusterStatefulSet {
         volumes.add(new VolumeBuilder().withName(PGBACKREST_REPO_VOLUME).withNewPersistentVolumeClaim()
             .withClaimName(pgbr.storage().pvc().claimName()).endPersistentVolumeClaim().build());
       }
-      if (pgbr.storage().s3() != null && pgbr.storage().s3().caSecret() != null) {
-        volumes.add(pgbr.storage().s3().caVolume(PGBACKREST_REPO_CA_VOLUME));
-      }
     });
     model.pgBackRestBootstrap().filter(source -> source.storage().pvc() != null).ifPresent(source ->
         volumes.add(new VolumeBuilder().withName(PGBACKREST_SOURCE_VOLUME).withNewPersistentVolumeClaim()
             .withClaimName(source.storage().pvc().claimName()).withReadOnly(true).endPersistentVolumeClaim().build()));
-    model.pgBackRestBootstrap().filter(source -> source.storage().s3() != null && source.storage().s3().caSecret() != null)
-        .ifPresent(source -> volumes.add(source.storage().s3().caVolume(PGBACKREST_SOURCE_CA_VOLUME)));
+    volumes.addAll(storageCas(model).values());
     return volumes;
+  }
+
+  /** The S3 CAs the pgBackRest containers mount, folder to volume: the repository's and the bootstrap source's. */
+  private static Map<String, Volume> storageCas(ClusterModel model) {
+    Map<String, Volume> cas = new java.util.LinkedHashMap<>();
+    model.pgBackRest().map(pgbr -> pgbr.storage().s3()).filter(s3 -> s3.caSecret() != null)
+        .ifPresent(s3 -> cas.put(PgBackRestConf.REPOSITORY_CA_DIR, s3.caVolume(PGBACKREST_REPO_CA_VOLUME)));
+    model.pgBackRestBootstrap().map(source -> source.storage().s3()).filter(s3 -> s3.caSecret() != null)
+        .ifPresent(s3 -> cas.put(PgBackRestConf.SOURCE_CA_DIR, s3.caVolume(PGBACKREST_SOURCE_CA_VOLUME)));
+    return cas;
   }
 
   private static Affinity affinity(ClusterModel model) {
