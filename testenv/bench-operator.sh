@@ -21,8 +21,16 @@
 # Settings: BENCH_IDLE_SECONDS (60), BENCH_UNRELATED (10000), BENCH_MAX_RAM (the chart's memory limit),
 # BENCH_TIMEOUT (1200: seconds a convergence may take before the run of that N gives up and reports it),
 # BENCH_HTTP_PORT (the operator's /metrics port; default: a free one), BENCH_KEEP=1 keeps the namespaces,
+# BENCH_JVM_EXTRA: JVM options added to the current code's (to try one before changing the chart),
 # BENCH_NMT=1 adds -XX:NativeMemoryTracking=summary and prints where native memory goes at the end,
 # BENCH_OUT (default $TRADINGDB_STATE/bench): the operator's logs, histograms and write counts.
+# BENCH_BEFORE=<git revision>: also runs that revision's operator (its jar and its chart's JVM options), each N
+# before the current code, and prints both side by side: before and after measured in the same run.
+#
+# Requests by client: a control plane the bench starts writes an audit log (TRADINGDB_AUDIT=1, Metadata level);
+# the bench then counts the operator's own requests (the fabric8 user agent) in each window, next to the API
+# server's totals, so that idle writes of the controllers or kwok are not mistaken for the operator's. Polling
+# goes through one `kubectl proxy` and one Python process per second (bench_poll.py), not a dozen kubectl runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -gt 0 ] && COUNTS=("$@") || COUNTS=(100 300 1000)
@@ -44,7 +52,7 @@ secs() { awk -v ms="$1" 'BEGIN {printf "%.1f", ms / 1000}'; }
 STARTED_CLUSTER=0
 if ! testenv/cluster.sh status >/dev/null 2>&1; then
   log "starting a control plane with $NODES_NEEDED kwok nodes"
-  TRADINGDB_NODES=$NODES_NEEDED testenv/cluster.sh up >&2
+  TRADINGDB_AUDIT=${TRADINGDB_AUDIT:-1} TRADINGDB_NODES=$NODES_NEEDED testenv/cluster.sh up >&2
   STARTED_CLUSTER=1
 fi
 eval "$(testenv/cluster.sh env)"
@@ -57,34 +65,72 @@ if [ "$nodes" -lt "$NODES_NEEDED" ]; then
   exit 1
 fi
 
-operator_jar() { find target -maxdepth 1 -name 'tradingdb-operator-*.jar' ! -name '*-sources.jar' 2>/dev/null | head -1 || true; }
-JAR=$(operator_jar)
-if [ -z "$JAR" ] || [ -n "$(find src/main pom.xml -newer "$JAR" -type f | head -1)" ]; then
-  log "packaging the operator"
-  nice -n 10 ./mvnw -B -q -ntp package -DskipTests >&2
-  JAR=$(operator_jar)
+# A variant is an operator build with its chart's settings: "after" is this checkout, "before" BENCH_BEFORE's.
+declare -A JARS OPTS ENVS RAMS
+prepare_variant() { # $1: variant, $2: source folder
+  local v=$1 src=$2 jar values opts limit archive
+  jar=$(find "$src/target" -maxdepth 1 -name 'tradingdb-operator-*.jar' ! -name '*-sources.jar' 2>/dev/null | head -1 || true)
+  if [ -z "$jar" ] || [ -n "$(find "$src/src/main" "$src/pom.xml" -newer "$jar" -type f | head -1)" ]; then
+    log "packaging the operator ($v, $src)"
+    nice -n 10 ./mvnw -B -q -ntp -f "$src/pom.xml" package -DskipTests >&2
+    jar=$(find "$src/target" -maxdepth 1 -name 'tradingdb-operator-*.jar' ! -name '*-sources.jar' | head -1)
+  fi
+  values=$src/helm/tradingdb-operator/values.yaml
+  opts=$(sed -n '/^jvmOptions: >-/,/^$/p' "$values" | tail -n +2 | tr -s ' \n' ' ')
+  # The container memory limit the chart sets (resources.limits.memory), as the JVM would see it in the pod.
+  limit=$(awk '/^resources:/ {r = 1} r && /^  limits:/ {l = 1} r && l && /memory:/ {print $2; exit}' "$values")
+  RAMS[$v]=${BENCH_MAX_RAM:-$(echo "$limit" | sed -e 's/Mi$/m/' -e 's/Gi$/g/')}
+  # As the image build does: a class-data archive from a training run, here under target/.
+  archive=$(cd "$src" && pwd)/target/tradingdb-operator.jsa
+  if ! [ -s "$archive" ] || ! [ "$archive" -nt "$jar" ]; then
+    java -XX:ArchiveClassesAtExit="$archive" -cp "$jar" io.tradingdb.operator.CdsTraining >/dev/null 2>&1
+  fi
+  opts=${opts//\/app\/tradingdb-operator.jsa/$archive}
+  [ "${BENCH_NMT:-0}" = 1 ] && opts="$opts -XX:NativeMemoryTracking=summary"
+  [ "$v" = after ] && opts="$opts ${BENCH_JVM_EXTRA:-}"
+  JARS[$v]=$jar
+  OPTS[$v]=$opts
+  # The image's environment for the JVM (the Dockerfile's ENV MALLOC_* lines), as the pod would have it.
+  ENVS[$v]=$(sed -n 's/^ENV \(MALLOC_[A-Z_]*=[^ ]*\)$/\1/p' "$src/Dockerfile" | tr '\n' ' ')
+}
+VARIANTS=(after)
+if [ -n "${BENCH_BEFORE:-}" ]; then
+  BEFORE_SRC=$OUT/src-before
+  rm -rf "$BEFORE_SRC"
+  mkdir -p "$BEFORE_SRC"
+  git archive "$BENCH_BEFORE" | tar -x -C "$BEFORE_SRC"
+  prepare_variant before "$BEFORE_SRC"
+  VARIANTS=(before after)
 fi
-VALUES=helm/tradingdb-operator/values.yaml
-JVM_OPTS=$(sed -n '/^jvmOptions: >-/,/^$/p' "$VALUES" | tail -n +2 | tr -s ' \n' ' ')
-# The container memory limit the chart sets (resources.limits.memory), as the JVM would see it in the pod.
-LIMIT=$(awk '/^resources:/ {r = 1} r && /^  limits:/ {l = 1} r && l && /memory:/ {print $2; exit}' "$VALUES")
-MAX_RAM=${BENCH_MAX_RAM:-$(echo "$LIMIT" | sed -e 's/Mi$/m/' -e 's/Gi$/g/')}
-# As the image build does: a class-data archive from a training run, here under target/.
-ARCHIVE=$PWD/target/tradingdb-operator.jsa
-if ! [ -s "$ARCHIVE" ] || ! [ "$ARCHIVE" -nt "$JAR" ]; then
-  java -XX:ArchiveClassesAtExit="$ARCHIVE" -cp "$JAR" io.tradingdb.operator.CdsTraining >/dev/null 2>&1
-fi
-JVM_OPTS=${JVM_OPTS//\/app\/tradingdb-operator.jsa/$ARCHIVE}
-[ "${BENCH_NMT:-0}" = 1 ] && JVM_OPTS="$JVM_OPTS -XX:NativeMemoryTracking=summary"
+prepare_variant after .
 k apply --server-side --force-conflicts -f crds/ >/dev/null
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PORT=${BENCH_HTTP_PORT:-$(free_port)}
+PROXY_PORT=$(free_port)
+"$KUBECTL" proxy --address 127.0.0.1 --port "$PROXY_PORT" >"$OUT/proxy.log" 2>&1 &
+PROXY_PID=$!
+PROXY=http://127.0.0.1:$PROXY_PORT
+until curl -sf "$PROXY/readyz" >/dev/null 2>&1; do sleep 0.2; done
+AUDIT_LOG=$STATE/audit.log
+# A mark for audit_window: the audit log's size and the time now.
+mark() { echo "$(stat -c %s "$AUDIT_LOG" 2>/dev/null || echo 0):$(now_ms)"; }
+# Requests by client between two marks, from the audit log; the report runs them at the end, when the API
+# server has flushed its batches. $1 $2: marks, $3: N (0: no per-TradingDatabase numbers), $4: file for the report.
+audit_window() {
+  [ -s "$AUDIT_LOG" ] || return 0
+  python3 testenv/bench_audit.py "$AUDIT_LOG" "${1%%:*}" "${1##*:}" "${2##*:}" "$3" >"$4"
+}
+operator_writes() { # $1: an audit_window file; "-" without an audit log
+  if [ -s "$1" ]; then sed -n 's/^operator-writes //p' "$1"; else echo -; fi
+}
+declare -a WINDOWS=() # audit_window arguments, run at the end
 
 # ---------------------------------------------------------------- the operator process
 PID=
-start_operator() { # $1: log file
-  HTTP_BIND=127.0.0.1 HTTP_PORT=$PORT DATABASE_CHECKS=false LOG_FORMAT=text \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAM=$MAX_RAM $JVM_OPTS" java -jar "$JAR" >"$1" 2>&1 &
+start_operator() { # $1: log file; the variant is $V
+  # shellcheck disable=SC2086 # ENVS holds NAME=value words
+  env ${ENVS[$V]} HTTP_BIND=127.0.0.1 HTTP_PORT=$PORT DATABASE_CHECKS=false LOG_FORMAT=text \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAM=${RAMS[$V]} ${OPTS[$V]}" java -jar "${JARS[$V]}" >"$1" 2>&1 &
   PID=$!
   until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
     sleep 0.2
@@ -107,6 +153,17 @@ stop_operator() {
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
 TICKS=$(getconf CLK_TCK)
 cpu_s() { awk -v t="$1" -v hz="$TICKS" 'BEGIN {printf "%.1f", t / hz}'; }
+# CPU ticks of each control-plane process (testenv/cluster.sh's pid files): where the 2 cores go besides the operator.
+cp_ticks() {
+  local f
+  for f in "$STATE"/pids/*.pid; do
+    printf '%s %s\n' "$(basename "$f" .pid)" "$(awk '{print $14 + $15}' "/proc/$(cat "$f")/stat" 2>/dev/null || echo 0)"
+  done
+}
+cp_cpu() { # $1 $2: cp_ticks files; prints "kube-apiserver 123.4, etcd 20.1, ..." (CPU-seconds between them)
+  awk -v hz="$TICKS" 'FNR == NR {b[$1] = $2; next}
+    {d = ($2 - b[$1]) / hz; if (d >= 0.1) {printf "%s%s %.1f", sep, $1, d; sep = ", "}}' "$1" "$2"
+}
 rss_mib() { awk -v f="$1" '$1 == f":" {printf "%d", $2 / 1024}' "/proc/$PID/status"; }
 metric_sum() { # $1: metric name, $2: label filter regex
   curl -sf "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" -v f="$2" \
@@ -117,6 +174,7 @@ heap_mib() { # heap in use now (live and not yet collected), from the operator's
 }
 cleanup() {
   stop_operator
+  kill "$PROXY_PID" 2>/dev/null || true
   if [ "${BENCH_KEEP:-0}" != 1 ]; then
     k delete namespace -l tradingdb-bench=true --wait=false >/dev/null 2>&1 || true
   fi
@@ -142,12 +200,6 @@ diff_writes() {
   awk 'FNR == NR {before[$1 " " $2] = $3; next} {d = $3 - before[$1 " " $2]; if (d) printf "    %-44s %-7s %d\n", $1, $2, d}' "$1" "$2"
 }
 
-# Objects in a namespace, read cheaply: one item and the server's count of the rest.
-count() { # $1: API path of a namespaced collection
-  k get --raw "$1?limit=1" | python3 -c 'import json, sys
-d = json.load(sys.stdin); print(len(d["items"]) + (d["metadata"].get("remainingItemCount") or 0))'
-}
-
 tdbs() { # $1 namespace, $2 count, $3 instances
   local i
   for ((i = 0; i < $2; i++)); do
@@ -156,58 +208,36 @@ tdbs() { # $1 namespace, $2 count, $3 instances
   done
 }
 
-# TradingDatabases whose status is written for their current generation, in phase $2 ("" = any).
-converged_count() { # $1 namespace, $2 phase or ""
-  k get tdb -n "$1" -o jsonpath='{range .items[*]}{.metadata.generation} {.status.observedGeneration} {.status.phase}{"\n"}{end}' |
-    awk -v want="$2" '$1 == $2 && (want == "" || $3 == want) {c++} END {printf "%d", c}'
+# One poll (bench_poll.py): labels primaries as Patroni would; prints converged, Ready, all dependents (1/0).
+poll() { # $1 namespace, $2 N, $3 instances
+  python3 testenv/bench_poll.py "$PROXY" "$1" "$2" "$3" 2>/dev/null || echo "0 0 0"
 }
-
-# Patroni's one visible act, which nothing here runs: it labels the pod holding the leader lock.
-label_primaries() { # $1 namespace
-  k label pods -n "$1" -l 'apps.kubernetes.io/pod-index=0,app.kubernetes.io/name=tradingdatabase,!role' role=primary \
-    >/dev/null 2>&1 || true
-}
+converged_count() { poll "$1" 0 1 | cut -d' ' -f1; }
 
 warning_reasons() { # $1 namespace; the operator's own Events (the scheduler's are not counted)
   k get events -n "$1" --field-selector type=Warning,source=tradingdb-operator -o jsonpath='{range .items[*]}{.reason}{"\n"}{end}' |
     sort | uniq -c | awk '{printf "%s%s=%s", sep, $2, $1; sep = ", "} END {if (!NR) printf "none"}'
 }
 
-# Dependents of a development-profile cluster: 4 Secrets (superuser, replication, tls, ca), the Patroni
-# ConfigMap, 3 Services, ServiceAccount, Role, RoleBinding, StatefulSet; a PodDisruptionBudget from 2 instances.
-dependents_complete() { # $1 namespace, $2 N, $3 instances
-  local ns=$1 n=$2
-  [ "$(count "/apis/apps/v1/namespaces/$ns/statefulsets")" -ge "$n" ] &&
-    [ "$(count "/api/v1/namespaces/$ns/services")" -ge $((3 * n)) ] &&
-    [ "$(count "/api/v1/namespaces/$ns/secrets")" -ge $((4 * n)) ] &&
-    [ "$(count "/api/v1/namespaces/$ns/configmaps")" -ge $((n + 1)) ] &&
-    [ "$(count "/api/v1/namespaces/$ns/serviceaccounts")" -ge $((n + 1)) ] &&
-    [ "$(count "/apis/rbac.authorization.k8s.io/v1/namespaces/$ns/roles")" -ge "$n" ] &&
-    [ "$(count "/apis/rbac.authorization.k8s.io/v1/namespaces/$ns/rolebindings")" -ge "$n" ] &&
-    { [ "$3" -lt 2 ] || [ "$(count "/apis/policy/v1/namespaces/$ns/poddisruptionbudgets")" -ge "$n" ]; }
-}
-
 # Waits until every TradingDatabase in $1 converged ($2 N, $3 instances); prints the wall time it took in ms,
 # -1 when the operator died, -2 when it gave up after BENCH_TIMEOUT seconds.
 await_converged() {
-  local ns=$1 n=$2 inst=$3 t0 c
+  local ns=$1 n=$2 inst=$3 t0
   t0=$(now_ms)
   while :; do
     alive || { log "operator process died (see its log)"; echo -1; return; }
     if [ $(($(now_ms) - t0)) -gt $((TIMEOUT * 1000)) ]; then
-      log "gave up after $TIMEOUT s: $(converged_count "$ns" "") of $n converged"; echo -2; return
+      log "gave up after $TIMEOUT s: $(converged_count "$ns") of $n converged"; echo -2; return
     fi
-    label_primaries "$ns"
-    c=$(converged_count "$ns" "")
-    if [ "$c" -ge "$n" ] && dependents_complete "$ns" "$n" "$inst"; then break; fi
+    [ "$(poll "$ns" "$n" "$inst" | cut -d' ' -f3)" = 1 ] && break
     sleep 1
   done
   echo $(($(now_ms) - t0))
 }
 
-wait_jobs_but_operator() {
+wait_jobs_but_operator() { # every background job but the operator and the proxy
   local j
-  for j in $(jobs -p); do [ "$j" = "$PID" ] || wait "$j"; done
+  for j in $(jobs -p); do [ "$j" = "$PID" ] || [ "$j" = "$PROXY_PID" ] || wait "$j"; done
 }
 
 unrelated_objects() { # $1 namespace, $2 count: half Secrets, half ConfigMaps, 1 KiB of data each
@@ -221,165 +251,247 @@ unrelated_objects() { # $1 namespace, $2 count: half Secrets, half ConfigMaps, 1
 
 # ---------------------------------------------------------------- one run per N
 declare -A R
-run() {
-  local n=$1 ns=bench-$1 t0 t1 c0 ms wlog
-  wlog=$OUT/operator-$n.log
-  log "N=$n: starting the operator (MaxRAM=$MAX_RAM, all namespaces, log $wlog)"
+V=after
+delete_namespaces() { # $@: namespaces; waits, so that the next run does not share the machine with a deletion
+  k delete namespace "$@" --ignore-not-found --timeout=900s >/dev/null || log "namespaces still terminating: $*"
+}
+run() { # $1: N; the variant is $V
+  local n=$1 K=$V/$1 ns=bench-$V-$1 t0 t1 c0 ms wlog a0 a1
+  wlog=$OUT/operator-$V-$n.log
+  log "$K: starting the operator (MaxRAM=${RAMS[$V]}, all namespaces, log $wlog)"
   k create namespace "$ns" >/dev/null
   k label namespace "$ns" tradingdb-bench=true >/dev/null
   t0=$(now_ms)
   start_operator "$wlog"
-  R[$n,start]=$(secs $(($(now_ms) - t0)))
+  R[$K,start]=$(secs $(($(now_ms) - t0)))
   sleep 2
   c0=$(cpu_ticks)
 
-  log "N=$n: creating $n TradingDatabases in one apply"
-  R[$n,load]=$(load1)
+  log "$K: creating $n TradingDatabases in one apply"
+  R[$K,load]=$(load1)
+  a0=$(mark); cp_ticks >"$OUT/cp-$V-$n.0"
   t0=$(now_ms)
   tdbs "$ns" "$n" 1 | k apply --server-side -f - >/dev/null
   t1=$(now_ms)
   ms=$(await_converged "$ns" "$n" 1)
   if [ "$ms" -lt 0 ]; then
-    if [ "$ms" = -1 ]; then R[$n,conv]="died: "; else R[$n,conv]="gave up after $TIMEOUT s: "; fi
-    R[$n,conv]+="$(converged_count "$ns" "") of $n had a status (RSS $(rss_mib VmRSS 2>/dev/null || echo -) MiB, CPU-s $(cpu_s $(($(cpu_ticks 2>/dev/null || echo "$c0") - c0))))"
+    if [ "$ms" = -1 ]; then R[$K,conv]="died: "; else R[$K,conv]="gave up after $TIMEOUT s: "; fi
+    R[$K,conv]+="$(converged_count "$ns") of $n had a status (RSS $(rss_mib VmRSS 2>/dev/null || echo -) MiB, CPU-s $(cpu_s $(($(cpu_ticks 2>/dev/null || echo "$c0") - c0))))"
+    grep -m1 -oE 'OutOfMemoryError.*' "$wlog" >/dev/null && R[$K,conv]+=", $(grep -m1 -oE 'OutOfMemoryError[^"]*' "$wlog")"
     stop_operator
-    R[$n,died]=1
-    k delete namespace "$ns" --wait=false >/dev/null
+    R[$K,died]=1
+    delete_namespaces "$ns"
     return
   fi
-  R[$n,create]=$(secs $((t1 - t0)))
-  R[$n,conv]=$(secs "$ms")
-  R[$n,load]="${R[$n,load]} / $(load1)"
-  R[$n,conv_total]=$(secs $((t1 - t0 + ms)))
-  R[$n,cpu]=$(cpu_s $(($(cpu_ticks) - c0)))
-  R[$n,cpu_total]=$(cpu_s "$(cpu_ticks)")
-  R[$n,rss_conv]=$(rss_mib VmRSS)
-  log "N=$n: converged ${R[$n,conv]} s after the last create; waiting for phase Ready on all"
-  until [ "$(converged_count "$ns" Ready)" -ge "$n" ] || ! alive; do label_primaries "$ns"; sleep 2; done
-  R[$n,ready]=$(secs $(($(now_ms) - t1)))
-  R[$n,cpu_ready]=$(cpu_s $(($(cpu_ticks) - c0)))
+  R[$K,create]=$(secs $((t1 - t0)))
+  R[$K,conv]=$(secs "$ms")
+  R[$K,load]="${R[$K,load]} / $(load1)"
+  R[$K,conv_total]=$(secs $((t1 - t0 + ms)))
+  R[$K,cpu]=$(cpu_s $(($(cpu_ticks) - c0)))
+  R[$K,cpu_total]=$(cpu_s "$(cpu_ticks)")
+  R[$K,rss_conv]=$(rss_mib VmRSS)
+  a1=$(mark); cp_ticks >"$OUT/cp-$V-$n.1"
+  R[$K,cp_cpu]=$(cp_cpu "$OUT/cp-$V-$n.0" "$OUT/cp-$V-$n.1")
+  WINDOWS+=("$a0 $a1 $n $OUT/audit-$V-$n-create.txt")
+  log "$K: converged ${R[$K,conv]} s after the last create; waiting for phase Ready on all"
+  until [ "$(poll "$ns" "$n" 1 | cut -d' ' -f2)" -ge "$n" ] || ! alive; do sleep 2; done
+  R[$K,ready]=$(secs $(($(now_ms) - t1)))
+  R[$K,cpu_ready]=$(cpu_s $(($(cpu_ticks) - c0)))
   sleep 15
-  R[$n,rss]=$(rss_mib VmRSS)
-  R[$n,hwm]=$(rss_mib VmHWM)
+  R[$K,rss]=$(rss_mib VmRSS)
+  R[$K,hwm]=$(rss_mib VmHWM)
 
-  log "N=$n: idle for $IDLE s"
+  log "$K: idle for $IDLE s"
   local w0 w1 b0 b1 c1 s0 s1
-  writes_by_resource >"$OUT/idle-$n.0"; w0=$(writes); c1=$(cpu_ticks)
+  writes_by_resource >"$OUT/idle-$V-$n.0"; w0=$(writes); c1=$(cpu_ticks); a0=$(mark)
   sleep "$IDLE"
-  w1=$(writes); writes_by_resource >"$OUT/idle-$n.1"
-  R[$n,idle_cpu]=$(cpu_s $(($(cpu_ticks) - c1)))
+  w1=$(writes); writes_by_resource >"$OUT/idle-$V-$n.1"; a1=$(mark)
+  R[$K,idle_cpu]=$(cpu_s $(($(cpu_ticks) - c1)))
+  WINDOWS+=("$a0 $a1 0 $OUT/audit-$V-$n-idle.txt")
   stop_operator
   sleep 5
-  log "N=$n: baseline without the operator, $IDLE s"
-  writes_by_resource >"$OUT/base-$n.0"; b0=$(writes)
+  log "$K: baseline without the operator, $IDLE s"
+  writes_by_resource >"$OUT/base-$V-$n.0"; b0=$(writes)
   sleep "$IDLE"
-  b1=$(writes); writes_by_resource >"$OUT/base-$n.1"
-  R[$n,idle_writes]=$(((w1 - w0) - (b1 - b0)))
-  R[$n,baseline]=$((b1 - b0))
+  b1=$(writes); writes_by_resource >"$OUT/base-$V-$n.1"
+  R[$K,idle_writes]=$(((w1 - w0) - (b1 - b0)))
+  R[$K,baseline]=$((b1 - b0))
 
-  log "N=$n: restart"
-  local rlog=$OUT/operator-$n-restart.log rs re
-  writes_by_resource >"$OUT/restart-$n.0"; s0=$(writes); rs=$(now_ms)
+  log "$K: restart"
+  local rlog=$OUT/operator-$V-$n-restart.log rs re
+  writes_by_resource >"$OUT/restart-$V-$n.0"; s0=$(writes); rs=$(now_ms); a0=$(mark)
   if ! start_operator "$rlog"; then
-    R[$n,conv]="${R[$n,conv]} s; then the RESTART FAILED: $(grep -m1 -oE 'OutOfMemoryError[^"]*|Error starting operator.*' "$rlog" || echo 'see the log') ($rlog)"
-    R[$n,died]=1
+    R[$K,conv]="${R[$K,conv]} s; then the RESTART FAILED: $(grep -m1 -oE 'OutOfMemoryError[^"]*|Error starting operator.*' "$rlog" || echo 'see the log') ($rlog)"
+    R[$K,died]=1
+    delete_namespaces "$ns"
     return
   fi
   until [ "$(metric_sum operator_sdk_reconciliations_success_total 'kind="TradingDatabase"')" -ge "$n" ] || ! alive; do sleep 1; done
   if ! alive; then
-    R[$n,conv]="${R[$n,conv]} s; then the restarted operator DIED: $(grep -m1 -oE 'OutOfMemoryError.*' "$rlog" || echo 'see the log') ($rlog)"
-    R[$n,died]=1
+    R[$K,conv]="${R[$K,conv]} s; then the restarted operator DIED: $(grep -m1 -oE 'OutOfMemoryError.*' "$rlog" || echo 'see the log') ($rlog)"
+    R[$K,died]=1
+    delete_namespaces "$ns"
     return
   fi
   re=$(($(now_ms) - rs))
-  R[$n,restart_mem]="RSS $(rss_mib VmRSS) MiB (peak $(rss_mib VmHWM)), heap used $(heap_mib) MiB"
+  R[$K,restart_mem]="RSS $(rss_mib VmRSS) MiB (peak $(rss_mib VmHWM)), heap used $(heap_mib) MiB"
   sleep 5
-  s1=$(writes); writes_by_resource >"$OUT/restart-$n.1"
-  R[$n,restart]=$(secs "$re")
-  R[$n,restart_mem]="${R[$n,restart_mem]}; settled: RSS $(rss_mib VmRSS) MiB, heap used $(heap_mib) MiB"
+  s1=$(writes); writes_by_resource >"$OUT/restart-$V-$n.1"; a1=$(mark)
+  R[$K,restart]=$(secs "$re")
+  R[$K,restart_mem]="${R[$K,restart_mem]}; settled: RSS $(rss_mib VmRSS) MiB, heap used $(heap_mib) MiB"
   # Baseline scaled to the restart window's length.
-  R[$n,restart_writes]=$(((s1 - s0) - (b1 - b0) * ($(now_ms) - rs) / (IDLE * 1000)))
-  R[$n,warn]=$({ grep -cE ' (WARN|ERROR) ' "$wlog" "$rlog" || true; } | awk -F: '{s += $2} END {print s}')
-  R[$n,warn_events]=$(warning_reasons "$ns")
+  R[$K,restart_writes]=$(((s1 - s0) - (b1 - b0) * ($(now_ms) - rs) / (IDLE * 1000)))
+  WINDOWS+=("$a0 $a1 $n $OUT/audit-$V-$n-restart.txt")
+  R[$K,warn]=$({ grep -cE ' (WARN|ERROR) ' "$wlog" "$rlog" || true; } | awk -F: '{s += $2} END {print s}')
+  R[$K,warn_events]=$(warning_reasons "$ns")
 
-  log "N=$n: spec change, instances 1 -> 2 on all"
+  log "$K: spec change, instances 1 -> 2 on all"
   c1=$(cpu_ticks)
-  R[$n,load]="${R[$n,load]} / $(load1)"
+  R[$K,load]="${R[$K,load]} / $(load1)"
+  a0=$(mark); cp_ticks >"$OUT/cp-$V-$n.2"
   t0=$(now_ms)
   tdbs "$ns" "$n" 2 | k apply --server-side -f - >/dev/null
   t1=$(now_ms)
   ms=$(await_converged "$ns" "$n" 2)
-  if [ "$ms" -lt 0 ]; then R[$n,spec]="died or gave up"; R[$n,died]=1; stop_operator; return; fi
-  R[$n,spec]=$(secs "$ms")
-  R[$n,load]="${R[$n,load]} / $(load1)"
-  R[$n,spec_total]=$(secs $((t1 - t0 + ms)))
-  R[$n,spec_cpu]=$(cpu_s $(($(cpu_ticks) - c1)))
+  if [ "$ms" -lt 0 ]; then R[$K,spec]="died or gave up"; R[$K,died]=1; stop_operator; delete_namespaces "$ns"; return; fi
+  R[$K,spec]=$(secs "$ms")
+  R[$K,load]="${R[$K,load]} / $(load1)"
+  R[$K,spec_total]=$(secs $((t1 - t0 + ms)))
+  R[$K,spec_cpu]=$(cpu_s $(($(cpu_ticks) - c1)))
+  WINDOWS+=("$a0 $(mark) $n $OUT/audit-$V-$n-spec.txt")
+  cp_ticks >"$OUT/cp-$V-$n.3"
+  R[$K,spec_cp_cpu]=$(cp_cpu "$OUT/cp-$V-$n.2" "$OUT/cp-$V-$n.3")
 
-  log "N=$n: $UNRELATED unrelated Secrets and ConfigMaps"
-  local uns=bench-unrelated-$n
+  log "$K: $UNRELATED unrelated Secrets and ConfigMaps"
+  local uns=bench-unrelated-$V-$n
   k create namespace "$uns" >/dev/null
   k label namespace "$uns" tradingdb-bench=true >/dev/null
   sleep 10
-  R[$n,rss_before_unrelated]=$(rss_mib VmRSS)
+  R[$K,rss_before_unrelated]=$(rss_mib VmRSS)
   # Four kubectl processes at once: 10,000 creates one after another take minutes here.
-  rm -f "$OUT/unrelated-$n."*
-  unrelated_objects "$uns" "$UNRELATED" | split -l $((5 * ((UNRELATED + 3) / 4))) - "$OUT/unrelated-$n."
-  for f in "$OUT/unrelated-$n."*; do k create -f "$f" >/dev/null & done
+  rm -f "$OUT/unrelated-$V-$n."*
+  unrelated_objects "$uns" "$UNRELATED" | split -l $((5 * ((UNRELATED + 3) / 4))) - "$OUT/unrelated-$V-$n."
+  for f in "$OUT/unrelated-$V-$n."*; do k create -f "$f" >/dev/null & done
   wait_jobs_but_operator
   sleep 20
-  R[$n,rss_unrelated]=$(rss_mib VmRSS)
-  R[$n,hwm_end]=$(rss_mib VmHWM)
-  R[$n,warn_end]=$({ grep -cE ' (WARN|ERROR) ' "$wlog" "$rlog" || true; } | awk -F: '{s += $2} END {print s}')
+  R[$K,rss_unrelated]=$(rss_mib VmRSS)
+  R[$K,hwm_end]=$(rss_mib VmHWM)
+  R[$K,warn_end]=$({ grep -cE ' (WARN|ERROR) ' "$wlog" "$rlog" || true; } | awk -F: '{s += $2} END {print s}')
   # Overload: reconciles run one at a time while the heap is short (MemoryPressure), said in a log line and metrics.
-  R[$n,pressure]="$(grep -hc 'memory pressure:' "$wlog" "$rlog" | awk '{s += $1} END {print s + 0}') log lines, $(metric_sum tradingdb_operator_reconciles_throttled_total '') reconciles throttled (restarted process), live heap ratio $(curl -sf "http://127.0.0.1:$PORT/metrics" | awk '/^tradingdb_operator_heap_live_ratio/ {print $NF}')"
+  R[$K,pressure]="$(grep -hc 'memory pressure:' "$wlog" "$rlog" | awk '{s += $1} END {print s + 0}') log lines, $(metric_sum tradingdb_operator_reconciles_throttled_total '') reconciles throttled (restarted process), live heap ratio $(curl -sf "http://127.0.0.1:$PORT/metrics" | awk '/^tradingdb_operator_heap_live_ratio/ {print $NF}')"
   # Last, as it forces a full collection: the live heap and its biggest classes.
-  [ "${BENCH_NMT:-0}" = 1 ] && { jcmd "$PID" VM.native_memory summary >"$OUT/nmt-$n.txt" 2>&1 || true; }
-  jcmd "$PID" GC.class_histogram >"$OUT/histogram-$n.txt" 2>&1 || true
-  R[$n,live]=$(awk '/^Total/ {printf "%d", $3 / 1048576}' "$OUT/histogram-$n.txt")
+  [ "${BENCH_NMT:-0}" = 1 ] && { jcmd "$PID" VM.native_memory summary >"$OUT/nmt-$V-$n.txt" 2>&1 || true; }
+  jcmd "$PID" GC.class_histogram >"$OUT/histogram-$V-$n.txt" 2>&1 || true
+  R[$K,live]=$(awk '/^Total/ {printf "%d", $3 / 1048576}' "$OUT/histogram-$V-$n.txt")
   stop_operator
-  if [ "$n" != "$MAX_N" ]; then
-    log "N=$n: deleting the namespaces before the next N"
-    k delete namespace "$ns" "$uns" --timeout=600s >/dev/null
+  # The last run's namespaces go at exit (cleanup), unless BENCH_KEEP=1.
+  if [ "$K" != "${VARIANTS[-1]}/${COUNTS[-1]}" ]; then
+    log "$K: deleting the namespaces before the next run"
+    delete_namespaces "$ns" "$uns"
   fi
 }
 
-for n in "${COUNTS[@]}"; do run "$n"; done
+for n in "${COUNTS[@]}"; do
+  for V in "${VARIANTS[@]}"; do run "$n"; done
+done
 
 # ---------------------------------------------------------------- report
+sleep 3 # the API server writes its audit batches at least every second
+for w in "${WINDOWS[@]}"; do
+  # shellcheck disable=SC2086 # four words: two marks, N, file
+  audit_window $w
+done
+for n in "${COUNTS[@]}"; do
+  for V in "${VARIANTS[@]}"; do
+    K=$V/$n
+    R[$K,conv_writes]=$(operator_writes "$OUT/audit-$V-$n-create.txt")
+    R[$K,idle_op]=$(operator_writes "$OUT/audit-$V-$n-idle.txt")
+    R[$K,restart_op]=$(operator_writes "$OUT/audit-$V-$n-restart.txt")
+    R[$K,spec_op]=$(operator_writes "$OUT/audit-$V-$n-spec.txt")
+  done
+done
 declare -A CNPG_CPU=([100]=6.7 [300]=28.9 [1000]=189.9) CNPG_RSS=([100]=89 [300]=135 [1000]=307)
 echo
-echo "operator: $JAR, JAVA_TOOL_OPTIONS=-XX:MaxRAM=$MAX_RAM $JVM_OPTS"
+for V in "${VARIANTS[@]}"; do
+  echo "operator $V: ${JARS[$V]}, ${ENVS[$V]}JAVA_TOOL_OPTIONS=-XX:MaxRAM=${RAMS[$V]} ${OPTS[$V]}"
+done
 echo "control plane: $(k get nodes -l type=kwok --no-headers | wc -l) kwok nodes; idle windows $IDLE s; machine load $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -s "$AUDIT_LOG" ] || echo "no audit log ($AUDIT_LOG): the operator's own requests are not counted (start the control plane with TRADINGDB_AUDIT=1)"
+val() { echo "${R[$1/$2,$3]:--}"; }
+# One row per N; "before / after" when BENCH_BEFORE is set.
+both() { # $1 N, $2 field, $3 unit
+  local v out="" sep=""
+  for v in "${VARIANTS[@]}"; do
+    if [ -n "${R[$v/$1,died]:-}" ] && [ -z "${R[$v/$1,$2]:-}" ]; then out+="${sep}died"; else out+="$sep$(val "$v" "$1" "$2")"; fi
+    sep=" / "
+  done
+  echo "$out$3"
+}
+echo
+names="${VARIANTS[*]}"
+echo "Each cell: ${names// / \/ }."
+echo
+echo "| N | convergence after the last create | from the start of the create | CPU-s to converge (CNPG) | RSS converged / peak, MiB (CNPG) | operator writes per TradingDatabase, create | idle: operator writes / API server writes minus baseline | restart: all reconciled after / operator writes | spec change 1->2 after the last apply | RSS with $UNRELATED unrelated objects | WARN lines; Warning Events |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for n in "${COUNTS[@]}"; do
-  echo
-  echo "N=$n"
-  if [ -n "${R[$n,died]:-}" ]; then
-    echo "  convergence                           ${R[$n,conv]} (spec change: ${R[$n,spec]:-not reached})"
-    [ -z "${R[$n,rss]:-}" ] && continue
-  fi
-  printf '  %-44s %s\n' \
-    "JVM start to /readyz (informers synced)" "${R[$n,start]} s" \
-    "bulk create (kubectl apply)" "${R[$n,create]} s" \
-    "convergence after the last create" "${R[$n,conv]} s (from the start of the create ${R[$n,conv_total]} s; goal <= 60 s at 1000)" \
-    "CPU-seconds to converge" "${R[$n,cpu]}; with the JVM's start ${R[$n,cpu_total]} (CNPG ${CNPG_CPU[$n]:--})" \
-    "phase Ready on all (primaries labelled) after" "${R[$n,ready]} s (CPU-s ${R[$n,cpu_ready]})" \
-    "RSS converged / settled / peak" "${R[$n,rss_conv]} / ${R[$n,rss]} / ${R[$n,hwm]} MiB (CNPG ${CNPG_RSS[$n]:--}; goal < 256 at 1000)" \
-    "idle writes in $IDLE s (minus baseline)" "${R[$n,idle_writes]} (baseline ${R[$n,baseline]}; CPU-s ${R[$n,idle_cpu]})" \
-    "restart: reconciled all after" "${R[$n,restart]} s, writes to re-converge ${R[$n,restart_writes]}" \
-    "restart: memory when all reconciled" "${R[$n,restart_mem]}" \
-    "WARN log lines, Warning Events by reason" "${R[$n,warn]}; ${R[$n,warn_events]} (goal 0, none)" \
-    "spec change 1->2 on all, after the last apply" "${R[$n,spec]:--} s (from its start ${R[$n,spec_total]:--} s, CPU-s ${R[$n,spec_cpu]:--}; goal <= 60 s at 1000)" \
-    "RSS before / with $UNRELATED unrelated objects" "${R[$n,rss_before_unrelated]:--} / ${R[$n,rss_unrelated]:--} MiB (peak over the run ${R[$n,hwm_end]:--})" \
-    "WARN log lines over the whole run" "${R[$n,warn_end]:--}" \
-    "memory pressure (overload)" "${R[$n,pressure]:--}" \
-    "live heap at the end (class histogram)" "${R[$n,live]:--} MiB ($OUT/histogram-$n.txt)" \
-    "machine load: create / converged / spec / done" "${R[$n,load]}"
-  if [ -s "$OUT/nmt-$n.txt" ]; then
-    echo "  native memory (NMT, committed KiB) at the end:"
-    grep -E '^(Total|-  *[A-Za-z ]+ \(reserved)' "$OUT/nmt-$n.txt" | sed -E 's/reserved=[0-9]+KB, //; s/^/    /' | head -14
-  fi
-  echo "  writes by resource while idle (operator running, then stopped; see $OUT):"
-  diff_writes "$OUT/idle-$n.0" "$OUT/idle-$n.1" | head -20
-  echo "  --- baseline"
-  diff_writes "$OUT/base-$n.0" "$OUT/base-$n.1" | head -20
+  rss=""; sep=""
+  for V in "${VARIANTS[@]}"; do rss+="$sep$(val "$V" "$n" rss_conv) / $(val "$V" "$n" hwm)"; sep=" ; "; done
+  ops=""; sep=""
+  for V in "${VARIANTS[@]}"; do
+    w=$(val "$V" "$n" conv_writes)
+    [ "$w" != - ] && w=$(awk -v w="$w" -v n="$n" 'BEGIN {printf "%.1f", w / n}')
+    ops+="$sep$w"; sep=" / "
+  done
+  idle=""; sep=""
+  for V in "${VARIANTS[@]}"; do idle+="$sep$(val "$V" "$n" idle_op) / $(val "$V" "$n" idle_writes)"; sep=" ; "; done
+  rst=""; sep=""
+  for V in "${VARIANTS[@]}"; do rst+="$sep$(val "$V" "$n" restart) s / $(val "$V" "$n" restart_op)"; sep=" ; "; done
+  warn=""; sep=""
+  for V in "${VARIANTS[@]}"; do warn+="$sep$(val "$V" "$n" warn_end); $(val "$V" "$n" warn_events)"; sep=" / "; done
+  echo "| $n | $(both "$n" conv " s") | $(both "$n" conv_total " s") | $(both "$n" cpu "") (${CNPG_CPU[$n]:--}) | $rss (${CNPG_RSS[$n]:--}) | $ops | $idle | $rst | $(both "$n" spec " s") | $(both "$n" rss_unrelated " MiB") | $warn |"
+done
+echo "(goals at 1000: convergence and spec change <= 60 s, CPU-s and RSS at or below CNPG's, RSS < 256 MiB, 0 idle and restart writes, no WARN line or Warning Event)"
+
+for n in "${COUNTS[@]}"; do
+  for V in "${VARIANTS[@]}"; do
+    K=$V/$n
+    echo
+    echo "N=$n, $V"
+    if [ -n "${R[$K,died]:-}" ]; then
+      echo "  convergence                                  ${R[$K,conv]} (spec change: ${R[$K,spec]:-not reached})"
+      [ -z "${R[$K,rss]:-}" ] && continue
+    fi
+    printf '  %-44s %s\n' \
+      "JVM start to /readyz (informers synced)" "${R[$K,start]} s" \
+      "bulk create (kubectl apply)" "${R[$K,create]} s" \
+      "convergence after the last create" "${R[$K,conv]} s (from the start of the create ${R[$K,conv_total]} s; goal <= 60 s at 1000)" \
+      "CPU-seconds to converge" "${R[$K,cpu]}; with the JVM's start ${R[$K,cpu_total]} (CNPG ${CNPG_CPU[$n]:--})" \
+      "control plane CPU-s, create to convergence" "${R[$K,cp_cpu]:--}" \
+      "phase Ready on all (primaries labelled) after" "${R[$K,ready]} s (CPU-s ${R[$K,cpu_ready]})" \
+      "RSS converged / settled / peak" "${R[$K,rss_conv]} / ${R[$K,rss]} / ${R[$K,hwm]} MiB (CNPG ${CNPG_RSS[$n]:--}; goal < 256 at 1000)" \
+      "idle writes in $IDLE s (minus baseline)" "${R[$K,idle_writes]} (baseline ${R[$K,baseline]}; CPU-s ${R[$K,idle_cpu]}); the operator's own (audit log): ${R[$K,idle_op]}" \
+      "restart: reconciled all after" "${R[$K,restart]} s, writes to re-converge ${R[$K,restart_writes]}; the operator's own: ${R[$K,restart_op]}" \
+      "restart: memory when all reconciled" "${R[$K,restart_mem]}" \
+      "WARN log lines, Warning Events by reason" "${R[$K,warn]}; ${R[$K,warn_events]} (goal 0, none)" \
+      "spec change 1->2 on all, after the last apply" "${R[$K,spec]:--} s (from its start ${R[$K,spec_total]:--} s, CPU-s ${R[$K,spec_cpu]:--}; goal <= 60 s at 1000); the operator's writes: ${R[$K,spec_op]:--}" \
+      "control plane CPU-s, spec change" "${R[$K,spec_cp_cpu]:--}" \
+      "RSS before / with $UNRELATED unrelated objects" "${R[$K,rss_before_unrelated]:--} / ${R[$K,rss_unrelated]:--} MiB (peak over the run ${R[$K,hwm_end]:--})" \
+      "WARN log lines over the whole run" "${R[$K,warn_end]:--}" \
+      "memory pressure (overload)" "${R[$K,pressure]:--}" \
+      "live heap at the end (class histogram)" "${R[$K,live]:--} MiB ($OUT/histogram-$V-$n.txt)" \
+      "machine load: create / converged / spec / done" "${R[$K,load]}"
+    if [ -s "$OUT/nmt-$V-$n.txt" ]; then
+      echo "  native memory (NMT, committed KiB) at the end:"
+      grep -E '^(Total|-  *[A-Za-z ]+ \(reserved)' "$OUT/nmt-$V-$n.txt" | sed -E 's/reserved=[0-9]+KB, //; s/^/    /' | head -14
+    fi
+    for w in create idle restart spec; do
+      [ -s "$OUT/audit-$V-$n-$w.txt" ] || continue
+      echo "  requests by client, $w (audit log):"
+      grep -v '^operator-writes' "$OUT/audit-$V-$n-$w.txt" | head -24
+    done
+    echo "  API server writes by resource while idle (operator running, then stopped; see $OUT):"
+    diff_writes "$OUT/idle-$V-$n.0" "$OUT/idle-$V-$n.1" | head -20
+    echo "  --- baseline"
+    diff_writes "$OUT/base-$V-$n.0" "$OUT/base-$V-$n.1" | head -20
+  done
 done

@@ -36,6 +36,10 @@
 #   TRADINGDB_NODE_IMAGES     testenv/images names to import into the real node
 #                             (default: all but the operator; built on first use)
 #   TRADINGDB_ETCD_BIN        use this etcd instead of the one built
+#   TRADINGDB_AUDIT           1 = the API server writes an audit log of every
+#                             request but watches (Metadata level: user, user
+#                             agent, verb, object; no bodies) to $STATE/audit.log,
+#                             so a benchmark can count requests by client
 #   TRADINGDB_KEEP_ON_FAILURE 1 = leave processes running when `up` fails
 #   KUBECTL                   kubectl to use (default: a 1.33 one if the
 #                             Google Cloud SDK ships it, else `kubectl`)
@@ -51,6 +55,7 @@ SCHEDULER_PORT=${TRADINGDB_SCHEDULER_PORT:-26259}
 NODES=${TRADINGDB_NODES:-3}
 KEEP_ON_FAILURE=${TRADINGDB_KEEP_ON_FAILURE:-0}
 REAL_NODE=${TRADINGDB_REAL_NODE:-1}
+AUDIT=${TRADINGDB_AUDIT:-0}
 CACHE=${TRADINGDB_CACHE:-$HOME/.cache/tradingdb-operator}
 
 # shellcheck source=real-node.sh
@@ -400,6 +405,23 @@ cmd_up() {
   # Kubelets are dialled by InternalIP: node names must never reach a resolver.
   local advertise=(--advertise-address "$NODE_IP")
   ((REAL_NODE)) || advertise=(--advertise-address 127.0.0.1 --endpoint-reconciler-type none)
+  local audit=()
+  if [ "$AUDIT" = 1 ]; then
+    # Metadata only, and the response stages only: one line per request, no object bodies (no Secret data).
+    cat >"$STATE/audit-policy.yaml" <<'POLICY'
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: None
+    verbs: [watch]
+  - level: Metadata
+POLICY
+    # Batched, so requests do not wait for the log: written at least every second, or 400 at a time.
+    audit=(--audit-policy-file "$STATE/audit-policy.yaml" --audit-log-path "$STATE/audit.log"
+      --audit-log-format json --audit-log-maxsize 4000 --audit-log-maxbackup 1
+      --audit-log-mode batch --audit-log-batch-max-wait 1s --audit-log-batch-buffer-size 100000)
+  fi
   start kube-apiserver "$KUBE_BIN_DIR/kube-apiserver" \
     --bind-address 127.0.0.1 \
     "${advertise[@]}" \
@@ -427,6 +449,7 @@ cmd_up() {
     --enable-admission-plugins NodeRestriction \
     --allow-privileged=true \
     --profiling=false \
+    "${audit[@]}" \
     --v=1
   wait_until kube-apiserver 90 kc get --raw /readyz
 
