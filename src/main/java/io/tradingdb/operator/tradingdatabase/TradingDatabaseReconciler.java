@@ -211,7 +211,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
   private static final String CLAIMS = "claims";
   private static final String REQUESTS = "requests";
   /** The dependent whose informer every Secret dependent shares. */
-  static final String SUPERUSER_SECRET = "superuser-secret";
+  static final String SUPERUSER_SECRET = ClusterDependent.SECRETS_EVENT_SOURCE;
 
   private final KubernetesClient client;
   private final EventRecorder events;
@@ -400,7 +400,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     List<Pod> pods = context.getSecondaryResourcesAsStream(Pod.class).toList();
     List<PersistentVolumeClaim> claims =
         context.getSecondaryResourcesAsStream(PersistentVolumeClaim.class).toList();
-    ClusterSteps.Result steps = this.steps.run(db, model, sts, pods, claims, name -> cachedSecret(context, name));
+    ClusterSteps.Result steps = this.steps.run(db, model, sts, pods, claims, name -> ClusterDependent.cachedSecret(context, name));
 
     TradingDatabaseStatus status = ClusterStatus.compute(
         db, model, new ClusterStatus.Observed(sts, pods, steps.pending()), steps.checks(), clock);
@@ -469,13 +469,5 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
       }
     }
     return UpdateControl.patchStatus(StatusPatch.of(db, status, TradingDatabase::new));
-  }
-
-  /** A Secret of this cluster from the operator's cache of them (every Secret dependent shares one informer). */
-  @SuppressWarnings("unchecked")
-  private static Optional<Secret> cachedSecret(Context<TradingDatabase> context, String name) {
-    var secrets = (io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<Secret, TradingDatabase>)
-        context.eventSourceRetriever().getEventSourceFor(Secret.class, SUPERUSER_SECRET);
-    return secrets.get(new ResourceID(name, context.getPrimaryResource().getMetadata().getNamespace()));
   }
 }

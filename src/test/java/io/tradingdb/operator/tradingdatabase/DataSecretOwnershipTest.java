@@ -108,4 +108,26 @@ class DataSecretOwnershipTest {
         .containsEntry("password", "c2VjcmV0");
     assertThat(DataSecretOwnership.reconcile(client, db, NAMES, claims, cache)).isZero();
   }
+
+  @Test
+  void aStaleCachedCopyWritesNothingAndTheNextReconcileBindsTheFreshOne() {
+    TradingDatabase db = db("uid-1");
+    Secret stale = client.secrets().resource(secret("market-superuser", Owners.controllerReference(db))).create();
+    OwnerReference foreign = new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap").withName("keep")
+        .withUid("foreign-1").build();
+    client.secrets().inNamespace("trading").withName("market-superuser")
+        .edit(s -> new SecretBuilder(s).editMetadata().addToOwnerReferences(foreign).endMetadata().build());
+    List<PersistentVolumeClaim> claims = List.of(claim("pgdata-market-0", "claim-1"));
+
+    assertThat(DataSecretOwnership.reconcile(client, db, NAMES, claims, name -> Optional.of(stale)))
+        .as("patched from a copy older than the Secret").isZero();
+    assertThat(client.secrets().inNamespace("trading").withName("market-superuser").get().getMetadata()
+        .getOwnerReferences()).extracting(OwnerReference::getUid).containsExactly("uid-1", "foreign-1");
+
+    java.util.function.Function<String, Optional<Secret>> fresh =
+        name -> Optional.ofNullable(client.secrets().inNamespace("trading").withName(name).get());
+    assertThat(DataSecretOwnership.reconcile(client, db, NAMES, claims, fresh)).isEqualTo(1);
+    assertThat(client.secrets().inNamespace("trading").withName("market-superuser").get().getMetadata()
+        .getOwnerReferences()).extracting(OwnerReference::getUid).containsExactly("uid-1", "claim-1", "foreign-1");
+  }
 }

@@ -1,6 +1,7 @@
 package io.tradingdb.operator.tradingdatabase.dependent;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
@@ -10,6 +11,7 @@ import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
@@ -34,6 +36,11 @@ public abstract class ClusterDependent<R extends HasMetadata>
   /** Informers of the TradingDatabase controller see only objects made for TradingDatabases. */
   public static final String SELECTOR =
       "app.kubernetes.io/managed-by=tradingdb-operator,app.kubernetes.io/name=tradingdatabase";
+  /**
+   * The one informer every Secret dependent shares (the superuser Secret's node declares it, the others
+   * use it by this name): every Secret the operator made for a cluster.
+   */
+  public static final String SECRETS_EVENT_SOURCE = "superuser-secret";
   /** The TradingDatabase controller's name, which the SDK uses as its server-side apply field manager. */
   public static final String FIELD_MANAGER = "tradingdatabase";
 
@@ -57,6 +64,18 @@ public abstract class ClusterDependent<R extends HasMetadata>
     // A controller reference: kubectl and the garbage collector see the TradingDatabase as owner.
     desired.getMetadata().setOwnerReferences(List.of(Owners.controllerReference(primary)));
     return desired;
+  }
+
+  /**
+   * A Secret of this cluster as the operator last saw it: from the shared Secret informer, which the
+   * SDK also gives the objects this reconcile's dependents just created. Empty for a Secret the
+   * operator did not make (a user's own superuser Secret) and for one not seen yet.
+   */
+  @SuppressWarnings("unchecked")
+  public static Optional<Secret> cachedSecret(Context<TradingDatabase> context, String name) {
+    var secrets = (io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<Secret, TradingDatabase>)
+        context.eventSourceRetriever().getEventSourceFor(Secret.class, SECRETS_EVENT_SOURCE);
+    return secrets.get(new ResourceID(name, context.getPrimaryResource().getMetadata().getNamespace()));
   }
 
   /** The object's name; the target is found by name, without building the desired object. */
