@@ -94,7 +94,8 @@ public final class DataSecretOwnership {
         Map.of("op", "replace", "path", "/metadata/resourceVersion", "value", cached.getMetadata().getResourceVersion()),
         Map.of("op", "add", "path", "/metadata/ownerReferences", "value", owners));
     try {
-      client.secrets().inNamespace(namespace).withName(cached.getMetadata().getName())
+      // On the cached copy: a patch by name alone reads the object first.
+      client.secrets().inNamespace(namespace).resource(cached)
           .patch(PatchContext.of(PatchType.JSON), client.getKubernetesSerialization().asJson(patch));
       return true;
     } catch (KubernetesClientException e) {
