@@ -235,19 +235,7 @@ await_converged() {
   echo $(($(now_ms) - t0))
 }
 
-wait_jobs_but_operator() { # every background job but the operator and the proxy
-  local j
-  for j in $(jobs -p); do [ "$j" = "$PID" ] || [ "$j" = "$PROXY_PID" ] || wait "$j"; done
-}
 
-unrelated_objects() { # $1 namespace, $2 count: half Secrets, half ConfigMaps, 1 KiB of data each
-  local i data
-  data=$(head -c 768 /dev/zero | tr '\0' 'x' | base64 -w0)
-  for ((i = 0; i < $2 / 2; i++)); do
-    printf 'apiVersion: v1\nkind: Secret\nmetadata: {name: s-%d, namespace: %s, labels: {app: unrelated}}\ndata: {blob: %s}\n---\n' "$i" "$1" "$data"
-    printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c-%d, namespace: %s, labels: {app: unrelated}}\ndata: {blob: "%s"}\n---\n' "$i" "$1" "$data"
-  done
-}
 
 # ---------------------------------------------------------------- one run per N
 declare -A R
@@ -368,11 +356,10 @@ run() { # $1: N; the variant is $V
   k label namespace "$uns" tradingdb-bench=true >/dev/null
   sleep 10
   R[$K,rss_before_unrelated]=$(rss_mib VmRSS)
-  # Four kubectl processes at once: 10,000 creates one after another take minutes here.
-  rm -f "$OUT/unrelated-$V-$n."*
-  unrelated_objects "$uns" "$UNRELATED" | split -l $((5 * ((UNRELATED + 3) / 4))) - "$OUT/unrelated-$V-$n."
-  for f in "$OUT/unrelated-$V-$n."*; do k create -f "$f" >/dev/null & done
-  wait_jobs_but_operator
+  local u0
+  u0=$(now_ms)
+  python3 testenv/bench_unrelated.py "$PROXY" "$uns" "$UNRELATED" >/dev/null || log "$K: not every unrelated object was created"
+  R[$K,unrelated_s]=$(secs $(($(now_ms) - u0)))
   sleep 20
   R[$K,rss_unrelated]=$(rss_mib VmRSS)
   R[$K,hwm_end]=$(rss_mib VmHWM)
@@ -475,7 +462,7 @@ for n in "${COUNTS[@]}"; do
       "WARN log lines, Warning Events by reason" "${R[$K,warn]}; ${R[$K,warn_events]} (goal 0, none)" \
       "spec change 1->2 on all, after the last apply" "${R[$K,spec]:--} s (from its start ${R[$K,spec_total]:--} s, CPU-s ${R[$K,spec_cpu]:--}; goal <= 60 s at 1000); the operator's writes: ${R[$K,spec_op]:--}" \
       "control plane CPU-s, spec change" "${R[$K,spec_cp_cpu]:--}" \
-      "RSS before / with $UNRELATED unrelated objects" "${R[$K,rss_before_unrelated]:--} / ${R[$K,rss_unrelated]:--} MiB (peak over the run ${R[$K,hwm_end]:--})" \
+      "RSS before / with $UNRELATED unrelated objects" "${R[$K,rss_before_unrelated]:--} / ${R[$K,rss_unrelated]:--} MiB (peak over the run ${R[$K,hwm_end]:--}; created in ${R[$K,unrelated_s]:--} s)" \
       "WARN log lines over the whole run" "${R[$K,warn_end]:--}" \
       "memory pressure (overload)" "${R[$K,pressure]:--}" \
       "live heap at the end (class histogram)" "${R[$K,live]:--} MiB ($OUT/histogram-$V-$n.txt)" \
