@@ -54,6 +54,7 @@ if ! testenv/cluster.sh status >/dev/null 2>&1; then
   log "starting a control plane with $NODES_NEEDED kwok nodes"
   TRADINGDB_AUDIT=${TRADINGDB_AUDIT:-1} TRADINGDB_NODES=$NODES_NEEDED testenv/cluster.sh up >&2
   STARTED_CLUSTER=1
+  trap 'testenv/cluster.sh down >&2' EXIT # until the full cleanup below replaces it
 fi
 eval "$(testenv/cluster.sh env)"
 KUBECTL=${KUBECTL:-kubectl}
@@ -83,7 +84,12 @@ prepare_variant() { # $1: variant, $2: source folder
   # As the image build does: a class-data archive from a training run, here under target/.
   archive=$(cd "$src" && pwd)/target/tradingdb-operator.jsa
   if ! [ -s "$archive" ] || ! [ "$archive" -nt "$jar" ]; then
-    java -XX:ArchiveClassesAtExit="$archive" -cp "$jar" io.tradingdb.operator.CdsTraining >/dev/null 2>&1
+    # The training command of that revision's Dockerfile, with this jar and archive.
+    local training
+    training=$(sed -n 's#^RUN java -XX:ArchiveClassesAtExit=/app/tradingdb-operator.jsa ##p' "$src/Dockerfile")
+    training=${training//\/app\/tradingdb-operator.jar/$jar}
+    # shellcheck disable=SC2086 # the Dockerfile's words
+    java -XX:ArchiveClassesAtExit="$archive" $training >/dev/null 2>&1 || log "$v: the class-data training exited with $?"
   fi
   opts=${opts//\/app\/tradingdb-operator.jsa/$archive}
   [ "${BENCH_NMT:-0}" = 1 ] && opts="$opts -XX:NativeMemoryTracking=summary"
