@@ -367,6 +367,13 @@ run() { # $1: N; the variant is $V
   python3 testenv/bench_unrelated.py "$PROXY" "$uns" "$UNRELATED" >/dev/null || log "$K: not every unrelated object was created"
   R[$K,unrelated_s]=$(secs $(($(now_ms) - u0)))
   sleep 20
+  if ! alive; then
+    R[$K,rss_unrelated]="DIED: $(grep -h -m1 -oE 'OutOfMemoryError[^"]*' "$rlog" || echo 'see the log'),"
+    R[$K,died]=1
+    PID=
+    delete_namespaces "$ns" "$uns"
+    return
+  fi
   R[$K,rss_unrelated]=$(rss_mib VmRSS)
   R[$K,hwm_end]=$(rss_mib VmHWM)
   R[$K,warn_end]=$({ grep -cE ' (WARN|ERROR) ' "$wlog" "$rlog" || true; } | awk -F: '{s += $2} END {print s}')
