@@ -148,7 +148,8 @@ start_operator() { # $1: log file; the variant is $V
     fi
   done
 }
-alive() { [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; }
+# A JVM that ran out of heap exits, but stays a zombie (kill -0 succeeds) until it is waited for.
+alive() { [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$PID/status" 2>/dev/null; }
 stop_operator() {
   if alive; then
     kill "$PID"
@@ -392,7 +393,11 @@ run() { # $1: N; the variant is $V
 }
 
 for n in "${COUNTS[@]}"; do
-  for V in "${VARIANTS[@]}"; do run "$n"; done
+  for V in "${VARIANTS[@]}"; do
+    run "$n"
+    # Each run's numbers as they are, in case a later run does not end.
+    for key in "${!R[@]}"; do [[ $key == "$V/$n,"* ]] && printf '%s=%s\n' "$key" "${R[$key]}"; done | sort >"$OUT/result-$V-$n.txt"
+  done
 done
 
 # ---------------------------------------------------------------- report
