@@ -157,7 +157,7 @@ stop_operator() {
   fi
   PID=
 }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat" 2>/dev/null || echo 0; }
 TICKS=$(getconf CLK_TCK)
 cpu_s() { awk -v t="$1" -v hz="$TICKS" 'BEGIN {printf "%.1f", t / hz}'; }
 # CPU ticks of each control-plane process (testenv/cluster.sh's pid files): where the 2 cores go besides the operator.
@@ -171,13 +171,15 @@ cp_cpu() { # $1 $2: cp_ticks files; prints "kube-apiserver 123.4, etcd 20.1, ...
   awk -v hz="$TICKS" 'FNR == NR {b[$1] = $2; next}
     {d = ($2 - b[$1]) / hz; if (d >= 0.1) {printf "%s%s %.1f", sep, $1, d; sep = ", "}}' "$1" "$2"
 }
-rss_mib() { awk -v f="$1" '$1 == f":" {printf "%d", $2 / 1024}' "/proc/$PID/status"; }
+rss_mib() { awk -v f="$1" '$1 == f":" {printf "%d", $2 / 1024}' "/proc/$PID/status" 2>/dev/null || echo -; }
+# The operator's metrics; nothing when it is gone (it can die of the load between two checks).
+metrics() { curl -sf "http://127.0.0.1:$PORT/metrics" || true; }
 metric_sum() { # $1: metric name, $2: label filter regex
-  curl -sf "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" -v f="$2" \
+  metrics | awk -v m="$1" -v f="$2" \
     'index($0, m) == 1 && $0 ~ f {s += $NF} END {printf "%d", s}'
 }
 heap_mib() { # heap in use now (live and not yet collected), from the operator's own metrics
-  curl -sf "http://127.0.0.1:$PORT/metrics" | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {s += $NF} END {printf "%d", s / 1048576}'
+  metrics | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {s += $NF} END {printf "%d", s / 1048576}'
 }
 cleanup() {
   stop_operator
@@ -379,11 +381,15 @@ run() { # $1: N; the variant is $V
   R[$K,hwm_end]=$(rss_mib VmHWM)
   R[$K,warn_end]=$({ grep -cE ' (WARN|ERROR) ' "$wlog" "$rlog" || true; } | awk -F: '{s += $2} END {print s}')
   # Overload: reconciles run one at a time while the heap is short (MemoryPressure), said in a log line and metrics.
-  R[$K,pressure]="$(grep -hc 'memory pressure:' "$wlog" "$rlog" | awk '{s += $1} END {print s + 0}') log lines, $(metric_sum tradingdb_operator_reconciles_throttled_total '') reconciles throttled (restarted process), live heap ratio $(curl -sf "http://127.0.0.1:$PORT/metrics" | awk '/^tradingdb_operator_heap_live_ratio/ {print $NF}')"
+  R[$K,pressure]="$(grep -hc 'memory pressure:' "$wlog" "$rlog" | awk '{s += $1} END {print s + 0}') log lines, $(metric_sum tradingdb_operator_reconciles_throttled_total '') reconciles throttled (restarted process), live heap ratio $(metrics | awk '/^tradingdb_operator_heap_live_ratio/ {print $NF}')"
   # Last, as it forces a full collection: the live heap and its biggest classes.
   [ "${BENCH_NMT:-0}" = 1 ] && { jcmd "$PID" VM.native_memory summary >"$OUT/nmt-$V-$n.txt" 2>&1 || true; }
   jcmd "$PID" GC.class_histogram >"$OUT/histogram-$V-$n.txt" 2>&1 || true
   R[$K,live]=$(awk '/^Total/ {printf "%d", $3 / 1048576}' "$OUT/histogram-$V-$n.txt")
+  if ! alive; then # died meanwhile
+    R[$K,rss_unrelated]="DIED: $(grep -h -m1 -oE 'OutOfMemoryError[^"]*' "$rlog" || echo 'see the log'),"
+    R[$K,died]=1
+  fi
   stop_operator
   # The last run's namespaces go at exit (cleanup), unless BENCH_KEEP=1.
   if [ "$K" != "${VARIANTS[-1]}/${COUNTS[-1]}" ]; then
