@@ -274,7 +274,7 @@ run() { # $1: N; the variant is $V
   if [ "$ms" -lt 0 ]; then
     if [ "$ms" = -1 ]; then R[$K,conv]="died: "; else R[$K,conv]="gave up after $TIMEOUT s: "; fi
     R[$K,conv]+="$(converged_count "$ns") of $n had a status (RSS $(rss_mib VmRSS 2>/dev/null || echo -) MiB, CPU-s $(cpu_s $(($(cpu_ticks 2>/dev/null || echo "$c0") - c0))))"
-    grep -m1 -oE 'OutOfMemoryError.*' "$wlog" >/dev/null && R[$K,conv]+=", $(grep -m1 -oE 'OutOfMemoryError[^"]*' "$wlog")"
+    grep -m1 -oE 'java.lang.OutOfMemoryError.*' "$wlog" >/dev/null && R[$K,conv]+=", $(grep -m1 -oE 'java.lang.OutOfMemoryError[^"]*' "$wlog")"
     stop_operator
     R[$K,died]=1
     delete_namespaces "$ns"
@@ -318,14 +318,14 @@ run() { # $1: N; the variant is $V
   local rlog=$OUT/operator-$V-$n-restart.log rs re
   writes_by_resource >"$OUT/restart-$V-$n.0"; s0=$(writes); rs=$(now_ms); a0=$(mark)
   if ! start_operator "$rlog"; then
-    R[$K,conv]="${R[$K,conv]} s; then the RESTART FAILED: $(grep -m1 -oE 'OutOfMemoryError[^"]*|Error starting operator.*' "$rlog" || echo 'see the log') ($rlog)"
+    R[$K,conv]="${R[$K,conv]} s; then the RESTART FAILED: $(grep -m1 -oE 'java.lang.OutOfMemoryError[^"]*|Error starting operator.*' "$rlog" || echo 'see the log') ($rlog)"
     R[$K,died]=1
     delete_namespaces "$ns"
     return
   fi
   until [ "$(metric_sum operator_sdk_reconciliations_success_total 'kind="TradingDatabase"')" -ge "$n" ] || ! alive; do sleep 1; done
   if ! alive; then
-    R[$K,conv]="${R[$K,conv]} s; then the restarted operator DIED: $(grep -m1 -oE 'OutOfMemoryError.*' "$rlog" || echo 'see the log') ($rlog)"
+    R[$K,conv]="${R[$K,conv]} s; then the restarted operator DIED: $(grep -m1 -oE 'java.lang.OutOfMemoryError.*' "$rlog" || echo 'see the log') ($rlog)"
     R[$K,died]=1
     delete_namespaces "$ns"
     return
@@ -371,7 +371,7 @@ run() { # $1: N; the variant is $V
   R[$K,unrelated_s]=$(secs $(($(now_ms) - u0)))
   sleep 20
   if ! alive; then
-    R[$K,rss_unrelated]="DIED: $(grep -h -m1 -oE 'OutOfMemoryError[^"]*' "$rlog" || echo 'see the log'),"
+    R[$K,rss_unrelated]="DIED: $(grep -h -m1 -oE 'java.lang.OutOfMemoryError[^"]*' "$rlog" || echo 'see the log'),"
     R[$K,died]=1
     PID=
     delete_namespaces "$ns" "$uns"
@@ -387,7 +387,7 @@ run() { # $1: N; the variant is $V
   jcmd "$PID" GC.class_histogram >"$OUT/histogram-$V-$n.txt" 2>&1 || true
   R[$K,live]=$(awk '/^Total/ {printf "%d", $3 / 1048576}' "$OUT/histogram-$V-$n.txt")
   if ! alive; then # died meanwhile
-    R[$K,rss_unrelated]="DIED: $(grep -h -m1 -oE 'OutOfMemoryError[^"]*' "$rlog" || echo 'see the log'),"
+    R[$K,rss_unrelated]="DIED: $(grep -h -m1 -oE 'java.lang.OutOfMemoryError[^"]*' "$rlog" || echo 'see the log'),"
     R[$K,died]=1
   fi
   stop_operator
