@@ -402,7 +402,9 @@ for n in "${COUNTS[@]}"; do
   for V in "${VARIANTS[@]}"; do
     run "$n"
     # Each run's numbers as they are, in case a later run does not end.
-    for key in "${!R[@]}"; do [[ $key == "$V/$n,"* ]] && printf '%s=%s\n' "$key" "${R[$key]}"; done | sort >"$OUT/result-$V-$n.txt"
+    for key in "${!R[@]}"; do
+      if [[ $key == "$V/$n,"* ]]; then printf '%s=%s\n' "$key" "${R[$key]}"; fi
+    done | sort >"$OUT/result-$V-$n.txt"
   done
 done
 
