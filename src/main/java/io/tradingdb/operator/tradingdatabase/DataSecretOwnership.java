@@ -4,17 +4,13 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
-import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -83,30 +79,6 @@ public final class DataSecretOwnership {
   }
 
   /**
-   * One JSON patch of the owner references, made on the cached copy: it also sets the copy's
-   * resourceVersion, so the API server refuses it (409) when the Secret changed since, and nothing
-   * is read first (a read and a write per Secret were 8 of a new cluster's requests; issue 18).
-   *
-   * @return false when the cached copy was stale; the Secret's watch event brings another reconcile
-   */
-  static boolean bind(KubernetesClient client, String namespace, Secret cached, List<OwnerReference> owners) {
-    List<Map<String, Object>> patch = List.of(
-        Map.of("op", "replace", "path", "/metadata/resourceVersion", "value", cached.getMetadata().getResourceVersion()),
-        Map.of("op", "add", "path", "/metadata/ownerReferences", "value", owners));
-    try {
-      // On the cached copy: a patch by name alone reads the object first.
-      client.secrets().inNamespace(namespace).resource(cached)
-          .patch(PatchContext.of(PatchType.JSON), client.getKubernetesSerialization().asJson(patch));
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        return false;
-      }
-      throw e;
-    }
-  }
-
-  /**
    * Binds each cached data Secret to the claim once the claim exists; writes only what differs.
    *
    * @param cachedSecret the operator's cached Secret of that name, if any
@@ -129,7 +101,9 @@ public final class DataSecretOwnership {
         continue;
       }
       Optional<List<OwnerReference>> wanted = wanted(secret.get(), db, claim);
-      if (wanted.isPresent() && bind(client, names.namespace(), secret.get(), wanted.get())) {
+      if (wanted.isPresent()) {
+        client.secrets().inNamespace(names.namespace()).withName(name).edit(s -> new SecretBuilder(s)
+            .editMetadata().withOwnerReferences(wanted.get()).endMetadata().build());
         patched++;
       }
     }
