@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * What the informer caches keep of an object: what the reconcilers read, nothing more. Measured at
@@ -147,29 +148,38 @@ public final class InformerCaches {
   public static ConfigMap configMapDigests(ConfigMap configMap, String manager) {
     keepOwnApplyEntry(configMap, manager);
     if (configMap.getData() != null) {
-      configMap.setData(digests(configMap.getData()));
+      configMap.setData(digests(configMap.getData(), InformerCaches::digest));
     }
     return configMap;
   }
 
   /** A shallow copy whose data values are digests; values that already are stay as they are. */
   public static ConfigMap withDataDigests(ConfigMap configMap) {
+    return withDataDigests(configMap, InformerCaches::digest);
+  }
+
+  /**
+   * A shallow copy whose data values are replaced by {@code digest}: {@link #digest} itself, or a
+   * function that knows a value's digest without hashing it again (the dashboard's, per cluster).
+   */
+  public static ConfigMap withDataDigests(ConfigMap configMap, UnaryOperator<String> digest) {
     if (configMap == null || configMap.getData() == null) {
       return configMap;
     }
     ConfigMap copy = new ConfigMap(configMap.getApiVersion(), configMap.getBinaryData(), null,
         configMap.getImmutable(), configMap.getKind(), configMap.getMetadata());
-    copy.setData(digests(configMap.getData()));
+    copy.setData(digests(configMap.getData(), digest));
     return copy;
   }
 
-  private static Map<String, String> digests(Map<String, String> data) {
+  private static Map<String, String> digests(Map<String, String> data, UnaryOperator<String> digest) {
     Map<String, String> digested = new LinkedHashMap<>(Math.max(2, data.size() * 4 / 3 + 1));
-    data.forEach((key, value) -> digested.put(key, digest(value)));
+    data.forEach((key, value) -> digested.put(key, digest.apply(value)));
     return digested;
   }
 
-  static String digest(String value) {
+  /** The digest the caches hold in place of a ConfigMap value; a value that is one stays as it is. */
+  public static String digest(String value) {
     if (value == null || value.startsWith(DIGEST_PREFIX)) {
       return value;
     }

@@ -30,7 +30,12 @@ public abstract class ClusterConfigMapDependent extends ClusterDependent<ConfigM
       ConfigMap actual, ConfigMap desired, TradingDatabase primary, Context<TradingDatabase> context) {
     // Digests on both sides: the SDK may hand over the full object its own apply just returned.
     Result<ConfigMap> digests = super.match(
-        InformerCaches.withDataDigests(actual), InformerCaches.withDataDigests(desired), primary, context);
+        InformerCaches.withDataDigests(actual), withDataDigests(desired, primary), primary, context);
     return Result.computed(digests.matched(), desired);
+  }
+
+  /** The desired ConfigMap as the matcher compares it: its data values replaced by their digests. */
+  protected ConfigMap withDataDigests(ConfigMap desired, TradingDatabase primary) {
+    return InformerCaches.withDataDigests(desired);
   }
 }

@@ -25,4 +25,11 @@ public class DashboardConfigMapDependent extends ClusterConfigMapDependent {
       TradingDatabase primary, ClusterModel model, Context<TradingDatabase> context) {
     return DashboardConfigMap.build(model);
   }
+
+  /** The dashboard's digest depends on the cluster's names only: hashed once per cluster, not per reconcile. */
+  @Override
+  protected ConfigMap withDataDigests(ConfigMap desired, TradingDatabase primary) {
+    ClusterNames names = new ClusterNames(primary.getMetadata().getName(), primary.getMetadata().getNamespace());
+    return InformerCaches.withDataDigests(desired, dashboard -> DashboardConfigMap.digest(names));
+  }
 }

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.tradingdb.operator.backup.BackupMetrics;
+import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.postgres.ExporterQueries;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.pooler.Golden;
@@ -145,6 +148,45 @@ class MonitoringBuildersTest {
     assertThat(dashboard.path("title").asText()).isEqualTo("TradingDB markets/trading");
     assertThat(dashboard.path("templating").path("list").findValuesAsText("value"))
         .contains("markets", "trading");
+  }
+
+  /**
+   * The dashboard is rendered by substituting placeholders in a template printed once. It must be
+   * the very text that printing the edited tree gives (what earlier versions applied), or an
+   * upgrade would rewrite every cluster's dashboard ConfigMap.
+   */
+  @Test
+  void dashboardSubstitutionPrintsWhatEditingTheTreeWould() throws Exception {
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    for (ClusterModel model : List.of(production, TestClusters.model("pooler/staging-no-tls.yaml"))) {
+      var names = model.names();
+      ObjectNode tree = (ObjectNode) json.readTree(DashboardConfigMap.class.getResourceAsStream(DashboardConfigMap.RESOURCE));
+      tree.put("uid", DashboardConfigMap.uid(names));
+      tree.put("title", "TradingDB " + names.namespace() + "/" + names.cluster());
+      int preselected = 0;
+      for (JsonNode variable : tree.path("templating").path("list")) {
+        String name = variable.path("name").asText();
+        String value = name.equals("namespace") ? names.namespace() : name.equals("tradingdatabase") ? names.cluster() : null;
+        if (value != null) {
+          ((ObjectNode) variable).set("current", json.createObjectNode().put("text", value).put("value", value));
+          preselected++;
+        }
+      }
+      assertThat(preselected).isEqualTo(2);
+      assertThat(DashboardConfigMap.dashboard(names)).isEqualTo(json.writeValueAsString(tree) + "\n")
+          .doesNotContain("tradingdb.io/placeholder");
+    }
+  }
+
+  /** The remembered digest is the one the ConfigMap cache computes from the applied text. */
+  @Test
+  void dashboardDigestIsTheCachesDigestOfTheText() {
+    var staging = TestClusters.model("pooler/staging-no-tls.yaml");
+    for (ClusterModel model : List.of(production, staging, production)) {
+      ConfigMap cached = InformerCaches.configMapDigests(DashboardConfigMap.build(model), "tradingdb-operator");
+      assertThat(cached.getData().values()).containsExactly(DashboardConfigMap.digest(model.names()));
+    }
+    assertThat(DashboardConfigMap.digest(production.names())).isNotEqualTo(DashboardConfigMap.digest(staging.names()));
   }
 
   @Test
