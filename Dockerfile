@@ -21,7 +21,7 @@ COPY --from=build /out/tradingdb-operator.jar /app/tradingdb-operator.jar
 # Class-data sharing archive of the classes a start needs: the operator starts faster from it.
 RUN java -XX:ArchiveClassesAtExit=/app/tradingdb-operator.jsa -cp /app/tradingdb-operator.jar io.tradingdb.operator.CdsTraining
 # The same JVM options as the chart's jvmOptions (a test keeps them equal); the chart's env var overrides these.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:InitialRAMPercentage=10 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:NewRatio=4 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=32m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=/app/tradingdb-operator.jsa -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData" \
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:InitialRAMPercentage=10 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:NewRatio=4 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=32m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=/app/tradingdb-operator.jsa -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Djdk.tls.client.cipherSuites=TLS_CHACHA20_POLY1305_SHA256,TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" \
     HTTP_PORT=8080
 EXPOSE 8080
 # Numeric user, so Kubernetes can verify runAsNonRoot without a passwd entry.
