@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tradingdb.operator.kube.ClientConfig;
 import io.tradingdb.operator.postgres.PostgresConnections;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public final class OperatorMain {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
 
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(ClientConfig.load()).build();
     PostgresConnections connections = new PostgresConnections();
     Operator operator =
         Operators.create(client, config, registry, Clock.systemUTC(), connections, o -> {});
