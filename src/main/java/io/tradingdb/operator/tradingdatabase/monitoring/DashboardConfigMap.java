@@ -7,16 +7,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.tradingdb.operator.kube.Digests;
 import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -135,12 +132,6 @@ public final class DashboardConfigMap {
 
   /** Grafana uids are at most 40 characters; a hash of namespace/name is stable and short. */
   static String uid(ClusterNames names) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest((names.namespace() + "/" + names.cluster()).getBytes(StandardCharsets.UTF_8));
-      return "tradingdb-" + HexFormat.of().formatHex(digest, 0, 12);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return "tradingdb-" + Digests.sha256Hex(names.namespace() + "/" + names.cluster()).substring(0, 24);
   }
 }
