@@ -252,6 +252,8 @@ V=after
 delete_namespaces() { # $@: namespaces; waits, so that the next run does not share the machine with a deletion
   k delete namespace "$@" --ignore-not-found --timeout=900s >/dev/null || log "namespaces still terminating: $*"
 }
+# The first OutOfMemoryError line of an operator log; fails when there is none.
+oom_error() { grep -h -m1 -oE 'java.lang.OutOfMemoryError[^"]*' "$1"; }
 run() { # $1: N; the variant is $V
   local n=$1 K=$V/$1 ns=bench-$V-$1 t0 t1 c0 ms wlog a0 a1
   wlog=$OUT/operator-$V-$n.log
@@ -274,7 +276,8 @@ run() { # $1: N; the variant is $V
   if [ "$ms" -lt 0 ]; then
     if [ "$ms" = -1 ]; then R[$K,conv]="died: "; else R[$K,conv]="gave up after $TIMEOUT s: "; fi
     R[$K,conv]+="$(converged_count "$ns") of $n had a status (RSS $(rss_mib VmRSS 2>/dev/null || echo -) MiB, CPU-s $(cpu_s $(($(cpu_ticks 2>/dev/null || echo "$c0") - c0))))"
-    grep -m1 -oE 'java.lang.OutOfMemoryError.*' "$wlog" >/dev/null && R[$K,conv]+=", $(grep -m1 -oE 'java.lang.OutOfMemoryError[^"]*' "$wlog")"
+    local oom
+    if oom=$(oom_error "$wlog"); then R[$K,conv]+=", $oom"; fi
     stop_operator
     R[$K,died]=1
     delete_namespaces "$ns"
@@ -325,7 +328,7 @@ run() { # $1: N; the variant is $V
   fi
   until [ "$(metric_sum operator_sdk_reconciliations_success_total 'kind="TradingDatabase"')" -ge "$n" ] || ! alive; do sleep 1; done
   if ! alive; then
-    R[$K,conv]="${R[$K,conv]} s; then the restarted operator DIED: $(grep -m1 -oE 'java.lang.OutOfMemoryError.*' "$rlog" || echo 'see the log') ($rlog)"
+    R[$K,conv]="${R[$K,conv]} s; then the restarted operator DIED: $(oom_error "$rlog" || echo 'see the log') ($rlog)"
     R[$K,died]=1
     delete_namespaces "$ns"
     return
@@ -371,7 +374,7 @@ run() { # $1: N; the variant is $V
   R[$K,unrelated_s]=$(secs $(($(now_ms) - u0)))
   sleep 20
   if ! alive; then
-    R[$K,rss_unrelated]="DIED: $(grep -h -m1 -oE 'java.lang.OutOfMemoryError[^"]*' "$rlog" || echo 'see the log'),"
+    R[$K,rss_unrelated]="DIED: $(oom_error "$rlog" || echo 'see the log'),"
     R[$K,died]=1
     PID=
     delete_namespaces "$ns" "$uns"
@@ -387,7 +390,7 @@ run() { # $1: N; the variant is $V
   jcmd "$PID" GC.class_histogram >"$OUT/histogram-$V-$n.txt" 2>&1 || true
   R[$K,live]=$(awk '/^Total/ {printf "%d", $3 / 1048576}' "$OUT/histogram-$V-$n.txt")
   if ! alive; then # died meanwhile
-    R[$K,rss_unrelated]="DIED: $(grep -h -m1 -oE 'java.lang.OutOfMemoryError[^"]*' "$rlog" || echo 'see the log'),"
+    R[$K,rss_unrelated]="DIED: $(oom_error "$rlog" || echo 'see the log'),"
     R[$K,died]=1
   fi
   stop_operator

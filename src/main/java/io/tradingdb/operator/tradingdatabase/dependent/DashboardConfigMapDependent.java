@@ -29,7 +29,7 @@ public class DashboardConfigMapDependent extends ClusterConfigMapDependent {
   /** The dashboard's digest depends on the cluster's names only: hashed once per cluster, not per reconcile. */
   @Override
   protected ConfigMap withDataDigests(ConfigMap desired, TradingDatabase primary) {
-    ClusterNames names = new ClusterNames(primary.getMetadata().getName(), primary.getMetadata().getNamespace());
+    ClusterNames names = names(primary);
     return InformerCaches.withDataDigests(desired, dashboard -> DashboardConfigMap.digest(names));
   }
 }
