@@ -94,8 +94,23 @@ running() {
   pf=$(pidfile "$1")
   [[ -f "$pf" ]] || return 1
   pid=$(<"$pf")
-  [[ -n "$pid" && -r /proc/$pid/cmdline ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$(basename "$(_bin_of "$1")")"
+  [[ -n "$pid" ]] || return 1
+  _runs "$pid" "$(basename "$(_bin_of "$1")")"
+}
+
+# _runs PID NAME: PID is alive (not a zombie) and its command line names NAME.
+# A component is started as `setsid BIN ...`, so its pid execs twice; while the
+# kernel swaps in the second program, /proc/PID/cmdline reads empty for a moment.
+# An empty command line of a live process therefore counts as running: once a
+# component has died it is a zombie or gone, never an empty live process. (Read
+# in bash alone: with pipefail, `tr | grep -q` could fail on a SIGPIPE of tr.)
+_runs() {
+  local pid=$1 name=$2 stat cmd
+  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ ${stat:0:1} != [ZX] ]] || return 1
+  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ -z "$cmd" || "$cmd" == *"$name"* ]]
 }
 
 # The executable each component runs, as recorded at start (for `running`).
@@ -114,7 +129,7 @@ start() {
   # Until the exec happens, /proc shows this shell's command line and
   # `running` would call the component dead; give the exec a moment.
   for ((i = 0; i < 100; i++)); do
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$(basename "$1")" && break
+    [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *"$(basename "$1")"* ]] && break
     sleep 0.02
   done
 }
