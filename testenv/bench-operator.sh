@@ -171,6 +171,22 @@ cp_cpu() { # $1 $2: cp_ticks files; prints "kube-apiserver 123.4, etcd 20.1, ...
   awk -v hz="$TICKS" 'FNR == NR {b[$1] = $2; next}
     {d = ($2 - b[$1]) / hz; if (d >= 0.1) {printf "%s%s %.1f", sep, $1, d; sep = ", "}}' "$1" "$2"
 }
+# CPU ticks of the operator's threads by kind (same format as cp_ticks, so cp_cpu subtracts them):
+# the JIT compiler, the VM thread (Serial GC's collections run there), other JVM threads, and the
+# operator's own threads grouped by name with their numbers stripped (reconcilers, informers, HTTP).
+jvm_ticks() {
+  local t name
+  for t in /proc/"$PID"/task/*; do
+    name=$(cat "$t/comm" 2>/dev/null) || continue
+    case $name in
+      C1\ Compiler* | C2\ Compiler*) name=jit ;;
+      VM\ Thread | GC\ Thread* | VM\ Periodic*) name=gc+vm ;;
+      Service\ Thread | Monitor\ Deflat* | Signal\ Dispatch* | Finalizer | Reference\ Handl* | Common-Cleaner | Notification\ Thr* | Sweeper*) name=jvm-other ;;
+      *) name=$(tr -d '0-9#' <<<"$name" | tr -s ' -' '_' | sed 's/_*$//') ;;
+    esac
+    printf '%s %s\n' "${name:-unnamed}" "$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')"
+  done | awk '{s[$1] += $2} END {for (k in s) print k, s[k]}' | sort -k2,2nr
+}
 rss_mib() { awk -v f="$1" '$1 == f":" {printf "%d", $2 / 1024}' "/proc/$PID/status" 2>/dev/null || echo -; }
 # The operator's metrics; nothing when it is gone (it can die of the load between two checks).
 metrics() { curl -sf "http://127.0.0.1:$PORT/metrics" || true; }
@@ -268,7 +284,7 @@ run() { # $1: N; the variant is $V
 
   log "$K: creating $n TradingDatabases in one apply"
   R[$K,load]=$(load1)
-  a0=$(mark); cp_ticks >"$OUT/cp-$V-$n.0"
+  a0=$(mark); cp_ticks >"$OUT/cp-$V-$n.0"; jvm_ticks >"$OUT/threads-$V-$n.0"
   t0=$(now_ms)
   tdbs "$ns" "$n" 1 | k apply --server-side -f - >/dev/null
   t1=$(now_ms)
@@ -290,8 +306,9 @@ run() { # $1: N; the variant is $V
   R[$K,cpu]=$(cpu_s $(($(cpu_ticks) - c0)))
   R[$K,cpu_total]=$(cpu_s "$(cpu_ticks)")
   R[$K,rss_conv]=$(rss_mib VmRSS)
-  a1=$(mark); cp_ticks >"$OUT/cp-$V-$n.1"
+  a1=$(mark); cp_ticks >"$OUT/cp-$V-$n.1"; jvm_ticks >"$OUT/threads-$V-$n.1"
   R[$K,cp_cpu]=$(cp_cpu "$OUT/cp-$V-$n.0" "$OUT/cp-$V-$n.1")
+  R[$K,thread_cpu]=$(cp_cpu "$OUT/threads-$V-$n.0" "$OUT/threads-$V-$n.1")
   WINDOWS+=("$a0 $a1 $n $OUT/audit-$V-$n-create.txt")
   log "$K: converged ${R[$K,conv]} s after the last create; waiting for phase Ready on all"
   until [ "$(poll "$ns" "$n" 1 | cut -d' ' -f2)" -ge "$n" ] || ! alive; do sleep 2; done
@@ -482,6 +499,7 @@ for n in "${COUNTS[@]}"; do
       "bulk create (kubectl apply)" "${R[$K,create]} s" \
       "convergence after the last create" "${R[$K,conv]} s (from the start of the create ${R[$K,conv_total]} s; goal <= 60 s at 1000)" \
       "CPU-seconds to converge" "${R[$K,cpu]}; with the JVM's start ${R[$K,cpu_total]} (CNPG ${CNPG_CPU[$n]:--})" \
+      "operator CPU-s by thread, create to convergence" "${R[$K,thread_cpu]:--}" \
       "control plane CPU-s, create to convergence" "${R[$K,cp_cpu]:--}" \
       "phase Ready on all (primaries labelled) after" "${R[$K,ready]} s (CPU-s ${R[$K,cpu_ready]})" \
       "RSS converged / settled / peak" "${R[$K,rss_conv]} / ${R[$K,rss]} / ${R[$K,hwm]} MiB (CNPG ${CNPG_RSS[$n]:--}; goal < 256 at 1000)" \
