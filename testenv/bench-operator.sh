@@ -174,6 +174,7 @@ cp_cpu() { # $1 $2: cp_ticks files; prints "kube-apiserver 123.4, etcd 20.1, ...
 # CPU ticks of the operator's threads by kind (same format as cp_ticks, so cp_cpu subtracts them):
 # the JIT compiler, the VM thread (Serial GC's collections run there), other JVM threads, and the
 # operator's own threads grouped by name with their numbers stripped (reconcilers, informers, HTTP).
+# A thread that ends between two readings is missing from the second, so the groups can add up to less.
 jvm_ticks() {
   local t name
   for t in /proc/"$PID"/task/*; do

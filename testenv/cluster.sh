@@ -102,8 +102,9 @@ running() {
 # A component is started as `setsid BIN ...`, so its pid execs twice; while the
 # kernel swaps in the second program, /proc/PID/cmdline reads empty for a moment.
 # An empty command line of a live process therefore counts as running: once a
-# component has died it is a zombie or gone, never an empty live process. (Read
-# in bash alone: with pipefail, `tr | grep -q` could fail on a SIGPIPE of tr.)
+# component has died it is a zombie or gone, never an empty live process (a pid
+# reused by a kernel thread also reads empty; kernel threads ignore signals). Read
+# in bash alone: with pipefail, `tr | grep -q` could fail on a SIGPIPE of tr.
 _runs() {
   local pid=$1 name=$2 stat cmd
   stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
