@@ -130,7 +130,7 @@ start() {
   # Until the exec happens, /proc shows this shell's command line and
   # `running` would call the component dead; give the exec a moment.
   for ((i = 0; i < 100; i++)); do
-    [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *"$(basename "$1")"* ]] && break
+    _runs "$pid" "$(basename "$1")" && break
     sleep 0.02
   done
 }
