@@ -47,6 +47,14 @@ public class PatroniOperations {
   static final String IN_PROGRESS = "InProgress";
   static final String SUCCEEDED = "Succeeded";
   static final String FAILED = "Failed";
+  /**
+   * How long a request keeps retrying a step that failed, counted from when it was taken up. Patroni
+   * answers a switchover that takes longer than twice its loop_wait with 503 "Switchover status
+   * unknown" although it goes on and usually completes; a restart's answer can time out the same way.
+   * The next reconcile asks the plan again from what Patroni then reports, so a retry never repeats
+   * a step that in fact happened.
+   */
+  static final java.time.Duration RETRY_FOR = java.time.Duration.ofMinutes(10);
 
   private static final Logger LOG = LoggerFactory.getLogger(PatroniOperations.class);
 
@@ -154,7 +162,7 @@ public class PatroniOperations {
         step = w.why();
       }
       if (restart != null && IN_PROGRESS.equals(restart.getResult()) && step != null && step.startsWith("failed")) {
-        restart = new RequestResult(restart.getToken(), FAILED, step, now());
+        restart = afterFailedStep(restart, step, clock.instant());
       }
       return new PatroniOutcome(pending, rejected, applying, step, null, restart, switchover);
     } catch (PatroniClient.PatroniException e) {
@@ -263,8 +271,26 @@ public class PatroniOperations {
           last != null && target.equals(last.getToken()) ? last.getTime() : now());
     }
     RestartPlan.Switchover s = (RestartPlan.Switchover) step;
+    String since = last != null && target.equals(last.getToken()) ? last.getTime() : now();
     String result = run(db, s.describe(), () -> api.switchover(base, login, s.leader().name(), s.candidate().name()));
-    return new RequestResult(target, result.startsWith("done") ? SUCCEEDED : FAILED, result, now());
+    if (result.startsWith("done")) {
+      return new RequestResult(target, SUCCEEDED, result, now());
+    }
+    return afterFailedStep(new RequestResult(target, IN_PROGRESS, "switching over to " + target, since), result, clock.instant());
+  }
+
+  /**
+   * A request whose step just failed: still in progress, the step retried by the next reconcile,
+   * until {@link #RETRY_FOR} after the request was taken up; then failed, with the last error.
+   */
+  static RequestResult afterFailedStep(RequestResult inProgress, String failed, Instant now) {
+    Instant since = Instant.parse(inProgress.getTime());
+    if (!now.isBefore(since.plus(RETRY_FOR))) {
+      return new RequestResult(inProgress.getToken(), FAILED, failed + " (still failing " + RETRY_FOR.toMinutes()
+          + " minutes after the request was taken up)", now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    }
+    return new RequestResult(inProgress.getToken(), IN_PROGRESS, inProgress.getMessage() + "; retrying after " + failed,
+        inProgress.getTime());
   }
 
   private static boolean tookAction(RequestResult now, RequestResult before) {

@@ -222,7 +222,7 @@ class PatroniDay2OnRealNodeIT {
     await().ignoreExceptions().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
       TradingDatabaseStatus s = status();
       assertThat(s.getSwitchover()).isNotNull();
-      assertThat(s.getSwitchover().getResult()).isEqualTo("Succeeded");
+      assertThat(s.getSwitchover().getResult()).as(s.getSwitchover().getMessage()).isEqualTo("Succeeded");
       assertThat(s.getCurrentPrimary()).isEqualTo(target.name());
     });
     writer.awaitWritesAfter(System.nanoTime(), 20);
@@ -262,7 +262,7 @@ class PatroniDay2OnRealNodeIT {
       TradingDatabaseStatus s = status();
       assertThat(s.getRestart()).isNotNull();
       assertThat(s.getRestart().getToken()).isEqualTo("r1");
-      assertThat(s.getRestart().getResult()).isEqualTo("Succeeded");
+      assertThat(s.getRestart().getResult()).as(s.getRestart().getMessage()).isEqualTo("Succeeded");
     });
     writer.awaitWritesAfter(System.nanoTime(), 20);
     WriteLoad.Window w = writer.window(from);

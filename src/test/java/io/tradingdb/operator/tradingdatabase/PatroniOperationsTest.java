@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.tradingdb.operator.api.v1alpha1.tradingdatabase.RequestResult;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.testsupport.Samples;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -45,6 +46,23 @@ class PatroniOperationsTest {
         .isEqualTo("waiting for every instance to be ready (1/2) before the next one");
     assertThat(PatroniOperations.unsettled(model, sts("OnDelete", "r", 2),
         List.of(pod("db-0", "r", false), pod("db-1", "r", false)))).isNull();
+  }
+
+  @Test
+  void aFailedStepIsRetriedForTenMinutesFromWhenTheRequestWasTakenUpThenTheRequestFails() {
+    RequestResult inProgress = new RequestResult("r1", "InProgress", "db-0 still to restart", "2026-11-30T12:00:00Z");
+    String failed = "failed: switching over from db-0 to db-1 (the primary restarts last, as a replica):"
+        + " Switchover status unknown";
+
+    RequestResult retried = PatroniOperations.afterFailedStep(inProgress, failed, Instant.parse("2026-11-30T12:09:59Z"));
+    assertThat(retried.getResult()).isEqualTo("InProgress");
+    assertThat(retried.getMessage()).isEqualTo("db-0 still to restart; retrying after " + failed);
+    assertThat(retried.getTime()).as("still counted from when it was taken up").isEqualTo("2026-11-30T12:00:00Z");
+
+    RequestResult gaveUp = PatroniOperations.afterFailedStep(inProgress, failed, Instant.parse("2026-11-30T12:10:00.400Z"));
+    assertThat(gaveUp.getResult()).isEqualTo("Failed");
+    assertThat(gaveUp.getMessage()).isEqualTo(failed + " (still failing 10 minutes after the request was taken up)");
+    assertThat(gaveUp.getTime()).isEqualTo("2026-11-30T12:10:00Z");
   }
 
   @Test
