@@ -24,6 +24,7 @@ import io.tradingdb.operator.tradingdatabase.status.PatroniOutcome;
 import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
 import io.tradingdb.operator.tradingdatabase.workload.PatroniConfigMap;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashSet;
@@ -54,7 +55,7 @@ public class PatroniOperations {
    * The next reconcile asks the plan again from what Patroni then reports, so a retry never repeats
    * a step that in fact happened.
    */
-  static final java.time.Duration RETRY_FOR = java.time.Duration.ofMinutes(10);
+  static final Duration RETRY_FOR = Duration.ofMinutes(10);
 
   private static final Logger LOG = LoggerFactory.getLogger(PatroniOperations.class);
 
@@ -287,7 +288,7 @@ public class PatroniOperations {
     Instant since = Instant.parse(inProgress.getTime());
     if (!now.isBefore(since.plus(RETRY_FOR))) {
       return new RequestResult(inProgress.getToken(), FAILED, failed + " (still failing " + RETRY_FOR.toMinutes()
-          + " minutes after the request was taken up)", now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+          + " minutes after the request was taken up)", stamp(now));
     }
     return new RequestResult(inProgress.getToken(), IN_PROGRESS, inProgress.getMessage() + "; retrying after " + failed,
         inProgress.getTime());
@@ -402,6 +403,11 @@ public class PatroniOperations {
   }
 
   private String now() {
-    return Instant.now(clock).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    return stamp(clock.instant());
+  }
+
+  /** A status time: RFC 3339 in whole seconds. */
+  private static String stamp(Instant instant) {
+    return instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
   }
 }
