@@ -452,15 +452,14 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     String oldPhase = previous == null ? null : previous.getPhase();
     if (!Objects.equals(oldPhase, status.getPhase())) {
       boolean warning = ClusterStatus.FAILED.equals(status.getPhase()) || ClusterStatus.DEGRADED.equals(status.getPhase());
+      java.util.Optional<io.fabric8.kubernetes.api.model.Condition> why = io.tradingdb.operator.kube.Conditions.find(
+          status.getConditions(), warning ? io.tradingdb.operator.kube.Conditions.DEGRADED : io.tradingdb.operator.kube.Conditions.READY);
+      String message = why.map(c -> c.getMessage()).orElse(status.getPhase());
       LOG.atInfo().addKeyValue("namespace", db.getMetadata().getNamespace())
           .addKeyValue("tradingdatabase", db.getMetadata().getName())
           .addKeyValue("phase", status.getPhase()).addKeyValue("previousPhase", oldPhase)
-          .log("TradingDatabase {}/{}: phase {} -> {}", db.getMetadata().getNamespace(), db.getMetadata().getName(),
-              oldPhase, status.getPhase());
-      String message = io.tradingdb.operator.kube.Conditions.find(status.getConditions(),
-              ClusterStatus.DEGRADED.equals(status.getPhase()) || ClusterStatus.FAILED.equals(status.getPhase())
-                  ? io.tradingdb.operator.kube.Conditions.DEGRADED : io.tradingdb.operator.kube.Conditions.READY)
-          .map(c -> c.getMessage()).orElse(status.getPhase());
+          .log("TradingDatabase {}/{}: phase {} -> {} ({}: {})", db.getMetadata().getNamespace(), db.getMetadata().getName(),
+              oldPhase, status.getPhase(), why.map(c -> c.getReason()).orElse("-"), message);
       if (warning) {
         events.warning(db, status.getPhase(), message);
       } else {
