@@ -34,7 +34,6 @@ import io.tradingdb.operator.tradingdatabase.monitoring.ContainerSecurity;
 import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -323,8 +322,9 @@ class BackupsOnRealNodeIT {
   static Connection connectRestored() throws Exception {
     Secret superuser = admin.secrets().inNamespace(ns).withName(RESTORED + "-superuser").get();
     String ip = admin.services().inNamespace(ns).withName(RESTORED + "-rw").get().getSpec().getClusterIP();
-    return DriverManager.getConnection("jdbc:postgresql://" + ip + ":5432/trading?sslmode=require&connectTimeout=10",
-        RealNodeOperator.decodeString(superuser, "username"), RealNodeOperator.decodeString(superuser, "password"));
+    return RealNodeOperator.connectThroughService("jdbc:postgresql://" + ip + ":5432/trading?sslmode=require&connectTimeout=10",
+        RealNodeOperator.decodeString(superuser, "username"), RealNodeOperator.decodeString(superuser, "password"),
+        Duration.ofSeconds(30));
   }
 
   /** The line of one schedule's series in the Prometheus text the operator's /metrics serves, or null. */

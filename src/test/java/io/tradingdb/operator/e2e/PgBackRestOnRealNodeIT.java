@@ -30,7 +30,6 @@ import io.tradingdb.operator.tradingdatabase.status.ClusterStatus;
 import io.tradingdb.operator.tradingdatabase.workload.ClusterStatefulSet;
 import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -328,8 +327,9 @@ class PgBackRestOnRealNodeIT {
     Secret superuser = admin.secrets().inNamespace(ns).withName(cluster + "-superuser").get();
     String ip = admin.services().inNamespace(ns).withName(cluster + "-rw").get().getSpec().getClusterIP();
     String database = admin.resources(TradingDatabase.class).inNamespace(ns).withName(cluster).get().getSpec().getDatabaseName();
-    return DriverManager.getConnection("jdbc:postgresql://" + ip + ":5432/" + database + "?sslmode=require&connectTimeout=10",
-        RealNodeOperator.decodeString(superuser, "username"), RealNodeOperator.decodeString(superuser, "password"));
+    return RealNodeOperator.connectThroughService("jdbc:postgresql://" + ip + ":5432/" + database
+        + "?sslmode=require&connectTimeout=10", RealNodeOperator.decodeString(superuser, "username"),
+        RealNodeOperator.decodeString(superuser, "password"), Duration.ofSeconds(30));
   }
 
   static void sql(Connection c, String sql) throws Exception {

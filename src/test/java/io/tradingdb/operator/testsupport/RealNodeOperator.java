@@ -211,6 +211,29 @@ public final class RealNodeOperator {
     return new String(decode(secret, key), StandardCharsets.UTF_8);
   }
 
+  /**
+   * A JDBC connection through a cluster's Service right after the cluster reported Ready. The
+   * EndpointSlice controller and then kube-proxy route a Service on their own time, and until then the
+   * node refuses the connection (CI saw it: "Connection to 198.19.171.69:5432 refused" 12 s after
+   * apply). So a refused connection is tried again for up to {@code within}, as a client that waits for
+   * Ready and then connects should; any other error fails at once.
+   */
+  public static java.sql.Connection connectThroughService(String url, String user, String password, Duration within)
+      throws java.sql.SQLException, InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      try {
+        return java.sql.DriverManager.getConnection(url, user, password);
+      } catch (java.sql.SQLException e) {
+        // 08001: the server could not be reached (here: refused while the Service is not routed yet).
+        if (!"08001".equals(e.getSQLState()) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
+  }
+
   /** A path that testenv/build-binaries.sh prints (it reuses the cached binaries in a second). */
   public static String binary(String variable) throws Exception {
     String out = run(List.of(PROJECT.resolve("testenv/build-binaries.sh").toString()), Duration.ofMinutes(30));
