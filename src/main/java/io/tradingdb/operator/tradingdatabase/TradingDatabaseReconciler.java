@@ -1,5 +1,6 @@
 package io.tradingdb.operator.tradingdatabase;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -8,6 +9,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.tradingdb.operator.kube.CompactItemStore;
+import io.tradingdb.operator.kube.Conditions;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -452,8 +454,7 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
     String oldPhase = previous == null ? null : previous.getPhase();
     if (!Objects.equals(oldPhase, status.getPhase())) {
       boolean warning = ClusterStatus.FAILED.equals(status.getPhase()) || ClusterStatus.DEGRADED.equals(status.getPhase());
-      java.util.Optional<io.fabric8.kubernetes.api.model.Condition> why = io.tradingdb.operator.kube.Conditions.find(
-          status.getConditions(), warning ? io.tradingdb.operator.kube.Conditions.DEGRADED : io.tradingdb.operator.kube.Conditions.READY);
+      Optional<Condition> why = Conditions.find(status.getConditions(), warning ? Conditions.DEGRADED : Conditions.READY);
       String message = why.map(c -> c.getMessage()).orElse(status.getPhase());
       LOG.atInfo().addKeyValue("namespace", db.getMetadata().getNamespace())
           .addKeyValue("tradingdatabase", db.getMetadata().getName())
