@@ -266,13 +266,12 @@ public class PatroniOperations {
     if (step instanceof RestartPlan.Done) {
       return new RequestResult(target, SUCCEEDED, target + " is the primary", now());
     }
+    String since = takenUpAt(last, target);
     if (step instanceof RestartPlan.Wait w) {
       boolean member = members.stream().anyMatch(m -> m.name().equals(target));
-      return new RequestResult(target, member ? IN_PROGRESS : FAILED, w.why(),
-          last != null && target.equals(last.getToken()) ? last.getTime() : now());
+      return new RequestResult(target, member ? IN_PROGRESS : FAILED, w.why(), since);
     }
     RestartPlan.Switchover s = (RestartPlan.Switchover) step;
-    String since = last != null && target.equals(last.getToken()) ? last.getTime() : now();
     String result = run(db, s.describe(), () -> api.switchover(base, login, s.leader().name(), s.candidate().name()));
     if (result.startsWith("done")) {
       return new RequestResult(target, SUCCEEDED, result, now());
@@ -292,6 +291,11 @@ public class PatroniOperations {
     }
     return new RequestResult(inProgress.getToken(), IN_PROGRESS, inProgress.getMessage() + "; retrying after " + failed,
         inProgress.getTime());
+  }
+
+  /** When the request for {@code token} was taken up: the last result's time for the same value, else now. */
+  private String takenUpAt(RequestResult last, String token) {
+    return last != null && token.equals(last.getToken()) ? last.getTime() : now();
   }
 
   private static boolean tookAction(RequestResult now, RequestResult before) {
@@ -315,7 +319,7 @@ public class PatroniOperations {
     if (token == null || (last != null && token.equals(last.getToken()) && !IN_PROGRESS.equals(last.getResult()))) {
       return new RestartRequest(null, Set.of());
     }
-    String since = last != null && token.equals(last.getToken()) ? last.getTime() : now();
+    String since = takenUpAt(last, token);
     Instant accepted = Instant.parse(since);
     Set<String> remaining = new HashSet<>();
     for (Member m : members) {
