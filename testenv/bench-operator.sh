@@ -22,6 +22,7 @@
 # BENCH_TIMEOUT (1200: seconds a convergence may take before the run of that N gives up and reports it),
 # BENCH_HTTP_PORT (the operator's /metrics port; default: a free one), BENCH_KEEP=1 keeps the namespaces,
 # BENCH_JVM_EXTRA: JVM options added to the current code's (to try one before changing the chart),
+# At convergence it prints resident memory by region (heap, class archives, code, libjvm; bench_rss.py).
 # BENCH_NMT=1 adds -XX:NativeMemoryTracking=summary and prints where native memory goes at the end,
 # BENCH_OUT (default $TRADINGDB_STATE/bench): the operator's logs, histograms and write counts.
 # BENCH_BEFORE=<git revision>: also runs that revision's operator (its jar and its chart's JVM options), each N
@@ -195,6 +196,11 @@ metric_sum() { # $1: metric name, $2: label filter regex
   metrics | awk -v m="$1" -v f="$2" \
     'index($0, m) == 1 && $0 ~ f {s += $NF} END {printf "%d", s}'
 }
+# The operator's smaps, heap ranges and code cache bounds, for bench_rss.py; $1: a file prefix.
+rss_regions() {
+  cp "/proc/$PID/smaps" "$1.smaps" 2>/dev/null &&
+    jcmd "$PID" GC.heap_info >"$1.heap" 2>&1 && jcmd "$PID" Compiler.codecache >"$1.code" 2>&1
+}
 heap_mib() { # heap in use now (live and not yet collected), from the operator's own metrics
   metrics | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {s += $NF} END {printf "%d", s / 1048576}'
 }
@@ -307,6 +313,7 @@ run() { # $1: N; the variant is $V
   R[$K,cpu]=$(cpu_s $(($(cpu_ticks) - c0)))
   R[$K,cpu_total]=$(cpu_s "$(cpu_ticks)")
   R[$K,rss_conv]=$(rss_mib VmRSS)
+  rss_regions "$OUT/rss-$V-$n" && R[$K,rss_regions]=$(python3 testenv/bench_rss.py "$OUT/rss-$V-$n".{smaps,heap,code} 2>&1)
   a1=$(mark); cp_ticks >"$OUT/cp-$V-$n.1"; jvm_ticks >"$OUT/threads-$V-$n.1"
   R[$K,cp_cpu]=$(cp_cpu "$OUT/cp-$V-$n.0" "$OUT/cp-$V-$n.1")
   R[$K,thread_cpu]=$(cp_cpu "$OUT/threads-$V-$n.0" "$OUT/threads-$V-$n.1")
@@ -504,6 +511,7 @@ for n in "${COUNTS[@]}"; do
       "control plane CPU-s, create to convergence" "${R[$K,cp_cpu]:--}" \
       "phase Ready on all (primaries labelled) after" "${R[$K,ready]} s (CPU-s ${R[$K,cpu_ready]})" \
       "RSS converged / settled / peak" "${R[$K,rss_conv]} / ${R[$K,rss]} / ${R[$K,hwm]} MiB (CNPG ${CNPG_RSS[$n]:--}; goal < 256 at 1000)" \
+      "RSS converged by region, MiB" "${R[$K,rss_regions]:--}" \
       "idle writes in $IDLE s (minus baseline)" "${R[$K,idle_writes]} (baseline ${R[$K,baseline]}; CPU-s ${R[$K,idle_cpu]}); the operator's own (audit log): ${R[$K,idle_op]}" \
       "restart: reconciled all after" "${R[$K,restart]} s, writes to re-converge ${R[$K,restart_writes]}; the operator's own: ${R[$K,restart_op]}" \
       "restart: memory when all reconciled" "${R[$K,restart_mem]}" \
