@@ -198,6 +198,7 @@ metric_sum() { # $1: metric name, $2: label filter regex
 }
 # The operator's smaps, heap ranges and code cache bounds, for bench_rss.py; $1: a file prefix.
 rss_regions() {
+  cat /proc/"$PID"/task/*/comm 2>/dev/null | tr -d '0-9#' | sed 's/[- ]*$//' | sort | uniq -c | sort -rn >"$1.threads"
   cp "/proc/$PID/smaps" "$1.smaps" 2>/dev/null &&
     jcmd "$PID" GC.heap_info >"$1.heap" 2>&1 && jcmd "$PID" Compiler.codecache >"$1.code" 2>&1
 }
@@ -512,6 +513,7 @@ for n in "${COUNTS[@]}"; do
       "phase Ready on all (primaries labelled) after" "${R[$K,ready]} s (CPU-s ${R[$K,cpu_ready]})" \
       "RSS converged / settled / peak" "${R[$K,rss_conv]} / ${R[$K,rss]} / ${R[$K,hwm]} MiB (CNPG ${CNPG_RSS[$n]:--}; goal < 256 at 1000)" \
       "RSS converged by region, MiB" "${R[$K,rss_regions]:--}" \
+      "threads at convergence" "$(awk '{c = $1; n += c; $1 = ""; sub(/^ /, ""); if (NR <= 6) {t = t sep $0 " " c; sep = ", "}} END {print n " (" t ", ...)"}' "$OUT/rss-$V-$n.threads" 2>/dev/null)" \
       "idle writes in $IDLE s (minus baseline)" "${R[$K,idle_writes]} (baseline ${R[$K,baseline]}; CPU-s ${R[$K,idle_cpu]}); the operator's own (audit log): ${R[$K,idle_op]}" \
       "restart: reconciled all after" "${R[$K,restart]} s, writes to re-converge ${R[$K,restart_writes]}; the operator's own: ${R[$K,restart_op]}" \
       "restart: memory when all reconciled" "${R[$K,restart_mem]}" \
