@@ -16,13 +16,15 @@
 #     generation applied (StatefulSet scaled, disruption budget created)
 #   - resident memory after BENCH_UNRELATED unrelated Secrets and ConfigMaps appear in another namespace
 #
+# At convergence it also prints resident memory by region (heap, class archives, code, libjvm; bench_rss.py)
+# and the operator's threads by kind.
+#
 # Uses the control plane of testenv/cluster.sh when it runs (it needs enough kwok nodes for 2N pods:
 # TRADINGDB_NODES >= 2N/100 + 1); otherwise starts one with enough nodes and stops it at the end.
 # Settings: BENCH_IDLE_SECONDS (60), BENCH_UNRELATED (10000), BENCH_MAX_RAM (the chart's memory limit),
 # BENCH_TIMEOUT (1200: seconds a convergence may take before the run of that N gives up and reports it),
 # BENCH_HTTP_PORT (the operator's /metrics port; default: a free one), BENCH_KEEP=1 keeps the namespaces,
 # BENCH_JVM_EXTRA: JVM options added to the current code's (to try one before changing the chart),
-# At convergence it prints resident memory by region (heap, class archives, code, libjvm; bench_rss.py).
 # BENCH_NMT=1 adds -XX:NativeMemoryTracking=summary and prints where native memory goes at the end,
 # BENCH_OUT (default $TRADINGDB_STATE/bench): the operator's logs, histograms and write counts.
 # BENCH_BEFORE=<git revision>: also runs that revision's operator (its jar and its chart's JVM options), each N
@@ -176,17 +178,19 @@ cp_cpu() { # $1 $2: cp_ticks files; prints "kube-apiserver 123.4, etcd 20.1, ...
 # the JIT compiler, the VM thread (Serial GC's collections run there), other JVM threads, and the
 # operator's own threads grouped by name with their numbers stripped (reconcilers, informers, HTTP).
 # A thread that ends between two readings is missing from the second, so the groups can add up to less.
+thread_group() { # $1: a thread's name (comm); prints its kind for jvm_ticks and the thread count
+  case $1 in
+    C1\ Compiler* | C2\ Compiler*) echo jit ;;
+    VM\ Thread | GC\ Thread* | VM\ Periodic*) echo gc+vm ;;
+    Service\ Thread | Monitor\ Deflat* | Signal\ Dispatch* | Finalizer | Reference\ Handl* | Common-Cleaner | Notification\ Thr* | Sweeper*) echo jvm-other ;;
+    *) local name; name=$(tr -d '0-9#' <<<"$1" | tr -s ' -' '_' | sed 's/_*$//'); echo "${name:-unnamed}" ;;
+  esac
+}
 jvm_ticks() {
   local t name
   for t in /proc/"$PID"/task/*; do
     name=$(cat "$t/comm" 2>/dev/null) || continue
-    case $name in
-      C1\ Compiler* | C2\ Compiler*) name=jit ;;
-      VM\ Thread | GC\ Thread* | VM\ Periodic*) name=gc+vm ;;
-      Service\ Thread | Monitor\ Deflat* | Signal\ Dispatch* | Finalizer | Reference\ Handl* | Common-Cleaner | Notification\ Thr* | Sweeper*) name=jvm-other ;;
-      *) name=$(tr -d '0-9#' <<<"$name" | tr -s ' -' '_' | sed 's/_*$//') ;;
-    esac
-    printf '%s %s\n' "${name:-unnamed}" "$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')"
+    printf '%s %s\n' "$(thread_group "$name")" "$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')"
   done | awk '{s[$1] += $2} END {for (k in s) print k, s[k]}' | sort -k2,2nr
 }
 rss_mib() { awk -v f="$1" '$1 == f":" {printf "%d", $2 / 1024}' "/proc/$PID/status" 2>/dev/null || echo -; }
@@ -198,7 +202,10 @@ metric_sum() { # $1: metric name, $2: label filter regex
 }
 # The operator's smaps, heap ranges and code cache bounds, for bench_rss.py; $1: a file prefix.
 rss_regions() {
-  cat /proc/"$PID"/task/*/comm 2>/dev/null | tr -d '0-9#' | sed 's/[- ]*$//' | sort | uniq -c | sort -rn >"$1.threads"
+  local t name
+  for t in /proc/"$PID"/task/*; do
+    name=$(cat "$t/comm" 2>/dev/null) && thread_group "$name"
+  done | sort | uniq -c | sort -rn >"$1.threads"
   cp "/proc/$PID/smaps" "$1.smaps" 2>/dev/null &&
     jcmd "$PID" GC.heap_info >"$1.heap" 2>&1 && jcmd "$PID" Compiler.codecache >"$1.code" 2>&1
 }
@@ -513,7 +520,7 @@ for n in "${COUNTS[@]}"; do
       "phase Ready on all (primaries labelled) after" "${R[$K,ready]} s (CPU-s ${R[$K,cpu_ready]})" \
       "RSS converged / settled / peak" "${R[$K,rss_conv]} / ${R[$K,rss]} / ${R[$K,hwm]} MiB (CNPG ${CNPG_RSS[$n]:--}; goal < 256 at 1000)" \
       "RSS converged by region, MiB" "${R[$K,rss_regions]:--}" \
-      "threads at convergence" "$(awk '{c = $1; n += c; $1 = ""; sub(/^ /, ""); if (NR <= 6) {t = t sep $0 " " c; sep = ", "}} END {print n " (" t ", ...)"}' "$OUT/rss-$V-$n.threads" 2>/dev/null)" \
+      "threads at convergence" "$(awk '{n += $1; if (NR <= 6) {t = t sep $2 " " $1; sep = ", "}} END {print n " (" t ", ...)"}' "$OUT/rss-$V-$n.threads" 2>/dev/null)" \
       "idle writes in $IDLE s (minus baseline)" "${R[$K,idle_writes]} (baseline ${R[$K,baseline]}; CPU-s ${R[$K,idle_cpu]}); the operator's own (audit log): ${R[$K,idle_op]}" \
       "restart: reconciled all after" "${R[$K,restart]} s, writes to re-converge ${R[$K,restart_writes]}; the operator's own: ${R[$K,restart_op]}" \
       "restart: memory when all reconciled" "${R[$K,restart_mem]}" \

@@ -21,8 +21,8 @@ def ranges(path, pattern):
 
 
 def main(smaps, heap_info, codecache):
-    # GC.heap_info: "... [0xLOW, 0xTOP, 0xHIGH)" per generation; the heap spans all of them.
-    heap = ranges(heap_info, r"\[(0x[0-9a-f]+), 0x[0-9a-f]+, (0x[0-9a-f]+)\)")
+    # GC.heap_info: "... [0xLOW, 0xTOP, 0xHIGH)" per generation (Serial), "[0xLOW, 0xHIGH)" (G1); the heap spans all.
+    heap = ranges(heap_info, r"\[(0x[0-9a-f]+)(?:, 0x[0-9a-f]+)?, (0x[0-9a-f]+)\)")
     heap = [(min(a for a, _ in heap), max(b for _, b in heap))] if heap else []
     # Compiler.codecache: "bounds [0xLOW, 0xUSED, 0xHIGH]" per code heap.
     code = ranges(codecache, r"bounds \[(0x[0-9a-f]+), 0x[0-9a-f]+, (0x[0-9a-f]+)\]")
