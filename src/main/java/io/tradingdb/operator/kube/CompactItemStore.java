@@ -29,9 +29,10 @@ public class CompactItemStore<R extends HasMetadata> extends TransformingItemSto
    * True, unlike the SDK's transforming store: the informer may then hold back the add events of
    * its initial list until the list is complete and send them with the cached, transformed objects.
    * With false it sends each add at once with the whole decoded object, and while a dozen informers
-   * list at start-up those events wait in the listeners' queues: at a restart against 1,000
-   * TradingDatabases about 800 whole pods and their managedFields (about 40 MiB) were live at once
-   * and set off the memory-pressure warning (issue 18). Every transformer here keeps what the event
+   * list at start-up those events wait in the listeners' queues: during a restart against 1,000
+   * TradingDatabases about 800 whole pods with their managedFields were live at once, 110 MB of live
+   * heap against 84 MB settled, and set off the memory-pressure warning (issue 18). With true the
+   * live heap rose straight to its settled 83-88 MB. Every transformer here keeps what the event
    * handlers read: name, namespace, version, labels, owner references, and what the update filters
    * compare.
    */

@@ -4,19 +4,17 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -118,9 +116,7 @@ public final class DataSecretOwnership {
       Optional<List<OwnerReference>> wanted = wanted(secret.get(), db, claim);
       if (wanted.isPresent()) {
         try {
-          client.secrets().inNamespace(names.namespace()).withName(name)
-              .patch(MERGE, ownersPatch(client.getKubernetesSerialization(),
-                  secret.get().getMetadata().getResourceVersion(), wanted.get()));
+          client.secrets().resource(ownersPatch(secret.get(), wanted.get())).patch(MERGE);
           patched++;
         } catch (KubernetesClientException e) {
           if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
@@ -135,14 +131,18 @@ public final class DataSecretOwnership {
   }
 
   /**
-   * A JSON merge patch that replaces the owner list and fails with 409 Conflict unless the object
-   * is still at {@code resourceVersion}. A merge patch replaces a list whole, so it carries every
-   * owner the Secret keeps.
+   * A JSON merge patch that replaces the owner list and fails with 409 Conflict unless the Secret is
+   * still at the cached resourceVersion. A merge patch replaces a list whole, so it carries every
+   * owner the Secret keeps; it names no other field, so the data stays. Sent as an object, which
+   * fabric8 sends as it is; a patch given as text is preceded by a GET of the object.
    */
-  static String ownersPatch(KubernetesSerialization json, String resourceVersion, List<OwnerReference> owners) {
-    Map<String, Object> metadata = new LinkedHashMap<>();
-    metadata.put("resourceVersion", Objects.requireNonNull(resourceVersion, "cached Secret without resourceVersion"));
-    metadata.put("ownerReferences", owners);
-    return json.asJson(Map.of("metadata", metadata));
+  static Secret ownersPatch(Secret cached, List<OwnerReference> owners) {
+    return new SecretBuilder().withNewMetadata()
+        .withName(cached.getMetadata().getName())
+        .withNamespace(cached.getMetadata().getNamespace())
+        .withResourceVersion(Objects.requireNonNull(cached.getMetadata().getResourceVersion(),
+            "cached Secret without resourceVersion"))
+        .withOwnerReferences(owners)
+        .endMetadata().build();
   }
 }

@@ -89,19 +89,25 @@ class DataSecretOwnershipTest {
   }
 
   @Test
-  void thePatchReplacesTheWholeOwnerListOnlyAtTheCachedVersion() {
+  void thePatchNamesTheOwnerListAndTheCachedVersionAndNoData() {
     TradingDatabase db = db("uid-1");
-    List<OwnerReference> owners = DataSecretOwnership.wanted(secret("market-ca"), db, claim("pgdata-market-0", "claim-1"))
+    Secret cached = secret("market-ca");
+    cached.getMetadata().setResourceVersion("42");
+    List<OwnerReference> owners = DataSecretOwnership.wanted(cached, db, claim("pgdata-market-0", "claim-1"))
         .orElseThrow();
     var json = new KubernetesSerialization();
     @SuppressWarnings("unchecked")
-    java.util.Map<String, Object> patch = json.unmarshal(DataSecretOwnership.ownersPatch(json, "42", owners), java.util.Map.class);
-    assertThat(patch).containsOnlyKeys("metadata");
+    java.util.Map<String, Object> patch = json.unmarshal(json.asJson(DataSecretOwnership.ownersPatch(cached, owners)),
+        java.util.Map.class);
+    assertThat(patch).as("no data, type or immutable: a merge patch would change them")
+        .containsOnlyKeys("apiVersion", "kind", "metadata");
     @SuppressWarnings("unchecked")
     java.util.Map<String, Object> metadata = (java.util.Map<String, Object>) patch.get("metadata");
-    assertThat(metadata).containsOnlyKeys("resourceVersion", "ownerReferences").containsEntry("resourceVersion", "42");
+    assertThat(metadata).containsOnlyKeys("name", "namespace", "resourceVersion", "ownerReferences")
+        .containsEntry("resourceVersion", "42");
     assertThat((List<?>) metadata.get("ownerReferences")).hasSize(2);
+    cached.getMetadata().setResourceVersion(null);
     org.assertj.core.api.Assertions.assertThatNullPointerException()
-        .isThrownBy(() -> DataSecretOwnership.ownersPatch(json, null, owners));
+        .isThrownBy(() -> DataSecretOwnership.ownersPatch(cached, owners));
   }
 }
