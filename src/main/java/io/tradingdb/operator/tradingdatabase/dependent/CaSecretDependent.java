@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.kube.AlreadyCreated;
 import io.tradingdb.operator.kube.CertificateAuthority;
 import io.tradingdb.operator.kube.InformerCaches;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -40,5 +41,11 @@ public class CaSecretDependent extends KubernetesDependentResource<Secret, Tradi
     CertificateAuthority.Pem ca = CertificateAuthority.newCa(
         "tradingdb " + model.names().namespace() + "/" + model.names().cluster(), Instant.now());
     return ClusterTls.caSecret(primary, model, ca);
+  }
+
+  /** Created once; a create the HTTP client resent after the server had done it keeps what exists. */
+  @Override
+  public Secret create(Secret desired, TradingDatabase primary, Context<TradingDatabase> context) {
+    return AlreadyCreated.orOwnExisting(context.getClient(), desired, () -> super.create(desired, primary, context));
   }
 }

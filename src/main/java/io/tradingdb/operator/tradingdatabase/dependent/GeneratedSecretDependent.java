@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.kube.AlreadyCreated;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.kube.Passwords;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -49,5 +50,11 @@ public abstract class GeneratedSecretDependent extends KubernetesDependentResour
       TradingDatabase primary, Context<TradingDatabase> context) {
     ClusterNames names = ClusterDependent.names(primary);
     return new ResourceID(name(names), names.namespace());
+  }
+
+  /** Created once; a create the HTTP client resent after the server had done it keeps what exists. */
+  @Override
+  public Secret create(Secret desired, TradingDatabase primary, Context<TradingDatabase> context) {
+    return AlreadyCreated.orOwnExisting(context.getClient(), desired, () -> super.create(desired, primary, context));
   }
 }

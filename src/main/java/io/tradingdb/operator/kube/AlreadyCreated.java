@@ -1,0 +1,54 @@
+package io.tradingdb.operator.kube;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A create that the server had already carried out. fabric8 resends a request whose stream failed
+ * (an HTTP/2 reset under load); when the server had created the object the first time, the resend
+ * gets 409 AlreadyExists and the reconcile failed with a ReconcileError Warning Event (once among
+ * 300 new clusters in {@code testenv/bench-operator.sh 300}, for a cluster's CA Secret).
+ */
+public final class AlreadyCreated {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AlreadyCreated.class);
+
+  private AlreadyCreated() {}
+
+  /**
+   * Runs {@code create}; on 409 AlreadyExists returns the object on the server when the same
+   * controller owns it as {@code desired}, unchanged (for a Secret created once, its passwords or keys
+   * are the ones in use). An object of that name that a user or another controller made still fails.
+   */
+  public static <R extends HasMetadata> R orOwnExisting(KubernetesClient client, R desired, Supplier<R> create) {
+    try {
+      return create.get();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || e.getStatus() == null
+          || !"AlreadyExists".equals(e.getStatus().getReason())) {
+        throw e;
+      }
+      R existing = client.resource(desired).get();
+      String controller = controllerUid(desired);
+      if (existing == null || controller == null || !controller.equals(controllerUid(existing))) {
+        throw e;
+      }
+      LOG.info("{} {}/{} already existed with the same owner (a create the client resent); kept it as it is",
+          desired.getKind(), desired.getMetadata().getNamespace(), desired.getMetadata().getName());
+      return existing;
+    }
+  }
+
+  private static String controllerUid(HasMetadata object) {
+    List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
+    return owners == null ? null : owners.stream().filter(o -> Boolean.TRUE.equals(o.getController()))
+        .map(OwnerReference::getUid).findFirst().orElse(null);
+  }
+}
