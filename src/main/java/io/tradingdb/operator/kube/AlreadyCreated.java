@@ -11,10 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A create that the server had already carried out. fabric8 resends a request whose stream failed
- * (an HTTP/2 reset under load); when the server had created the object the first time, the resend
- * gets 409 AlreadyExists and the reconcile failed with a ReconcileError Warning Event (once among
- * 300 new clusters in {@code testenv/bench-operator.sh 300}, for a cluster's CA Secret).
+ * A create that the server had already carried out. Once among 300 new clusters
+ * ({@code testenv/bench-operator.sh 300}) creating a cluster's CA Secret got 409 AlreadyExists although
+ * no earlier reconcile had failed, and the reconcile failed with a ReconcileError Warning Event. The
+ * likely way, not reproduced on demand: fabric8 resends a request whose HTTP/2 stream failed under
+ * load, and the server had created the object the first time.
  */
 public final class AlreadyCreated {
 
