@@ -8,22 +8,24 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Writing the owner list is tested on a real API server (DataSecretOwnershipIT): the mock server
- * merges lists in a JSON merge patch where kube-apiserver replaces them.
- *
  * The Secrets a data directory needs (passwords, CA) live as long as the data: owned by the
  * TradingDatabase and by instance 0's data claim, so the garbage collector keeps them while a
  * retained claim exists and a re-created TradingDatabase of the same name adopts them.
  */
+@EnableKubernetesMockClient(crud = true)
 class DataSecretOwnershipTest {
+
+  KubernetesClient client;
 
   static final ClusterNames NAMES = new ClusterNames("market", "trading");
 
@@ -89,25 +91,21 @@ class DataSecretOwnershipTest {
   }
 
   @Test
-  void thePatchNamesTheOwnerListAndTheCachedVersionAndNoData() {
+  void reconcilePatchesTheCachedSecretsOnceTheClaimExistsAndThenWritesNothing() {
     TradingDatabase db = db("uid-1");
-    Secret cached = secret("market-ca");
-    cached.getMetadata().setResourceVersion("42");
-    List<OwnerReference> owners = DataSecretOwnership.wanted(cached, db, claim("pgdata-market-0", "claim-1"))
-        .orElseThrow();
-    var json = new KubernetesSerialization();
-    @SuppressWarnings("unchecked")
-    java.util.Map<String, Object> patch = json.unmarshal(json.asJson(DataSecretOwnership.ownersPatch(cached, owners)),
-        java.util.Map.class);
-    assertThat(patch).as("no data, type or immutable: a merge patch would change them")
-        .containsOnlyKeys("apiVersion", "kind", "metadata");
-    @SuppressWarnings("unchecked")
-    java.util.Map<String, Object> metadata = (java.util.Map<String, Object>) patch.get("metadata");
-    assertThat(metadata).containsOnlyKeys("name", "namespace", "resourceVersion", "ownerReferences")
-        .containsEntry("resourceVersion", "42");
-    assertThat((List<?>) metadata.get("ownerReferences")).hasSize(2);
-    cached.getMetadata().setResourceVersion(null);
-    org.assertj.core.api.Assertions.assertThatNullPointerException()
-        .isThrownBy(() -> DataSecretOwnership.ownersPatch(cached, owners));
+    client.secrets().resource(secret("market-superuser", Owners.controllerReference(db))).create();
+    client.secrets().resource(secret("market-ca", Owners.controllerReference(db))).create();
+    java.util.function.Function<String, Optional<Secret>> cache =
+        name -> Optional.ofNullable(client.secrets().inNamespace("trading").withName(name).get());
+
+    assertThat(DataSecretOwnership.reconcile(client, db, NAMES, List.of(), cache)).as("no claim yet").isZero();
+    PersistentVolumeClaim claim = claim("pgdata-market-0", "claim-1");
+    List<PersistentVolumeClaim> claims = List.of(claim("pgwal-market-0", "wal-1"), claim);
+    assertThat(DataSecretOwnership.reconcile(client, db, NAMES, claims, cache)).isEqualTo(2);
+    assertThat(client.secrets().inNamespace("trading").withName("market-ca").get().getMetadata().getOwnerReferences())
+        .extracting(OwnerReference::getUid).containsExactly("uid-1", "claim-1");
+    assertThat(client.secrets().inNamespace("trading").withName("market-superuser").get().getData())
+        .containsEntry("password", "c2VjcmV0");
+    assertThat(DataSecretOwnership.reconcile(client, db, NAMES, claims, cache)).isZero();
   }
 }
