@@ -7,6 +7,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.CompactItemStore;
 import io.tradingdb.operator.kube.InformerCaches;
+import io.tradingdb.operator.kube.MatchMemo;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
 import java.util.List;
@@ -54,8 +56,35 @@ public abstract class ClusterDependent<R extends HasMetadata>
     }
   }
 
+  /** This dependent's last positive match per cluster; see {@link #desiredFollowsSpec()}. */
+  private final MatchMemo matches = new MatchMemo();
+
   protected ClusterDependent(Class<R> type) {
     super(type);
+  }
+
+  /**
+   * True when the desired object depends on nothing but the cluster's spec and identity (through the
+   * model), the operator's own settings and the actual object: then a match is remembered until the
+   * spec's generation or the object's resourceVersion changes, and the reconciles that follow one
+   * another while a cluster converges skip building and comparing it. A dependent that reads other
+   * objects (another Secret's data) says false.
+   */
+  protected boolean desiredFollowsSpec() {
+    return true;
+  }
+
+  @Override
+  public Matcher.Result<R> match(R actual, TradingDatabase primary, Context<TradingDatabase> context) {
+    if (!desiredFollowsSpec()) {
+      return super.match(actual, primary, context);
+    }
+    if (matches.matched(primary, actual)) {
+      return Matcher.Result.nonComputed(true);
+    }
+    Matcher.Result<R> result = super.match(actual, primary, context);
+    matches.record(primary, actual, result.matched(), id -> context.getPrimaryCache().get(id).isPresent());
+    return result;
   }
 
   @Override

@@ -30,6 +30,12 @@ public class PatroniCredentialsDependent extends ClusterDependent<Secret> {
     return names.patroniCredentialsSecret();
   }
 
+  /** The logins come from other Secrets, which change without the spec (a rotated password). */
+  @Override
+  protected boolean desiredFollowsSpec() {
+    return false;
+  }
+
   @Override
   protected Secret build(TradingDatabase primary, ClusterModel model, Context<TradingDatabase> context) {
     // The operator's own Secrets come from its cache (their node ran first, so the SDK has them even
