@@ -2,7 +2,7 @@ package io.tradingdb.operator;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.tradingdb.operator.kube.TypedWatchEvents;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -40,9 +40,8 @@ public final class CdsTraining {
     Serialization.asYaml(ClusterServices.readWrite(model));
     OperatorSettings config = new OperatorSettings(Set.of("training"), "training", false, "127.0.0.1", 0, false);
     // A client for an address nothing listens on: it is built, never used.
-    try (KubernetesClient client = new KubernetesClientBuilder()
-            .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("https://127.0.0.1:1").build())
-            .build();
+    try (KubernetesClient client = TypedWatchEvents.clientBuilder(
+            new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("https://127.0.0.1:1").build()).build();
         PostgresConnections connections = new PostgresConnections()) {
       Operators.create(client, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
           connections, o -> o.checkingCRDAndValidateLocalModel(false));

@@ -1,7 +1,6 @@
 package io.tradingdb.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -9,6 +8,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tradingdb.operator.kube.ClientConfig;
+import io.tradingdb.operator.kube.TypedWatchEvents;
 import io.tradingdb.operator.postgres.PostgresConnections;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +38,7 @@ public final class OperatorMain {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
 
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(ClientConfig.load()).build();
+    KubernetesClient client = TypedWatchEvents.clientBuilder(ClientConfig.load()).build();
     PostgresConnections connections = new PostgresConnections();
     Operator operator =
         Operators.create(client, config, registry, Clock.systemUTC(), connections, o -> {});

@@ -9,7 +9,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
@@ -65,8 +64,7 @@ class CleanStartIT {
     admin = RealCluster.client();
     RealCluster.installCrds(admin);
     ns = RealCluster.createNamespace(admin, "clean-start", Map.of());
-    operatorClient = new KubernetesClientBuilder()
-        .withConfig(RealCluster.config())
+    operatorClient = io.tradingdb.operator.kube.TypedWatchEvents.clientBuilder(RealCluster.config())
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("responses", responses))
         .build();
     logs.start();

@@ -50,8 +50,9 @@ public final class RealCluster {
     }
   }
 
+  /** A client as the operator builds its own (watch events decoded by {@link io.tradingdb.operator.kube.TypedWatchEvents}). */
   public static KubernetesClient client() {
-    return new KubernetesClientBuilder().withConfig(config()).build();
+    return io.tradingdb.operator.kube.TypedWatchEvents.clientBuilder(config()).build();
   }
 
   /** A client that impersonates {@code user} (e.g. a ServiceAccount) with the given groups. */
@@ -84,8 +85,7 @@ public final class RealCluster {
 
   /** A client whose writes are recorded by {@code counter}. */
   public static KubernetesClient countingClient(WriteCounter counter) {
-    return new KubernetesClientBuilder()
-        .withConfig(config())
+    return io.tradingdb.operator.kube.TypedWatchEvents.clientBuilder(config())
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("count-writes", counter))
         .build();
   }
