@@ -2,6 +2,7 @@ package io.tradingdb.operator.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -11,8 +12,28 @@ import java.util.function.UnaryOperator;
  */
 public class CompactItemStore<R extends HasMetadata> extends TransformingItemStore<R> {
 
+  private final Consumer<String> onRemove;
+
   public CompactItemStore(UnaryOperator<R> transformer) {
+    this(transformer, key -> {});
+  }
+
+  /**
+   * A cache that also tells {@code onRemove} the key ({@code namespace/name}) of each object that
+   * leaves it: deleted, or gone from a new list after a lost watch.
+   */
+  public CompactItemStore(UnaryOperator<R> transformer, Consumer<String> onRemove) {
     super(object -> CompactObjects.compact(transformer.apply(object)));
+    this.onRemove = onRemove;
+  }
+
+  @Override
+  public R remove(String key) {
+    R removed = super.remove(key);
+    if (removed != null) {
+      onRemove.accept(key);
+    }
+    return removed;
   }
 
   @Override

@@ -79,6 +79,14 @@ final class ClusterSteps {
     this.patroniOperations = patroniOperations;
     this.passwordRotation = passwordRotation;
   }
+  /** Drops what was kept about a cluster that is gone: its last in-database checks and certificate reloads. */
+  void forget(ResourceID id) {
+    lastChecks.remove(id);
+    if (patroniOperations != null) {
+      patroniOperations.forget(id);
+    }
+  }
+
 
   Result run(TradingDatabase db, ClusterModel model, StatefulSet sts, List<Pod> pods,
       List<PersistentVolumeClaim> claims, Function<String, Optional<Secret>> cachedSecret) {

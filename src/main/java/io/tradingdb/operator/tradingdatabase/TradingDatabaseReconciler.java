@@ -304,11 +304,19 @@ public class TradingDatabaseReconciler implements Reconciler<TradingDatabase> {
             .withInformerListLimit(InformerCaches.LIST_LIMIT)
                 .withName(REQUESTS)
                 .withSecondaryToPrimaryMapper(db -> java.util.Set.of(ResourceID.fromResource(db)))
-                .withItemStore(new CompactItemStore<>(TradingDatabaseReconciler::requestsOnly))
+                // A cluster that leaves this cache is gone: what the reconciler kept about it goes too.
+                .withItemStore(new CompactItemStore<>(TradingDatabaseReconciler::requestsOnly,
+                    key -> steps.forget(cacheKeyToId(key))))
                 .withOnAddFilter(db -> false)
                 .withOnUpdateFilter((next, previous) -> !Objects.equals(requests(next), requests(previous)))
                 .build(),
             context));
+  }
+
+  /** An informer cache key, {@code namespace/name}, as the cluster's id. */
+  static ResourceID cacheKeyToId(String key) {
+    int slash = key.indexOf('/');
+    return slash < 0 ? new ResourceID(key) : new ResourceID(key.substring(slash + 1), key.substring(0, slash));
   }
 
   /** The annotations that ask for something once per value. */

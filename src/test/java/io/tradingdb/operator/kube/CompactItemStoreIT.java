@@ -80,4 +80,24 @@ class CompactItemStoreIT {
       informer.stop();
     }
   }
+
+  @Test
+  void anObjectThatIsDeletedIsReportedByItsKey() {
+    admin.resource(new ConfigMapBuilder().withNewMetadata().withName("goes").withNamespace(ns)
+        .addToLabels("test", "removal").endMetadata().build()).create();
+    List<String> removed = new CopyOnWriteArrayList<>();
+    SharedIndexInformer<ConfigMap> informer = admin.configMaps().inNamespace(ns).withLabel("test", "removal")
+        .runnableInformer(0);
+    informer.itemStore(new CompactItemStore<>(c -> InformerCaches.identityOnly(c, ConfigMap::new), removed::add));
+    try {
+      informer.run();
+      await().atMost(RealCluster.timeout()).until(() -> informer.getStore().list().size() == 1);
+      assertThat(removed).isEmpty();
+      admin.configMaps().inNamespace(ns).withName("goes").delete();
+      await().atMost(RealCluster.timeout()).until(() -> !removed.isEmpty());
+      assertThat(removed).containsExactly(ns + "/goes");
+    } finally {
+      informer.stop();
+    }
+  }
 }
