@@ -29,6 +29,7 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
@@ -64,6 +65,9 @@ public final class CertificateAuthority {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final ECNamedDomainParameters P256 = new ECNamedDomainParameters(
       SECObjectIdentifiers.secp256r1, CustomNamedCurves.getByOID(SECObjectIdentifiers.secp256r1));
+  private static final AlgorithmIdentifier SHA256_WITH_ECDSA =
+      new DefaultSignatureAlgorithmIdentifierFinder().find("SHA256withECDSA");
+  private static final AlgorithmIdentifier SHA256 = new DefaultDigestAlgorithmIdentifierFinder().find(SHA256_WITH_ECDSA);
 
   /** A certificate and its private key, both PEM. */
   public record Pem(String certificate, String privateKey) {}
@@ -157,8 +161,7 @@ public final class CertificateAuthority {
   }
 
   private static ContentSigner signer(AsymmetricKeyParameter key) throws OperatorCreationException {
-    var algorithm = new DefaultSignatureAlgorithmIdentifierFinder().find("SHA256withECDSA");
-    return new BcECContentSignerBuilder(algorithm, new DefaultDigestAlgorithmIdentifierFinder().find(algorithm))
+    return new BcECContentSignerBuilder(SHA256_WITH_ECDSA, SHA256)
         .setSecureRandom(RANDOM)
         .build(key);
   }

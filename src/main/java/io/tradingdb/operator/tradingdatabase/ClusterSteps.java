@@ -79,6 +79,7 @@ final class ClusterSteps {
     this.patroniOperations = patroniOperations;
     this.passwordRotation = passwordRotation;
   }
+
   /** Drops what was kept about a cluster that is gone: its last in-database checks and certificate reloads. */
   void forget(ResourceID id) {
     lastChecks.remove(id);
@@ -86,7 +87,6 @@ final class ClusterSteps {
       patroniOperations.forget(id);
     }
   }
-
 
   Result run(TradingDatabase db, ClusterModel model, StatefulSet sts, List<Pod> pods,
       List<PersistentVolumeClaim> claims, Function<String, Optional<Secret>> cachedSecret) {

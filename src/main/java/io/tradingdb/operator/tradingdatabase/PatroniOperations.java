@@ -1,10 +1,10 @@
 package io.tradingdb.operator.tradingdatabase;
 
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.PendingRestart;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.RequestResult;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
@@ -75,11 +75,11 @@ public class PatroniOperations {
     this.events = new EventRecorder(client, clock);
     this.certificates = new CertificateReload(client, events, clock);
   }
+
   /** Drops what was kept about a cluster that is gone. */
   void forget(ResourceID id) {
     certificates.forget(id);
   }
-
 
   /**
    * Makes every member serve the certificate in the TLS Secret ({@link CertificateReload}); true
