@@ -196,6 +196,9 @@ jvm_ticks() {
 rss_mib() { awk -v f="$1" '$1 == f":" {printf "%d", $2 / 1024}' "/proc/$PID/status" 2>/dev/null || echo -; }
 # The operator's metrics; nothing when it is gone (it can die of the load between two checks).
 metrics() { curl -sf "http://127.0.0.1:$PORT/metrics" || true; }
+per_cluster() { # $1: a count, $2: the number of clusters
+  awk -v c="$1" -v n="$2" 'BEGIN {printf "%.1f", c / n}'
+}
 metric_sum() { # $1: metric name, $2: label filter regex
   metrics | awk -v m="$1" -v f="$2" \
     'index($0, m) == 1 && $0 ~ f {s += $NF} END {printf "%d", s}'
@@ -320,6 +323,7 @@ run() { # $1: N; the variant is $V
   R[$K,conv_total]=$(secs $((t1 - t0 + ms)))
   R[$K,cpu]=$(cpu_s $(($(cpu_ticks) - c0)))
   R[$K,cpu_total]=$(cpu_s "$(cpu_ticks)")
+  R[$K,reconciles]=$(metric_sum operator_sdk_reconciliations_started_total 'kind="TradingDatabase"')
   R[$K,rss_conv]=$(rss_mib VmRSS)
   rss_regions "$OUT/rss-$V-$n" && R[$K,rss_regions]=$(python3 testenv/bench_rss.py "$OUT/rss-$V-$n".{smaps,heap,code} 2>&1)
   a1=$(mark); cp_ticks >"$OUT/cp-$V-$n.1"; jvm_ticks >"$OUT/threads-$V-$n.1"
@@ -330,6 +334,7 @@ run() { # $1: N; the variant is $V
   until [ "$(poll "$ns" "$n" 1 | cut -d' ' -f2)" -ge "$n" ] || ! alive; do sleep 2; done
   R[$K,ready]=$(secs $(($(now_ms) - t1)))
   R[$K,cpu_ready]=$(cpu_s $(($(cpu_ticks) - c0)))
+  R[$K,reconciles_ready]=$(metric_sum operator_sdk_reconciliations_started_total 'kind="TradingDatabase"')
   sleep 15
   R[$K,rss]=$(rss_mib VmRSS)
   R[$K,hwm]=$(rss_mib VmHWM)
@@ -518,6 +523,7 @@ for n in "${COUNTS[@]}"; do
       "operator CPU-s by thread, create to convergence" "${R[$K,thread_cpu]:--}" \
       "control plane CPU-s, create to convergence" "${R[$K,cp_cpu]:--}" \
       "phase Ready on all (primaries labelled) after" "${R[$K,ready]} s (CPU-s ${R[$K,cpu_ready]})" \
+      "TradingDatabase reconciles per cluster" "$(per_cluster "${R[$K,reconciles]}" "$n") at convergence, $(per_cluster "${R[$K,reconciles_ready]}" "$n") at Ready" \
       "RSS converged / settled / peak" "${R[$K,rss_conv]} / ${R[$K,rss]} / ${R[$K,hwm]} MiB (CNPG ${CNPG_RSS[$n]:--}; goal < 256 at 1000)" \
       "RSS converged by region, MiB" "${R[$K,rss_regions]:--}" \
       "threads at convergence" "$(awk '{n += $1; if (NR <= 6) {t = t sep $2 " " $1; sep = ", "}} END {print n " (" t ", ...)"}' "$OUT/rss-$V-$n.threads" 2>/dev/null)" \

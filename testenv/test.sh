@@ -25,8 +25,38 @@ binaries=$(testenv/build-binaries.sh)
 TRADINGDB_ARGOCD_LUA=$(sed -n 's/^ARGOCD_LUA_BIN=//p' <<<"$binaries")
 export TRADINGDB_ARGOCD_LUA
 
+# What a failed run leaves for diagnosis, printed where CI shows it: surefire's dump files (a fork that
+# died says why there, with a thread dump) and the end of each IT fork's GC log (the heap's course).
+print_diagnostics() {
+  local f crashed=
+  for f in target/surefire-reports/*.dump* target/failsafe-reports/*.dump*; do
+    [[ -f $f ]] || continue
+    crashed=1
+    echo "---- $f (first 150 lines)"
+    head -n 150 "$f"
+  done
+  # A JVM that dies mid-test: lines that say why, from every test's output, and (when a fork left a
+  # dump) the end of the output written last, the class that was running.
+  grep -HE 'Fatal error in informer|informer stopped|failed for .*, will stop|OutOfMemoryError|StackOverflowError|Killing self' \
+    target/failsafe-reports/*-output.txt target/surefire-reports/*-output.txt 2>/dev/null | cut -c1-600 | head -n 40
+  f=$(find target/failsafe-reports target/surefire-reports -name '*-output.txt' -printf '%T@ %p\n' 2>/dev/null \
+    | sort -n | tail -n 1 | cut -d' ' -f2-)
+  if [[ -n $crashed && -n $f ]]; then
+    echo "---- $f (written last; its last 25 lines)"
+    tail -n 25 "$f" | cut -c1-600
+  fi
+  for f in target/gc-*.log; do
+    [[ -f $f ]] || continue
+    echo "---- $f ($(wc -l <"$f") collections logged; the last 15)"
+    tail -n 15 "$f"
+  done
+}
+
 cleanup() {
   local rc=$?
+  if (( rc != 0 )); then
+    print_diagnostics || true
+  fi
   testenv/cluster.sh down || rc=1
   if ! testenv/cluster.sh leftovers; then
     echo "FAILED: cluster.sh down left the above behind" >&2
@@ -49,8 +79,10 @@ export TRADINGDB_TEST_KUBECONFIG="$KUBECONFIG"
 # The tests must never fall back to a user's cluster: only the test kubeconfig is used.
 unset KUBECONFIG
 
-# Failsafe merges its summary files with earlier runs' in target/; start from fresh ones.
-rm -f target/failsafe-reports/failsafe-summary*.xml
+# Failsafe merges its summary files with earlier runs' in target/; start from fresh ones, and from no
+# earlier run's dump files or GC logs.
+rm -f target/failsafe-reports/failsafe-summary*.xml target/gc-*.log \
+  target/surefire-reports/*.dump* target/failsafe-reports/*.dump*
 echo "servers ready after $(( $(date +%s) - started ))s; running the suite"
 ./mvnw -B -ntp verify "$@"
 echo "whole run took $(( $(date +%s) - started ))s"

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tradingdb.operator.OperatorSettings;
 import io.tradingdb.operator.Operators;
 import io.tradingdb.operator.kube.ExternalTargetPolicy;
+import io.tradingdb.operator.testsupport.InTestJvm;
 import io.tradingdb.operator.testsupport.TestExternalTargets;
 import java.time.Clock;
 import java.util.Set;
@@ -33,7 +34,7 @@ final class OperatorHarness implements AutoCloseable {
       String... namespaces) {
     OperatorSettings config = new OperatorSettings(
         Set.of(namespaces), "tradingdb-system", false, "127.0.0.1", 0, false, externalTargets);
-    operator = Operators.create(client, config, registry, Clock.systemUTC(), new io.tradingdb.operator.postgres.PostgresConnections(), o -> {});
+    operator = Operators.create(client, config, registry, Clock.systemUTC(), new io.tradingdb.operator.postgres.PostgresConnections(), InTestJvm::configure);
     operator.start();
   }
 
@@ -44,5 +45,6 @@ final class OperatorHarness implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
+    InTestJvm.assertNoInformerStopped();
   }
 }

@@ -84,6 +84,7 @@ class PatroniDay2OnRealNodeIT {
     }
     if (operator != null) {
       operator.stop();
+      io.tradingdb.operator.testsupport.InTestJvm.assertNoInformerStopped();
     }
   }
 

@@ -1,5 +1,6 @@
 package io.tradingdb.operator.e2e;
 
+import io.tradingdb.operator.testsupport.InTestJvm;
 import io.tradingdb.operator.testsupport.RealNodeOperator;
 import io.tradingdb.operator.testsupport.RealCluster;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -41,7 +42,7 @@ final class RealNodePatroni {
    * through the {@code <name>-rw} Service's ClusterIP: the host has no cluster DNS.
    */
   static Operator startOperator(KubernetesClient client, String ns, String name) {
-    Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+    Operator operator = new Operator(o -> InTestJvm.configure(o.withKubernetesClient(client).withCloseClientOnStop(false)));
     Clock clock = Clock.systemUTC();
     DatabaseChecks checks = new DatabaseChecks(client, new PostgresConnections(), clock, model -> AdminConnection.resolve(
         client, ns, new ConnectionTarget(rwIp(client, ns, name), ClusterNames.POSTGRES_PORT, model.databaseName(),
@@ -75,6 +76,7 @@ final class RealNodePatroni {
       } finally {
         operator.stop();
       }
+      InTestJvm.assertNoInformerStopped();
     }
   }
 

@@ -15,6 +15,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseStatus;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.VolumeUsage;
 import io.tradingdb.operator.kube.Conditions;
+import io.tradingdb.operator.testsupport.InTestJvm;
 import io.tradingdb.operator.testsupport.RealCluster;
 import io.tradingdb.operator.testsupport.RealNodeOperator;
 import io.tradingdb.operator.testsupport.WriteLoad;
@@ -94,7 +95,7 @@ class VolumeAutoGrowOnRealNodeIT {
     RealCluster.installCrds(client);
     ns = RealCluster.createNamespace(client, "autogrow", RealNodeOperator.RESTRICTED);
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+    operator = new Operator(o -> InTestJvm.configure(o.withKubernetesClient(client).withCloseClientOnStop(false)));
     operator.register(new TradingDatabaseReconciler(client, Clock.systemUTC(), null, null, "tradingdb-system",
         new DatabaseMetrics(registry)), c -> c.settingNamespaces(Set.of(ns)));
     operator.start();
@@ -111,6 +112,7 @@ class VolumeAutoGrowOnRealNodeIT {
     }
     if (operator != null) {
       operator.stop();
+      InTestJvm.assertNoInformerStopped();
     }
   }
 

@@ -196,12 +196,16 @@ class OperatorRbacIT {
     Operator operator = Operators.create(client, config, new SimpleMeterRegistry(), Clock.systemUTC(),
         new io.tradingdb.operator.postgres.PostgresConnections(),
         o -> {
+          io.tradingdb.operator.testsupport.InTestJvm.configure(o);
           if (leaderElection) {
             o.withLeaderElectionConfiguration(lease);
           }
         });
     operator.start();
-    return operator::stop;
+    return () -> {
+      operator.stop();
+      io.tradingdb.operator.testsupport.InTestJvm.assertNoInformerStopped();
+    };
   }
 
   private static TradingDatabase fresh(String name) {
