@@ -26,7 +26,8 @@ TRADINGDB_ARGOCD_LUA=$(sed -n 's/^ARGOCD_LUA_BIN=//p' <<<"$binaries")
 export TRADINGDB_ARGOCD_LUA
 
 # What a failed run leaves for diagnosis, printed where CI shows it: surefire's dump files (a fork that
-# died says why there, with a thread dump) and the end of each IT fork's GC log (the heap's course).
+# died says why there, with a thread dump), the tests' lines about a stopped informer or an exhausted
+# JVM, and the end of each IT fork's GC log (the heap's course).
 print_diagnostics() {
   local f crashed=
   for f in target/surefire-reports/*.dump* target/failsafe-reports/*.dump*; do

@@ -44,7 +44,6 @@ final class OperatorHarness implements AutoCloseable {
 
   @Override
   public void close() {
-    operator.stop();
-    InTestJvm.assertNoInformerStopped();
+    InTestJvm.stop(operator);
   }
 }

@@ -83,8 +83,7 @@ class PatroniDay2OnRealNodeIT {
       RealNodeOperator.deleteNamespace(client, ns);
     }
     if (operator != null) {
-      operator.stop();
-      io.tradingdb.operator.testsupport.InTestJvm.assertNoInformerStopped();
+      io.tradingdb.operator.testsupport.InTestJvm.stop(operator);
     }
   }
 

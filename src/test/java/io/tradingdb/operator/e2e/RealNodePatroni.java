@@ -74,9 +74,8 @@ final class RealNodePatroni {
       try {
         RealNodeOperator.deleteNamespace(client, namespace);
       } finally {
-        operator.stop();
+        InTestJvm.stop(operator);
       }
-      InTestJvm.assertNoInformerStopped();
     }
   }
 

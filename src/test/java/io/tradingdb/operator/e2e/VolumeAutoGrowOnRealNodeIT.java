@@ -111,8 +111,7 @@ class VolumeAutoGrowOnRealNodeIT {
       RealNodeOperator.deleteNamespace(client, ns);
     }
     if (operator != null) {
-      operator.stop();
-      InTestJvm.assertNoInformerStopped();
+      InTestJvm.stop(operator);
     }
   }
 

@@ -202,10 +202,7 @@ class OperatorRbacIT {
           }
         });
     operator.start();
-    return () -> {
-      operator.stop();
-      io.tradingdb.operator.testsupport.InTestJvm.assertNoInformerStopped();
-    };
+    return () -> io.tradingdb.operator.testsupport.InTestJvm.stop(operator);
   }
 
   private static TradingDatabase fresh(String name) {

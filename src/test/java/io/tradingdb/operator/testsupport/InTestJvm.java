@@ -1,5 +1,6 @@
 package io.tradingdb.operator.testsupport;
 
+import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * informer that had synced stops with an error, the SDK's default is {@code System.exit(1)}: right
  * for a pod, which is restarted and lists again, but inside the test JVM it ends every test that
  * was still to run, and the reports say only that the fork "terminated without saying goodbye".
- * Here the stop is logged with its cause and remembered, and {@link #assertNoInformerStopped()}
- * fails the test that owns the operator with that cause.
+ * Here the stop is logged with its cause and remembered, and {@link #stop(Operator)} fails the test
+ * that owns the operator with that cause.
  */
 public final class InTestJvm {
 
@@ -32,8 +33,12 @@ public final class InTestJvm {
     });
   }
 
-  /** Fails when an informer of an operator in this JVM stopped since the last call, naming why. */
-  public static void assertNoInformerStopped() {
+  /**
+   * Stops an operator {@link #configure configured} here, then fails when an informer of an operator
+   * in this JVM stopped since the last stop, naming why.
+   */
+  public static void stop(Operator operator) {
+    operator.stop();
     if (!STOPPED.isEmpty()) {
       List<String> stopped = List.copyOf(STOPPED);
       STOPPED.clear();
