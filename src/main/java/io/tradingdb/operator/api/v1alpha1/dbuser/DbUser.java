@@ -5,12 +5,14 @@ import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** A PostgreSQL role with its password, memberships and privileges, kept true by the operator. */
 @Group("tradingdb.io")
 @Version("v1alpha1")
+@Plural("dbusers")
 @ShortNames("dbu")
 @Categories("trading")
 @AdditionalPrinterColumn(name = "Role", jsonPath = ".status.roleName", type = AdditionalPrinterColumn.Type.STRING)

@@ -5,12 +5,14 @@ import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** A TimescaleDB cluster run by Patroni, with its pooler, monitoring and TLS. */
 @Group("tradingdb.io")
 @Version("v1alpha1")
+@Plural("tradingdatabases")
 @ShortNames("tdb")
 @Categories("trading")
 @AdditionalPrinterColumn(name = "Instances", jsonPath = ".status.instances", type = AdditionalPrinterColumn.Type.INTEGER)
