@@ -6,11 +6,15 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
 import io.tradingdb.operator.kube.Owners;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -24,6 +28,9 @@ import java.util.function.Function;
  * and the CA its clients saved; with {@code Delete} they go with the volumes.
  */
 public final class DataSecretOwnership {
+
+  private static final int HTTP_CONFLICT = 409;
+  private static final int HTTP_UNPROCESSABLE = 422;
 
   private DataSecretOwnership() {}
 
@@ -97,16 +104,53 @@ public final class DataSecretOwnership {
     int patched = 0;
     for (String name : secretNames(names)) {
       Optional<Secret> secret = cachedSecret.apply(name);
-      if (secret.isEmpty()) {
-        continue;
-      }
-      Optional<List<OwnerReference>> wanted = wanted(secret.get(), db, claim);
-      if (wanted.isPresent()) {
-        client.secrets().inNamespace(names.namespace()).withName(name).edit(s -> new SecretBuilder(s)
-            .editMetadata().withOwnerReferences(wanted.get()).endMetadata().build());
+      if (secret.isPresent() && bind(client, secret.get(), db, claim, true)) {
         patched++;
       }
     }
     return patched;
+  }
+
+  /**
+   * Replaces the Secret's owner list with the wanted one, provided the API server still has the list
+   * it was computed from: one JSON Patch, a {@code test} of the current list and a {@code replace},
+   * with no read first and no {@code resourceVersion}, so a write to anything else in the Secret
+   * (a rotated password, a label) cannot make it fail. When the list did change (the cache was
+   * behind, or someone else added an owner), the server refuses the test; the Secret is then read and
+   * the same patch made against what it holds, once.
+   */
+  private static boolean bind(KubernetesClient client, Secret secret, TradingDatabase db, PersistentVolumeClaim claim,
+      boolean fromCache) {
+    List<OwnerReference> current = secret.getMetadata().getOwnerReferences();
+    Optional<List<OwnerReference>> wanted = wanted(secret, db, claim);
+    if (wanted.isEmpty()) {
+      return false;
+    }
+    var secrets = client.secrets().inNamespace(secret.getMetadata().getNamespace());
+    var named = secrets.withName(secret.getMetadata().getName());
+    if (current == null || current.isEmpty()) {
+      // JSON Patch cannot test that a member is absent: read, modify, write
+      named.edit(s -> new SecretBuilder(s).editMetadata().withOwnerReferences(wanted.get()).endMetadata().build());
+      return true;
+    }
+    try {
+      // given the object, fabric8 takes its name from it instead of reading it from the server first
+      secrets.resource(secret).patch(PatchContext.of(PatchType.JSON), ownersPatch(client, current, wanted.get()));
+      return true;
+    } catch (KubernetesClientException e) {
+      if (!fromCache || (e.getCode() != HTTP_UNPROCESSABLE && e.getCode() != HTTP_CONFLICT)) {
+        throw e;
+      }
+    }
+    Secret live = named.get();
+    return live != null && bind(client, live, db, claim, false);
+  }
+
+  /** The JSON Patch (RFC 6902) that replaces {@code current} owner references with {@code wanted}. */
+  static String ownersPatch(KubernetesClient client, List<OwnerReference> current, List<OwnerReference> wanted) {
+    String path = "/metadata/ownerReferences";
+    return client.getKubernetesSerialization().asJson(List.of(
+        Map.of("op", "test", "path", path, "value", current),
+        Map.of("op", "replace", "path", path, "value", wanted)));
   }
 }

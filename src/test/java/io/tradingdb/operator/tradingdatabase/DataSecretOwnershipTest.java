@@ -108,4 +108,22 @@ class DataSecretOwnershipTest {
         .containsEntry("password", "c2VjcmV0");
     assertThat(DataSecretOwnership.reconcile(client, db, NAMES, claims, cache)).isZero();
   }
+
+  @Test
+  void theOwnerPatchTestsTheListItWasComputedFromAndReplacesIt() throws Exception {
+    TradingDatabase db = db("uid-1");
+    List<OwnerReference> current = List.of(Owners.controllerReference(db));
+    List<OwnerReference> wanted = DataSecretOwnership.wanted(
+        secret("market-ca", current.toArray(OwnerReference[]::new)), db, claim("pgdata-market-0", "claim-1")).orElseThrow();
+
+    var patch = new com.fasterxml.jackson.databind.ObjectMapper().readTree(DataSecretOwnership.ownersPatch(client, current, wanted));
+
+    assertThat(patch).hasSize(2);
+    assertThat(patch.get(0).get("op").asText()).isEqualTo("test");
+    assertThat(patch.get(1).get("op").asText()).isEqualTo("replace");
+    assertThat(patch.findValuesAsText("path")).containsOnly("/metadata/ownerReferences");
+    assertThat(patch.get(0).get("value").findValuesAsText("uid")).containsExactly("uid-1");
+    assertThat(patch.get(1).get("value").findValuesAsText("uid")).containsExactly("uid-1", "claim-1");
+    assertThat(patch.toString()).as("no resourceVersion, no data").doesNotContain("resourceVersion", "password");
+  }
 }
