@@ -87,6 +87,29 @@ public abstract class ClusterDependent<R extends HasMetadata>
     return result;
   }
 
+  /**
+   * What the API server returned for this dependent's own create or apply is the desired object as
+   * the server keeps it: the reconcile that follows, usually the next one while a cluster converges,
+   * finds that version in the cache and skips building and comparing it again. A later write by
+   * anyone (a controller's status, a user's edit) changes the version, which is compared afresh.
+   */
+  @Override
+  public R create(R desired, TradingDatabase primary, Context<TradingDatabase> context) {
+    return remembered(super.create(desired, primary, context), primary, context);
+  }
+
+  @Override
+  public R update(R actual, R desired, TradingDatabase primary, Context<TradingDatabase> context) {
+    return remembered(super.update(actual, desired, primary, context), primary, context);
+  }
+
+  private R remembered(R written, TradingDatabase primary, Context<TradingDatabase> context) {
+    if (written != null && desiredFollowsSpec()) {
+      matches.record(primary, written, true, id -> context.getPrimaryCache().get(id).isPresent());
+    }
+    return written;
+  }
+
   @Override
   protected final R desired(TradingDatabase primary, Context<TradingDatabase> context) {
     R desired = build(primary, model(context), context);
