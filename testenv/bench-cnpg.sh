@@ -17,6 +17,7 @@
 #   - resident memory at that point and its peak
 #   - CPU-seconds and API requests by the manager for BENCH_IDLE_SECONDS after that (it keeps working:
 #     it waits for the Jobs, which kwok never finishes, and rechecks them)
+# $OUT/results.txt gets "N CPU-s RSS" per line, for BENCH_CNPG of testenv/bench-operator.sh.
 #
 # Uses the control plane of testenv/cluster.sh when it runs; otherwise starts one with enough kwok nodes
 # and stops it at the end.
@@ -148,6 +149,7 @@ for n in "${COUNTS[@]}"; do
   k delete namespace "$ns" --timeout=900s >/dev/null || log "namespace $ns still terminating"
 done
 
+for n in "${COUNTS[@]}"; do echo "$n ${R[$n,cpu]} ${R[$n,rss]}"; done >"$OUT/results.txt"
 echo
 echo "CloudNativePG $("$MANAGER" version 2>/dev/null | head -1 || echo "(version unknown)"), $(nproc) cores, $(date -u +%F)"
 echo "| N | initdb Jobs | apply | workload after the apply (from its start) | CPU-s to workload (with start) | RSS at workload / peak, MiB | CPU-s in the next $IDLE s |"

@@ -27,6 +27,8 @@
 # BENCH_JVM_EXTRA: JVM options added to the current code's (to try one before changing the chart),
 # BENCH_NMT=1 adds -XX:NativeMemoryTracking=summary and prints where native memory goes at the end,
 # BENCH_OUT (default $TRADINGDB_STATE/bench): the operator's logs, histograms and write counts.
+# BENCH_CNPG=<file>: CloudNativePG's CPU-seconds and RSS per N from testenv/bench-cnpg.sh (its results.txt), to
+# print beside ours instead of the numbers issue 18 measured on another machine.
 # BENCH_BEFORE=<git revision>: also runs that revision's operator (its jar and its chart's JVM options), each N
 # before the current code, and prints both side by side: before and after measured in the same run.
 #
@@ -464,7 +466,12 @@ for n in "${COUNTS[@]}"; do
     R[$K,spec_op]=$(operator_writes "$OUT/audit-$V-$n-spec.txt")
   done
 done
+# CloudNativePG's numbers: from BENCH_CNPG (the results file of testenv/bench-cnpg.sh, same machine), else the
+# ones in issue 18, measured on another, faster machine.
 declare -A CNPG_CPU=([100]=6.7 [300]=28.9 [1000]=189.9) CNPG_RSS=([100]=89 [300]=135 [1000]=307)
+if [ -n "${BENCH_CNPG:-}" ]; then
+  while read -r n cpu rss; do CNPG_CPU[$n]=$cpu; CNPG_RSS[$n]=$rss; done <"$BENCH_CNPG"
+fi
 echo
 for V in "${VARIANTS[@]}"; do
   echo "operator $V: ${JARS[$V]}, ${ENVS[$V]}JAVA_TOOL_OPTIONS=-XX:MaxRAM=${RAMS[$V]} ${OPTS[$V]}"
