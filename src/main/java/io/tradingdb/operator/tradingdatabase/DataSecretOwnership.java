@@ -29,7 +29,7 @@ import java.util.function.Function;
  */
 public final class DataSecretOwnership {
 
-  private static final int HTTP_CONFLICT = 409;
+  /** A JSON Patch whose {@code test} failed; the patch carries no precondition that could give 409. */
   private static final int HTTP_UNPROCESSABLE = 422;
 
   private DataSecretOwnership() {}
@@ -138,7 +138,7 @@ public final class DataSecretOwnership {
       secrets.resource(secret).patch(PatchContext.of(PatchType.JSON), ownersPatch(client, current, wanted.get()));
       return true;
     } catch (KubernetesClientException e) {
-      if (!fromCache || (e.getCode() != HTTP_UNPROCESSABLE && e.getCode() != HTTP_CONFLICT)) {
+      if (!fromCache || e.getCode() != HTTP_UNPROCESSABLE) {
         throw e;
       }
     }

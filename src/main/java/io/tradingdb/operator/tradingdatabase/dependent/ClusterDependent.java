@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -83,7 +84,7 @@ public abstract class ClusterDependent<R extends HasMetadata>
       return Matcher.Result.nonComputed(true);
     }
     Matcher.Result<R> result = super.match(actual, primary, context);
-    matches.record(primary, actual, result.matched(), id -> context.getPrimaryCache().get(id).isPresent());
+    matches.record(primary, actual, result.matched(), stillThere(context));
     return result;
   }
 
@@ -105,9 +106,14 @@ public abstract class ClusterDependent<R extends HasMetadata>
 
   private R remembered(R written, TradingDatabase primary, Context<TradingDatabase> context) {
     if (written != null && desiredFollowsSpec()) {
-      matches.record(primary, written, true, id -> context.getPrimaryCache().get(id).isPresent());
+      matches.record(primary, written, true, stillThere(context));
     }
     return written;
+  }
+
+  /** Which clusters still exist, for the memo's sweep. */
+  private static Predicate<ResourceID> stillThere(Context<TradingDatabase> context) {
+    return id -> context.getPrimaryCache().get(id).isPresent();
   }
 
   @Override
