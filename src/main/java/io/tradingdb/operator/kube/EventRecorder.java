@@ -70,6 +70,12 @@ public class EventRecorder {
     try {
       client.v1().events().inNamespace(subject.getMetadata().getNamespace()).resource(event).create();
     } catch (KubernetesClientException e) {
+      if (AlreadyCreated.isAlreadyExists(e)) {
+        // The name ends in 64 random bits: only this create, resent by the HTTP client, made it before.
+        LOG.debug("event {} for {} was already recorded (a create the client resent)", reason,
+            subject.getMetadata().getName());
+        return;
+      }
       LOG.warn("could not record event {} for {}: {}", reason, subject.getMetadata().getName(), e.getMessage());
     }
   }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import io.tradingdb.operator.kube.AlreadyCreated;
 import io.tradingdb.operator.kube.Labels;
 import io.tradingdb.operator.tradingdatabase.model.ClusterNames;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -94,9 +95,15 @@ public abstract class ClusterDependent<R extends HasMetadata>
    * finds that version in the cache and skips building and comparing it again. A later write by
    * anyone (a controller's status, a user's edit) changes the version, which is compared afresh.
    */
+  /**
+   * ConfigMaps and Secrets are created by POST (the SDK applies neither server-side), which a resent
+   * request answers with 409 AlreadyExists: the object this cluster owns is then taken as it is (and
+   * not remembered as a match: the next reconcile compares it).
+   */
   @Override
   public R create(R desired, TradingDatabase primary, Context<TradingDatabase> context) {
-    return remembered(super.create(desired, primary, context), primary, context);
+    return AlreadyCreated.orOwnExisting(context.getClient(), desired,
+        () -> remembered(super.create(desired, primary, context), primary, context));
   }
 
   @Override

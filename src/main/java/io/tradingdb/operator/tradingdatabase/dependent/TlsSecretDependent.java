@@ -14,6 +14,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabase;
+import io.tradingdb.operator.kube.AlreadyCreated;
 import io.tradingdb.operator.kube.CertificateAuthority;
 import io.tradingdb.operator.tradingdatabase.workload.ClusterTls;
 import io.tradingdb.operator.tradingdatabase.model.ClusterModel;
@@ -53,6 +54,12 @@ public class TlsSecretDependent extends KubernetesDependentResource<Secret, Trad
                 ClusterTls.dnsNames(model.names()),
                 Instant.now());
     return Matcher.Result.nonComputed(current);
+  }
+
+  /** A create the HTTP client resent after the server had done it keeps what exists; match then decides. */
+  @Override
+  public Secret create(Secret desired, TradingDatabase primary, Context<TradingDatabase> context) {
+    return AlreadyCreated.orOwnExisting(context.getClient(), desired, () -> super.create(desired, primary, context));
   }
 
   @Override
