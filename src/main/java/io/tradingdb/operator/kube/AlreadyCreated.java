@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * A create that the server had already carried out. Once among 300 new clusters
  * ({@code testenv/bench-operator.sh 300}) creating a cluster's CA Secret got 409 AlreadyExists although
  * no earlier reconcile had failed, and the reconcile failed with a ReconcileError Warning Event; at
- * 1,000 the same happened to two monitoring ConfigMaps and an Event (which have random names). The
+ * 1,000 to a monitoring ConfigMap, two server TLS Secrets and an Event (which have random names). The
  * likely way, not reproduced on demand: fabric8 resends a request whose HTTP/2 stream failed under
  * load, and the server had created the object the first time. Every create by POST goes through
  * here: Secrets and ConfigMaps (the SDK does not apply those server-side) and Events.

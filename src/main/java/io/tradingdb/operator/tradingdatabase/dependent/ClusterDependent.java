@@ -94,9 +94,8 @@ public abstract class ClusterDependent<R extends HasMetadata>
    * the server keeps it: the reconcile that follows, usually the next one while a cluster converges,
    * finds that version in the cache and skips building and comparing it again. A later write by
    * anyone (a controller's status, a user's edit) changes the version, which is compared afresh.
-   */
-  /**
-   * ConfigMaps and Secrets are created by POST (the SDK applies neither server-side), which a resent
+   *
+   * <p>ConfigMaps and Secrets are created by POST (the SDK applies neither server-side), which a resent
    * request answers with 409 AlreadyExists: the object this cluster owns is then taken as it is (and
    * not remembered as a match: the next reconcile compares it).
    */
