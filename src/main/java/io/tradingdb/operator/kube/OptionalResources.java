@@ -1,21 +1,26 @@
 package io.tradingdb.operator.kube;
 
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Kinds that only some clusters serve (Prometheus Operator, cert-manager), and whether this one
- * does: a cluster without the CRD costs one cached lookup every five minutes, and nothing fails.
+ * does. A kind counts as served when its CRD exists, is Established and is not being deleted: a CRD
+ * that is still being set up, or whose deletion is under way, answers 404 to a list, and an informer
+ * started on it fails every reconcile of every TradingDatabase. Either answer is looked up again after
+ * five minutes, so a cluster without the CRD costs one cached lookup every five minutes, installing
+ * the kind later needs no restart, and uninstalling it stops the informer instead of failing the
+ * reconciles until the operator restarts.
  */
 public class OptionalResources {
 
-  private static final Duration RECHECK_ABSENT = Duration.ofMinutes(5);
+  static final Duration RECHECK = Duration.ofMinutes(5);
 
   /** A kind and the CRD that serves it. */
   public record Kind(String crd, ResourceDefinitionContext context) {
@@ -25,31 +30,32 @@ public class OptionalResources {
     }
   }
 
+  private record Answer(boolean served, Instant at) {}
+
   private final KubernetesClient client;
   private final Clock clock;
-  private final Set<String> present = ConcurrentHashMap.newKeySet();
-  private final Map<String, Instant> absentSince = new ConcurrentHashMap<>();
+  private final Map<String, Answer> answers = new ConcurrentHashMap<>();
 
   public OptionalResources(KubernetesClient client, Clock clock) {
     this.client = client;
     this.clock = clock;
   }
 
-  /** Whether the cluster serves the kind; a missing CRD is looked up again every five minutes. */
+  /** Whether the cluster serves the kind, as found at most five minutes ago. */
   public boolean installed(Kind kind) {
-    if (present.contains(kind.crd())) {
-      return true;
+    Instant now = Instant.now(clock);
+    Answer last = answers.get(kind.crd());
+    if (last != null && last.at().plus(RECHECK).isAfter(now)) {
+      return last.served();
     }
-    Instant since = absentSince.get(kind.crd());
-    if (since != null && since.plus(RECHECK_ABSENT).isAfter(Instant.now(clock))) {
-      return false;
-    }
-    boolean found = client.apiextensions().v1().customResourceDefinitions().withName(kind.crd()).get() != null;
-    if (found) {
-      present.add(kind.crd());
-    } else {
-      absentSince.put(kind.crd(), Instant.now(clock));
-    }
-    return found;
+    boolean served = served(client.apiextensions().v1().customResourceDefinitions().withName(kind.crd()).get());
+    answers.put(kind.crd(), new Answer(served, now));
+    return served;
+  }
+
+  static boolean served(CustomResourceDefinition crd) {
+    return crd != null && crd.getMetadata().getDeletionTimestamp() == null && crd.getStatus() != null
+        && crd.getStatus().getConditions() != null && crd.getStatus().getConditions().stream()
+            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 }

@@ -32,6 +32,7 @@ import io.tradingdb.operator.api.v1alpha1.tradingdatabase.TradingDatabaseSpec;
 import io.tradingdb.operator.kube.Conditions;
 import io.tradingdb.operator.postgres.PostgresConnections;
 import io.tradingdb.operator.postgres.SqlQuote;
+import io.tradingdb.operator.testsupport.MutableClock;
 import io.tradingdb.operator.testsupport.TestPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -541,7 +541,10 @@ class TradingDatabaseReconcilerTest {
             .addNewVersion().withName(version).withServed(true).withStorage(true)
             .withNewSchema().withNewOpenAPIV3Schema().withType("object")
             .withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema().endVersion()
-            .endSpec().build()).create();
+            .endSpec()
+            // what the API server reports once it serves the kind; the operator waits for it
+            .withNewStatus().addNewCondition().withType("Established").withStatus("True").endCondition().endStatus()
+            .build()).create();
   }
 
   private Pod pod(String name, String role) {

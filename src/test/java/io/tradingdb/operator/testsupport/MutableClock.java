@@ -1,4 +1,4 @@
-package io.tradingdb.operator.dbuser;
+package io.tradingdb.operator.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves forward, so rotation can be tested without waiting 30 days. */
-final class MutableClock extends Clock {
+/** A clock the test moves forward: password rotation without waiting 30 days, caches without waiting minutes. */
+public final class MutableClock extends Clock {
 
   private volatile Instant now;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration by) {
+  public void advance(Duration by) {
     now = now.plus(by);
   }
 
