@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,9 +39,17 @@ public final class PrometheusOperatorCrds {
     }
   }
 
+  /**
+   * Deletes the three CRDs and waits until they are gone: the API server keeps a deleted CRD while it
+   * removes its objects, and a test that starts an operator meanwhile finds it there but not served.
+   */
   public static void delete(KubernetesClient client) {
     for (String plural : PLURALS) {
       client.apiextensions().v1().customResourceDefinitions().withName(plural + ".monitoring.coreos.com").delete();
+    }
+    for (String plural : PLURALS) {
+      client.apiextensions().v1().customResourceDefinitions().withName(plural + ".monitoring.coreos.com")
+          .waitUntilCondition(Objects::isNull, 60, TimeUnit.SECONDS);
     }
   }
 }
