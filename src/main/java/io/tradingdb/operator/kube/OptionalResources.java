@@ -54,8 +54,13 @@ public class OptionalResources {
   }
 
   static boolean served(CustomResourceDefinition crd) {
-    return crd != null && crd.getMetadata().getDeletionTimestamp() == null && crd.getStatus() != null
-        && crd.getStatus().getConditions() != null && crd.getStatus().getConditions().stream()
+    return established(crd) && crd.getMetadata().getDeletionTimestamp() == null;
+  }
+
+  /** Whether the API server reports the CRD Established (it serves the kind). */
+  public static boolean established(CustomResourceDefinition crd) {
+    return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+        && crd.getStatus().getConditions().stream()
             .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 }
